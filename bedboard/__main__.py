@@ -1,0 +1,3 @@
+from bedboard.cli import main
+
+main()

@@ -1,0 +1,77 @@
+"""`bedboard`: the board with no subcommand, and the scriptable subcommands.
+
+Errors are one line on stderr: exit code 1 when a rule refuses, 2 for bad usage or input.
+The Textual UI is imported only when the board opens, so subcommands start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from bedboard.cli.common import common_options, open_from_context, options
+from bedboard.errors import BedboardError
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@common_options
+@click.version_option(package_name="bedboard")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Live availability of emergency beds, and who pays for each night.
+
+    With no command, opens the board.
+    """
+    if ctx.invoked_subcommand is None:
+        store = open_from_context()
+        from bedboard.ui.app import BedboardApp
+
+        BedboardApp(store).run()
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"bedboard: {message}", err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        result = cli.main(args=args, prog_name="bedboard", standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("aborted", 1)
+    except click.ClickException as exc:
+        _fail(f"error: {exc.format_message()}", exc.exit_code)
+    except BedboardError as exc:
+        if debug:
+            raise
+        _fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted; nothing was changed by the interrupted command", 1)
+    except OSError as exc:
+        if debug:
+            raise
+        where = f" {exc.filename}" if exc.filename else ""
+        _fail(f"cannot use{where}: {exc.strerror or exc}", 1)
+    except Exception as exc:
+        if debug:
+            raise
+        _fail(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)", 1)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+# Subcommands register themselves on `cli`.
+from bedboard.cli import db_commands, exports, inventory, stays  # noqa: E402
+
+__all__ = [
+    "cli",
+    "common_options",
+    "db_commands",
+    "exports",
+    "inventory",
+    "main",
+    "options",
+    "stays",
+]

@@ -1,0 +1,88 @@
+"""What every subcommand shares: --db, --user and --debug (accepted before or after the
+subcommand's name), opening the store, and typed options for nights and units."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import click
+
+from bedboard.config import load_settings
+from bedboard.store import Store, open_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Options:
+    db: str | None = None
+    user: str | None = None
+    debug: bool = False
+
+
+def options(ctx: click.Context) -> Options:
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = Options()
+    assert isinstance(root.obj, Options)
+    return root.obj
+
+
+def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        if value:
+            setattr(options(ctx), name, value)
+        return value
+
+    return callback
+
+
+def common_options(f: F) -> F:
+    f = click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember("debug"),
+        help="Show a traceback on errors.",
+    )(f)
+    f = click.option(
+        "--user",
+        metavar="NAME",
+        expose_value=False,
+        callback=_remember("user"),
+        help="Who is acting (recorded in the audit log). Default: $BEDBOARD_USER or login.",
+    )(f)
+    f = click.option(
+        "--db",
+        metavar="PATH_OR_URL",
+        expose_value=False,
+        callback=_remember("db"),
+        help="Database file or URL. Default: $BEDBOARD_DB or the user data folder.",
+    )(f)
+    return f
+
+
+def open_from_context() -> Store:
+    ctx = click.get_current_context()
+    opts = options(ctx)
+    store = open_store(load_settings(opts.db, opts.user))
+    ctx.call_on_close(store.close)
+    return store
+
+
+class NightType(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date like 2026-11-27", param, ctx)
+
+
+NIGHT = NightType()

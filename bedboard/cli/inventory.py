@@ -1,0 +1,34 @@
+"""`bedboard import inventory FILE`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bedboard.cli import cli
+from bedboard.cli.common import common_options, open_from_context
+from bedboard.services.inventory import import_inventory, parse_inventory
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Read sites, units, payers or rates from CSV files (all rows or none)."""
+
+
+@import_group.command("inventory")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@common_options
+def import_inventory_command(file: Path) -> None:
+    """Sites and units: site,site_kind,area,room,unit,tags."""
+    rows = parse_inventory(file)  # a malformed file fails before the database is opened
+    store = open_from_context()
+    with store.write() as session:
+        result = import_inventory(session, rows, actor=store.actor)
+    if not result.changed:
+        click.echo(f"{file}: nothing to change ({len(rows)} units already as in the file)")
+    else:
+        click.echo(
+            f"{file}: {result.sites_added} site(s) and {result.units_added} unit(s) added, "
+            f"{result.units_updated} unit(s) updated"
+        )

@@ -1,0 +1,70 @@
+"""Settings: database, actor, rollover hour and currency, from flags, then the environment
+(BEDBOARD_*), then `<user config dir>/bedboard/config.toml`, then defaults."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from bedboard.errors import BadInput
+
+DEFAULT_ROLLOVER_HOUR = 12
+DEFAULT_CURRENCY = "SEK"
+
+
+def default_db_path() -> Path:
+    return Path(platformdirs.user_data_dir("bedboard", appauthor=False)) / "bedboard.sqlite3"
+
+
+def config_file() -> Path:
+    return Path(platformdirs.user_config_dir("bedboard", appauthor=False)) / "config.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str
+    user: str
+    rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+    currency: str = DEFAULT_CURRENCY
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput(f"the settings file {path} is not valid TOML: {exc}") from exc
+
+
+def load_settings(db: str | None = None, user: str | None = None) -> Settings:
+    toml = _read_toml(config_file())
+    hour_text = os.environ.get("BEDBOARD_ROLLOVER_HOUR") or toml.get("rollover_hour")
+    try:
+        hour = int(hour_text) if hour_text is not None else DEFAULT_ROLLOVER_HOUR
+    except ValueError:
+        hour = -1
+    if not 0 <= hour <= 23:
+        raise BadInput(f"the rollover hour must be a whole hour from 0 to 23, not {hour_text!r}")
+    currency = os.environ.get("BEDBOARD_CURRENCY") or toml.get("currency") or DEFAULT_CURRENCY
+    if len(currency) != 3 or not currency.isalpha():
+        raise BadInput(f"the currency must be a three-letter code like SEK, not {currency!r}")
+    return Settings(
+        db=db or os.environ.get("BEDBOARD_DB") or toml.get("db") or str(default_db_path()),
+        user=user or os.environ.get("BEDBOARD_USER") or toml.get("user") or _login_name(),
+        rollover_hour=hour,
+        currency=currency.upper(),
+    )

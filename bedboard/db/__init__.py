@@ -1,0 +1,1 @@
+"""Storage: engine, models and the migration runner."""

@@ -1,0 +1,82 @@
+"""Engines for SQLite (the embedded default) and PostgreSQL, and the write transaction.
+
+SQLite: WAL, foreign keys on, synchronous=FULL, a busy timeout, and write transactions that
+begin IMMEDIATE so two terminals never both hold a read snapshot they then try to upgrade.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy import create_engine as sa_create_engine
+from sqlalchemy.engine import make_url
+
+BUSY_TIMEOUT_SECONDS = 30
+
+
+def normalise_url(path_or_url: str) -> str:
+    """A plain path means SQLite; `postgresql://` means psycopg 3."""
+    if "://" not in path_or_url:
+        return "sqlite:///" + str(Path(path_or_url).expanduser().absolute())
+    if path_or_url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + path_or_url.split("://", 1)[1]
+    return path_or_url
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def prepare_sqlite_file(path: Path) -> None:
+    """Create the folder 0700 and the file 0600 before SQLite does, so it is never readable by
+    others, not even for a moment (the guests' identities are in it)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.close(fd)
+
+
+def make_engine(path_or_url: str, **kwargs: Any) -> Engine:
+    url = normalise_url(path_or_url)
+    path = sqlite_path(url)
+    if path is None:
+        return sa_create_engine(url, pool_pre_ping=True, **kwargs)
+    # SQLite gives the -wal and -shm files the database file's own mode.
+    prepare_sqlite_file(path)
+    engine = sa_create_engine(
+        url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False}, **kwargs
+    )
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is wrong).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("bedboard_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, but its transactions are write transactions (BEGIN IMMEDIATE)."""
+    return engine.execution_options(bedboard_write=True)

@@ -1,0 +1,219 @@
+"""The tables. The schema itself comes from the Alembic migrations; these classes must match them
+(tests/test_migrations.py compares the two)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SITE_KINDS = ("shelter", "host_family")
+PAYER_KINDS = ("police", "court", "social_services", "migration_agency", "embassy", "ngo", "own")
+NIGHT_STATES = ("occupied", "held", "out_of_service")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Site(Base):
+    __tablename__ = "sites"
+    __table_args__ = (CheckConstraint(_in("kind", SITE_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    area: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("site_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    room: Mapped[str] = mapped_column(String(100), default="")
+    label: Mapped[str] = mapped_column(String(100))
+    tags: Mapped[str] = mapped_column(String(500), default="")  # ';'-separated, sorted
+
+
+class Guest(Base):
+    __tablename__ = "guests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str | None] = mapped_column(String(300))
+    protected: Mapped[bool] = mapped_column(default=True)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    languages: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Payer(Base):
+    __tablename__ = "payers"
+    __table_args__ = (CheckConstraint(_in("kind", PAYER_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    active: Mapped[bool] = mapped_column(default=True)
+    org_number: Mapped[str] = mapped_column(String(50), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")
+    contact: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Stay(Base):
+    __tablename__ = "stays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guest_id: Mapped[int] = mapped_column(ForeignKey("guests.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class Hold(Base):
+    __tablename__ = "holds"
+    __table_args__ = (
+        CheckConstraint(_in("status", ("active", "confirmed", "cancelled")), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    night: Mapped[dt.date] = mapped_column(Date)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    held_for: Mapped[str] = mapped_column(String(300), default="")
+    created_by: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+
+
+class BedNight(Base):
+    """One unit on one night: the atom of the system. Free nights have no row."""
+
+    __tablename__ = "bed_nights"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "night"),
+        UniqueConstraint("guest_id", "night"),
+        CheckConstraint(_in("state", NIGHT_STATES), name="state"),
+        CheckConstraint(
+            "(state = 'occupied') = (guest_id IS NOT NULL AND stay_id IS NOT NULL)",
+            name="occupied_has_guest",
+        ),
+        CheckConstraint("(state = 'held') = (hold_id IS NOT NULL)", name="held_has_hold"),
+        CheckConstraint("state = 'occupied' OR payer_id IS NULL", name="payer_only_occupied"),
+        Index("ix_bed_nights_night", "night"),
+        Index("ix_bed_nights_stay_id", "stay_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    night: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20))
+    stay_id: Mapped[int | None] = mapped_column(ForeignKey("stays.id"))
+    guest_id: Mapped[int | None] = mapped_column(ForeignKey("guests.id"))
+    hold_id: Mapped[int | None] = mapped_column(ForeignKey("holds.id"))
+    payer_id: Mapped[int | None] = mapped_column(ForeignKey("payers.id"))
+    payer_reference: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    # Set by night close; a posted row is locked by a trigger on every backend.
+    posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    rate: Mapped[int | None] = mapped_column(Integer)  # minor units (öre)
+    currency: Mapped[str | None] = mapped_column(String(3))
+
+
+class Rate(Base):
+    __tablename__ = "rates"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("site_kind IS NULL OR " + _in("site_kind", SITE_KINDS), name="site_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    amount: Mapped[int] = mapped_column(Integer)  # minor units
+    currency: Mapped[str] = mapped_column(String(3))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    site_kind: Mapped[str | None] = mapped_column(String(20))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    payer_id: Mapped[int | None] = mapped_column(ForeignKey("payers.id"))
+
+
+class Adjustment(Base):
+    __tablename__ = "adjustments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bed_night_id: Mapped[int] = mapped_column(ForeignKey("bed_nights.id"), index=True)
+    amount: Mapped[int] = mapped_column(Integer)  # minor units, may be negative
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(String(500))
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ClosedNight(Base):
+    __tablename__ = "closed_nights"
+
+    night: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    closed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    closed_by: Mapped[str] = mapped_column(String(100))
+
+
+class Turnaway(Base):
+    __tablename__ = "turnaways"
+    __table_args__ = (CheckConstraint("people >= 1", name="people_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    night: Mapped[dt.date] = mapped_column(Date, index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    reason: Mapped[str] = mapped_column(String(100))
+    people: Mapped[int] = mapped_column(Integer, default=1)
+    referred_to: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class AuditEntry(Base):
+    """Append-only (triggers refuse UPDATE and DELETE); each entry hashes the one before it."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    target: Mapped[str] = mapped_column(String(300), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Revision(Base):
+    """One row; every write bumps it first, which also serialises writers on PostgreSQL."""
+
+    __tablename__ = "revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,68 @@
+"""Units of work. Every write transaction bumps the revision first: the board polls it to see
+changes, and on PostgreSQL the row lock it takes serialises writers like SQLite's write lock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from bedboard.db.engine import writer
+from bedboard.db.models import Revision
+from bedboard.errors import BedboardError, DatabaseError, NightClosed, RuleViolation, UnitTaken
+
+# Database messages that are really rules; the services check them first with a clearer
+# message, these catch the race between two terminals.
+_RULE_MESSAGES: list[tuple[tuple[str, ...], type[BedboardError], str]] = [
+    (
+        ("uq_bed_nights_unit_id_night", "bed_nights.unit_id, bed_nights.night"),
+        UnitTaken,
+        "that unit was just taken for that night by someone else",
+    ),
+    (
+        ("uq_bed_nights_guest_id_night", "bed_nights.guest_id, bed_nights.night"),
+        RuleViolation,
+        "that guest already has a bed on that night",
+    ),
+    (("posted bed-night is locked",), NightClosed, "that night is closed and posted"),
+    (("night is closed",), NightClosed, "that night is closed"),
+    (("audit log is append-only",), RuleViolation, "the audit log cannot be changed"),
+]
+
+
+def translate(exc: DBAPIError) -> BedboardError:
+    message = str(exc.orig)
+    for needles, error, text in _RULE_MESSAGES:
+        if any(needle in message for needle in needles):
+            return error(text)
+    if isinstance(exc, OperationalError) and "locked" in message:
+        return DatabaseError("the database is busy (another terminal is writing); try again")
+    first_line = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+    return DatabaseError(f"database error: {first_line}")
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One write transaction: all or nothing, begun IMMEDIATE on SQLite."""
+    try:
+        with Session(writer(engine), expire_on_commit=False) as session, session.begin():
+            session.execute(update(Revision).values(value=Revision.value + 1))
+            yield session
+    except DBAPIError as exc:
+        raise translate(exc) from exc
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    try:
+        with Session(engine) as session, session.begin():
+            yield session
+    except DBAPIError as exc:
+        raise translate(exc) from exc
+
+
+def current_revision(session: Session) -> int:
+    return session.scalar(select(Revision.value).where(Revision.id == 1)) or 0

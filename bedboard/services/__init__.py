@@ -1,0 +1,1 @@
+"""The rules: plain functions over a SQLAlchemy Session. No Textual imports here."""

@@ -1,0 +1,79 @@
+"""The audit log: append-only, each entry chained to the one before it by a SHA-256 hash, so an
+edited or deleted entry is found by `verify`. Entries name guests by code, never by name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import AuditEntry
+from bedboard.services.clock import utcnow
+
+GENESIS = "0" * 64
+
+
+def entry_hash(
+    prev_hash: str, at: dt.datetime, actor: str, action: str, target: str, detail: str
+) -> str:
+    payload = json.dumps([prev_hash, at.isoformat(), actor, action, target, detail])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(
+    session: Session, actor: str, action: str, target: str = "", **detail: Any
+) -> AuditEntry:
+    """Append an entry. Writers are serialised (see db.session), so the chain cannot fork."""
+    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    prev_hash = prev or GENESIS
+    at = utcnow().replace(microsecond=0)
+    detail_text = json.dumps(detail, sort_keys=True, ensure_ascii=False, default=str)
+    entry = AuditEntry(
+        at=at,
+        actor=actor,
+        action=action,
+        target=target,
+        detail=detail_text,
+        prev_hash=prev_hash,
+        hash=entry_hash(prev_hash, at, actor, action, target, detail_text),
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    entry_id: int
+    problem: str
+
+
+def verify(session: Session) -> list[ChainProblem]:
+    """Walk the chain; an edited entry breaks its own hash, a deleted one breaks the link."""
+    problems: list[ChainProblem] = []
+    expected_prev = GENESIS
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+        if entry.prev_hash != expected_prev:
+            problems.append(ChainProblem(entry.id, "an entry before it is missing or changed"))
+        recomputed = entry_hash(
+            entry.prev_hash, entry.at, entry.actor, entry.action, entry.target, entry.detail
+        )
+        if recomputed != entry.hash:
+            problems.append(ChainProblem(entry.id, "its content was changed"))
+        expected_prev = entry.hash
+    return problems
+
+
+def history(session: Session, target: str, limit: int = 200) -> list[AuditEntry]:
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.target == target)
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))

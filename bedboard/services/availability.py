@@ -1,0 +1,199 @@
+"""What every unit is doing on one night. An expired hold counts as free here and everywhere,
+without any job having to run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import BedNight, Guest, Hold, Payer, Site, Unit
+from bedboard.services.clock import utcnow
+
+STATUSES = ("free", "occupied", "held", "out_of_service")
+
+
+@dataclass(frozen=True)
+class UnitNight:
+    night: dt.date
+    unit_id: int
+    site: str
+    site_kind: str
+    area: str
+    room: str
+    unit: str
+    tags: tuple[str, ...]
+    status: str
+    guest_code: str = ""
+    stay_id: int | None = None
+    payer: str = ""
+    payer_reference: str = ""
+    rate: int | None = None
+    currency: str = ""
+    posted: bool = False
+    hold_id: int | None = None
+    hold_expires_at: dt.datetime | None = None
+    held_for: str = ""
+    reason: str = ""
+    first_night: dt.date | None = None
+    last_night: dt.date | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.site}/{self.unit}"
+
+    @property
+    def unbilled(self) -> bool:
+        return self.status == "occupied" and not self.payer
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """'2' before '10': labels are mostly numbers typed as text."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.lower())
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
+def split_tags(tags: str) -> tuple[str, ...]:
+    return tuple(t for t in tags.split(";") if t)
+
+
+def availability(
+    session: Session, night: dt.date, now: dt.datetime | None = None
+) -> list[UnitNight]:
+    now = now or utcnow()
+    stmt = (
+        select(
+            Unit.id,
+            Site.name,
+            Site.kind,
+            Site.area,
+            Unit.room,
+            Unit.label,
+            Unit.tags,
+            BedNight.state,
+            BedNight.stay_id,
+            Guest.code,
+            Payer.name,
+            BedNight.payer_reference,
+            BedNight.rate,
+            BedNight.currency,
+            BedNight.posted_at,
+            Hold.id,
+            Hold.expires_at,
+            Hold.held_for,
+            BedNight.reason,
+        )
+        .join(Site, Site.id == Unit.site_id)
+        .outerjoin(BedNight, and_(BedNight.unit_id == Unit.id, BedNight.night == night))
+        .outerjoin(Guest, Guest.id == BedNight.guest_id)
+        .outerjoin(Payer, Payer.id == BedNight.payer_id)
+        .outerjoin(Hold, Hold.id == BedNight.hold_id)
+    )
+    rows = session.execute(stmt).all()
+    spans = _stay_spans(session, {r.stay_id for r in rows if r.stay_id is not None})
+    result = []
+    for r in rows:
+        status = r.state or "free"
+        if status == "held" and r.expires_at is not None and r.expires_at <= now:
+            status = "free"
+        live = status != "free"
+        span = spans.get(r.stay_id) if r.stay_id is not None else None
+        result.append(
+            UnitNight(
+                night=night,
+                unit_id=r[0],
+                site=r[1],
+                site_kind=r.kind,
+                area=r.area,
+                room=r.room,
+                unit=r.label,
+                tags=split_tags(r.tags),
+                status=status,
+                guest_code=r.code or "",
+                stay_id=r.stay_id,
+                payer=r[10] or "",
+                payer_reference=r.payer_reference or "",
+                rate=r.rate,
+                currency=r.currency or "",
+                posted=r.posted_at is not None,
+                hold_id=r[15] if live else None,
+                hold_expires_at=r.expires_at if live else None,
+                held_for=(r.held_for or "") if live else "",
+                reason=r.reason or "",
+                first_night=span[0] if span else None,
+                last_night=span[1] if span else None,
+            )
+        )
+    result.sort(
+        key=lambda u: (
+            u.site_kind != "shelter",
+            u.site.lower(),
+            natural_key(u.room),
+            natural_key(u.unit),
+        )
+    )
+    return result
+
+
+def _stay_spans(session: Session, stay_ids: set[int]) -> dict[int, tuple[dt.date, dt.date]]:
+    if not stay_ids:
+        return {}
+    spans: dict[int, tuple[dt.date, dt.date]] = {}
+    ids = sorted(stay_ids)
+    for start in range(0, len(ids), 500):  # stay below every backend's bound-parameter limit
+        chunk = ids[start : start + 500]
+        stmt = (
+            select(BedNight.stay_id, func.min(BedNight.night), func.max(BedNight.night))
+            .where(BedNight.stay_id.in_(chunk))
+            .group_by(BedNight.stay_id)
+        )
+        for stay_id, first, last in session.execute(stmt):
+            spans[stay_id] = (first, last)
+    return spans
+
+
+@dataclass(frozen=True)
+class SiteCounts:
+    site: str
+    site_kind: str
+    area: str
+    capacity: int
+    occupied: int
+    held: int
+    free: int
+    out_of_service: int
+    unbilled: int
+
+    @property
+    def occupancy_rate(self) -> float:
+        usable = self.capacity - self.out_of_service
+        return self.occupied / usable if usable else 0.0
+
+
+def site_counts(units: list[UnitNight]) -> list[SiteCounts]:
+    by_site: dict[str, list[UnitNight]] = {}
+    for u in units:
+        by_site.setdefault(u.site, []).append(u)
+    result = []
+    for site, members in by_site.items():
+        count = {s: sum(1 for u in members if u.status == s) for s in STATUSES}
+        result.append(
+            SiteCounts(
+                site=site,
+                site_kind=members[0].site_kind,
+                area=members[0].area,
+                capacity=len(members),
+                occupied=count["occupied"],
+                held=count["held"],
+                free=count["free"],
+                out_of_service=count["out_of_service"],
+                unbilled=sum(1 for u in members if u.unbilled),
+            )
+        )
+    return result

@@ -1,0 +1,44 @@
+"""Time as the night shift sees it. A night is named by its evening's date; before the
+rollover hour the staff are still working in yesterday's night."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bedboard.errors import BadInput
+
+MAX_NIGHTS = 366
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC: how every timestamp is stored."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def current_night(rollover_hour: int, now: dt.datetime | None = None) -> dt.date:
+    local = now or dt.datetime.now()
+    return local.date() - dt.timedelta(days=1) if local.hour < rollover_hour else local.date()
+
+
+def parse_night(text: str, what: str = "date") -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInput(f"{what} {text!r} is not a date like 2026-11-27") from None
+
+
+def nights(first: dt.date, count: int) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range(count)]
+
+
+def night_range(first: dt.date, last: dt.date) -> list[dt.date]:
+    if last < first:
+        raise BadInput(f"the range ends ({last}) before it starts ({first})")
+    if (last - first).days >= MAX_NIGHTS:
+        raise BadInput(f"a range of nights can be at most {MAX_NIGHTS} nights long")
+    return nights(first, (last - first).days + 1)
+
+
+def check_night_count(count: int) -> None:
+    if not 1 <= count <= MAX_NIGHTS:
+        raise BadInput(f"nights must be from 1 to {MAX_NIGHTS}, not {count}")

@@ -1,0 +1,79 @@
+"""CSV in and out, as DESIGN.md fixes it: UTF-8, a header row, `\\r\\n` rows, an optional BOM for
+Excel, and text cells that a spreadsheet would run as a formula neutralised with a `'`."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from bedboard.errors import BadInput
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def money(minor: int | None) -> str:
+    """Integer minor units as a decimal string with two places: 45000 -> '450.00'."""
+    if minor is None:
+        return ""
+    sign = "-" if minor < 0 else ""
+    whole, cents = divmod(abs(minor), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def write_csv(
+    stream: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]], excel: bool = False
+) -> int:
+    """Stream rows out one at a time; returns how many were written."""
+    if excel:
+        stream.write("\ufeff")
+    writer = csv.writer(stream)
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow([neutralise(v) for v in row])
+        count += 1
+    return count
+
+
+def read_csv(path: Path | str, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) pairs; any problem is a BadInput naming the file and line."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise BadInput(f"cannot read {name}: {exc.strerror}") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+    if not text.strip():
+        raise BadInput(f"{name}: the file is empty")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise BadInput(f"{name}, line 1: {exc}") from exc
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise BadInput(f"{name}, line 1: missing column(s) {', '.join(missing)}")
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                raise BadInput(
+                    f"{name}, line {line}: {len(values)} cells where the header has {len(header)}"
+                )
+            yield line, {h: v.strip() for h, v in zip(header, values, strict=True)}
+    except csv.Error as exc:
+        raise BadInput(f"{name}, line {reader.line_num}: {exc}") from exc

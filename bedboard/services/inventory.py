@@ -1,0 +1,128 @@
+"""Sites and units from the inventory CSV: all rows or none, errors name the line, and
+importing the same file again changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import SITE_KINDS, Site, Unit
+from bedboard.errors import BadInput
+from bedboard.services import audit
+from bedboard.services.csvio import read_csv
+
+INVENTORY_COLUMNS = ("site", "site_kind", "area", "room", "unit", "tags")
+TAG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+@dataclass(frozen=True)
+class InventoryRow:
+    line: int
+    site: str
+    site_kind: str
+    area: str
+    room: str
+    unit: str
+    tags: str  # normalised: sorted, ';'-separated
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    sites_added: int
+    units_added: int
+    units_updated: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.sites_added or self.units_added or self.units_updated)
+
+
+def normalise_tags(text: str, where: str) -> str:
+    tags = sorted({t.strip().lower() for t in text.split(";") if t.strip()})
+    for tag in tags:
+        if not set(tag) <= TAG_CHARS:
+            raise BadInput(f"{where}: tag {tag!r} may only use a-z, 0-9, '_' and '-'")
+    return ";".join(tags)
+
+
+def parse_inventory(path: Path | str) -> list[InventoryRow]:
+    rows: list[InventoryRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    kinds: dict[str, tuple[str, str]] = {}
+    for line, r in read_csv(path, INVENTORY_COLUMNS):
+        where = f"{path}, line {line}"
+        if not r["site"] or not r["unit"]:
+            raise BadInput(f"{where}: site and unit must not be empty")
+        if "/" in r["unit"]:
+            raise BadInput(f"{where}: unit label {r['unit']!r} must not contain '/'")
+        if r["site_kind"] not in SITE_KINDS:
+            raise BadInput(
+                f"{where}: unknown site kind {r['site_kind']!r} (use {' or '.join(SITE_KINDS)})"
+            )
+        for field in ("site", "area", "room", "unit"):
+            if len(r[field]) > 100 or any(not ch.isprintable() for ch in r[field]):
+                raise BadInput(f"{where}: {field} is too long or has control characters")
+        key = (r["site"], r["unit"])
+        if key in seen:
+            raise BadInput(f"{where}: unit {r['site']}/{r['unit']} already on line {seen[key]}")
+        seen[key] = line
+        site_facts = (r["site_kind"], r["area"])
+        if kinds.setdefault(r["site"], site_facts) != site_facts:
+            raise BadInput(f"{where}: site {r['site']!r} has another kind or area above")
+        rows.append(
+            InventoryRow(
+                line,
+                r["site"],
+                r["site_kind"],
+                r["area"],
+                r["room"],
+                r["unit"],
+                normalise_tags(r["tags"], where),
+            )
+        )
+    if not rows:
+        raise BadInput(f"{path}: no units in the file")
+    return rows
+
+
+def import_inventory(session: Session, rows: list[InventoryRow], *, actor: str) -> ImportResult:
+    sites = {s.name: s for s in session.scalars(select(Site))}
+    units = {(u.site_id, u.label): u for u in session.scalars(select(Unit))}
+    sites_added = units_added = units_updated = 0
+    for row in rows:
+        site = sites.get(row.site)
+        if site is None:
+            site = Site(name=row.site, kind=row.site_kind, area=row.area)
+            session.add(site)
+            session.flush()
+            sites[row.site] = site
+            sites_added += 1
+        elif site.kind != row.site_kind:
+            raise BadInput(
+                f"line {row.line}: site {row.site!r} is already a {site.kind}, not {row.site_kind}"
+            )
+        elif site.area != row.area:
+            site.area = row.area
+        unit = units.get((site.id, row.unit))
+        if unit is None:
+            session.add(Unit(site_id=site.id, room=row.room, label=row.unit, tags=row.tags))
+            units_added += 1
+        elif (unit.room, unit.tags) != (row.room, row.tags):
+            unit.room, unit.tags = row.room, row.tags
+            units_updated += 1
+    session.flush()
+    result = ImportResult(sites_added, units_added, units_updated)
+    if result.changed:
+        audit.record(
+            session,
+            actor,
+            "import_inventory",
+            "inventory",
+            sites_added=sites_added,
+            units_added=units_added,
+            units_updated=units_updated,
+        )
+    return result

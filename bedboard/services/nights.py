@@ -1,0 +1,70 @@
+"""Shared checks on bed-nights used by every change: closed nights, conflicts, expired holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import BedNight, ClosedNight, Guest, Hold
+from bedboard.errors import NightClosed, RuleViolation, UnitTaken
+
+
+def refuse_closed(session: Session, nights: list[dt.date]) -> None:
+    closed = session.scalars(
+        select(ClosedNight.night).where(ClosedNight.night.in_(nights)).order_by(ClosedNight.night)
+    ).first()
+    if closed is not None:
+        raise NightClosed(f"the night of {closed} is closed; corrections are adjustments")
+
+
+def clear_expired_holds(
+    session: Session, unit_id: int, nights: list[dt.date], now: dt.datetime
+) -> None:
+    """An expired hold is free: remove its row before anything else takes the unit."""
+    expired = select(Hold.id).where(
+        Hold.unit_id == unit_id, Hold.night.in_(nights), Hold.expires_at <= now
+    )
+    session.execute(
+        delete(BedNight).where(
+            BedNight.unit_id == unit_id,
+            BedNight.night.in_(nights),
+            BedNight.state == "held",
+            BedNight.hold_id.in_(expired),
+        )
+    )
+    session.execute(
+        update(Hold).where(Hold.id.in_(expired), Hold.status == "active").values(status="cancelled")
+    )
+
+
+def refuse_taken(
+    session: Session, unit_id: int, ref: str, nights: list[dt.date], now: dt.datetime
+) -> None:
+    clear_expired_holds(session, unit_id, nights, now)
+    taken = session.execute(
+        select(BedNight.night, BedNight.state)
+        .where(BedNight.unit_id == unit_id, BedNight.night.in_(nights))
+        .order_by(BedNight.night)
+    ).first()
+    if taken is not None:
+        state = taken.state.replace("_", " ")
+        raise UnitTaken(f"{ref} is taken on the night of {taken.night} ({state})")
+
+
+def refuse_guest_elsewhere(
+    session: Session, guest: Guest, nights: list[dt.date], except_stay: int | None = None
+) -> None:
+    stmt = select(BedNight.night).where(BedNight.guest_id == guest.id, BedNight.night.in_(nights))
+    if except_stay is not None:
+        stmt = stmt.where(BedNight.stay_id != except_stay)
+    night = session.scalars(stmt.order_by(BedNight.night)).first()
+    if night is not None:
+        raise RuleViolation(f"guest {guest.code} already has a bed on the night of {night}")
+
+
+def refuse_posted(session: Session, rows: list[BedNight]) -> None:
+    posted = sorted(r.night for r in rows if r.posted_at is not None)
+    if posted:
+        raise NightClosed(f"the night of {posted[0]} is closed and posted; it cannot change")

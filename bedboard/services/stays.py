@@ -1,0 +1,212 @@
+"""Check in, check out, extend and move. Every change writes all its nights in the caller's
+single transaction (db.session.write_session), so it lands whole or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import BedNight, Guest, Stay
+from bedboard.errors import BadInput, RuleViolation
+from bedboard.services import audit
+from bedboard.services.clock import check_night_count, nights, utcnow
+from bedboard.services.lookup import (
+    find_guest,
+    find_payer,
+    find_unit,
+    guest_or_new,
+    unit_by_id,
+    unit_ref,
+)
+from bedboard.services.nights import (
+    refuse_closed,
+    refuse_guest_elsewhere,
+    refuse_posted,
+    refuse_taken,
+)
+
+
+def check_in(
+    session: Session,
+    *,
+    unit: str,
+    guest_code: str,
+    night: dt.date,
+    nights_count: int = 1,
+    payer: str | None = None,
+    reference: str = "",
+    actor: str,
+    now: dt.datetime | None = None,
+) -> Stay:
+    now = now or utcnow()
+    check_night_count(nights_count)
+    site, target = find_unit(session, unit)
+    payer_row = find_payer(session, payer) if payer else None
+    wanted = nights(night, nights_count)
+    refuse_closed(session, wanted)
+    ref = unit_ref(site, target)
+    refuse_taken(session, target.id, ref, wanted, now)
+    guest, created = guest_or_new(session, guest_code)
+    refuse_guest_elsewhere(session, guest, wanted)
+    stay = Stay(guest_id=guest.id, created_at=now, created_by=actor)
+    session.add(stay)
+    session.flush()
+    session.add_all(
+        BedNight(
+            unit_id=target.id,
+            night=n,
+            state="occupied",
+            stay_id=stay.id,
+            guest_id=guest.id,
+            payer_id=payer_row.id if payer_row else None,
+            payer_reference=reference.strip(),
+            reason="",
+        )
+        for n in wanted
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "check_in",
+        f"unit:{ref}",
+        guest=guest.code,
+        new_guest=created,
+        stay=stay.id,
+        first_night=night,
+        nights=nights_count,
+        payer=payer_row.name if payer_row else None,
+        reference=reference.strip(),
+    )
+    return stay
+
+
+def guest_nights(session: Session, guest: Guest, from_night: dt.date) -> list[BedNight]:
+    return list(
+        session.scalars(
+            select(BedNight)
+            .where(BedNight.guest_id == guest.id, BedNight.night >= from_night)
+            .order_by(BedNight.night)
+        )
+    )
+
+
+def check_out(session: Session, *, guest_code: str, night: dt.date, actor: str) -> int:
+    """Remove the guest's nights from `night` (the first night not stayed) on."""
+    guest = find_guest(session, guest_code)
+    rows = guest_nights(session, guest, night)
+    if not rows:
+        raise RuleViolation(f"guest {guest.code} has no nights from {night} on")
+    refuse_posted(session, rows)
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "check_out",
+        f"guest:{guest.code}",
+        from_night=night,
+        nights_removed=len(rows),
+    )
+    return len(rows)
+
+
+def latest_night(session: Session, guest: Guest) -> BedNight:
+    row = session.scalars(
+        select(BedNight).where(BedNight.guest_id == guest.id).order_by(BedNight.night.desc())
+    ).first()
+    if row is None:
+        raise RuleViolation(f"guest {guest.code} has no stay to extend")
+    return row
+
+
+def extend(
+    session: Session,
+    *,
+    guest_code: str,
+    extra_nights: int,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> Stay:
+    """Add nights after the guest's last night, in the same unit, with the same payer."""
+    now = now or utcnow()
+    check_night_count(extra_nights)
+    guest = find_guest(session, guest_code)
+    last = latest_night(session, guest)
+    wanted = nights(last.night + dt.timedelta(days=1), extra_nights)
+    refuse_closed(session, wanted)
+    site, unit = unit_by_id(session, last.unit_id)
+    ref = unit_ref(site, unit)
+    refuse_taken(session, unit.id, ref, wanted, now)
+    refuse_guest_elsewhere(session, guest, wanted)
+    session.add_all(
+        BedNight(
+            unit_id=last.unit_id,
+            night=n,
+            state="occupied",
+            stay_id=last.stay_id,
+            guest_id=guest.id,
+            payer_id=last.payer_id,
+            payer_reference=last.payer_reference,
+            reason="",
+        )
+        for n in wanted
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "extend",
+        f"unit:{ref}",
+        guest=guest.code,
+        stay=last.stay_id,
+        nights_added=extra_nights,
+        last_night=wanted[-1],
+    )
+    stay = session.get(Stay, last.stay_id)
+    assert stay is not None
+    return stay
+
+
+def move(
+    session: Session,
+    *,
+    guest_code: str,
+    to_unit: str,
+    from_night: dt.date,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> Stay:
+    """Move the guest's nights from `from_night` on to another unit, as a new stay there."""
+    now = now or utcnow()
+    guest = find_guest(session, guest_code)
+    rows = guest_nights(session, guest, from_night)
+    if not rows:
+        raise RuleViolation(f"guest {guest.code} has no nights from {from_night} on to move")
+    refuse_posted(session, rows)
+    site, target = find_unit(session, to_unit)
+    if any(r.unit_id == target.id for r in rows):
+        raise BadInput(f"guest {guest.code} is already in {unit_ref(site, target)}")
+    ref = unit_ref(site, target)
+    refuse_taken(session, target.id, ref, [r.night for r in rows], now)
+    stay = Stay(guest_id=guest.id, created_at=now, created_by=actor)
+    session.add(stay)
+    session.flush()
+    for row in rows:
+        row.unit_id = target.id
+        row.stay_id = stay.id
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "move",
+        f"unit:{ref}",
+        guest=guest.code,
+        from_night=from_night,
+        nights=len(rows),
+        stay=stay.id,
+    )
+    return stay
