@@ -1,0 +1,45 @@
+# bedboard developer tasks. The first `make run` / `make test` creates .venv; later ones reuse it
+# and only reinstall when pyproject.toml changes.
+PYTHON ?= python3
+SIZE ?= default
+ARGS ?=
+PYTEST_ARGS ?=
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LINT_PATHS := $(wildcard bedboard tests migrations benchmarks)
+
+.PHONY: venv run demo test check bench clean distclean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $@
+
+run: venv
+	$(BIN)/bedboard $(ARGS)
+
+demo: venv
+	$(BIN)/bedboard demo
+
+test: venv
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory check
+
+check: venv
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy
+
+bench: venv
+	$(BIN)/python -m benchmarks.run --size $(SIZE)
+
+clean:
+	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
