@@ -62,16 +62,15 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(result if isinstance(result, int) else 0)
 
 
-# Subcommands register themselves on `cli`.
-from bedboard.cli import db_commands, exports, inventory, stays  # noqa: E402
+def _register_subcommands() -> None:
+    """Each module in this package adds its commands to `cli` when imported."""
+    import importlib
+    import pkgutil
 
-__all__ = [
-    "cli",
-    "common_options",
-    "db_commands",
-    "exports",
-    "inventory",
-    "main",
-    "options",
-    "stays",
-]
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+_register_subcommands()
+
+__all__ = ["cli", "common_options", "main", "open_from_context", "options"]

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import click
 
 from bedboard.cli import cli
-from bedboard.cli.common import NIGHT, common_options, open_from_context
+from bedboard.cli.common import NIGHT, F, common_options, open_from_context
 from bedboard.services import holds, stays
 from bedboard.services.clock import MAX_NIGHTS
 
 
-def _nights_option(default: int | None = 1):  # type: ignore[no-untyped-def]
+def _nights_option(default: int | None = 1) -> Callable[[F], F]:
     return click.option(
         "--nights",
         type=click.IntRange(1, MAX_NIGHTS),

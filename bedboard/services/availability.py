@@ -154,7 +154,8 @@ def _stay_spans(session: Session, stay_ids: set[int]) -> dict[int, tuple[dt.date
             .group_by(BedNight.stay_id)
         )
         for stay_id, first, last in session.execute(stmt):
-            spans[stay_id] = (first, last)
+            if stay_id is not None:
+                spans[stay_id] = (first, last)
     return spans
 
 

@@ -1,0 +1,59 @@
+"""Turnaways: requests for a place that could not be met. They are the evidence of unmet need."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import Site, Turnaway
+from bedboard.errors import BadInput, NotFound
+from bedboard.services import audit
+from bedboard.services.clock import utcnow
+
+TURNAWAY_REASONS = ("no_free_unit", "no_payer", "not_eligible", "needs_not_met", "other")
+MAX_PEOPLE = 50
+
+
+def record_turnaway(
+    session: Session,
+    *,
+    night: dt.date,
+    reason: str,
+    people: int = 1,
+    site: str | None = None,
+    referred_to: str = "",
+    actor: str,
+) -> Turnaway:
+    if reason not in TURNAWAY_REASONS:
+        raise BadInput(f"unknown reason {reason!r} (use {', '.join(TURNAWAY_REASONS)})")
+    if not 1 <= people <= MAX_PEOPLE:
+        raise BadInput(f"people must be from 1 to {MAX_PEOPLE}, not {people}")
+    site_id = None
+    if site:
+        site_id = session.scalar(select(Site.id).where(Site.name == site.strip()))
+        if site_id is None:
+            raise NotFound(f"no site named {site!r}")
+    row = Turnaway(
+        night=night,
+        site_id=site_id,
+        reason=reason,
+        people=people,
+        referred_to=referred_to.strip(),
+        created_at=utcnow(),
+        created_by=actor,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "turnaway",
+        f"site:{site or ''}",
+        night=night,
+        reason=reason,
+        people=people,
+        referred_to=row.referred_to,
+    )
+    return row

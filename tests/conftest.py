@@ -1,0 +1,62 @@
+"""Shared fixtures. Every storage and rules test runs on SQLite and on a real PostgreSQL
+server (tests/postgres_fixtures.py starts one; without it the PostgreSQL half is skipped,
+and under CI=true it fails)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bedboard.config import Settings
+from bedboard.store import Store, open_store
+
+pytest_plugins = ["tests.postgres_fixtures"]
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty database on each backend: a real file, or a real server's database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "bedboard.sqlite3")
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return str(tmp_path / "bedboard.sqlite3")
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    opened = open_store(Settings(db=db_url, user="tester"))
+    yield opened
+    opened.close()
+
+
+def run_cli(
+    *args: str, db: str, env: dict[str, str] | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `bedboard` as a user would: a separate process, this checkout's code."""
+    full_env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "BEDBOARD_USER": "cli-tester",
+        "BEDBOARD_DB": db,
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bedboard", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=input,
+        timeout=120,
+        cwd=REPO,
+    )
