@@ -17,6 +17,9 @@ from tests.pg_server import (
     find_binaries,
 )
 
+# Also loaded by tests/conftest.py; naming it here keeps this module runnable on its own.
+pytest_plugins = ["tests.postgres_fixtures"]
+
 
 def _fake_bindir(path: Path) -> Path:
     for name in SERVER_BINARIES:
