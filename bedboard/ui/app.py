@@ -1,0 +1,140 @@
+"""The bedboard app: the live board, plus the screens other parts of the product add.
+
+Adding a screen (billing, exports, reports, history, ...):
+  1. Write `bedboard/ui/screens/NAME.py` with a `Screen` subclass whose constructor takes the
+     Store: `BillingScreen(store)`. Read and write the database in `@work(thread=True)` workers
+     only. `self.app.clock` is the board's clock; watch `self.app.revision` to stay live:
+     `self.watch(self.app, "revision", callback, init=False)`.
+  2. Add one line to SCREENS below. Its key then opens the screen from anywhere, the footer
+     shows it, and the command palette (ctrl+p) lists it. Escape on a pushed screen returns
+     (give your screen an "escape" binding to `app.pop_screen`, or inherit `PushedScreen`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from bedboard.services.changes import RevisionWatcher
+from bedboard.store import Store
+from bedboard.ui.clock import Clock
+from bedboard.ui.messages import DatabaseOffline, RevisionChanged
+
+POLL_SECONDS = 0.5  # a change elsewhere shows within about half a second plus one read
+RETRY_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class ScreenEntry:
+    key: str  # the key that opens it, e.g. "B"
+    name: str  # short id, e.g. "billing"
+    title: str  # what the footer and the command palette say
+    target: str  # "module:Class", imported only when first opened; built as Class(store)
+
+
+# The extension point: one line per screen.
+SCREENS: tuple[ScreenEntry, ...] = ()
+
+
+class BedboardApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "bedboard"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        *(
+            Binding(e.key, f"open_screen('{e.name}')", e.title, id=f"screen-{e.name}")
+            for e in SCREENS
+        ),
+    ]
+
+    # Bumped by the live watcher whenever the database changed; screens watch it.
+    revision: reactive[int | None] = reactive(None)
+    online: reactive[bool] = reactive(True)
+
+    def __init__(
+        self, store: Store, *, clock: Clock | None = None, poll_seconds: float = POLL_SECONDS
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.clock = clock or Clock()
+        self.poll_seconds = poll_seconds
+
+    def get_default_screen(self) -> Screen[None]:
+        from bedboard.ui.screens.board import BoardScreen
+
+        return BoardScreen(self.store, self.clock)
+
+    def on_mount(self) -> None:
+        self.watch_database()
+
+    # Screens added by SCREENS ----------------------------------------------------------
+
+    def action_open_screen(self, name: str) -> None:
+        entry = next(e for e in SCREENS if e.name == name)
+        module_name, class_name = entry.target.split(":")
+        screen_class = getattr(importlib.import_module(module_name), class_name)
+        self.push_screen(screen_class(self.store))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for entry in SCREENS:
+            yield SystemCommand(
+                entry.title,
+                f"Open {entry.title.lower()} ({entry.key})",
+                partial(self.action_open_screen, entry.name),
+            )
+
+    # Live updates ----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
+    def watch_database(self) -> None:
+        """Poll one dedicated connection; post only when the revision moved."""
+        worker = get_current_worker()
+        watcher = RevisionWatcher(self.store.engine)
+        was_offline = False
+        try:
+            while not worker.is_cancelled:
+                try:
+                    revision = watcher.poll()
+                except Exception as exc:
+                    if not was_offline:
+                        self.post_message(DatabaseOffline(_one_line(exc)))
+                    was_offline = True
+                    time.sleep(RETRY_SECONDS)
+                    continue
+                if was_offline or revision is not None:
+                    self.post_message(RevisionChanged(revision or watcher.revision))
+                was_offline = False
+                time.sleep(self.poll_seconds)
+        finally:
+            watcher.close()
+
+    @on(RevisionChanged)
+    def _changed(self, message: RevisionChanged) -> None:
+        self.online = True
+        self.revision = message.revision
+
+    @on(DatabaseOffline)
+    def _offline(self, message: DatabaseOffline) -> None:
+        self.online = False
+        self.notify(
+            f"Cannot reach the database; retrying. ({message.text})",
+            title="Offline",
+            severity="error",
+            timeout=10,
+        )
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,130 @@
+"""How a unit's night reads on screen. Pure functions: the tables and the detail line share
+them, and they are easy to test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+
+from bedboard.services.availability import SiteCounts, UnitNight
+
+STATE_LABELS = {
+    "free": ("free", "bold green"),
+    "occupied": ("occupied", ""),
+    "held": ("held", "bold yellow"),
+    "out_of_service": ("out", "dim"),
+}
+UNBILLED = "! no payer"
+TAG_LABELS = {
+    "women_only": "women only",
+    "children_ok": "children",
+    "accessible": "accessible",
+}
+
+
+def night_title(night: dt.date, tonight: dt.date) -> str:
+    when = night.strftime("%a %d %b %Y")
+    if night == tonight:
+        return f"Tonight · {when}"
+    days = (night - tonight).days
+    relative = f"{days} nights ahead" if days > 0 else f"{-days} nights ago"
+    if days == 1:
+        relative = "tomorrow night"
+    if days == -1:
+        relative = "last night"
+    return f"{when} · {relative}"
+
+
+def state_cell(u: UnitNight) -> Text:
+    label, style = STATE_LABELS.get(u.status, (u.status, ""))
+    return Text(label, style=style)
+
+
+def nights_cell(u: UnitNight) -> str:
+    """Night n of the stay, and how many it has: '3 of 5'."""
+    if u.status != "occupied" or u.first_night is None or u.last_night is None:
+        return ""
+    done = (u.night - u.first_night).days + 1
+    total = (u.last_night - u.first_night).days + 1
+    return f"{done} of {total}"
+
+
+def payer_cell(u: UnitNight) -> Text:
+    if u.unbilled:
+        return Text(UNBILLED, style="bold red")
+    return Text(u.payer)
+
+
+def time_left(expires_at: dt.datetime | None, now: dt.datetime) -> str:
+    if expires_at is None:
+        return ""
+    minutes = max(0, int((expires_at - now).total_seconds() // 60))
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d} left" if hours else f"{minutes} min left"
+
+
+def note_cell(u: UnitNight, now: dt.datetime) -> str:
+    if u.status == "held":
+        left = time_left(u.hold_expires_at, now)
+        return f"{left} · {u.held_for}" if u.held_for else left
+    if u.status == "out_of_service":
+        return u.reason
+    return ""
+
+
+def tags_text(tags: tuple[str, ...]) -> str:
+    return ", ".join(
+        TAG_LABELS.get(t, t.replace("language_", "speaks ").replace("_", " ")) for t in tags
+    )
+
+
+def unit_cells(u: UnitNight, now: dt.datetime) -> tuple[str | Text, ...]:
+    return (
+        u.ref,
+        state_cell(u),
+        u.guest_code,
+        nights_cell(u),
+        payer_cell(u),
+        note_cell(u, now),
+    )
+
+
+def count_cell(value: int, style: str = "") -> Text:
+    return Text(str(value) if value else "·", style=style if value else "dim", justify="right")
+
+
+def site_cells(c: SiteCounts) -> tuple[str | Text, ...]:
+    return (
+        c.site,
+        c.area,
+        count_cell(c.capacity),
+        count_cell(c.occupied),
+        count_cell(c.held, "yellow"),
+        count_cell(c.free, "bold green"),
+        count_cell(c.out_of_service),
+        count_cell(c.unbilled, "bold red"),
+    )
+
+
+def detail_text(u: UnitNight, now: dt.datetime) -> str:
+    kind = "host family" if u.site_kind == "host_family" else "shelter"
+    room = f" · room {u.room}" if u.room else ""
+    where = f"{u.ref} ({kind}, {u.area}{room})"
+    tags = tags_text(u.tags)
+    parts = [where]
+    if tags:
+        parts.append(tags)
+    if u.status == "occupied":
+        stay = f"guest {u.guest_code}, nights {u.first_night} to {u.last_night}"
+        payer = f"paid by {u.payer}" if u.payer else "NO PAYER (unbilled)"
+        ref = f" ref {u.payer_reference}" if u.payer_reference else ""
+        parts.append(f"{stay}; {payer}{ref}")
+    elif u.status == "held":
+        until = f"{u.hold_expires_at:%H:%M} UTC" if u.hold_expires_at else "?"
+        parts.append(f"held until {until} ({time_left(u.hold_expires_at, now)}) {u.held_for}")
+    elif u.status == "out_of_service":
+        parts.append(f"out of service: {u.reason}")
+    if u.posted:
+        parts.append("night closed")
+    return " · ".join(parts)

@@ -1,0 +1,46 @@
+"""Small messages that thread workers post back to the event loop."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from bedboard.services.availability import UnitNight
+
+
+@dataclass
+class BoardLoaded(Message):
+    """One night's availability, read in a worker."""
+
+    night: dt.date
+    units: list[UnitNight]
+
+
+@dataclass
+class ActionDone(Message):
+    """A change went through; `text` says what happened in one line."""
+
+    text: str
+
+
+@dataclass
+class ActionRefused(Message):
+    """A change was refused (or failed); nothing was changed. `text` is one clear line."""
+
+    text: str
+
+
+@dataclass
+class DatabaseOffline(Message):
+    """The live watcher cannot reach the database (it keeps retrying)."""
+
+    text: str
+
+
+@dataclass
+class RevisionChanged(Message):
+    """The live watcher saw the database change (or come back after being offline)."""
+
+    revision: int | None

@@ -1,0 +1,1 @@
+"""Screens of the board. Each is built with the Store: `SomeScreen(store)`."""

@@ -1,0 +1,1 @@
+"""Widgets the board's screens are built from."""

@@ -1,0 +1,70 @@
+"""A DataTable that takes a whole new set of rows and redraws only the cells that changed.
+
+Live updates arrive every few seconds all night long; clearing and rebuilding the table each
+time would flicker and lose the cursor. Rows are matched by key; only when the set or order of
+keys changes (another night, a filter) is the table rebuilt, keeping the cursor on its row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+Cell = str | Text
+Row = tuple[str, tuple[Cell, ...]]
+
+
+class KeyedTable(DataTable[Cell]):
+    COLUMNS: Sequence[tuple[str, str, int | None]] = ()  # (key, label, width)
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False)
+        self._order: list[str] = []
+        self._cells: dict[str, tuple[Cell, ...]] = {}
+
+    def on_mount(self) -> None:
+        for key, label, width in self.COLUMNS:
+            self.add_column(label, key=key, width=width)
+
+    @property
+    def current_key(self) -> str | None:
+        if not self._order or not 0 <= self.cursor_row < len(self._order):
+            return None
+        return self._order[self.cursor_row]
+
+    def sync(self, rows: Sequence[Row]) -> int:
+        """Show these rows; returns how many cells were redrawn (0: nothing changed)."""
+        keys = [key for key, _ in rows]
+        if keys != self._order:
+            self._rebuild(rows)
+            return sum(len(cells) for _, cells in rows)
+        changed = 0
+        column_keys = [key for key, _, _ in self.COLUMNS]
+        for key, cells in rows:
+            old = self._cells[key]
+            for column, (before, after) in enumerate(zip(old, cells, strict=True)):
+                if before != after:
+                    self.update_cell(key, column_keys[column], after)
+                    changed += 1
+            self._cells[key] = cells
+        return changed
+
+    def _rebuild(self, rows: Sequence[Row]) -> None:
+        keep = self.current_key
+        scroll_y = self.scroll_y
+        self.clear()
+        self._order = [key for key, _ in rows]
+        self._cells = dict(rows)
+        for key, cells in rows:
+            self.add_row(*cells, key=key)
+        if keep in self._cells:
+            self.move_cursor(row=self._order.index(keep), animate=False, scroll=False)
+            self.scroll_to(y=scroll_y, animate=False, immediate=True)
+
+    def select_key(self, key: str) -> bool:
+        if key not in self._cells:
+            return False
+        self.move_cursor(row=self._order.index(key), animate=False)
+        return True

@@ -1,0 +1,72 @@
+"""The first board: counts per site, each unit's state and guest code, live updates from
+another process within 2 seconds, the demo offer on an empty database, and q to quit."""
+
+from __future__ import annotations
+
+import time
+
+from bedboard.store import Store
+from bedboard.ui.widgets.unit_table import UnitTable
+from tests.conftest import run_cli
+from tests.ui.conftest import board_of, make_app, wait_until
+
+
+def cell_of(table: UnitTable, ref: str, column: str) -> str:
+    for row_key in table.rows:
+        if str(table.get_cell(row_key, "unit")) == ref:
+            return str(table.get_cell(row_key, column))
+    raise AssertionError(f"{ref} is not on the board")
+
+
+async def test_board_shows_counts_units_and_guest_codes(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = board_of(app)
+        assert await wait_until(pilot, lambda: board.loaded)
+        units = app.screen.query_one(UnitTable)
+        assert cell_of(units, "Hvilan/1", "state") == "occupied"
+        assert cell_of(units, "Hvilan/1", "guest") == "G-101"
+        assert cell_of(units, "Hvilan/12", "state") == "held"
+        assert cell_of(units, "Hvilan/20", "state") == "out"
+        assert cell_of(units, "Familjen Berg/2", "payer") == "! no payer"
+        sites = app.screen.query_one("#sites")
+        hvilan = [str(c) for c in sites.get_row("site:Hvilan")]  # type: ignore[attr-defined]
+        # name, area, beds, occupied, held, free, out of service, unbilled
+        assert hvilan == ["Hvilan", "Stockholm", "20", "4", "1", "14", "1", "·"]
+
+
+async def test_booking_from_another_process_shows_within_two_seconds(
+    demo_store: Store, sqlite_url: str
+) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = board_of(app)
+        assert await wait_until(pilot, lambda: board.loaded)
+        units = app.screen.query_one(UnitTable)
+        await pilot.press("down", "down", "down", "down", "down")
+        cursor_before = units.cursor_row
+        assert cell_of(units, "Hvilan/3", "state") == "free"
+
+        done = run_cli("checkin", "--unit", "Hvilan/3", "--guest", "G-900", db=sqlite_url)
+        assert done.returncode == 0, done.stderr
+        started = time.monotonic()
+        shown = await wait_until(
+            pilot, lambda: cell_of(units, "Hvilan/3", "guest") == "G-900", seconds=2
+        )
+        assert shown, "the booking from the other process did not show within 2 seconds"
+        assert time.monotonic() - started < 2
+        assert cell_of(units, "Hvilan/3", "state") == "occupied"
+        assert units.cursor_row == cursor_before  # the cursor stayed where the user left it
+
+
+async def test_empty_database_offers_the_demo_and_q_quits(empty_store: Store) -> None:
+    app = make_app(empty_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
+        board = board_of(app)
+        assert await wait_until(pilot, lambda: len(board.units) == 42)
+        units = app.screen.query_one(UnitTable)
+        assert cell_of(units, "Hvilan/1", "guest") == "G-101"
+        await pilot.press("q")
+        assert await wait_until(pilot, lambda: not app.is_running)
