@@ -1,46 +1,78 @@
-"""`bedboard availability` and `bedboard export occupancy`."""
+"""`bedboard availability` and `bedboard export occupancy|turnaways|inventory`."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import click
 
 from bedboard.cli import cli
-from bedboard.cli.common import NIGHT, common_options, open_from_context
+from bedboard.cli.common import NIGHT, F, common_options, open_from_context
 from bedboard.services.availability import availability, site_counts
-from bedboard.services.csvio import write_csv
-from bedboard.services.exports import (
-    OCCUPANCY_COLUMNS,
-    OCCUPANCY_SUMMARY_COLUMNS,
-    occupancy_record,
-    occupancy_rows,
-    occupancy_summary_rows,
-)
+from bedboard.services.exports import Export, occupancy_export, occupancy_record, write_export
+from bedboard.services.inventory_export import inventory_export
+from bedboard.services.outfile import atomic_text_file
+from bedboard.services.turnaway_export import turnaway_export
+
+PROGRESS_FROM_ROWS = 5000  # shorter exports finish before a bar would be worth drawing
+
+
+def shows_progress(out: str, total: int | None) -> bool:
+    """A bar on stderr only when someone is watching a terminal and it cannot get mixed into
+    the data: with `--out -` the rows go to the same terminal, or to a pager drawing on it."""
+    return (
+        out != "-"
+        and total is not None
+        and total >= PROGRESS_FROM_ROWS
+        and sys.stderr.isatty()
+        and os.environ.get("TERM") != "dumb"
+    )
 
 
 @contextmanager
 def output(out: str) -> Iterator[IO[str]]:
-    """`-` is stdout; a file is written beside its final name and renamed into place, so a
-    failed export never leaves half a file under the real name."""
+    """`-` is stdout, as UTF-8 with the rows' own `\\r\\n` whatever the locale; a file is written
+    beside its final name and renamed into place, so a failed export never leaves half a file
+    under the real name."""
     if out == "-":
-        yield sys.stdout
         sys.stdout.flush()
-        return
-    target = Path(out)
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        with partial.open("w", encoding="utf-8", newline="") as stream:
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        try:
             yield stream
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
+            stream.flush()
+        finally:
+            stream.detach()
+        return
+    with atomic_text_file(out) as file:
+        yield file
+
+
+def write_out(export: Export, out: str, excel: bool) -> None:
+    """Stream an export to --out, with a progress bar when it is long and someone watches."""
+    with output(out) as stream:
+        if shows_progress(out, export.total):
+            # length-only bars are ProgressBar[int] at runtime; click's stubs cannot say so
+            bar_cm: Any = click.progressbar(length=export.total, label="exporting", file=sys.stderr)
+            with bar_cm as bar:
+                done = 0
+
+                def advance(count: int) -> None:
+                    nonlocal done
+                    bar.update(count - done)
+                    done = count
+
+                count = write_export(stream, export, excel=excel, progress=advance)
+        else:
+            count = write_export(stream, export, excel=excel)
+    if out != "-":
+        click.echo(f"wrote {count} row(s) to {out}", err=True)
 
 
 @cli.command("availability")
@@ -71,24 +103,45 @@ def export_group() -> None:
     """Write CSV files (UTF-8; --excel adds a BOM)."""
 
 
+def out_options(f: F) -> F:
+    f = click.option("--excel", is_flag=True, help="Add a BOM so Excel shows å, ä, ö.")(f)
+    f = click.option("--out", default="-", show_default=True, help="File to write, - for stdout.")(
+        f
+    )
+    return f
+
+
 @export_group.command("occupancy")
 @click.option("--night", type=NIGHT, help="Default: the current night.")
 @click.option("--summary", is_flag=True, help="One row per site instead of per unit.")
-@click.option("--out", default="-", show_default=True, help="File to write, - for stdout.")
-@click.option("--excel", is_flag=True, help="Add a BOM so Excel shows å, ä, ö.")
+@out_options
 @common_options
 def export_occupancy(night: dt.date | None, summary: bool, out: str, excel: bool) -> None:
     """One row per unit for the night (or per site with --summary)."""
     store = open_from_context()
     night = night or store.tonight()
     with store.read() as session:
-        units = availability(session, night)
-    header, rows = (
-        (OCCUPANCY_SUMMARY_COLUMNS, occupancy_summary_rows(units))
-        if summary
-        else (OCCUPANCY_COLUMNS, occupancy_rows(units))
-    )
-    with output(out) as stream:
-        count = write_csv(stream, header, rows, excel=excel)
-    if out != "-":
-        click.echo(f"wrote {count} row(s) to {out}", err=True)
+        write_out(occupancy_export(session, night, summary=summary), out, excel)
+
+
+@export_group.command("turnaways")
+@click.option("--from", "first", type=NIGHT, required=True, help="First night.")
+@click.option("--to", "last", type=NIGHT, required=True, help="Last night (inclusive).")
+@click.option("--summary", is_flag=True, help="A count per reason and ISO week.")
+@out_options
+@common_options
+def export_turnaways(first: dt.date, last: dt.date, summary: bool, out: str, excel: bool) -> None:
+    """Requests for a place that could not be met: night,site,reason,people,referred_to."""
+    store = open_from_context()
+    with store.read() as session:
+        write_out(turnaway_export(session, first, last, summary=summary), out, excel)
+
+
+@export_group.command("inventory")
+@out_options
+@common_options
+def export_inventory(out: str, excel: bool) -> None:
+    """Sites and units in the format `import inventory` reads."""
+    store = open_from_context()
+    with store.read() as session:
+        write_out(inventory_export(session), out, excel)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -12,11 +13,27 @@ from typing import IO, Any
 from bedboard.errors import BadInput
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A plain signed number ("-450.00") is an amount, not a formula: it stays as it is.
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _runs_as_formula(text: str) -> bool:
+    bare = text.lstrip("'")
+    return bare.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(bare)
 
 
 def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Prefix `'` to a text cell a spreadsheet would run as a formula. Quotes already in front
+    of such a character count as part of the cell, so `restore` always undoes exactly one."""
+    if isinstance(value, str) and _runs_as_formula(value):
         return "'" + value
+    return value
+
+
+def restore(value: str) -> str:
+    """The inverse of `neutralise`, so a file bedboard wrote imports back unchanged."""
+    if value.startswith("'") and _runs_as_formula(value[1:]):
+        return value[1:]
     return value
 
 
@@ -64,7 +81,10 @@ def read_csv(path: Path | str, required: Sequence[str]) -> Iterator[tuple[int, d
         raise BadInput(f"{name}, line 1: {exc}") from exc
     missing = [c for c in required if c not in header]
     if missing:
-        raise BadInput(f"{name}, line 1: missing column(s) {', '.join(missing)}")
+        hint = (
+            " (cells are separated by ';': save it comma-separated)" if _semicolons(header) else ""
+        )
+        raise BadInput(f"{name}, line 1: missing column(s) {', '.join(missing)}{hint}")
     try:
         for values in reader:
             line = reader.line_num
@@ -74,6 +94,11 @@ def read_csv(path: Path | str, required: Sequence[str]) -> Iterator[tuple[int, d
                 raise BadInput(
                     f"{name}, line {line}: {len(values)} cells where the header has {len(header)}"
                 )
-            yield line, {h: v.strip() for h, v in zip(header, values, strict=True)}
+            yield line, {h: restore(v.strip()) for h, v in zip(header, values, strict=True)}
     except csv.Error as exc:
         raise BadInput(f"{name}, line {reader.line_num}: {exc}") from exc
+
+
+def _semicolons(header: list[str]) -> bool:
+    """A Swedish Excel saves "CSV" with ';' between cells."""
+    return len(header) == 1 and ";" in header[0]

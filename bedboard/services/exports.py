@@ -1,12 +1,68 @@
-"""Rows of the occupancy export (DESIGN.md fixes the columns)."""
+"""What every export is (a header, rows streamed from an open session, how many rows to
+expect), writing one to a file, and the rows of the occupancy export (DESIGN.md fixes the
+columns)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
 
-from bedboard.services.availability import UnitNight, site_counts
-from bedboard.services.csvio import money
+from sqlalchemy.orm import Session
+
+from bedboard.services.availability import UnitNight, availability, site_counts
+from bedboard.services.csvio import money, write_csv
+from bedboard.services.outfile import atomic_text_file
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Export:
+    """Rows are produced lazily while the session they came from is still open."""
+
+    header: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    total: int | None = None  # rows to expect, for a progress bar; None when unknown
+
+
+def reporting(rows: Iterable[Sequence[Any]], progress: Progress, every: int) -> Iterator[Any]:
+    """Pass rows through, telling `progress` how many have gone by every `every` rows."""
+    count = 0
+    for row in rows:
+        yield row
+        count += 1
+        if count % every == 0:
+            progress(count)
+    progress(count)
+
+
+def write_export(
+    stream: IO[str],
+    export: Export,
+    *,
+    excel: bool = False,
+    progress: Progress | None = None,
+    every: int = 500,
+) -> int:
+    rows = export.rows if progress is None else reporting(export.rows, progress, every)
+    return write_csv(stream, export.header, rows, excel=excel)
+
+
+def write_export_file(
+    path: Path | str,
+    export: Export,
+    *,
+    excel: bool = False,
+    progress: Progress | None = None,
+    every: int = 500,
+) -> int:
+    """The whole file or nothing under `path`; returns the rows written."""
+    with atomic_text_file(path) as stream:
+        return write_export(stream, export, excel=excel, progress=progress, every=every)
+
 
 OCCUPANCY_COLUMNS = (
     "night",
@@ -81,3 +137,11 @@ def occupancy_summary_rows(units: list[UnitNight]) -> Iterator[list[Any]]:
             c.out_of_service,
             f"{c.occupancy_rate:.2f}",
         ]
+
+
+def occupancy_export(session: Session, night: dt.date, *, summary: bool = False) -> Export:
+    """One night is one row per unit: the list is as long as the inventory, not the history."""
+    units = availability(session, night)
+    if summary:
+        return Export(OCCUPANCY_SUMMARY_COLUMNS, occupancy_summary_rows(units))
+    return Export(OCCUPANCY_COLUMNS, occupancy_rows(units), total=len(units))

@@ -1,0 +1,35 @@
+"""The inventory export: the same file `import inventory` reads, so a database's sites and
+units can be moved, reviewed in a spreadsheet, and imported again unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import Site, Unit
+from bedboard.services.availability import natural_key, split_tags
+from bedboard.services.exports import Export
+from bedboard.services.inventory import INVENTORY_COLUMNS
+
+
+def inventory_export(session: Session) -> Export:
+    total = session.scalar(select(func.count()).select_from(Unit)) or 0
+    return Export(INVENTORY_COLUMNS, _rows(session), total=total)
+
+
+def _rows(session: Session) -> Iterator[list[Any]]:
+    """Site by site (shelters first, as on the board), units in natural order within one.
+    Only one site's units are held in memory at a time."""
+    sites = list(session.execute(select(Site.id, Site.name, Site.kind, Site.area)))
+    sites.sort(key=lambda s: (s.kind != "shelter", s.name.lower(), s.name))
+    for site_id, name, kind, area in sites:
+        units = list(
+            session.execute(select(Unit.room, Unit.label, Unit.tags).where(Unit.site_id == site_id))
+        )
+        units.sort(key=lambda u: (natural_key(u.room), natural_key(u.label)))
+        for room, label, tags in units:
+            # sorted as import stores them (rows written by other paths may not be)
+            yield [name, kind, area, room, label, ";".join(sorted(split_tags(tags)))]

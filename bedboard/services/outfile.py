@@ -1,0 +1,39 @@
+"""Writing an export file so that nobody ever sees half of it under the real name."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from bedboard.errors import BadInput
+
+
+@contextmanager
+def atomic_text_file(path: Path | str) -> Iterator[IO[str]]:
+    """UTF-8 text written to a temporary file beside the target and renamed into place when
+    complete. The temporary file is private (0600): exports can name protected people."""
+    target = Path(path)
+    if target.is_dir():
+        raise BadInput(f"{target} is a folder; name a file to write")
+    if target.exists() and not target.is_file():  # /dev/stdout, a named pipe: write in place
+        with target.open("w", encoding="utf-8", newline="") as stream:
+            yield stream
+        return
+    if not target.parent.is_dir():
+        raise BadInput(f"cannot write {target}: the folder {target.parent} does not exist")
+    fd, partial_name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+    )
+    partial = Path(partial_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
