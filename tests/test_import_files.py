@@ -1,0 +1,130 @@
+"""Malformed import files: each is refused with exit code 2 and one line that names the
+problem and the line, and the database is left exactly as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bedboard.db.models import AuditEntry, Site, Unit
+from bedboard.errors import BadInput
+from bedboard.services.inventory import import_inventory, parse_inventory
+from bedboard.store import Store
+from tests.conftest import run_cli
+
+GOOD = "site,site_kind,area,room,unit,tags\nHvilan,shelter,Stockholm,1,1,women_only\n"
+
+# name -> (file bytes, words the one-line message must contain)
+MALFORMED: dict[str, tuple[bytes, tuple[str, ...]]] = {
+    "missing column": (
+        b"site,site_kind,area,unit,tags\nHvilan,shelter,Stockholm,2,\n",
+        ("line 1", "missing column(s) room"),
+    ),
+    "unknown site kind": (
+        b"site,site_kind,area,room,unit,tags\nHvilan,shelter,Stockholm,1,2,\nNya,hotel,Solna,,1,\n",
+        ("line 3", "unknown site kind 'hotel'"),
+    ),
+    "duplicate unit": (
+        b"site,site_kind,area,room,unit,tags\nHvilan,shelter,Stockholm,1,2,\n"
+        b"Hvilan,shelter,Stockholm,1,3,\nHvilan,shelter,Stockholm,2,2,\n",
+        ("line 4", "Hvilan/2 already on line 2"),
+    ),
+    "bad encoding": (
+        "site,site_kind,area,room,unit,tags\nFamiljen Åberg,host_family,Täby,,1,\n".encode(
+            "latin-1"
+        ),
+        ("not UTF-8", "save it as UTF-8"),
+    ),
+    "empty file": (b"", ("the file is empty",)),
+    "only a header": (b"site,site_kind,area,room,unit,tags\r\n", ("no units in the file",)),
+    "ragged row": (
+        b"site,site_kind,area,room,unit,tags\nHvilan,shelter,Stockholm,1,2,\n"
+        b"Hvilan,shelter,Stockholm,1,3\n",
+        ("line 3", "5 cells where the header has 6"),
+    ),
+    "semicolons from a Swedish Excel": (
+        b"site;site_kind;area;room;unit;tags\nHvilan;shelter;Stockholm;1;2;\n",
+        ("line 1", "missing column(s)", "separated by ';'"),
+    ),
+    "bad tag": (
+        b"site,site_kind,area,room,unit,tags\nHvilan,shelter,Stockholm,1,2,Women Only\n",
+        ("line 2", "tag 'women only'"),
+    ),
+}
+
+
+def snapshot(db: str) -> tuple[list[tuple[str, ...]], int]:
+    """The inventory and the audit log's length, through a separate process's eyes."""
+    from bedboard.config import Settings
+    from bedboard.store import open_store
+
+    store = open_store(Settings(db=db, user="tester"))
+    try:
+        with store.read() as session:
+            rows = session.execute(
+                select(Site.name, Site.kind, Site.area, Unit.room, Unit.label, Unit.tags).join(
+                    Unit, Unit.site_id == Site.id
+                )
+            )
+            inventory = sorted(tuple(r) for r in rows)
+            audit = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+        return inventory, audit
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_inventory_is_refused_and_changes_nothing(
+    case: str, sqlite_url: str, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    assert run_cli("import", "inventory", str(good), db=sqlite_url).returncode == 0
+    before = snapshot(sqlite_url)
+
+    content, words = MALFORMED[case]
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    result = run_cli("import", "inventory", str(bad), db=sqlite_url)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert str(bad) in lines[0]
+    for word in words:
+        assert word in lines[0], lines[0]
+    assert result.stdout == ""
+    assert snapshot(sqlite_url) == before
+
+
+def test_missing_file_is_bad_input(sqlite_url: str, tmp_path: Path) -> None:
+    result = run_cli("import", "inventory", str(tmp_path / "nope.csv"), db=sqlite_url)
+    assert result.returncode == 2
+    assert "cannot read" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_conflict_with_the_database_imports_no_row(store: Store, tmp_path: Path) -> None:
+    """A site already of another kind is found only in the database, after earlier rows were
+    added in the same transaction: none of them stay."""
+    with store.write() as session:
+        import_inventory(session, parse_inventory(_file(tmp_path, "a.csv", GOOD)), actor="t")
+    clash = _file(
+        tmp_path,
+        "b.csv",
+        "site,site_kind,area,room,unit,tags\nNya,shelter,Solna,,1,\n"
+        "Hvilan,host_family,Stockholm,,9,\n",
+    )
+    rows = parse_inventory(clash)
+    refused = pytest.raises(BadInput, match="line 3: site 'Hvilan' is already a shelter")
+    with refused, store.write() as session:
+        import_inventory(session, rows, actor="t")
+    with store.read() as session:
+        assert session.scalars(select(Site.name).order_by(Site.name)).all() == ["Hvilan"]
+        assert session.scalar(select(func.count()).select_from(Unit)) == 1
+
+
+def _file(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
