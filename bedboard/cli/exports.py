@@ -18,6 +18,7 @@ from bedboard.cli.common import NIGHT, F, common_options, open_from_context
 from bedboard.services.availability import availability, site_counts
 from bedboard.services.exports import Export, occupancy_export, occupancy_record, write_export
 from bedboard.services.inventory_export import inventory_export
+from bedboard.services.occupancy_rates import fill_rates
 from bedboard.services.outfile import atomic_text_file
 from bedboard.services.turnaway_export import turnaway_export
 
@@ -84,7 +85,7 @@ def availability_command(night: dt.date | None, as_json: bool) -> None:
     store = open_from_context()
     night = night or store.tonight()
     with store.read() as session:
-        units = availability(session, night)
+        units = fill_rates(session, availability(session, night))
     if as_json:
         payload = {"night": night.isoformat(), "units": [occupancy_record(u) for u in units]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.services.availability import UnitNight, availability, site_counts
 from bedboard.services.csvio import money, write_csv
+from bedboard.services.occupancy_rates import fill_rates
 from bedboard.services.outfile import atomic_text_file
 
 Progress = Callable[[int], None]
@@ -141,7 +142,7 @@ def occupancy_summary_rows(units: list[UnitNight]) -> Iterator[list[Any]]:
 
 def occupancy_export(session: Session, night: dt.date, *, summary: bool = False) -> Export:
     """One night is one row per unit: the list is as long as the inventory, not the history."""
-    units = availability(session, night)
+    units = fill_rates(session, availability(session, night))
     if summary:
         return Export(OCCUPANCY_SUMMARY_COLUMNS, occupancy_summary_rows(units))
     return Export(OCCUPANCY_COLUMNS, occupancy_rows(units), total=len(units))

@@ -1,0 +1,136 @@
+"""Who pays which nights: a guest's nights split among payers by date range, each with a
+reference (decision or case number), and the "who pays?" list of nights nobody pays yet.
+
+Re-routing from a night on changes only nights not yet closed: a posted night keeps its payer
+(the database refuses any change to it); corrections to it are adjustments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import BedNight, Guest, Site, Unit
+from bedboard.errors import BadInput, NightClosed, RuleViolation
+from bedboard.services import audit
+from bedboard.services.lookup import find_guest, find_payer
+
+MAX_REFERENCE = 200
+
+
+@dataclass(frozen=True)
+class PayResult:
+    changed: int  # nights re-routed to the payer
+    kept_closed: int  # nights in the range already posted, left as they were
+    first: dt.date
+    last: dt.date
+
+
+def clean_reference(reference: str) -> str:
+    reference = reference.strip()
+    if len(reference) > MAX_REFERENCE or any(not ch.isprintable() for ch in reference):
+        raise BadInput(f"the reference must be at most {MAX_REFERENCE} printable characters")
+    return reference
+
+
+def assign_payer(
+    session: Session,
+    *,
+    guest_code: str,
+    payer: str,
+    first: dt.date,
+    last: dt.date | None = None,
+    reference: str = "",
+    actor: str,
+) -> PayResult:
+    """The payer (and reference) of the guest's nights first..last, or from first on."""
+    if last is not None and last < first:
+        raise BadInput(f"the range ends ({last}) before it starts ({first})")
+    reference = clean_reference(reference)
+    guest = find_guest(session, guest_code)
+    payer_row = find_payer(session, payer)
+    stmt = select(BedNight.id, BedNight.night, BedNight.posted_at).where(
+        BedNight.guest_id == guest.id, BedNight.state == "occupied", BedNight.night >= first
+    )
+    if last is not None:
+        stmt = stmt.where(BedNight.night <= last)
+    rows = session.execute(stmt.order_by(BedNight.night)).all()
+    if not rows:
+        until = f" to {last}" if last is not None else " on"
+        raise RuleViolation(f"guest {guest.code} has no nights from {first}{until}")
+    open_rows = [r for r in rows if r.posted_at is None]
+    if not open_rows:
+        raise NightClosed(
+            f"every night of {guest.code} in that range is closed; correct them with "
+            "`bedboard adjust`"
+        )
+    ids = [r.id for r in open_rows]
+    for start in range(0, len(ids), 500):
+        session.execute(
+            update(BedNight)
+            .where(BedNight.id.in_(ids[start : start + 500]), BedNight.posted_at.is_(None))
+            .values(payer_id=payer_row.id, payer_reference=reference)
+        )
+    result = PayResult(len(open_rows), len(rows) - len(open_rows), rows[0].night, rows[-1].night)
+    audit.record(
+        session,
+        actor,
+        "pay",
+        f"guest:{guest.code}",
+        payer=payer_row.name,
+        reference=reference,
+        first=open_rows[0].night,
+        last=open_rows[-1].night,
+        nights=len(open_rows),
+        kept_closed=result.kept_closed,
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class Unbilled:
+    """One stay's open nights that nobody pays yet."""
+
+    stay_id: int
+    guest_code: str
+    site: str
+    unit: str
+    first_night: dt.date
+    last_night: dt.date
+    nights: int
+
+    @property
+    def ref(self) -> str:
+        return f"{self.site}/{self.unit}"
+
+
+def who_pays(session: Session, limit: int = 1000) -> list[Unbilled]:
+    """Every stay with occupied, not yet closed nights that have no payer; oldest first."""
+    stmt = (
+        select(
+            BedNight.stay_id,
+            Guest.code,
+            Site.name,
+            Unit.label,
+            func.min(BedNight.night),
+            func.max(BedNight.night),
+            func.count(),
+        )
+        .join(Guest, Guest.id == BedNight.guest_id)
+        .join(Unit, Unit.id == BedNight.unit_id)
+        .join(Site, Site.id == Unit.site_id)
+        .where(
+            BedNight.state == "occupied",
+            BedNight.payer_id.is_(None),
+            BedNight.posted_at.is_(None),
+        )
+        .group_by(BedNight.stay_id, Guest.code, Site.name, Unit.label)
+        .order_by(func.min(BedNight.night), BedNight.stay_id)
+        .limit(limit)
+    )
+    return [
+        Unbilled(stay_id or 0, code, site, label, first, last, count)
+        for stay_id, code, site, label, first, last, count in session.execute(stmt)
+    ]

@@ -1,0 +1,194 @@
+"""The billing basis: one row per occupied bed-night in a period (billed or not) and one per
+adjustment of such a night, streamed from the database (a year of a region is millions of rows);
+and the summary per payer, aggregated by the database.
+
+A posted night shows its posted rate; a night not yet closed shows the rate that applies to it
+now (empty when no rate fits). An adjustment belongs to the period of the night it corrects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import Adjustment, BedNight, Guest, Payer, Site, Unit
+from bedboard.services.csvio import money
+from bedboard.services.rates import RateBook
+
+BILLING_COLUMNS = (
+    "night",
+    "payer",
+    "payer_reference",
+    "site",
+    "unit",
+    "guest_code",
+    "stay_id",
+    "rate",
+    "currency",
+    "posted",
+    "kind",
+)
+BILLING_SUMMARY_COLUMNS = ("payer", "nights", "amount", "currency", "unbilled_nights")
+STREAM_BATCH = 2000
+
+
+def _period(first: dt.date, last: dt.date, payer_id: int | None) -> list[ColumnElement[bool]]:
+    where = [BedNight.night >= first, BedNight.night <= last, BedNight.state == "occupied"]
+    if payer_id is not None:
+        where.append(BedNight.payer_id == payer_id)
+    return where
+
+
+def _joined(stmt: Select[Any]) -> Select[Any]:
+    return (
+        stmt.join(Unit, Unit.id == BedNight.unit_id)
+        .join(Site, Site.id == Unit.site_id)
+        .join(Guest, Guest.id == BedNight.guest_id)
+        .outerjoin(Payer, Payer.id == BedNight.payer_id)
+    )
+
+
+def billing_statement(first: dt.date, last: dt.date, payer_id: int | None = None) -> Select[Any]:
+    def columns(amount: Any, currency: Any, kind: str, order: int) -> list[Any]:
+        return [
+            BedNight.night.label("night"),
+            Payer.name.label("payer"),
+            BedNight.payer_reference.label("payer_reference"),
+            Site.name.label("site"),
+            Unit.label.label("unit"),
+            Guest.code.label("guest_code"),
+            BedNight.stay_id.label("stay_id"),
+            amount.label("rate"),
+            currency.label("currency"),
+            BedNight.posted_at.label("posted_at"),
+            literal(kind).label("kind"),
+            Unit.site_id.label("site_id"),
+            Site.kind.label("site_kind"),
+            BedNight.payer_id.label("payer_id"),
+            literal(order).label("ord"),
+            BedNight.id.label("bed_night_id"),
+        ]
+
+    where = _period(first, last, payer_id)
+    nights = _joined(select(*columns(BedNight.rate, BedNight.currency, "night", 0))).where(*where)
+    adjustments = _joined(
+        select(*columns(Adjustment.amount, Adjustment.currency, "adjustment", 1)).join(
+            BedNight, BedNight.id == Adjustment.bed_night_id
+        )
+    ).where(*where)
+    both = union_all(nights, adjustments).subquery()
+    return select(both).order_by(
+        both.c.night, both.c.site, both.c.unit, both.c.bed_night_id, both.c.ord
+    )
+
+
+def billing_rows(
+    session: Session,
+    first: dt.date,
+    last: dt.date,
+    *,
+    currency: str,
+    payer_id: int | None = None,
+) -> Iterator[list[Any]]:
+    """The CSV rows, fetched in batches (a server-side cursor on PostgreSQL)."""
+    book = RateBook.load(session)
+    result = session.execute(
+        billing_statement(first, last, payer_id), execution_options={"yield_per": STREAM_BATCH}
+    )
+    for r in result:
+        rate, row_currency = r.rate, r.currency
+        if r.posted_at is None and r.kind == "night":
+            rule = book.find(r.night, r.site_id, r.site_kind, r.payer_id)
+            rate, row_currency = (rule.amount, rule.currency) if rule else (None, currency)
+        yield [
+            r.night.isoformat(),
+            r.payer or "",
+            r.payer_reference or "",
+            r.site,
+            r.unit,
+            r.guest_code,
+            r.stay_id,
+            money(rate),
+            row_currency or currency,
+            "true" if r.posted_at is not None else "false",
+            r.kind,
+        ]
+
+
+@dataclass
+class PayerTotal:
+    payer: str  # "" for nights nobody pays
+    currency: str
+    nights: int = 0
+    amount: int = 0  # minor units
+    unbilled_nights: int = 0
+
+
+def billing_summary(
+    session: Session,
+    first: dt.date,
+    last: dt.date,
+    *,
+    currency: str,
+    payer_id: int | None = None,
+) -> list[PayerTotal]:
+    """Per payer and currency: nights, amount (rates plus adjustments), unbilled nights. The
+    database groups; only nights not yet closed are priced here, per (night, site, payer)."""
+    where = _period(first, last, payer_id)
+    totals: dict[tuple[int | None, str], PayerTotal] = {}
+    names = dict(session.execute(select(Payer.id, Payer.name)).tuples().all())
+
+    def total(pid: int | None, cur: str) -> PayerTotal:
+        key = (pid, cur)
+        if key not in totals:
+            totals[key] = PayerTotal(names.get(pid, "") if pid is not None else "", cur)
+        return totals[key]
+
+    posted = (
+        select(BedNight.payer_id, BedNight.currency, func.count(), func.sum(BedNight.rate))
+        .where(*where, BedNight.posted_at.is_not(None))
+        .group_by(BedNight.payer_id, BedNight.currency)
+    )
+    for pid, cur, count, amount in session.execute(posted):
+        t = total(pid, cur or currency)
+        t.nights += count
+        t.amount += int(amount or 0)
+    book = RateBook.load(session)
+    open_nights = (
+        select(BedNight.payer_id, BedNight.night, Unit.site_id, Site.kind, func.count())
+        .join(Unit, Unit.id == BedNight.unit_id)
+        .join(Site, Site.id == Unit.site_id)
+        .where(*where, BedNight.posted_at.is_(None))
+        .group_by(BedNight.payer_id, BedNight.night, Unit.site_id, Site.kind)
+    )
+    for pid, night, site_id, kind, count in session.execute(open_nights):
+        rule = book.find(night, site_id, kind, pid)
+        t = total(pid, rule.currency if rule else currency)
+        t.nights += count
+        t.amount += rule.amount * count if rule else 0
+    adjustments = (
+        select(BedNight.payer_id, Adjustment.currency, func.sum(Adjustment.amount))
+        .join(BedNight, BedNight.id == Adjustment.bed_night_id)
+        .where(*where)
+        .group_by(BedNight.payer_id, Adjustment.currency)
+    )
+    for pid, cur, amount in session.execute(adjustments):
+        total(pid, cur).amount += int(amount or 0)
+    by_payer: dict[str, list[PayerTotal]] = defaultdict(list)
+    for (pid, _cur), t in totals.items():
+        if pid is None:
+            t.unbilled_nights = t.nights
+        by_payer[t.payer].append(t)
+    billed = sorted((p for p in by_payer if p), key=str.lower)
+    ordered = [*billed, ""] if "" in by_payer else billed
+    return [t for p in ordered for t in sorted(by_payer[p], key=lambda t: t.currency)]
+
+
+def summary_rows(totals: list[PayerTotal]) -> Iterator[list[Any]]:
+    for t in totals:
+        yield [t.payer, t.nights, money(t.amount), t.currency, t.unbilled_nights]

@@ -1,0 +1,17 @@
+"""A small world for the billing tests: sites and units added straight through the ORM (the
+inventory import has its own tests), payers and rates through the billing services."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import Site, Unit
+
+
+def add_site(session: Session, name: str, kind: str, units: int = 1, area: str = "Nacka") -> int:
+    site = Site(name=name, kind=kind, area=area)
+    session.add(site)
+    session.flush()
+    session.add_all(Unit(site_id=site.id, room="", label=str(i + 1), tags="") for i in range(units))
+    session.flush()
+    return site.id
