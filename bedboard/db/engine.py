@@ -6,7 +6,10 @@ begin IMMEDIATE so two terminals never both hold a read snapshot they then try t
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +41,16 @@ def sqlite_path(url: str) -> Path | None:
 def prepare_sqlite_file(path: Path) -> None:
     """Create the folder 0700 and the file 0600 before SQLite does, so it is never readable by
     others, not even for a moment (the guests' identities are in it)."""
+    # Two terminals may start on a new file at the same moment: whoever comes second finds the
+    # folder or the file already made, which is fine.
     if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+        with contextlib.suppress(FileExistsError):
+            path.parent.mkdir(parents=True, mode=0o700)
     if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return
         os.close(fd)
 
 
@@ -59,6 +68,23 @@ def make_engine(path_or_url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def _use_wal(cursor: Any) -> None:
+    """Switch a new file to WAL (the mode then stays in the file). Switching needs an exclusive
+    lock and SQLite answers "database is locked" at once, without the busy timeout, while another
+    process is opening the same new file: so wait and try again here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -66,7 +92,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _use_wal(cursor)
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
