@@ -1,0 +1,254 @@
+"""Reports: pictures of the nights for a coordinator arguing for beds. Occupancy per night for
+the last 30 or 90 nights (all sites, then per site), held and unbilled nights, turnaways per
+week, and each payer's nights per month. Read in a thread worker; redrawn when data changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+from textual.worker import get_current_worker
+
+from bedboard.services.reports import UNBILLED, NightCounts, Report, build_report
+from bedboard.store import Store
+from bedboard.ui.clock import Clock
+from bedboard.ui.widgets.charts import bar, columns
+
+PERIODS = (30, 90)
+NAME_WIDTH = 24
+# Colours say the same as on the board: occupied green, held yellow, no payer red.
+OCCUPIED, UNPAID, HELD, OUT = "green", "red", "yellow", "grey50"
+
+
+@dataclass
+class ReportLoaded(Message):
+    report: Report
+
+
+class ReportsScreen(Screen[None]):
+    DEFAULT_CSS = """
+    ReportsScreen #reports-title { height: 1; width: 1fr; background: $panel; padding: 0 1; }
+    ReportsScreen VerticalScroll { padding: 0 1; }
+    ReportsScreen .chart-heading { text-style: bold; margin-top: 1; }
+    ReportsScreen .chart { height: auto; }
+    """
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="reports-back"),
+        Binding("3", "period(30)", "30 nights", id="reports-30"),
+        Binding("9", "period(90)", "90 nights", id="reports-90"),
+    ]
+
+    nights: reactive[int] = reactive(30, init=False)
+
+    def __init__(self, store: Store, clock: Clock | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self._clock = clock
+        self.report: Report | None = None
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock or getattr(self.app, "clock", None) or Clock()
+
+    def compose(self) -> ComposeResult:
+        yield Label("Reports: loading…", id="reports-title")
+        with VerticalScroll():
+            for name, heading in (
+                ("occupancy", "Occupancy per night, all sites"),
+                ("sites", "Per site: occupied each night (full height = every unit)"),
+                ("attention", "Held and unbilled nights"),
+                ("weeks", "Turnaways per week (people turned away)"),
+                ("payers", "Occupied nights per payer and month"),
+            ):
+                yield Static(heading, classes="chart-heading")
+                yield Static("", id=f"chart-{name}", classes="chart")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if hasattr(self.app, "revision"):
+            self.watch(self.app, "revision", self._database_changed, init=False)
+        self.load()
+
+    def _database_changed(self, _revision: int | None) -> None:
+        self.load()
+
+    def action_period(self, nights: int) -> None:
+        self.nights = nights
+
+    def watch_nights(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="reports-load", exit_on_error=False)
+    def load(self) -> None:
+        last = self.store.tonight(self.clock.local())
+        with self.store.read() as session:
+            report = build_report(session, last, self.nights)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ReportLoaded(report))
+
+    @on(ReportLoaded)
+    def _show(self, message: ReportLoaded) -> None:
+        report = self.report = message.report
+        self.query_one("#reports-title", Label).update(
+            f"Reports: the {len(report.all_sites)} nights {report.first} – {report.last}"
+            "   (3: 30 nights, 9: 90 nights)"
+        )
+        self.query_one("#chart-occupancy", Static).update(occupancy_chart(report))
+        self.query_one("#chart-sites", Static).update(site_strips(report))
+        self.query_one("#chart-attention", Static).update(attention_chart(report))
+        self.query_one("#chart-weeks", Static).update(week_bars(report))
+        self.query_one("#chart-payers", Static).update(payer_months(report))
+
+
+def _stack(n: NightCounts) -> list[float]:
+    return [n.occupied - n.unbilled, n.unbilled, n.held, n.out_of_service]
+
+
+def _column_width(count: int) -> int:
+    return 2 if count <= 45 else 1
+
+
+def _axis(report: Report, width: int, indent: int) -> Text:
+    """The first and last night under a chart, and the middle one if there is room."""
+    span = len(report.all_sites) * width
+    first, last = report.first.strftime("%d %b"), report.last.strftime("%d %b")
+    line = [" "] * span
+    line[: len(first)] = first
+    line[span - len(last) :] = last
+    middle = report.first + dt.timedelta(days=len(report.all_sites) // 2)
+    label = middle.strftime("%d %b")
+    at = (len(report.all_sites) // 2) * width
+    if at - 2 > len(first) and at + len(label) + 2 < span - len(last):
+        line[at : at + len(label)] = label
+    return Text(" " * indent + "".join(line), style="dim")
+
+
+def _legend() -> Text:
+    text = Text()
+    for style, name in ((OCCUPIED, "occupied"), (UNPAID, "no payer"), (HELD, "held")):
+        text.append("█ ", style=style).append(f"{name}   ")
+    text.append("█ ", style=OUT).append("out of service")
+    return text
+
+
+def occupancy_chart(report: Report, height: int = 8) -> Text:
+    width = _column_width(len(report.all_sites))
+    capacity = max((n.capacity for n in report.all_sites), default=0)
+    lines = columns(
+        [_stack(n) for n in report.all_sites],
+        [OCCUPIED, UNPAID, HELD, OUT],
+        top=capacity,
+        height=height,
+        width=width,
+    )
+    out = Text()
+    for i, line in enumerate(lines):
+        label = str(capacity) if i == 0 else ("0" if i == height - 1 else "")
+        out.append(f"{label:>4} ▕", style="dim").append_text(line).append("\n")
+    out.append_text(_axis(report, width, 6)).append("\n")
+    rates = [n.occupancy_rate for n in report.all_sites]
+    tonight = report.all_sites[-1]
+    out.append(
+        f"{capacity} units. Last night shown: {tonight.occupied} occupied, {tonight.held} held, "
+        f"{tonight.free} free ({tonight.occupancy_rate:.0%}). "
+        f"Average {sum(rates) / len(rates):.0%}, highest {max(rates):.0%}.\n"
+    )
+    return out.append_text(_legend())
+
+
+def _short(name: str, width: int) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+def site_strips(report: Report) -> Text:
+    """One line per site; narrower names when 90 nights need the room."""
+    width = _column_width(len(report.all_sites))
+    name_width = NAME_WIDTH if len(report.all_sites) * width <= 60 else 14
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for site in report.sites:
+        line = columns(
+            [_stack(n) for n in site.nights],
+            [OCCUPIED, UNPAID, HELD, OUT],
+            top=site.capacity,
+            height=1,
+            width=width,
+        )[0]
+        last = site.nights[-1]
+        rates = [n.occupancy_rate for n in site.nights]
+        average = sum(rates) / len(rates)
+        out.append(f"{_short(site.site, name_width):<{name_width}}▕").append_text(line)
+        out.append(f"▏{last.occupied:>3}/{site.capacity:<3}{average:>4.0%}\n")
+    out.append_text(_axis(report, width, name_width + 1))
+    out.append("  last avg", style="dim")
+    return out
+
+
+def attention_chart(report: Report) -> Text:
+    width = _column_width(len(report.all_sites))
+    out = Text()
+    said = []
+    for name, style, values in (
+        ("held", HELD, [n.held for n in report.all_sites]),
+        ("unbilled", UNPAID, [n.unbilled for n in report.all_sites]),
+    ):
+        top = max(values, default=0)
+        line = columns([[v] for v in values], [style], top=top or 1, height=2, width=width)
+        out.append(f"{name:>9} ▕", style="bold").append_text(line[0]).append("\n")
+        out.append(f"{'':>9} ▕").append_text(line[1]).append("\n")
+        said.append(f"{sum(values)} {name} night(s), at most {top} a night")
+    out.append_text(_axis(report, width, 11)).append("\n")
+    return out.append("; ".join(said) + ".")
+
+
+def week_bars(report: Report, width: int = 40) -> Text:
+    top = max((w.people for w in report.weeks), default=0)
+    out = Text()
+    if not top:
+        out.append("No turnaways recorded in the period.", style="dim")
+        return out
+    for week in report.weeks:
+        reasons = ", ".join(f"{r} {n}" for r, n in sorted(week.by_reason.items()))
+        out.append(f"{week.week}  ").append_text(
+            bar(week.people, top=top, width=width, style=UNPAID)
+        )
+        out.append(f" {week.people:>3} " + ("person" if week.people == 1 else "people"))
+        if week.turnaways:
+            out.append(f" in {week.turnaways} turnaway(s): {reasons}", style="dim")
+        out.append("\n")
+    out.rstrip()
+    return out
+
+
+def payer_months(report: Report, cell: int = 5) -> Text:
+    top = max((n for p in report.payers for n in p.nights.values()), default=0)
+    out = Text()
+    if not top:
+        out.append("No occupied nights in these months.", style="dim")
+        return out
+    out.append(f"{'':<{NAME_WIDTH}}")
+    for month in report.months:
+        label = dt.date.fromisoformat(month + "-01").strftime("%b %y")
+        out.append(f" {label:<{cell + 4}}", style="dim")
+    out.append("  total\n", style="dim")
+    for payer in report.payers:
+        style = UNPAID if payer.payer == UNBILLED else OCCUPIED
+        name = (
+            payer.payer if len(payer.payer) <= NAME_WIDTH else payer.payer[: NAME_WIDTH - 1] + "…"
+        )
+        out.append(f"{name:<{NAME_WIDTH}}", style="bold red" if payer.payer == UNBILLED else "")
+        for month in report.months:
+            nights = payer.nights.get(month, 0)
+            out.append(" ").append_text(bar(nights, top=top, width=cell, style=style))
+            out.append(f"{nights or '·':>3} ")
+        out.append(f"  {payer.total:>5}\n")
+    out.rstrip()
+    return out

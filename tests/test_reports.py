@@ -1,0 +1,73 @@
+"""The reports' figures come from aggregate SQL; they must agree with what the board shows
+night by night (availability), on both backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bedboard.services.availability import availability, site_counts
+from bedboard.services.demo import load_demo
+from bedboard.services.reports import UNBILLED, build_report, month_range
+from bedboard.services.stays import check_in
+from bedboard.services.turnaways import record_turnaway
+from bedboard.store import Store
+
+TONIGHT = dt.date(2026, 11, 27)
+
+
+def test_report_agrees_with_availability_every_night(store: Store) -> None:
+    with store.write() as session:
+        load_demo(session, tonight=TONIGHT, actor="tester")
+        # a stay across a month boundary, paid by nobody
+        check_in(
+            session,
+            unit="Hvilan/7",
+            guest_code="G-200",
+            night=dt.date(2026, 10, 28),
+            nights_count=6,
+            actor="tester",
+        )
+        record_turnaway(session, night=TONIGHT, reason="no_free_unit", people=2, actor="t")
+        record_turnaway(session, night=TONIGHT, reason="no_payer", actor="t")
+        record_turnaway(session, night=dt.date(2026, 11, 16), reason="no_payer", actor="t")
+    far_future = dt.datetime(2000, 1, 1)  # every hold still live: reports count held rows
+    with store.read() as session:
+        report = build_report(session, TONIGHT, 40)
+        assert report.first == dt.date(2026, 10, 19) and len(report.all_sites) == 40
+        for i, totals in enumerate(report.all_sites):
+            units = availability(session, totals.night, now=far_future)
+            counts = {c.site: c for c in site_counts(units)}
+            assert totals.capacity == len(units)
+            assert totals.occupied == sum(c.occupied for c in counts.values())
+            assert totals.held == sum(c.held for c in counts.values())
+            assert totals.out_of_service == sum(c.out_of_service for c in counts.values())
+            assert totals.unbilled == sum(c.unbilled for c in counts.values())
+            for site in report.sites:
+                one, board = site.nights[i], counts[site.site]
+                assert (one.occupied, one.held, one.unbilled) == (
+                    board.occupied,
+                    board.held,
+                    board.unbilled,
+                )
+    assert [s.site for s in report.sites][:3] == [
+        "Hvilan",
+        "Jourboendet Huddinge",
+        "Tryggheten Södertälje",
+    ]
+    weeks = {w.week: w for w in report.weeks}
+    assert weeks["2026-W48"].people == 3 and weeks["2026-W48"].turnaways == 2
+    assert weeks["2026-W48"].by_reason == {"no_free_unit": 2, "no_payer": 1}
+    assert weeks["2026-W47"].people == 1  # Monday 16 November
+    assert weeks["2026-W46"].people == 0  # empty weeks are shown too
+    assert report.months == ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
+    unbilled = next(p for p in report.payers if p.payer == UNBILLED)
+    assert report.payers[-1] is unbilled  # always last, never hidden
+    # G-200: 28-31 Oct and 1-2 Nov; G-104 and G-106 unbilled up to tonight only
+    assert unbilled.nights["2026-10"] == 4
+    assert unbilled.nights["2026-11"] == 2 + 4 + 2
+    hovratten = next(p for p in report.payers if p.payer == "Svea hovrätt")
+    assert hovratten.nights == {"2026-11": 2 + 4}
+
+
+def test_month_range_crosses_new_year() -> None:
+    assert month_range(dt.date(2027, 2, 3), 4) == ["2026-11", "2026-12", "2027-01", "2027-02"]

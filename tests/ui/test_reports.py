@@ -1,0 +1,100 @@
+"""The reports screen drawn from the demo world (plus a few turnaways), at a frozen moment so
+the snapshots never depend on today's date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from textual.app import App
+from textual.pilot import Pilot
+
+from bedboard.services.turnaways import record_turnaway
+from bedboard.store import Store
+from bedboard.ui.clock import Clock
+from bedboard.ui.screens.reports import ReportsScreen
+from tests.ui.conftest import FROZEN_AT, TONIGHT, wait_until
+
+SIZE = (120, 62)
+
+
+class ReportsHost(App[None]):
+    """Only the reports screen, so the snapshot shows nothing else that could move."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+
+    def on_mount(self) -> None:
+        self.push_screen(ReportsScreen(self.store, Clock.frozen(FROZEN_AT)))
+
+
+def frozen_demo(store: Store) -> Store:
+    from bedboard.services.demo import load_demo
+
+    with store.write() as session:
+        load_demo(session, tonight=TONIGHT, actor="setup")
+        for days_ago, reason, people in [
+            (1, "no_free_unit", 2),
+            (3, "no_payer", 1),
+            (9, "no_free_unit", 3),
+            (10, "needs_not_met", 1),
+            (24, "no_free_unit", 1),
+        ]:
+            record_turnaway(
+                session,
+                night=TONIGHT - dt.timedelta(days=days_ago),
+                reason=reason,
+                people=people,
+                actor="setup",
+            )
+    return store
+
+
+def loaded(app: App[None], nights: int) -> Callable[[Pilot[None]], object]:
+    async def run_before(pilot: Pilot[None]) -> None:
+        def ready() -> bool:
+            screen = app.screen
+            return (
+                isinstance(screen, ReportsScreen)
+                and screen.report is not None
+                and len(screen.report.all_sites) == nights
+            )
+
+        if nights != 30:
+            assert await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+            await pilot.press(str(nights)[0])
+        assert await wait_until(pilot, ready, seconds=10)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_reports_last_30_nights(snap_compare: Callable[..., bool], empty_store: Store) -> None:
+    app = ReportsHost(frozen_demo(empty_store))
+    assert snap_compare(app, terminal_size=SIZE, run_before=loaded(app, 30))
+
+
+def test_reports_last_90_nights(snap_compare: Callable[..., bool], empty_store: Store) -> None:
+    app = ReportsHost(frozen_demo(empty_store))
+    assert snap_compare(app, terminal_size=SIZE, run_before=loaded(app, 90))
+
+
+async def test_reports_figures_on_screen(empty_store: Store) -> None:
+    app = ReportsHost(frozen_demo(empty_store))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, 30)(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen) and screen.report is not None
+        tonight = screen.report.all_sites[-1]
+        assert tonight.night == TONIGHT
+        assert (tonight.capacity, tonight.occupied, tonight.held) == (42, 9, 1)
+        assert (tonight.out_of_service, tonight.unbilled) == (1, 2)
+        text = str(screen.query_one("#chart-occupancy").render())
+        assert "Last night shown: 9 occupied, 1 held, 31 free" in text
+        weeks = str(screen.query_one("#chart-weeks").render())
+        assert "2026-W48" in weeks and "no_free_unit 2, no_payer 1" in weeks
+        payers = str(screen.query_one("#chart-payers").render())
+        assert "(unbilled)" in payers and "Svea hovrätt" in payers
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, ReportsScreen))
