@@ -43,7 +43,10 @@ class ScreenEntry:
 
 
 # The extension point: one line per screen.
-SCREENS: tuple[ScreenEntry, ...] = ()
+SCREENS: tuple[ScreenEntry, ...] = (
+    ScreenEntry("R", "reports", "Reports", "bedboard.ui.screens.reports:ReportsScreen"),
+    ScreenEntry("E", "export", "Export", "bedboard.ui.screens.export:ExportScreen"),
+)
 
 
 class BedboardApp(App[None]):

@@ -1,0 +1,133 @@
+"""Every export the program can write, by name, for the board's export screen: what period it
+needs, a sensible file name, and how to build it from an open session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import Adjustment, BedNight
+from bedboard.errors import BadInput
+from bedboard.services.billing_export import (
+    BILLING_COLUMNS,
+    BILLING_SUMMARY_COLUMNS,
+    billing_rows,
+    billing_summary,
+    summary_rows,
+)
+from bedboard.services.clock import MAX_NIGHTS
+from bedboard.services.exports import Export, occupancy_export
+from bedboard.services.inventory_export import inventory_export
+from bedboard.services.turnaway_export import turnaway_export
+
+MAX_BILLING_NIGHTS = MAX_NIGHTS * 5  # as `export billing` allows
+
+
+def billing_export(
+    session: Session,
+    first: dt.date,
+    last: dt.date,
+    *,
+    currency: str,
+    payer_id: int | None = None,
+    summary: bool = False,
+) -> Export:
+    """The billing basis with the number of rows to expect (two counts on the night index),
+    so a long export can show how far it has come."""
+    if last < first:
+        raise BadInput(f"the period ends ({last}) before it starts ({first})")
+    if (last - first).days >= MAX_BILLING_NIGHTS:
+        raise BadInput(f"a billing period can be at most {MAX_BILLING_NIGHTS} nights")
+    if summary:
+        totals = billing_summary(session, first, last, currency=currency, payer_id=payer_id)
+        return Export(BILLING_SUMMARY_COLUMNS, summary_rows(totals), total=len(totals))
+    where = [BedNight.night >= first, BedNight.night <= last, BedNight.state == "occupied"]
+    if payer_id is not None:
+        where.append(BedNight.payer_id == payer_id)
+    nights = session.scalar(select(func.count()).select_from(BedNight).where(*where)) or 0
+    adjustments = (
+        session.scalar(
+            select(func.count())
+            .select_from(Adjustment)
+            .join(BedNight, BedNight.id == Adjustment.bed_night_id)
+            .where(*where)
+        )
+        or 0
+    )
+    rows = billing_rows(session, first, last, currency=currency, payer_id=payer_id)
+    return Export(BILLING_COLUMNS, rows, total=nights + adjustments)
+
+
+Builder = Callable[[Session, dt.date, dt.date, str], Export]
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    name: str
+    title: str
+    period: str  # "night": one night; "range": from..to; "none": no dates
+    build: Builder  # (session, first, last, currency)
+
+    def file_name(self, first: dt.date, last: dt.date) -> str:
+        if self.period == "night":
+            return f"{self.name}-{first}.csv"
+        if self.period == "range":
+            return f"{self.name}-{first}--{last}.csv"
+        return f"{self.name}.csv"
+
+
+KINDS: tuple[ExportKind, ...] = (
+    ExportKind(
+        "occupancy",
+        "Occupancy: one row per unit for a night",
+        "night",
+        lambda s, first, _last, _cur: occupancy_export(s, first),
+    ),
+    ExportKind(
+        "occupancy-summary",
+        "Occupancy summary: one row per site for a night",
+        "night",
+        lambda s, first, _last, _cur: occupancy_export(s, first, summary=True),
+    ),
+    ExportKind(
+        "billing",
+        "Billing basis: every occupied night and adjustment in a period",
+        "range",
+        lambda s, first, last, cur: billing_export(s, first, last, currency=cur),
+    ),
+    ExportKind(
+        "billing-summary",
+        "Billing summary: one row per payer for a period",
+        "range",
+        lambda s, first, last, cur: billing_export(s, first, last, currency=cur, summary=True),
+    ),
+    ExportKind(
+        "turnaways",
+        "Turnaways in a period",
+        "range",
+        lambda s, first, last, _cur: turnaway_export(s, first, last),
+    ),
+    ExportKind(
+        "turnaways-summary",
+        "Turnaways per reason and ISO week",
+        "range",
+        lambda s, first, last, _cur: turnaway_export(s, first, last, summary=True),
+    ),
+    ExportKind(
+        "inventory",
+        "Inventory: sites and units, as `import inventory` reads",
+        "none",
+        lambda s, _first, _last, _cur: inventory_export(s),
+    ),
+)
+
+
+def export_kind(name: str) -> ExportKind:
+    for kind in KINDS:
+        if kind.name == name:
+            return kind
+    raise BadInput(f"unknown export {name!r} (use {', '.join(k.name for k in KINDS)})")

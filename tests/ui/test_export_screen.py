@@ -1,0 +1,77 @@
+"""The export screen: pick a kind, the night or period and a file; it writes in the
+background, fills the progress bar, says where the file went; a bad date writes nothing."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from textual.widgets import Checkbox, Input, Select, Static
+
+from bedboard.store import Store
+from bedboard.ui.clock import Clock
+from bedboard.ui.screens.export import ExportScreen
+from bedboard.ui.screens.reports import ReportsScreen
+from tests.ui.conftest import FROZEN_AT, make_app, wait_until
+from tests.ui.test_reports import frozen_demo
+
+
+async def test_export_screen_writes_the_chosen_file(empty_store: Store, tmp_path: Path) -> None:
+    app = make_app(frozen_demo(empty_store), Clock.frozen(FROZEN_AT))
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("E")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        path = screen.query_one("#export-path", Input)
+        assert path.value.endswith("occupancy-2026-11-27.csv")  # named after kind and night
+
+        screen.query_one("#export-kind", Select).value = "turnaways"
+        await pilot.pause()
+        screen.query_one("#export-first", Input).value = "2026-11-01"
+        await pilot.pause()
+        assert path.value.endswith("turnaways-2026-11-01--2026-11-27.csv")
+        target = tmp_path / "ut, "  # an awkward folder name is fine
+        target.mkdir()
+        path.value = str(target / "avvisade.csv")
+        screen.query_one("#export-excel", Checkbox).value = True
+        await pilot.click("#export-go")
+        assert await wait_until(pilot, lambda: screen.last_written is not None, seconds=10)
+        result = str(screen.query_one("#export-result", Static).render())
+        assert f"Wrote 5 row(s) to {target / 'avvisade.csv'}" in result
+        raw = (target / "avvisade.csv").read_bytes()
+        assert raw.startswith("\ufeff".encode())
+        rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+        assert rows[0] == ["night", "site", "reason", "people", "referred_to"]
+        assert len(rows) == 6
+
+        screen.query_one("#export-kind", Select).value = "inventory"
+        await pilot.pause()
+        assert screen.query_one("#export-first", Input).disabled
+
+
+async def test_export_screen_refuses_a_bad_date(empty_store: Store, tmp_path: Path) -> None:
+    app = make_app(frozen_demo(empty_store), Clock.frozen(FROZEN_AT))
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("E")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#export-first", Input).value = "27/11"
+        screen.query_one("#export-path", Input).value = str(tmp_path / "x.csv")
+        await pilot.click("#export-go")
+        await pilot.pause()
+        result = str(screen.query_one("#export-result", Static).render())
+        assert "'27/11' is not a date like 2026-11-27" in result
+        assert not (tmp_path / "x.csv").exists()
+
+        screen.query_one("#export-first", Input).value = "2026-11-27"
+        screen.query_one("#export-path", Input).value = str(tmp_path / "no" / "x.csv")
+        await pilot.click("#export-go")
+        assert await wait_until(
+            pilot, lambda: "Nothing written" in str(screen.query_one("#export-result").render())
+        )
+        assert "does not exist" in str(screen.query_one("#export-result", Static).render())
+        await pilot.press("escape")
+        await pilot.press("R")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
