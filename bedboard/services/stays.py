@@ -192,13 +192,23 @@ def move(
         raise BadInput(f"guest {guest.code} is already in {unit_ref(site, target)}")
     ref = unit_ref(site, target)
     refuse_taken(session, target.id, ref, [r.night for r in rows], now)
-    stay = Stay(guest_id=guest.id, created_at=now, created_by=actor)
-    session.add(stay)
-    session.flush()
+    # One new stay per stay moved: the guest's later nights may belong to several stays with
+    # gaps between them, and a stay is consecutive nights (one shared stay would have a gap).
+    new_stays: dict[int | None, Stay] = {}
+    first_stay: Stay | None = None
     for row in rows:
+        stay = new_stays.get(row.stay_id)
+        if stay is None:
+            stay = new_stays[row.stay_id] = Stay(
+                guest_id=guest.id, created_at=now, created_by=actor
+            )
+            session.add(stay)
+            session.flush()
         row.unit_id = target.id
         row.stay_id = stay.id
+        first_stay = first_stay or stay
     session.flush()
+    assert first_stay is not None
     audit.record(
         session,
         actor,
@@ -207,6 +217,7 @@ def move(
         guest=guest.code,
         from_night=from_night,
         nights=len(rows),
-        stay=stay.id,
+        stay=first_stay.id,
+        stays=sorted(s.id for s in new_stays.values()),
     )
-    return stay
+    return first_stay

@@ -1,0 +1,157 @@
+"""Keeping the data safe: `backup FILE`, `restore FILE`, `audit verify`, `audit history` and
+`forget --guest CODE`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from sqlalchemy import func, select, update
+
+from bedboard.cli import cli
+from bedboard.cli.common import common_options, open_from_context, options
+from bedboard.config import Settings, load_settings
+from bedboard.db.engine import normalise_url, sqlite_path
+from bedboard.db.models import AuditEntry, Revision
+from bedboard.errors import BadInput, DatabaseError, RuleViolation
+from bedboard.services import audit, backup, privacy
+from bedboard.services.clock import utcnow
+from bedboard.services.history import guest_history, unit_history
+from bedboard.store import open_store
+
+
+def _settings() -> Settings:
+    opts = options(click.get_current_context())
+    return load_settings(opts.db, opts.user)
+
+
+def _sqlite_file(settings: Settings) -> Path:
+    path = sqlite_path(normalise_url(settings.db))
+    if path is None:
+        raise BadInput(backup.PG_NOT_BUILT_IN)
+    return path
+
+
+@cli.command("backup")
+@click.argument("file", type=click.Path(path_type=Path))
+@common_options
+def backup_command(file: Path) -> None:
+    """Copy the database to FILE (consistent even while others write; created 0600)."""
+    settings = _settings()
+    check = backup.backup(_sqlite_file(settings), file)
+    click.echo(
+        f"backup written to {file} (schema {check.revision}, {check.bed_nights} bed-night(s), "
+        f"{check.audit_entries} audit entries)"
+    )
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path(path_type=Path))
+@common_options
+def restore_command(file: Path) -> None:
+    """Replace the database with the backup FILE, after checking it; the replaced database is
+    kept beside it as <db>.before-restore-<time>."""
+    settings = _settings()
+    db_path = _sqlite_file(settings)
+    old_revision = _revision_value(settings) if db_path.is_file() else 0
+    check, kept = backup.restore(db_path, file, utcnow())
+    store = open_store(settings)  # migrates a backup made by an older bedboard
+    try:
+        with store.write() as session:
+            # Boards poll the revision for changes: never let it go backwards.
+            current = session.scalar(select(Revision.value).where(Revision.id == 1)) or 0
+            if current <= old_revision:
+                session.execute(update(Revision).values(value=old_revision + 1))
+            audit.record(
+                session,
+                store.actor,
+                "restore",
+                "database",
+                backup=str(file),
+                kept=str(kept) if kept else None,
+                schema=check.revision,
+            )
+    finally:
+        store.close()
+    where = f"; the replaced database was kept as {kept}" if kept else ""
+    click.echo(f"restored {file} ({check.bed_nights} bed-night(s)){where}")
+
+
+def _revision_value(settings: Settings) -> int:
+    """The live database's revision counter, or 0 if it cannot be read (empty, damaged)."""
+    try:
+        store = open_store(settings)
+    except Exception:
+        return 0
+    try:
+        with store.read() as session:
+            return session.scalar(select(Revision.value).where(Revision.id == 1)) or 0
+    finally:
+        store.close()
+
+
+@cli.group("audit")
+def audit_group() -> None:
+    """The append-only audit log."""
+
+
+@audit_group.command("verify")
+@common_options
+def audit_verify() -> None:
+    """Exit 0 if the hash chain is intact, 1 naming the first entry that was changed or
+    removed."""
+    store = open_from_context()
+    with store.read() as session:
+        problems = audit.verify(session)
+        total = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+        last = session.scalar(select(func.max(AuditEntry.id))) or 0
+    if problems:
+        first = problems[0]
+        more = f" ({len(problems)} problems in all)" if len(problems) > 1 else ""
+        raise RuleViolation(f"audit log broken at entry #{first.entry_id}: {first.problem}{more}")
+    click.echo(f"audit log intact: {total} entries (last #{last})")
+
+
+@audit_group.command("history")
+@click.option("--unit", metavar="SITE/UNIT", help="History of a unit, like Hvilan/12.")
+@click.option("--guest", "guest_code", metavar="CODE", help="History of a guest.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@common_options
+def audit_history(unit: str | None, guest_code: str | None, limit: int) -> None:
+    """What happened to a unit or a guest, newest first."""
+    if bool(unit) == bool(guest_code):
+        raise BadInput("give exactly one of --unit SITE/UNIT or --guest CODE")
+    store = open_from_context()
+    with store.read() as session:
+        lines = (
+            unit_history(session, unit, limit)
+            if unit
+            else guest_history(session, guest_code or "", limit)
+        )
+    for line in lines:
+        click.echo(
+            f"{line.at}  #{line.entry_id}  {line.actor}  {line.action}  {line.target}  "
+            f"{line.detail}".rstrip()
+        )
+    if not lines:
+        click.echo("no history", err=True)
+
+
+@cli.command("forget")
+@click.option("--guest", "guest_code", required=True, metavar="CODE")
+@common_options
+def forget_command(guest_code: str) -> None:
+    """Erase a guest's name, birth year, languages and notes; nights and billing stay under the
+    code."""
+    store = open_from_context()
+    with store.write() as session:
+        erased = privacy.forget(session, guest_code=guest_code, actor=store.actor)
+    try:
+        privacy.checkpoint_sqlite(store.engine)
+    except Exception as exc:  # the erase is committed; the checkpoint is only tidying
+        raise DatabaseError(f"erased, but the WAL could not be checkpointed: {exc}") from exc
+    what = ", ".join(erased) if erased else "nothing was stored"
+    click.echo(
+        f"forgot guest {guest_code.strip()}: {what}; nights and billing kept under the code "
+        "(backups made before now still hold the old data)"
+    )

@@ -1,0 +1,84 @@
+"""Guests' identities: names leave the program only on an explicit, audited request, and
+`forget` erases a guest's personal data while their nights and billing stay under the code.
+
+Every place that reads `Guest.name` goes through `release_names` (which writes the audit entry
+first), so grepping for `Guest.name` finds this module only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import Guest
+from bedboard.services import audit
+from bedboard.services.lookup import find_guest
+
+NAME_COLUMN = "guest_name"
+PERSONAL_FIELDS = ("name", "birth_year", "languages", "notes")
+
+
+def release_names(session: Session, codes: Iterable[str], *, actor: str, purpose: str) -> dict:
+    """Names of the guests with these codes, for an export the user asked names for with
+    `--with-names`. Must run in a write session: the release is audited before any name is
+    returned, so a name never leaves without its audit entry."""
+    wanted = sorted({c for c in codes if c})
+    names: dict[str, str] = {}
+    if wanted:
+        rows = session.execute(
+            select(Guest.code, Guest.name).where(Guest.code.in_(wanted), Guest.name.is_not(None))
+        )
+        names = {code: name for code, name in rows if name}
+    audit.record(
+        session,
+        actor,
+        "names_released",
+        "guests",
+        purpose=purpose,
+        guests=sorted(names),  # codes only: the log itself never holds a name
+    )
+    return names
+
+
+def forget(session: Session, *, guest_code: str, actor: str) -> list[str]:
+    """Erase name, birth year, languages and notes; keep the code, nights, stays and billing.
+
+    On SQLite the old values are overwritten in the file too (secure_delete), not merely
+    unlinked; the caller checkpoints the WAL afterwards. Returns the fields that held data."""
+    guest = find_guest(session, guest_code)
+    erased = [
+        field
+        for field, value in (
+            ("name", guest.name),
+            ("birth_year", guest.birth_year),
+            ("languages", guest.languages),
+            ("notes", guest.notes),
+        )
+        if value not in (None, "")
+    ]
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA secure_delete = ON"))
+    guest.name = None
+    guest.birth_year = None
+    guest.languages = ""
+    guest.notes = ""
+    session.flush()
+    audit.record(session, actor, "forget", f"guest:{guest.code}", erased=erased)
+    return erased
+
+
+def checkpoint_sqlite(engine: Engine) -> None:
+    """Move the WAL into the database file and empty it, so erased values do not linger in the
+    WAL. Best effort: a reader elsewhere can keep old frames until it finishes. Runs on a raw
+    connection because a checkpoint cannot run inside a transaction."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.close()
+    finally:
+        raw.close()

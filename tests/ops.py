@@ -1,0 +1,192 @@
+"""Random stay operations for the soak, crash and backup tests, and a writer that runs them.
+
+Each writer owns the guests whose codes start with its prefix, so the only changes to those
+guests' nights are its own: after the run, the database must show exactly what the writer's
+acknowledged operations add up to (tests/seed.py's StayModel). Units are shared, so writers
+compete for them and some operations are refused; a refused operation must change nothing.
+
+Run as a program it writes one line per operation to stdout:
+`BEGIN {op}` before the transaction, `ACK {op}` after it committed, `REFUSED {op} message`.
+
+    python -m tests.ops DB PREFIX SECONDS SEED
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import sys
+import time
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from bedboard.config import Settings
+from bedboard.errors import BedboardError
+from bedboard.services import stays
+from bedboard.store import Store, open_store
+from tests.seed import BASE_NIGHT, StayModel
+
+Op = dict[str, Any]
+WINDOW_NIGHTS = 21
+
+
+def unit_refs(store: Store) -> list[str]:
+    with store.read() as session:
+        rows = session.execute(
+            text("SELECT s.name, u.label FROM units u JOIN sites s ON s.id = u.site_id")
+        )
+        return sorted(f"{site}/{label}" for site, label in rows)
+
+
+def random_op(rng: random.Random, prefix: str, model: StayModel, units: list[str], n: int) -> Op:
+    """A plausible next operation for this writer's guests: mostly sensible, sometimes not."""
+    staying = sorted(model.nights)
+    kind = rng.choice(["check_in", "check_in", "extend", "move", "check_out"])
+    if not staying or kind == "check_in":
+        code = f"{prefix}-{n}" if not staying or rng.random() < 0.7 else rng.choice(staying)
+        first = BASE_NIGHT + dt.timedelta(days=rng.randrange(WINDOW_NIGHTS))
+        return {
+            "op": "check_in",
+            "guest": code,
+            "unit": rng.choice(units),
+            "first": first.isoformat(),
+            "count": rng.randint(1, 4),
+        }
+    code = rng.choice(staying)
+    night = rng.choice(sorted(model.nights[code]))
+    if kind == "extend":
+        return {"op": "extend", "guest": code, "count": rng.randint(1, 3)}
+    if kind == "move":
+        return {"op": "move", "guest": code, "unit": rng.choice(units), "from": night.isoformat()}
+    return {"op": "check_out", "guest": code, "night": night.isoformat()}
+
+
+def apply_op(session: Session, op: Op, actor: str) -> None:
+    kind = op["op"]
+    if kind == "check_in":
+        stays.check_in(
+            session,
+            unit=op["unit"],
+            guest_code=op["guest"],
+            night=dt.date.fromisoformat(op["first"]),
+            nights_count=op["count"],
+            actor=actor,
+        )
+    elif kind == "extend":
+        stays.extend(session, guest_code=op["guest"], extra_nights=op["count"], actor=actor)
+    elif kind == "move":
+        stays.move(
+            session,
+            guest_code=op["guest"],
+            to_unit=op["unit"],
+            from_night=dt.date.fromisoformat(op["from"]),
+            actor=actor,
+        )
+    elif kind == "check_out":
+        stays.check_out(
+            session, guest_code=op["guest"], night=dt.date.fromisoformat(op["night"]), actor=actor
+        )
+    else:  # pragma: no cover
+        raise ValueError(kind)
+
+
+def model_apply(model: StayModel, op: Op) -> None:
+    kind = op["op"]
+    if kind == "check_in":
+        model.check_in(op["guest"], op["unit"], dt.date.fromisoformat(op["first"]), op["count"])
+    elif kind == "extend":
+        model.extend(op["guest"], op["count"])
+    elif kind == "move":
+        model.move(op["guest"], op["unit"], dt.date.fromisoformat(op["from"]))
+    elif kind == "check_out":
+        model.check_out(op["guest"], dt.date.fromisoformat(op["night"]))
+
+
+def cli_args(op: Op) -> list[str]:
+    """The same operation as a `bedboard` command line."""
+    kind = op["op"]
+    if kind == "check_in":
+        return [
+            "checkin",
+            "--unit",
+            op["unit"],
+            "--guest",
+            op["guest"],
+            "--night",
+            op["first"],
+            "--nights",
+            str(op["count"]),
+        ]
+    if kind == "extend":
+        return ["extend", "--guest", op["guest"], "--nights", str(op["count"])]
+    if kind == "move":
+        return ["move", "--guest", op["guest"], "--to", op["unit"], "--night", op["from"]]
+    return ["checkout", "--guest", op["guest"], "--night", op["night"]]
+
+
+def emit(out: TextIO, tag: str, op: Op, message: str = "") -> None:
+    line = f"{tag} {json.dumps(op, sort_keys=True)}"
+    out.write(f"{line} {message}".rstrip() + "\n")
+    out.flush()
+
+
+def parse_line(line: str) -> tuple[str, Op] | None:
+    tag, _, rest = line.strip().partition(" ")
+    if tag not in ("BEGIN", "ACK", "REFUSED") or not rest.startswith("{"):
+        return None
+    op, _end = json.JSONDecoder().raw_decode(rest)
+    return tag, op
+
+
+def run_writer(
+    store: Store,
+    prefix: str,
+    seconds: float,
+    seed: int,
+    out: TextIO,
+    do: Callable[[Op], None] | None = None,
+) -> StayModel:
+    """Random operations until the time is up; `do` runs one (default: a service call in one
+    write transaction). Raises on anything but a refusal by a rule."""
+    rng = random.Random(seed)
+    units = unit_refs(store)
+    model = StayModel()
+    deadline = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < deadline:
+        n += 1
+        op = random_op(rng, prefix, model, units, n)
+        emit(out, "BEGIN", op)
+        try:
+            if do is None:
+                with store.write() as session:
+                    apply_op(session, op, store.actor)
+            else:
+                do(op)
+        except BedboardError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise
+            emit(out, "REFUSED", op, str(exc))
+            continue
+        emit(out, "ACK", op)
+        model_apply(model, op)
+    return model
+
+
+def main() -> None:
+    db, prefix, seconds, seed = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+    store = open_store(Settings(db=db, user=prefix))
+    try:
+        print("READY", flush=True)
+        run_writer(store, prefix, seconds, seed, sys.stdout)
+    finally:
+        store.close()
+    print("DONE", flush=True)
+
+
+if __name__ == "__main__":
+    main()

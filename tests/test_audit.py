@@ -1,0 +1,161 @@
+"""The audit log: append-only on every backend, chained by hashes so `bedboard audit verify`
+finds an edited or deleted entry, and `bedboard audit history` shows a unit's and a guest's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from bedboard.db.engine import normalise_url
+from bedboard.db.models import AuditEntry
+from bedboard.services import stays
+from bedboard.services.audit import entry_hash
+from bedboard.store import Store
+from tests.conftest import run_cli
+from tests.seed import BASE_NIGHT, seed
+
+DROP_APPEND_ONLY = {
+    "sqlite": ["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"],
+    "postgresql": ["DROP TRIGGER audit_log_append_only ON audit_log"],
+}
+
+
+def some_history(store: Store) -> None:
+    with store.write() as session:
+        seed(session, sites=1, units=3)
+    with store.write() as session:
+        stays.check_in(
+            session, unit="Site1/1", guest_code="G-1", night=BASE_NIGHT, nights_count=3, actor="a"
+        )
+    with store.write() as session:
+        stays.extend(session, guest_code="G-1", extra_nights=2, actor="b")
+    with store.write() as session:
+        stays.move(
+            session,
+            guest_code="G-1",
+            to_unit="Site1/2",
+            from_night=BASE_NIGHT + dt.timedelta(days=2),
+            actor="c",
+        )
+    with store.write() as session:
+        stays.check_in(
+            session,
+            unit="Site1/1",
+            guest_code="G-2",
+            night=BASE_NIGHT + dt.timedelta(days=3),
+            nights_count=1,
+            actor="d",
+        )
+    with store.write() as session:
+        stays.check_out(session, guest_code="G-1", night=BASE_NIGHT + dt.timedelta(4), actor="e")
+
+
+def tamper(db_url: str, *statements: str) -> None:
+    """Someone with the file (or a database superuser) edits the log behind bedboard's back."""
+    engine = create_engine(normalise_url(db_url))
+    try:
+        with engine.begin() as conn:
+            for statement in DROP_APPEND_ONLY[engine.dialect.name]:
+                conn.execute(text(statement))
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def entry_count(store: Store) -> int:
+    with store.read() as session:
+        return int(session.execute(text("SELECT count(*) FROM audit_log")).scalar_one())
+
+
+def test_verify_passes_on_an_intact_log(store: Store, db_url: str) -> None:
+    some_history(store)
+    result = run_cli("audit", "verify", db=db_url)
+    assert result.returncode == 0, result.stderr
+    assert f"intact: {entry_count(store)} entries" in result.stdout
+
+
+def test_the_log_refuses_update_and_delete(store: Store) -> None:
+    some_history(store)
+    for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log WHERE id = 2"):
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+            conn.execute(text(statement))
+
+
+def test_verify_names_an_edited_entry(store: Store, db_url: str) -> None:
+    some_history(store)
+    store.close()
+    tamper(db_url, "UPDATE audit_log SET actor = 'someone else' WHERE id = 3")
+    result = run_cli("audit", "verify", db=db_url)
+    assert result.returncode == 1
+    assert "entry #3: its content was changed" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_verify_finds_an_edit_that_recomputed_its_own_hash(store: Store, db_url: str) -> None:
+    """A careful forger fixes the edited entry's own hash; the next entry's link still breaks."""
+    some_history(store)
+    with store.read() as session:
+        entry = session.get(AuditEntry, 2)
+        assert entry is not None
+        forged = entry_hash(
+            entry.prev_hash, entry.at, "someone else", entry.action, entry.target, entry.detail
+        )
+    store.close()
+    tamper(db_url, f"UPDATE audit_log SET actor = 'someone else', hash = '{forged}' WHERE id = 2")
+    result = run_cli("audit", "verify", db=db_url)
+    assert result.returncode == 1
+    assert "entry #3: an entry before it is missing or changed" in result.stderr
+
+
+def test_verify_names_the_entry_after_a_deleted_one(store: Store, db_url: str) -> None:
+    some_history(store)
+    store.close()
+    tamper(db_url, "DELETE FROM audit_log WHERE id = 4")
+    result = run_cli("audit", "verify", db=db_url)
+    assert result.returncode == 1
+    assert "entry #5: an entry before it is missing or changed" in result.stderr
+
+
+def test_verify_finds_a_deleted_first_entry(store: Store, db_url: str) -> None:
+    some_history(store)
+    store.close()
+    tamper(db_url, "DELETE FROM audit_log WHERE id = 1")
+    result = run_cli("audit", "verify", db=db_url)
+    assert result.returncode == 1 and "entry #2" in result.stderr
+
+
+def test_history_of_a_unit_and_of_a_guest(store: Store, db_url: str) -> None:
+    some_history(store)
+    unit = run_cli("audit", "history", "--unit", "Site1/1", db=db_url)
+    assert unit.returncode == 0, unit.stderr
+    lines = unit.stdout.splitlines()
+    assert [line.split()[4] for line in lines] == ["check_in", "extend", "check_in"]
+    assert "guest=G-2" in lines[0] and "guest=G-1" in lines[2]
+    guest = run_cli("audit", "history", "--guest", "G-1", db=db_url)
+    assert guest.returncode == 0, guest.stderr
+    actions = [line.split()[4] for line in guest.stdout.splitlines()]
+    assert actions == ["check_out", "move", "extend", "check_in"]
+    assert "G-2" not in guest.stdout
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["--unit", "Nowhere/1"], 1, "no unit"),
+        (["--guest", "G-404"], 1, "no guest"),
+        ([], 2, "exactly one"),
+        (["--unit", "Site1/1", "--guest", "G-1"], 2, "exactly one"),
+        (["--unit", "no-slash"], 2, "SITE/UNIT"),
+    ],
+)
+def test_history_refuses_bad_requests(
+    store: Store, db_url: str, args: list[str], code: int, message: str
+) -> None:
+    some_history(store)
+    result = run_cli("audit", "history", *args, db=db_url)
+    assert result.returncode == code
+    assert message in result.stderr

@@ -1,0 +1,167 @@
+"""Names of protected guests never leave the program unasked; `forget` erases personal data
+but keeps the nights and billing under the code; files holding identities are private."""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+from pathlib import Path
+
+from sqlalchemy import select, text
+
+from bedboard.config import Settings
+from bedboard.db.models import AuditEntry, BedNight, Guest, Stay
+from bedboard.services import stays
+from bedboard.services.privacy import forget
+from bedboard.store import Store, open_store
+from tests.conftest import REPO, run_cli
+from tests.seed import BASE_NIGHT, seed
+
+NAME = "Anna Hemlig-Namnsson"
+OTHER_NAME = "Olga Tajna"
+
+
+def with_guests(store: Store) -> None:
+    with store.write() as session:
+        seed(session, sites=1, units=3, guests={"G-A": NAME, "G-B": OTHER_NAME})
+    with store.write() as session:
+        stays.check_in(
+            session,
+            unit="Site1/1",
+            guest_code="G-A",
+            night=BASE_NIGHT,
+            nights_count=3,
+            payer="Polisen",
+            reference="K-1",
+            actor="staff",
+        )
+        stays.check_in(
+            session, unit="Site1/2", guest_code="G-B", night=BASE_NIGHT, nights_count=2, actor="s"
+        )
+
+
+def test_forget_erases_personal_data_and_keeps_nights(store: Store, db_url: str) -> None:
+    with_guests(store)
+    with store.read() as session:
+        nights_before = session.execute(
+            select(BedNight.night, BedNight.unit_id, BedNight.payer_id, BedNight.stay_id)
+            .join(Guest, Guest.id == BedNight.guest_id)
+            .where(Guest.code == "G-A")
+            .order_by(BedNight.night)
+        ).all()
+    result = run_cli("forget", "--guest", "G-A", db=db_url)
+    assert result.returncode == 0, result.stderr
+    assert "name, birth_year, languages, notes" in result.stdout
+    with store.read() as session:
+        guest = session.scalars(select(Guest).where(Guest.code == "G-A")).one()
+        assert (guest.name, guest.birth_year, guest.languages, guest.notes) == (None, None, "", "")
+        other = session.scalars(select(Guest).where(Guest.code == "G-B")).one()
+        assert other.name == OTHER_NAME, "only the one guest is forgotten"
+        nights_after = session.execute(
+            select(BedNight.night, BedNight.unit_id, BedNight.payer_id, BedNight.stay_id)
+            .where(BedNight.guest_id == guest.id)
+            .order_by(BedNight.night)
+        ).all()
+        assert nights_after == nights_before and len(nights_after) == 3
+        assert session.scalar(select(Stay.guest_id).where(Stay.guest_id == guest.id))
+        last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert last is not None
+        assert (last.action, last.target, last.actor) == ("forget", "guest:G-A", "cli-tester")
+        assert NAME not in last.detail
+    export = run_cli("export", "occupancy", "--night", BASE_NIGHT.isoformat(), db=db_url)
+    assert export.returncode == 0 and "G-A" in export.stdout
+    verify = run_cli("audit", "verify", db=db_url)
+    assert verify.returncode == 0
+
+
+def test_forget_overwrites_the_name_in_the_sqlite_file(sqlite_url: str) -> None:
+    store = open_store(Settings(db=sqlite_url, user="t"))
+    with_guests(store)
+    store.close()
+    files = lambda: [p for p in Path(sqlite_url).parent.iterdir() if p.is_file()]  # noqa: E731
+    assert any(NAME.encode() in p.read_bytes() for p in files()), "the name was stored"
+    result = run_cli("forget", "--guest", "G-A", db=sqlite_url)
+    assert result.returncode == 0, result.stderr
+    assert not any(NAME.encode() in p.read_bytes() for p in files())
+    assert any(OTHER_NAME.encode() in p.read_bytes() for p in files())
+
+
+def test_forget_an_unknown_guest_changes_nothing(store: Store, db_url: str) -> None:
+    with_guests(store)
+    with store.read() as session:
+        before = session.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
+    result = run_cli("forget", "--guest", "G-NOBODY", db=db_url)
+    assert result.returncode == 1 and "no guest" in result.stderr
+    with store.read() as session:
+        assert session.execute(text("SELECT count(*) FROM audit_log")).scalar_one() == before
+        assert session.scalars(select(Guest.name).where(Guest.code == "G-A")).one() == NAME
+
+
+def test_no_name_leaves_through_the_commands(store: Store, db_url: str, tmp_path: Path) -> None:
+    with_guests(store)
+    night = BASE_NIGHT.isoformat()
+    outputs = []
+    for args in (
+        ["availability", "--night", night],
+        ["availability", "--night", night, "--json"],
+        ["export", "occupancy", "--night", night],
+        ["export", "occupancy", "--night", night, "--summary"],
+        ["audit", "history", "--guest", "G-A"],
+        ["audit", "history", "--unit", "Site1/1"],
+        ["audit", "verify"],
+        ["checkout", "--guest", "G-A", "--night", "2031-01-01"],  # refused: shows the code
+    ):
+        result = run_cli(*args, db=db_url)
+        outputs.append(result.stdout + result.stderr)
+    assert "G-A" in "".join(outputs)
+    for out in outputs:
+        assert NAME not in out and OTHER_NAME not in out
+        assert "Hemlig" not in out
+    json.loads(run_cli("availability", "--night", night, "--json", db=db_url).stdout)
+    with store.read() as session:
+        details = " ".join(session.scalars(select(AuditEntry.detail)))
+        assert NAME not in details and OTHER_NAME not in details
+
+
+def test_database_and_folder_are_created_private(tmp_path: Path) -> None:
+    db = tmp_path / "fresh" / "bedboard.sqlite3"
+    result = run_cli("db", "upgrade", db=str(db))
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+    for side in db.parent.iterdir():  # -wal and -shm, if left, take the database's mode
+        assert stat.S_IMODE(side.stat().st_mode) & 0o077 == 0
+
+
+# Where the code may read a guest's name: the model, the demo data (writing), and the privacy
+# service, which audits every release. Anything else reading `.name` of a guest is a leak risk.
+NAME_READERS_ALLOWED = {"bedboard/db/models.py", "bedboard/services/privacy.py"}
+GUEST_NAME_PATTERN = re.compile(r"\b(Guest|guest\w*)\.name\b|\bguests\.name\b|\bg\.name\b")
+
+
+def test_only_the_privacy_service_reads_guest_names() -> None:
+    offenders = []
+    for path in sorted((REPO / "bedboard").rglob("*.py")):
+        rel = path.relative_to(REPO).as_posix()
+        if rel in NAME_READERS_ALLOWED:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if GUEST_NAME_PATTERN.search(line):
+                offenders.append(f"{rel}:{number}: {line.strip()}")
+    assert offenders == [], "guest names read outside bedboard/services/privacy.py"
+
+
+def test_forget_keeps_billing_fields(store: Store) -> None:
+    with_guests(store)
+    with store.write() as session:
+        erased = forget(session, guest_code="G-A", actor="t")
+    assert erased == ["name", "birth_year", "languages", "notes"]
+    with store.read() as session:
+        rows = session.execute(
+            text(
+                "SELECT b.payer_reference, p.name FROM bed_nights b JOIN guests g "
+                "ON g.id = b.guest_id JOIN payers p ON p.id = b.payer_id WHERE g.code = 'G-A'"
+            )
+        ).all()
+    assert rows == [("K-1", "Polisen")] * 3
