@@ -69,6 +69,14 @@ def finish(proc: subprocess.Popen[str]) -> list[str]:
     return out.splitlines()
 
 
+def stop(proc: subprocess.Popen[str]) -> list[str]:
+    """Stop a writer that is still running (it must still be: the test needs it to be)."""
+    assert proc.poll() is None, "the writer ended before the test was done with it"
+    proc.terminate()
+    out, _ = proc.communicate(timeout=60)
+    return out.splitlines()
+
+
 def sqlite_checks(path: Path) -> tuple[list[str], dict[str, dict]]:
     engine = create_engine(f"sqlite:///{path}")
     try:
@@ -88,10 +96,11 @@ def test_backup_while_writers_run_is_consistent_and_private(tmp_path: Path) -> N
     make_db(db)
     out = tmp_path / "backups" / "copy.sqlite3"
     out.parent.mkdir()
-    with writers(db, 2, seconds=3.0) as procs:
+    with writers(db, 2, seconds=60) as procs:
         time.sleep(0.8)
         result = run_cli("backup", str(out), db=db)
-        lines = [line for p in procs for line in finish(p)]
+        time.sleep(0.5)
+        lines = [line for p in procs for line in stop(p)]
     assert result.returncode == 0, result.stderr
     assert "backup written to" in result.stdout
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
@@ -121,10 +130,11 @@ def test_restore_while_writers_run_puts_the_backup_back(tmp_path: Path) -> None:
     assert backed_up, "the backup holds stays"
     backup_hash = file_hash(backup)
 
-    with writers(db, 2, seconds=2.5, prefix="B") as procs:
+    with writers(db, 2, seconds=60, prefix="B") as procs:
         time.sleep(0.7)
         result = run_cli("restore", str(backup), db=db)
-        lines = [line for p in procs for line in finish(p)]
+        time.sleep(0.5)
+        lines = [line for p in procs for line in stop(p)]
     assert result.returncode == 0, result.stderr
     assert file_hash(backup) == backup_hash, "restore does not change the backup file"
     kept = sorted(tmp_path.glob("live.sqlite3.before-restore-*"))
