@@ -84,7 +84,15 @@ STAYS = [
 ]
 
 
-def load_demo(session: Session, *, tonight: dt.date, actor: str, currency: str = "SEK") -> None:
+def load_demo(
+    session: Session,
+    *,
+    tonight: dt.date,
+    actor: str,
+    currency: str = "SEK",
+    now: dt.datetime | None = None,
+) -> None:
+    """`now` fixes the hold's expiry (tests and screenshots use a frozen clock)."""
     if session.scalar(select(func.count()).select_from(Site)):
         raise RuleViolation("the database already has sites; demo data only goes into an empty one")
     for name, kind, area, units in SITES:
@@ -121,6 +129,7 @@ def load_demo(session: Session, *, tonight: dt.date, actor: str, currency: str =
             payer=payer,
             reference=reference,
             actor=actor,
+            now=now,
         )
     hold(
         session,
@@ -128,6 +137,7 @@ def load_demo(session: Session, *, tonight: dt.date, actor: str, currency: str =
         night=tonight,
         held_for="Outreach: woman from Norrmalm",
         actor=actor,
+        now=now,
     )
     mark_out_of_service(
         session,
@@ -136,5 +146,6 @@ def load_demo(session: Session, *, tonight: dt.date, actor: str, currency: str =
         last=tonight + dt.timedelta(days=2),
         reason="water damage",
         actor=actor,
+        now=now,
     )
     audit.record(session, actor, "demo", "database", tonight=tonight)

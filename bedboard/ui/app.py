@@ -54,6 +54,7 @@ class BedboardApp(App[None]):
     TITLE = "bedboard"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
+        Binding("f1", "help", "Help", id="help"),
         *(
             Binding(e.key, f"open_screen('{e.name}')", e.title, id=f"screen-{e.name}")
             for e in SCREENS
@@ -88,7 +89,26 @@ class BedboardApp(App[None]):
         screen_class = getattr(importlib.import_module(module_name), class_name)
         self.push_screen(screen_class(self.store))
 
+    def action_help(self) -> None:
+        from bedboard.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen.for_screen(self.screen))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette (ctrl+p) lists every action that works on this screen now, by name."""
+        seen = {"quit", "help", "command_palette"}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                binding.description,
+                f"key: {self.get_key_display(binding)}",
+                partial(self.run_action, binding.action, active.node),
+            )
+        yield SystemCommand("Help", "What this screen does and its keys (F1)", self.action_help)
         yield from super().get_system_commands(screen)
         for entry in SCREENS:
             yield SystemCommand(

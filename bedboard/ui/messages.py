@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from bedboard.services.availability import UnitNight
+from bedboard.services.choices import Choices
+from bedboard.services.guest_search import GuestHit
 
 
 @dataclass
@@ -16,6 +18,7 @@ class BoardLoaded(Message):
 
     night: dt.date
     units: list[UnitNight]
+    choices: Choices
 
 
 @dataclass
@@ -44,3 +47,11 @@ class RevisionChanged(Message):
     """The live watcher saw the database change (or come back after being offline)."""
 
     revision: int | None
+
+
+@dataclass
+class GuestsFound(Message):
+    """Results of a guest search (codes only; names are never sent to the screen)."""
+
+    text: str
+    hits: list[GuestHit]

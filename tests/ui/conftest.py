@@ -55,3 +55,51 @@ async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], seconds:
             return True
         await pilot.pause(0.05)
     return condition()
+
+
+@pytest.fixture
+def frozen_store(empty_store: Store) -> Store:
+    """The demo world as of FROZEN_AT; use with `Clock.frozen(FROZEN_AT)`."""
+    with empty_store.write() as session:
+        load_demo(session, tonight=TONIGHT, actor="setup", now=FROZEN_AT)
+    return empty_store
+
+
+def frozen_app(store: Store) -> BedboardApp:
+    return make_app(store, Clock.frozen(FROZEN_AT))
+
+
+def notes(app: BedboardApp) -> list[str]:
+    """The notifications on screen, newest last (title and text)."""
+    return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+async def open_board(pilot: Pilot[None]) -> BoardScreen:
+    app = pilot.app
+    assert isinstance(app, BedboardApp)
+    board = board_of(app)
+    assert await wait_until(pilot, lambda: board.loaded), "the board never loaded"
+    return board
+
+
+async def select_unit(pilot: Pilot[None], board: BoardScreen, ref: str) -> None:
+    """Arrow down to a unit, the way a person would."""
+    await pilot.press("home")
+    for _ in range(60):
+        unit = board.selected_unit
+        if unit is not None and unit.ref == ref:
+            return
+        await pilot.press("down")
+    raise AssertionError(f"could not reach {ref} with the arrow keys")
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*("space" if ch == " " else ch for ch in text))
+
+
+async def wait_for_note(pilot: Pilot[None], part: str, seconds: float = 3) -> str:
+    app = pilot.app
+    assert isinstance(app, BedboardApp)
+    found = await wait_until(pilot, lambda: any(part in n for n in notes(app)), seconds)
+    assert found, f"no message containing {part!r}; messages: {notes(app)}"
+    return next(n for n in notes(app) if part in n)

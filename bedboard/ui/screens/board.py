@@ -3,46 +3,81 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from bedboard.errors import BedboardError
 from bedboard.services.availability import UnitNight, availability, site_counts
+from bedboard.services.choices import choices
 from bedboard.services.demo import load_demo
+from bedboard.services.guest_search import search_guests
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
+from bedboard.ui.filters import KIND_LABELS, Filters
 from bedboard.ui.format import detail_text, night_title
-from bedboard.ui.messages import ActionDone, BoardLoaded
+from bedboard.ui.messages import BoardLoaded, GuestsFound
 from bedboard.ui.screens.confirm import ConfirmScreen
+from bedboard.ui.screens.form import Field, FormScreen
+from bedboard.ui.screens.pick import PickScreen
+from bedboard.ui.screens.unit_actions import UnitActionsScreen
+from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.site_table import SiteTable
 from bedboard.ui.widgets.unit_table import UnitTable, unit_key
 
 TICK_SECONDS = 30  # hold countdowns, expired holds and the rollover need no database change
 
+HELP = """\
+# The board
 
-class BoardScreen(Screen[None]):
+One night at a time: every site with its counts (beds, occupied, held, free, out of service,
+nights with **no payer**), and below it every place with its state, guest code, which night of
+the stay it is, and who pays. The line at the bottom tells more about the selected place.
+
+It is live: changes made anywhere else show here within a second or two.
+
+- Move with the arrow keys; **Tab** switches between the sites and the places.
+  **Enter** on a site jumps to its places.
+- The keys at the bottom change with the selected place: a free place can be checked in to
+  or held, an occupied one checked out, extended or moved.
+- `[` and `]` go to the previous and next night, `t` back to the current night (which
+  changes at the rollover hour, not at midnight), `d` to any date.
+- `p` finds a place that fits a person's needs, `r` opens the rack of two weeks.
+- Guests are shown by code. `N` shows a name, and writes that you looked to the audit log.
+"""
+
+
+class BoardScreen(UnitActionsScreen):
+    HELP = HELP
     BINDINGS = [
         Binding("left_square_bracket", "night(-1)", "Prev night", id="prev-night"),
         Binding("right_square_bracket", "night(1)", "Next night", id="next-night"),
         Binding("t", "tonight", "Tonight", id="tonight"),
+        Binding("d", "go_to_date", "Date", id="go-to-date"),
+        Binding("slash", "find_guest", "Find guest", id="find-guest"),
+        Binding("f", "filter", "Filter", id="filter"),
+        Binding("a", "free_only", "Free only", id="free-only"),
+        Binding("a", "show_all", "Show all", id="show-all"),
+        Binding("p", "find_place", "Find a place", id="find-place"),
+        Binding("r", "rack", "Rack", id="rack"),
     ]
 
     night: reactive[dt.date] = reactive(dt.date.min, init=False, bindings=True)
+    filters: reactive[Filters] = reactive(Filters, init=False, bindings=True)
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
-        super().__init__()
-        self.store = store
-        self.clock = clock or Clock()
+        super().__init__(store, clock)
+        self.all_units: list[UnitNight] = []
         self.units: dict[str, UnitNight] = {}
         self.loaded = False
         self.offered_demo = False
+        self.jump_to: str | None = None  # a unit ref to select once its night has loaded
         self.set_reactive(BoardScreen.night, self.tonight())
 
     def tonight(self) -> dt.date:
@@ -55,7 +90,7 @@ class BoardScreen(Screen[None]):
         yield SiteTable(id="sites")
         yield UnitTable(id="units")
         yield Static("", id="detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(UnitTable).focus()
@@ -64,15 +99,35 @@ class BoardScreen(Screen[None]):
         self.set_interval(TICK_SECONDS, self._tick)
         self.load()
 
-    # Loading ---------------------------------------------------------------------------
+    # What the unit actions act on -----------------------------------------------------------
+
+    @property
+    def selected_unit(self) -> UnitNight | None:
+        if not self.is_mounted:
+            return None
+        key = self.query_one(UnitTable).current_key
+        return self.units.get(key) if key else None
+
+    def units_on(self, night: dt.date) -> list[UnitNight]:
+        return self.all_units if night == self.night else []
+
+    @property
+    def current_night(self) -> dt.date:
+        return self.night
+
+    def changed(self) -> None:
+        self.load()
+
+    # Loading --------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="board-load", exit_on_error=False)
     def load(self) -> None:
         night = self.night
         with self.store.read() as session:
             units = availability(session, night, now=self.clock.utc())
+            lists = choices(session)
         if not get_current_worker().is_cancelled:
-            self.post_message(BoardLoaded(night, units))
+            self.post_message(BoardLoaded(night, units, lists))
 
     def _database_changed(self, _revision: int | None) -> None:
         self.load()
@@ -82,7 +137,7 @@ class BoardScreen(Screen[None]):
         self.query_one("#status", Label).update(text)
 
     def _tick(self) -> None:
-        if self.night != self.tonight() and self.night == self.tonight() - dt.timedelta(days=1):
+        if self.night == self.tonight() - dt.timedelta(days=1):
             # The rollover hour passed while the board showed the current night: follow it.
             self.night = self.tonight()
         else:
@@ -93,33 +148,45 @@ class BoardScreen(Screen[None]):
         if message.night != self.night:
             return  # a slower load for a night no longer shown
         self.loaded = True
-        now = self.clock.utc()
-        self.units = {unit_key(u): u for u in message.units}
-        self.query_one(SiteTable).show(site_counts(message.units))
-        self.query_one(UnitTable).show(message.units, now)
-        self._show_title()
-        self._show_detail()
+        self.all_units = message.units
+        self.choices = message.choices
+        self._show_units()
+        if self.jump_to:
+            self._select_ref(self.jump_to)
+            self.jump_to = None
         if not message.units and not self.offered_demo:
             self.offered_demo = True
             self._offer_demo()
+        self.refresh_bindings()
+
+    def _show_units(self) -> None:
+        kept = [u for u in self.all_units if self.filters.keep(u)]
+        sites = {u.site for u in kept}
+        self.units = {unit_key(u): u for u in kept}
+        counts = [c for c in site_counts(self.all_units) if c.site in sites]
+        self.query_one(SiteTable).show(counts)
+        self.query_one(UnitTable).show(kept, self.clock.utc())
+        self._show_title()
+        self._show_detail()
 
     def _show_title(self) -> None:
-        free = sum(1 for u in self.units.values() if u.status == "free")
+        free = sum(1 for u in self.all_units if u.status == "free")
         title = night_title(self.night, self.tonight())
-        self.query_one("#title", Label).update(
-            f"[b]{title}[/b]  ·  {len(self.units)} places, [green]{free} free[/green]"
-        )
+        shown = f"[b]{title}[/b] · {len(self.all_units)} places, [green]{free} free[/green]"
+        if self.filters.active:
+            shown += f" · [yellow]showing: {self.filters.describe()}[/yellow]"
+        self.query_one("#title", Label).update(shown)
 
     @on(DataTable.RowHighlighted, "#units")
     def _show_detail(self) -> None:
         unit = self.selected_unit
-        text = detail_text(unit, self.clock.utc()) if unit else ""
+        if unit is None:
+            text = "No places match the filter (f to change it, a to show all)."
+            text = text if self.all_units else ""
+        else:
+            text = detail_text(unit, self.clock.utc())
         self.query_one("#detail", Static).update(text)
-
-    @property
-    def selected_unit(self) -> UnitNight | None:
-        key = self.query_one(UnitTable).current_key
-        return self.units.get(key) if key else None
+        self.refresh_bindings()
 
     @on(DataTable.RowSelected, "#sites")
     def _jump_to_site(self, event: DataTable.RowSelected) -> None:
@@ -130,6 +197,15 @@ class BoardScreen(Screen[None]):
             table.select_key(first)
             table.focus()
 
+    def _select_ref(self, ref: str) -> bool:
+        key = next((k for k, u in self.units.items() if u.ref == ref), None)
+        if key is None:
+            return False
+        table = self.query_one(UnitTable)
+        table.select_key(key)
+        table.focus()
+        return True
+
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
@@ -137,11 +213,14 @@ class BoardScreen(Screen[None]):
             text = str(error) if isinstance(error, BedboardError) else f"{error!r}"
             self.notify(text, title="Could not read the database", severity="error")
 
-    # Nights ----------------------------------------------------------------------------
+    # Nights ---------------------------------------------------------------------------------
 
     def watch_night(self) -> None:
         self._show_title()
         self.load()
+
+    def watch_filters(self) -> None:
+        self._show_units()
 
     def action_night(self, step: int) -> None:
         self.night = self.night + dt.timedelta(days=step)
@@ -149,17 +228,152 @@ class BoardScreen(Screen[None]):
     def action_tonight(self) -> None:
         self.night = self.tonight()
 
+    def action_go_to_date(self) -> None:
+        def done(values: dict[str, Any] | None) -> None:
+            if values:
+                self.night = values["night"]
+
+        self.app.push_screen(
+            FormScreen(
+                "Go to a night",
+                [Field("night", "Night (the evening's date)", "date", default=self.night)],
+                "Go",
+            ),
+            done,
+        )
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "tonight":
             return self.night != self.tonight()
-        return True
+        # Two bindings share the key a; the footer shows the one that says what it will do.
+        if action == "free_only":
+            return not self.filters.free_only
+        if action == "show_all":
+            return self.filters.free_only
+        return super().check_action(action, parameters)
 
-    # Empty database --------------------------------------------------------------------
+    # Filters and search ---------------------------------------------------------------------
+
+    def action_free_only(self) -> None:
+        f = self.filters
+        self.filters = Filters(f.area, f.kind, f.tags, f.language, free_only=True)
+
+    def action_show_all(self) -> None:
+        self.filters = Filters()
+
+    def action_filter(self) -> None:
+        areas = sorted({u.area for u in self.all_units if u.area})
+        f = self.filters
+        form = FormScreen(
+            "Show only",
+            [
+                Field("area", "Area", "select", options=[(a, a) for a in areas], default=f.area),
+                Field(
+                    "kind",
+                    "Kind of place",
+                    "select",
+                    options=[(label, kind) for kind, label in KIND_LABELS.items()],
+                    default=f.kind,
+                ),
+                Field("women_only", "Women only", "check", default="women_only" in f.tags),
+                Field("children_ok", "Children welcome", "check", default="children_ok" in f.tags),
+                Field("accessible", "Accessible", "check", default="accessible" in f.tags),
+                Field("language", "Language spoken (code, like ro or ru)", default=f.language),
+                Field("free_only", "Free places only", "check", default=f.free_only),
+            ],
+            "Show",
+            intro="Empty fields show everything. Press a on the board to toggle free only.",
+        )
+
+        def done(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            tags = frozenset(t for t in ("women_only", "children_ok", "accessible") if values[t])
+            self.filters = Filters(
+                area=values["area"] or "",
+                kind=values["kind"] or "",
+                tags=tags,
+                language=values["language"].strip().lower(),
+                free_only=values["free_only"],
+            )
+
+        self.app.push_screen(form, done)
+
+    def action_find_guest(self) -> None:
+        def done(values: dict[str, Any] | None) -> None:
+            if values and values["text"]:
+                self._search(values["text"], self.night)
+
+        self.app.push_screen(
+            FormScreen(
+                "Find a guest",
+                [Field("text", "Code or name (part of it is enough)", required=True)],
+                "Find",
+                intro="Protected guests are shown by code only, even when found by name.",
+            ),
+            done,
+        )
+
+    @work(thread=True, group="board-search", exit_on_error=False)
+    def _search(self, text: str, around: dt.date) -> None:
+        with self.store.read() as session:
+            hits = search_guests(session, text, around)
+        self.post_message(GuestsFound(text, hits))
+
+    @on(GuestsFound)
+    def _found(self, message: GuestsFound) -> None:
+        booked = [h for h in message.hits if h.night is not None]
+        if not message.hits:
+            self.notify(f"No guest matches {message.text!r}.", severity="warning")
+        elif len(message.hits) == 1:
+            hit = message.hits[0]
+            if hit.night is None:
+                self.notify(f"Guest {hit.code} has no bed booked.", severity="warning")
+            else:
+                self._jump(hit.unit_ref, hit.night)
+        else:
+            options = [(f"{h.code}  ·  {h.where}", h.code) for h in message.hits]
+
+            def chosen(code: str | None) -> None:
+                hit = next((h for h in booked if h.code == code), None)
+                if hit is not None and hit.night is not None:
+                    self._jump(hit.unit_ref, hit.night)
+                elif code is not None:
+                    self.notify(f"Guest {code} has no bed booked.", severity="warning")
+
+            self.app.push_screen(PickScreen(f"Guests matching {message.text!r}", options), chosen)
+
+    def _jump(self, ref: str, night: dt.date) -> None:
+        self.filters = Filters()
+        if night == self.night:
+            self._select_ref(ref)
+        else:
+            self.jump_to = ref
+            self.night = night
+
+    # Other screens --------------------------------------------------------------------------
+
+    def action_find_place(self) -> None:
+        from bedboard.ui.screens.placement import PlacementScreen
+
+        self.app.push_screen(PlacementScreen(self.store, self.clock, night=self.night))
+
+    def action_rack(self) -> None:
+        from bedboard.ui.screens.rack import RackScreen
+
+        unit = self.selected_unit
+        self.app.push_screen(
+            RackScreen(
+                self.store, self.clock, first=self.night, unit_id=unit.unit_id if unit else None
+            )
+        )
+
+    # Empty database -------------------------------------------------------------------------
 
     def _offer_demo(self) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self._load_demo()
+                self.run_change(self._load_demo)
 
         self.app.push_screen(
             ConfirmScreen(
@@ -172,13 +386,6 @@ class BoardScreen(Screen[None]):
             answered,
         )
 
-    @work(thread=True, group="board-write", exit_on_error=False)
-    def _load_demo(self) -> None:
-        with self.store.write() as session:
-            load_demo(session, tonight=self.tonight(), actor=self.store.actor)
-        self.post_message(ActionDone("Demo data loaded."))
-
-    @on(ActionDone)
-    def _done(self, message: ActionDone) -> None:
-        self.notify(message.text)
-        self.load()
+    def _load_demo(self, session: Any) -> str:
+        load_demo(session, tonight=self.tonight(), actor=self.store.actor)
+        return "Demo data loaded."

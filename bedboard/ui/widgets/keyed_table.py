@@ -8,6 +8,7 @@ keys changes (another night, a filter) is the table rebuilt, keeping the cursor 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -19,8 +20,14 @@ Row = tuple[str, tuple[Cell, ...]]
 class KeyedTable(DataTable[Cell]):
     COLUMNS: Sequence[tuple[str, str, int | None]] = ()  # (key, label, width)
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False)
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+        cursor: Literal["row", "cell"] = "row",
+    ) -> None:
+        super().__init__(id=id, classes=classes, cursor_type=cursor, zebra_stripes=False)
         self._order: list[str] = []
         self._cells: dict[str, tuple[Cell, ...]] = {}
 
@@ -41,7 +48,7 @@ class KeyedTable(DataTable[Cell]):
             self._rebuild(rows)
             return sum(len(cells) for _, cells in rows)
         changed = 0
-        column_keys = [key for key, _, _ in self.COLUMNS]
+        column_keys = [column.key for column in self.ordered_columns]
         for key, cells in rows:
             old = self._cells[key]
             for column, (before, after) in enumerate(zip(old, cells, strict=True)):

@@ -1,0 +1,72 @@
+"""Find a guest by code or name and where they sleep; reveal a protected name on purpose only
+(every reveal is written to the audit log)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import BedNight, Guest, Site, Unit
+from bedboard.services import audit
+from bedboard.services.lookup import find_guest
+
+MAX_HITS = 20
+
+
+@dataclass(frozen=True)
+class GuestHit:
+    code: str
+    protected: bool
+    night: dt.date | None  # the guest's night nearest to the one asked about
+    unit_ref: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.unit_ref} on {self.night}" if self.night else "no bed booked"
+
+
+def search_guests(session: Session, text: str, around: dt.date) -> list[GuestHit]:
+    """Codes or names containing `text` (any case). Protected guests are returned by code only,
+    whichever matched."""
+    needle = f"%{text.strip().lower()}%"
+    if needle == "%%":
+        return []
+    guests = session.scalars(
+        select(Guest)
+        .where(or_(func.lower(Guest.code).like(needle), func.lower(Guest.name).like(needle)))
+        .order_by(Guest.code)
+        .limit(MAX_HITS)
+    ).all()
+    return [_where(session, g, around) for g in guests]
+
+
+def _where(session: Session, guest: Guest, around: dt.date) -> GuestHit:
+    stmt = (
+        select(BedNight.night, Site.name, Unit.label)
+        .join(Unit, Unit.id == BedNight.unit_id)
+        .join(Site, Site.id == Unit.site_id)
+        .where(BedNight.guest_id == guest.id)
+    )
+    upcoming = session.execute(
+        stmt.where(BedNight.night >= around).order_by(BedNight.night).limit(1)
+    ).first()
+    row = upcoming or session.execute(stmt.order_by(BedNight.night.desc()).limit(1)).first()
+    if row is None:
+        return GuestHit(guest.code, guest.protected, None, "")
+    return GuestHit(guest.code, guest.protected, row.night, f"{row.name}/{row.label}")
+
+
+def display_name(session: Session, code: str) -> str | None:
+    """A name the board may show without asking: only for guests who are not protected."""
+    guest = find_guest(session, code)
+    return None if guest.protected else guest.name
+
+
+def reveal_name(session: Session, *, guest_code: str, actor: str) -> str:
+    """The guest's name, for someone who asked on purpose; recorded in the audit log."""
+    guest = find_guest(session, guest_code)
+    audit.record(session, actor, "reveal_name", f"guest:{guest.code}", protected=guest.protected)
+    return guest.name or "(no name recorded)"

@@ -1,0 +1,47 @@
+"""What the board shows: area, kind of site, needs (tags), language, free only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bedboard.services.availability import UnitNight
+from bedboard.ui.format import TAG_LABELS
+
+KIND_LABELS = {"shelter": "shelters", "host_family": "host families"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    area: str = ""
+    kind: str = ""
+    tags: frozenset[str] = field(default_factory=frozenset)
+    language: str = ""
+    free_only: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self != Filters()
+
+    def keep(self, u: UnitNight) -> bool:
+        if self.free_only and u.status != "free":
+            return False
+        if self.area and u.area.lower() != self.area.lower():
+            return False
+        if self.kind and u.site_kind != self.kind:
+            return False
+        if not self.tags <= set(u.tags):
+            return False
+        return not self.language or f"language_{self.language.lower()}" in u.tags
+
+    def describe(self) -> str:
+        parts = []
+        if self.free_only:
+            parts.append("free only")
+        if self.kind:
+            parts.append(KIND_LABELS.get(self.kind, self.kind))
+        if self.area:
+            parts.append(self.area)
+        parts.extend(TAG_LABELS.get(t, t) for t in sorted(self.tags))
+        if self.language:
+            parts.append(f"speaks {self.language}")
+        return ", ".join(parts)

@@ -1,0 +1,137 @@
+"""A small form as a modal: the fields an action needs, checked for shape (numbers, dates)
+before it closes. It hands back plain values; the screen that opened it calls the service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+FieldKind = Literal["text", "int", "date", "select", "check"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: FieldKind = "text"
+    default: Any = ""
+    options: Sequence[tuple[str, Any]] = ()  # (label, value) for select
+    required: bool = False
+    suggestions: Sequence[str] = ()
+    low: int = 1  # for int
+    high: int = 366
+
+
+class FormScreen(ModalScreen[dict[str, Any] | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Save"),
+    ]
+
+    def __init__(self, title: str, fields: Sequence[Field], submit: str, intro: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = list(fields)
+        self.submit_label = submit
+        self.intro = intro
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog form"):
+            yield Label(f"[b]{self.title_text}[/b]", classes="form-title")
+            if self.intro:
+                yield Static(self.intro, classes="intro")
+            for f in self.fields:
+                yield from self._field(f)
+            yield Label("", id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.submit_label} (Enter, ^s)", variant="primary", id="submit")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def _field(self, f: Field) -> ComposeResult:
+        widget_id = f"field-{f.name}"
+        if f.kind == "check":
+            yield Checkbox(f.label, value=bool(f.default), id=widget_id)
+            return
+        yield Label(f.label + (" *" if f.required else ""), classes="field-label")
+        if f.kind == "select":
+            yield Select(
+                list(f.options),
+                value=f.default if f.default != "" else Select.NULL,
+                allow_blank=True,
+                prompt="(none)",
+                id=widget_id,
+            )
+            return
+        suggester = SuggestFromList(f.suggestions, case_sensitive=False) if f.suggestions else None
+        yield Input(
+            value=str(f.default) if f.default != "" else "",
+            placeholder="YYYY-MM-DD" if f.kind == "date" else "",
+            type="integer" if f.kind == "int" else "text",
+            suggester=suggester,
+            id=widget_id,
+        )
+
+    def on_mount(self) -> None:
+        first = self.query("Input, Select, Checkbox").first()
+        first.focus()
+
+    @on(Input.Submitted)
+    def _enter(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#submit")
+    def action_submit(self) -> None:
+        values: dict[str, Any] = {}
+        for f in self.fields:
+            try:
+                values[f.name] = self._value(f)
+            except ValueError as exc:
+                self.query_one("#form-error", Label).update(f"[red]{exc}[/red]")
+                self.query_one(f"#field-{f.name}").focus()
+                return
+        self.dismiss(values)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _value(self, f: Field) -> Any:
+        widget_id = f"#field-{f.name}"
+        if f.kind == "check":
+            return self.query_one(widget_id, Checkbox).value
+        if f.kind == "select":
+            value = self.query_one(widget_id, Select).value
+            if value is Select.NULL:
+                if f.required:
+                    raise ValueError(f"choose {f.label.lower()}")
+                return None
+            return value
+        text = self.query_one(widget_id, Input).value.strip()
+        if not text:
+            if f.required:
+                raise ValueError(f"{f.label} is needed")
+            return None if f.kind in ("int", "date") else ""
+        if f.kind == "int":
+            try:
+                number = int(text)
+            except ValueError:
+                raise ValueError(f"{f.label} must be a whole number") from None
+            if not f.low <= number <= f.high:
+                raise ValueError(f"{f.label} must be from {f.low} to {f.high}")
+            return number
+        if f.kind == "date":
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(f"{f.label}: {text!r} is not a date like 2026-11-27") from None
+        return text

@@ -1,0 +1,42 @@
+"""F1: what this screen is for and the keys that work on it right now."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Markdown
+
+
+def keys_table(screen: Screen) -> str:
+    rows = ["| key | does |", "| --- | --- |"]
+    seen = set()
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.show or not binding.description or binding.description in seen:
+            continue
+        seen.add(binding.description)
+        shown = screen.app.get_key_display(binding).replace("|", "\\|")
+        rows.append(f"| `{shown}` | {binding.description} |")
+    return "\n".join(rows)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "Close help")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    @classmethod
+    def for_screen(cls, screen: Screen) -> HelpScreen:
+        about = getattr(screen, "HELP", "") or ""
+        return cls(
+            f"{about.strip()}\n\n## Keys that work here now\n\n{keys_table(screen)}\n\n"
+            "Ctrl+P lists every action by name. Esc, F1 or q closes this help."
+        )
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog help"):
+            yield Markdown(self.text)

@@ -1,0 +1,156 @@
+"""The rack: about two weeks of every unit, like a hotel room rack. The cursor is a unit on a
+night; every unit action works on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Label, Static
+from textual.worker import get_current_worker
+
+from bedboard.services.availability import UnitNight
+from bedboard.services.choices import Choices, choices
+from bedboard.services.rack import RACK_NIGHTS, Rack, rack
+from bedboard.store import Store
+from bedboard.ui.clock import Clock
+from bedboard.ui.format import detail_text
+from bedboard.ui.screens.unit_actions import UnitActionsScreen
+from bedboard.ui.widgets.key_bar import KeyBar
+from bedboard.ui.widgets.rack_table import RackTable
+from bedboard.ui.widgets.unit_table import unit_key
+
+HELP = """\
+# The rack
+
+Every place down the side, two weeks of nights across. A stay shows its guest code on its
+first night, then a line for as long as it lasts (red: nobody pays). `held` is a hold,
+`out` out of service, `·` free.
+
+Move the cursor to a place and a night; the keys at the bottom act on exactly that
+(check in from that night, hold it, take it out of service from that night, ...).
+`[` and `]` move the two weeks by a week; `t` goes back to the current night.
+"""
+
+
+@dataclass
+class RackLoaded(Message):
+    first: dt.date
+    rack: Rack
+    choices: Choices
+
+
+class RackScreen(UnitActionsScreen):
+    HELP = HELP
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Board", id="back"),
+        Binding("left_square_bracket", "shift(-7)", "Week back", id="week-back"),
+        Binding("right_square_bracket", "shift(7)", "Week on", id="week-on"),
+        Binding("t", "tonight", "Tonight", id="tonight"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock | None = None,
+        *,
+        first: dt.date | None = None,
+        unit_id: int | None = None,
+    ) -> None:
+        super().__init__(store, clock)
+        self.first = first or self.store.tonight(self.clock.local())
+        self.data: Rack | None = None
+        self.start_unit = unit_id
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="title-bar"):
+            yield Label("", id="title")
+        yield RackTable(id="rack", nights=RACK_NIGHTS)
+        yield Static("", id="detail")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one(RackTable).focus()
+        self.watch(self.app, "revision", self._database_changed, init=False)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="rack-load", exit_on_error=False)
+    def load(self) -> None:
+        first = self.first
+        with self.store.read() as session:
+            data = rack(session, first, RACK_NIGHTS, now=self.clock.utc())
+            lists = choices(session)
+        if not get_current_worker().is_cancelled:
+            self.post_message(RackLoaded(first, data, lists))
+
+    def changed(self) -> None:
+        self.load()
+
+    def _database_changed(self, _revision: int | None) -> None:
+        self.load()
+
+    @on(RackLoaded)
+    def _loaded(self, message: RackLoaded) -> None:
+        if message.first != self.first:
+            return
+        self.data = message.rack
+        self.choices = message.choices
+        table = self.query_one(RackTable)
+        table.show(message.rack)
+        if self.start_unit is not None:
+            table.select_key(f"unit:{self.start_unit}")
+            self.start_unit = None
+        last = message.rack.nights[-1]
+        self.query_one("#title", Label).update(
+            f"[b]Rack[/b] · nights {self.first:%a %d %b} to {last:%a %d %b %Y}"
+        )
+        self._show_detail()
+
+    @on(DataTable.CellHighlighted)
+    def _show_detail(self) -> None:
+        unit = self.selected_unit
+        self.query_one("#detail", Static).update(
+            f"Night of {unit.night}: " + detail_text(unit, self.clock.utc()) if unit else ""
+        )
+        self.refresh_bindings()
+
+    # What the unit actions act on -----------------------------------------------------------
+
+    @property
+    def selected_unit(self) -> UnitNight | None:
+        if self.data is None or not self.is_mounted:
+            return None
+        table = self.query_one(RackTable)
+        key = table.current_key
+        column = table.cursor_column
+        if key is None or column < 1 or column > len(self.data.nights):
+            return None
+        unit = next((u for u in self.data.units if unit_key(u) == key), None)
+        if unit is None:
+            return None
+        return self.data.cell(unit.unit_id, self.data.nights[column - 1])
+
+    def units_on(self, night: dt.date) -> list[UnitNight]:
+        if self.data is None:
+            return []
+        return [c for u in self.data.units if (c := self.data.cell(u.unit_id, night))]
+
+    @property
+    def current_night(self) -> dt.date:
+        unit = self.selected_unit
+        return unit.night if unit else self.first
+
+    # Moving in time -------------------------------------------------------------------------
+
+    def action_shift(self, days: int) -> None:
+        self.first = self.first + dt.timedelta(days=days)
+        self.load()
+
+    def action_tonight(self) -> None:
+        self.first = self.store.tonight(self.clock.local())
+        self.load()

@@ -1,0 +1,49 @@
+"""The keys that work right now, wrapped over as many lines as they need. Textual's Footer is
+one line and cuts keys off in an 80-column terminal; at 3 a.m. every working key must show."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+KEY_STYLE = "bold $footer-key-foreground"
+
+
+class KeyBar(Static):
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: auto;
+        max-height: 3;
+        background: $footer-background;
+        color: $footer-foreground;
+        padding: 0 1;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.call_after_refresh(self.show_keys)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self.show_keys)
+
+    def show_keys(self) -> None:
+        parts: list[str | tuple[str, str]] = []
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.show or not binding.description or not active.enabled:
+                continue
+            if binding.action in seen:
+                continue
+            seen.add(binding.action)
+            parts.append((self.app.get_key_display(binding), KEY_STYLE))
+            parts.append(f" {binding.description}  ")
+        parts.extend([("^p", KEY_STYLE), " all actions"])
+        self.update(Content.assemble(*parts))

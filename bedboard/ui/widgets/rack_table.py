@@ -1,0 +1,61 @@
+"""The rack: units down, nights across. A stay reads as a bar: the guest code on its first
+night in view, then a line for as long as it lasts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+
+from bedboard.services.availability import UnitNight
+from bedboard.services.rack import Rack
+from bedboard.ui.widgets.keyed_table import Cell, KeyedTable
+from bedboard.ui.widgets.unit_table import unit_key
+
+CELL_WIDTH = 6
+
+
+def rack_cell(u: UnitNight | None, shown_first: dt.date) -> Cell:
+    if u is None or u.status == "free":
+        return Text("·", style="green")
+    if u.status == "held":
+        return Text("held", style="bold yellow")
+    if u.status == "out_of_service":
+        return Text("out", style="dim")
+    style = "bold red" if u.unbilled else "bold"
+    starts_here = u.first_night == u.night or u.night == shown_first
+    if starts_here:
+        return Text(u.guest_code[:CELL_WIDTH], style=style)
+    return Text("━" * CELL_WIDTH, style="red" if u.unbilled else "blue")
+
+
+def night_label(night: dt.date) -> Text:
+    return Text(night.strftime("%d %a")[:CELL_WIDTH], style="bold" if night.weekday() >= 5 else "")
+
+
+class RackTable(KeyedTable):
+    COLUMNS = (("unit", "Unit", 20),)
+
+    def __init__(self, *, id: str | None = None, nights: int = 14) -> None:
+        super().__init__(id=id, cursor="cell")
+        self.night_count = nights
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        for i in range(self.night_count):
+            self.add_column("", key=f"n{i}", width=CELL_WIDTH)
+
+    def show(self, rack: Rack) -> int:
+        for i, night in enumerate(rack.nights):
+            self.columns[self.ordered_columns[i + 1].key].label = night_label(night)
+        first = rack.nights[0]
+        rows = [
+            (
+                unit_key(u),
+                (u.ref, *(rack_cell(rack.cell(u.unit_id, n), first) for n in rack.nights)),
+            )
+            for u in rack.units
+        ]
+        changed = self.sync(rows)
+        self.refresh()
+        return changed

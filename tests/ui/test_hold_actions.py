@@ -1,0 +1,107 @@
+"""Hold, confirm and cancel a hold, out of service and back, turnaways and revealing a name:
+keys pressed as a person would, then the database read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bedboard.store import Store
+from tests.ui.conftest import (
+    TONIGHT,
+    frozen_app,
+    open_board,
+    select_unit,
+    type_text,
+    wait_for_note,
+)
+from tests.ui.db_checks import (
+    active_holds,
+    audit_actions,
+    holds_by_status,
+    nights_of,
+    state_of,
+    turnaways,
+)
+
+
+async def test_hold_a_free_unit(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/4")
+        await pilot.press("h")
+        await type_text(pilot, "Outreach Solna")
+        await pilot.press("enter")
+        await wait_for_note(pilot, "Held Hvilan/4 for 90 minutes")
+    assert ("Hvilan/4", TONIGHT, "Outreach Solna") in active_holds(frozen_store)
+
+
+async def test_confirm_a_hold_into_a_stay(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/12")
+        await pilot.press("c")
+        await type_text(pilot, "G-600")
+        await pilot.press("tab", "backspace", "2", "enter")
+        await wait_for_note(pilot, "Hold confirmed: G-600 in Hvilan/12, 2 nights")
+    assert [ref for _, ref, _ in nights_of(frozen_store, "G-600")] == ["Hvilan/12"] * 2
+    assert holds_by_status(frozen_store) == {"confirmed": 1}
+
+
+async def test_cancel_a_hold(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/12")
+        await pilot.press("x", "y")
+        await wait_for_note(pilot, "Hold on Hvilan/12 cancelled")
+    assert holds_by_status(frozen_store) == {"cancelled": 1}
+    assert state_of(frozen_store, "Hvilan/12", TONIGHT) == "free"
+
+
+async def test_out_of_service_for_a_range_and_back(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/4")
+        await pilot.press("s", "tab")  # first night stays tonight; the last is typed over
+        await type_text(pilot, "2026-11-29")
+        await pilot.press("tab")
+        await type_text(pilot, "broken bed")
+        await pilot.press("enter")
+        await wait_for_note(pilot, "Hvilan/4 out of service for 3 nights")
+        await select_unit(pilot, board, "Hvilan/20")  # water damage, tonight to the 29th
+        await pilot.press("s", "enter")  # back in service tonight only
+        await wait_for_note(pilot, "Hvilan/20 back in service for 1 night")
+    for day in (27, 28, 29):
+        assert state_of(frozen_store, "Hvilan/4", dt.date(2026, 11, day)) == "out_of_service"
+    assert state_of(frozen_store, "Hvilan/20", TONIGHT) == "free"
+    assert state_of(frozen_store, "Hvilan/20", dt.date(2026, 11, 28)) == "out_of_service"
+
+
+async def test_record_a_turnaway(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_board(pilot)
+        await pilot.press("w", "tab", "backspace", "3", "tab", "tab")
+        await type_text(pilot, "Hotel Zinkensdamm")
+        await pilot.press("enter")
+        await wait_for_note(pilot, "Turnaway recorded for 3 persons")
+    assert turnaways(frozen_store) == [(TONIGHT, "no_free_unit", 3, "Hotel Zinkensdamm")]
+
+
+async def test_showing_a_name_needs_a_deliberate_key_and_is_audited(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/1")
+        screen_text = str(app.screen.query_one("#detail").render())
+        assert "Demo person" not in screen_text
+        await pilot.press("n")  # lower case does nothing
+        await pilot.press("N", "n")  # asked, then said no
+        await pilot.press("N", "y")
+        note = await wait_for_note(pilot, "G-101 is Demo person 101")
+        assert "audit log" in note
+    reveals = [a for a in audit_actions(frozen_store) if a[1] == "reveal_name"]
+    assert reveals == [("night-staff", "reveal_name", "guest:G-101")]

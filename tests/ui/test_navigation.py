@@ -1,0 +1,114 @@
+"""Moving between nights, filters, guest search, help and the command palette."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bedboard.store import Store
+from bedboard.ui.screens.help import HelpScreen
+from bedboard.ui.screens.pick import PickScreen
+from bedboard.ui.widgets.unit_table import UnitTable
+from tests.ui.conftest import (
+    TONIGHT,
+    frozen_app,
+    open_board,
+    type_text,
+    wait_until,
+)
+
+
+def title(app: object) -> str:
+    return str(app.screen.query_one("#title").render())  # type: ignore[attr-defined]
+
+
+async def test_nights_forward_back_to_a_date_and_tonight(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        assert "Tonight · Fri 27 Nov 2026" in title(app)
+        await pilot.press("right_square_bracket")
+        assert await wait_until(pilot, lambda: "tomorrow night" in title(app))
+        # Hvilan/20 is out of service until the 29th; on the 30th it is free again.
+        await pilot.press("d")
+        await type_text(pilot, "2026-11-30")
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: board.night == dt.date(2026, 11, 30))
+        assert await wait_until(
+            pilot,
+            lambda: any(u.ref == "Hvilan/20" and u.status == "free" for u in board.units.values()),
+        )
+        await pilot.press("t")
+        assert await wait_until(pilot, lambda: board.night == TONIGHT)
+        assert "Tonight" in title(app)
+
+
+async def test_free_only_and_the_filter_form(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        table = app.screen.query_one(UnitTable)
+        assert table.row_count == 42
+        await pilot.press("a")
+        assert await wait_until(pilot, lambda: table.row_count == 31)
+        assert {u.status for u in board.units.values()} == {"free"}
+        assert "showing: free only" in title(app)
+        await pilot.press("a")  # now "Show all"
+        assert await wait_until(pilot, lambda: table.row_count == 42)
+        await pilot.press("f", "tab", "tab", "space")  # area, kind, then tick women only
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: table.row_count < 42)
+        assert all("women_only" in u.tags for u in board.units.values())
+        assert "showing: women only" in title(app)
+
+
+async def test_find_a_guest_by_name_shows_the_code_only(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "person 103")
+        await pilot.press("enter")
+        assert await wait_until(
+            pilot,
+            lambda: (
+                board.selected_unit is not None and board.selected_unit.ref == "Familjen Berg/1"
+            ),
+        )
+        detail = str(app.screen.query_one("#detail").render())
+        assert "G-103" in detail
+        assert "Demo person" not in detail
+
+
+async def test_find_a_guest_among_several_and_jump_to_another_night(
+    frozen_store: Store,
+) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        assert await wait_until(pilot, lambda: board.night == dt.date(2026, 11, 30))
+        await pilot.press("slash")
+        await type_text(pilot, "G-10")
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, PickScreen))
+        # G-101's nearest night from the 30th back is the 29th, in Hvilan/1.
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: board.night == dt.date(2026, 11, 29))
+        assert await wait_until(
+            pilot,
+            lambda: board.selected_unit is not None and board.selected_unit.guest_code == "G-101",
+        )
+
+
+async def test_help_and_palette_list_what_works_here(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_board(pilot)
+        await pilot.press("f1")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Check out" in commands  # the first row is Hvilan/1, occupied
+        assert "Check in" not in commands
+        assert "Find a place" in commands
+        assert "Rack" in commands

@@ -1,0 +1,95 @@
+"""Refusals: a unit taken meanwhile by someone else, a closed night, a bad date. Each shows
+one clear message and changes nothing."""
+
+from __future__ import annotations
+
+from bedboard.db.models import AuditEntry, ClosedNight, Guest
+from bedboard.services.stays import check_in
+from bedboard.store import Store
+from bedboard.ui.screens.form import FormScreen
+from tests.ui.conftest import (
+    FROZEN_AT,
+    TONIGHT,
+    frozen_app,
+    open_board,
+    select_unit,
+    type_text,
+    wait_for_note,
+    wait_until,
+)
+from tests.ui.db_checks import count_rows, nights_of
+
+
+async def test_unit_taken_meanwhile_by_someone_else(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/3")
+        await pilot.press("c")
+        await type_text(pilot, "G-700")
+        # Another terminal books the same unit while the form is open.
+        with frozen_store.write() as session:
+            check_in(
+                session,
+                unit="Hvilan/3",
+                guest_code="G-800",
+                night=TONIGHT,
+                actor="other-terminal",
+                now=FROZEN_AT,
+            )
+        guests_before = count_rows(frozen_store, Guest)
+        audit_before = count_rows(frozen_store, AuditEntry)
+        await pilot.press("enter")
+        note = await wait_for_note(pilot, "Refused")
+        assert "Hvilan/3 is taken on the night of 2026-11-27" in note
+        assert "Nothing was changed" in note
+    assert nights_of(frozen_store, "G-700") == []
+    assert nights_of(frozen_store, "G-800") == [(TONIGHT, "Hvilan/3", None)]
+    assert count_rows(frozen_store, Guest) == guests_before  # G-700 was not created
+    assert count_rows(frozen_store, AuditEntry) == audit_before
+
+
+async def test_closed_night_refuses_a_check_in(frozen_store: Store) -> None:
+    with frozen_store.write() as session:
+        session.add(ClosedNight(night=TONIGHT, closed_at=FROZEN_AT, closed_by="coordinator"))
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/3")
+        await pilot.press("c")
+        await type_text(pilot, "G-701")
+        await pilot.press("enter")
+        note = await wait_for_note(pilot, "Refused")
+        assert "the night of 2026-11-27 is closed" in note
+    assert nights_of(frozen_store, "G-701") == []
+
+
+async def test_bad_date_is_refused_in_the_form(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await pilot.press("d")
+        await type_text(pilot, "2026-13-45")
+        await pilot.press("enter")
+        assert isinstance(app.screen, FormScreen)  # still open, saying why
+        error = str(app.screen.query_one("#form-error").render())
+        assert "'2026-13-45' is not a date like 2026-11-27" in error
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: app.screen is board)
+        assert board.night == TONIGHT
+
+
+async def test_check_out_with_a_first_night_before_the_stay_is_refused(
+    frozen_store: Store,
+) -> None:
+    # G-106 stays in Tryggheten Södertälje/1 on the 26th and 27th only.
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Tryggheten Södertälje/1")
+        await pilot.press("o")
+        await type_text(pilot, "2026-12-01")
+        await pilot.press("enter")
+        note = await wait_for_note(pilot, "Refused")
+        assert "guest G-106 has no nights from 2026-12-01 on" in note
+    assert len(nights_of(frozen_store, "G-106")) == 2

@@ -1,0 +1,99 @@
+"""Check in, check out, extend and move, done with the keys a person would press; then the
+database is read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bedboard.store import Store
+from tests.ui.conftest import (
+    TONIGHT,
+    frozen_app,
+    open_board,
+    select_unit,
+    type_text,
+    wait_for_note,
+    wait_until,
+)
+from tests.ui.db_checks import nights_of
+
+D = dt.timedelta
+
+
+async def test_check_in_with_nights_payer_and_reference(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/3")
+        await pilot.press("c")
+        await type_text(pilot, "G-500")
+        await pilot.press("tab", "backspace", "3")  # nights: 3
+        await pilot.press("tab", "enter")  # open the payer list
+        await type_text(pilot, "Pol")  # type to search the list
+        await pilot.press("enter")
+        await pilot.press("tab")
+        await type_text(pilot, "K-77")
+        await pilot.press("enter")
+        await wait_for_note(pilot, "Checked in G-500 to Hvilan/3, 3 nights")
+        assert await wait_until(pilot, lambda: board.selected_unit.guest_code == "G-500")  # type: ignore[union-attr]
+    assert nights_of(frozen_store, "G-500") == [
+        (TONIGHT + D(days=i), "Hvilan/3", "Polisen") for i in range(3)
+    ]
+
+
+async def test_check_in_without_payer_says_unbilled(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Familjen Lind/1")
+        await pilot.press("c")
+        await type_text(pilot, "G-501")
+        await pilot.press("enter")
+        note = await wait_for_note(pilot, "Checked in G-501")
+        assert "unbilled" in note
+    assert nights_of(frozen_store, "G-501") == [(TONIGHT, "Familjen Lind/1", None)]
+
+
+async def test_check_out_from_tomorrow_keeps_tonight(frozen_store: Store) -> None:
+    # G-101 stays in Hvilan/1 from the 25th to the 29th.
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/1")
+        await pilot.press("o")
+        await pilot.press("enter")  # default: the first night not stayed is tomorrow
+        await wait_for_note(pilot, "Checked out G-101: 2 nights from 2026-11-28 removed")
+    assert [n for n, _, _ in nights_of(frozen_store, "G-101")] == [
+        TONIGHT - D(days=2),
+        TONIGHT - D(days=1),
+        TONIGHT,
+    ]
+
+
+async def test_extend_adds_nights_with_the_same_payer(frozen_store: Store) -> None:
+    # G-105 stays in Hvilan/5 tonight and tomorrow, paid by Socialtjänsten Norrmalm.
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/5")
+        await pilot.press("e", "backspace", "2", "enter")
+        await wait_for_note(pilot, "Extended G-105 by 2 nights")
+    got = nights_of(frozen_store, "G-105")
+    assert [n for n, _, _ in got] == [TONIGHT + D(days=i) for i in range(4)]
+    assert {payer for _, _, payer in got} == {"Socialtjänsten Norrmalm"}
+
+
+async def test_move_to_a_free_unit_from_tonight(frozen_store: Store) -> None:
+    # G-107 is in Hvilan/9, tonight is the last night.
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/9")
+        await pilot.press("m")
+        await pilot.press("enter")  # open the list of free units
+        await type_text(pilot, "Hvilan/1")  # Hvilan/10 is the first match
+        await pilot.press("enter", "tab", "enter")  # choose; to the date field; submit
+        await wait_for_note(pilot, "Moved G-107 to Hvilan/10")
+    got = nights_of(frozen_store, "G-107")
+    assert got[-1] == (TONIGHT, "Hvilan/10", "Uppsökarenheten")
+    assert all(ref == "Hvilan/9" for _, ref, _ in got[:-1])
