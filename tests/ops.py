@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -27,6 +29,7 @@ from sqlalchemy.orm import Session
 from bedboard.config import Settings
 from bedboard.errors import BedboardError
 from bedboard.services import stays
+from bedboard.services.close import close_night
 from bedboard.store import Store, open_store
 from tests.seed import BASE_NIGHT, StayModel
 
@@ -175,6 +178,81 @@ def run_writer(
         emit(out, "ACK", op)
         model_apply(model, op)
     return model
+
+
+class Refused(BedboardError):
+    """A `bedboard` command exited 1 or 2: a rule or the input refused it."""
+
+
+def run_command(db: str, actor: str, args: list[str]) -> None:
+    """One operation as the user would type it: a new `bedboard` process."""
+    env = {**os.environ, "BEDBOARD_DB": db, "BEDBOARD_USER": actor}
+    done = subprocess.run(
+        [sys.executable, "-m", "bedboard", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode in (1, 2) and done.stderr.startswith("bedboard: ") and not done.stdout:
+        raise Refused(done.stderr.strip())
+    if done.returncode != 0:
+        raise RuntimeError(f"bedboard {args} exited {done.returncode}: {done.stderr.strip()}")
+
+
+def soak_worker(
+    db: str, prefix: str, seconds: float, seed: int, log: str, cli: bool
+) -> tuple[int, float, float]:
+    """A writer in its own process (multiprocessing 'spawn'): service calls, or `bedboard`
+    commands when `cli`. Every operation goes to the log file. Returns how many succeeded and
+    when the writing began and ended (time.time())."""
+    store = open_store(Settings(db=db, user=prefix))
+    try:
+        with open(log, "w", encoding="utf-8") as out:
+            do = (lambda op: run_command(db, prefix, cli_args(op))) if cli else None
+            began = time.time()
+            run_writer(store, prefix, seconds, seed, out, do)
+            ended = time.time()
+        with open(log, encoding="utf-8") as done:
+            return sum(1 for line in done if line.startswith("ACK")), began, ended
+    finally:
+        store.close()
+
+
+def closer_worker(db: str, seconds: float, pause: float, log: str) -> list[str]:
+    """Close nights in order from the first night of the window, one every `pause` seconds,
+    as the night audit would; returns the nights it closed."""
+    store = open_store(Settings(db=db, user="night-audit"))
+    closed: list[str] = []
+    deadline = time.monotonic() + seconds
+    night = BASE_NIGHT
+    try:
+        with open(log, "w", encoding="utf-8") as out:
+            while time.monotonic() < deadline:
+                op = {"op": "close_night", "night": night.isoformat()}
+                emit(out, "BEGIN", op)
+                try:
+                    with store.write() as session:
+                        close_night(
+                            session,
+                            night=night,
+                            currency="SEK",
+                            actor=store.actor,
+                            allow_unbilled=True,
+                        )
+                except BedboardError as exc:
+                    if "locked" in str(exc) or "busy" in str(exc):
+                        raise
+                    emit(out, "REFUSED", op, str(exc))
+                else:
+                    emit(out, "ACK", op)
+                    closed.append(night.isoformat())
+                    night += dt.timedelta(days=1)
+                time.sleep(pause)
+    finally:
+        store.close()
+    return closed
 
 
 def main() -> None:

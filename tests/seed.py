@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import Guest, Payer
+from bedboard.db.models import Guest, Payer, Rate
 from bedboard.services.inventory import InventoryRow, import_inventory
 from tests.invariants import GuestNights
 
@@ -27,6 +27,14 @@ def seed(
     ]
     import_inventory(session, rows, actor="seed")
     session.add(Payer(name="Polisen", kind="police"))
+    session.add(
+        Rate(
+            amount=45000,
+            currency="SEK",
+            valid_from=BASE_NIGHT - dt.timedelta(days=400),
+            site_kind="shelter",
+        )
+    )
     for code, name in (guests or {}).items():
         session.add(
             Guest(code=code, name=name, protected=True, birth_year=1999, notes="n", languages="ru")
