@@ -32,7 +32,8 @@ from bedboard.services.csvio import money
 from bedboard.services.exports import Export
 from bedboard.services.money_input import parse_amount
 
-KIND = click.Choice(PAYER_KINDS)
+# Plain text checked by the services: click's Choice errors span several lines.
+KIND_HELP = "One of " + ", ".join(PAYER_KINDS) + "."
 
 
 @cli.group("payers")
@@ -42,7 +43,7 @@ def payers_group() -> None:
 
 @payers_group.command("add")
 @click.argument("name")
-@click.option("--kind", type=KIND, required=True)
+@click.option("--kind", required=True, help=KIND_HELP)
 @click.option("--org-number", default="", help="Organisation number for invoices.")
 @click.option("--address", default="", help="Invoice address.")
 @click.option("--contact", default="", help="Contact person, phone or e-mail.")
@@ -84,7 +85,7 @@ def payers_list() -> None:
 @payers_group.command("edit")
 @click.argument("name")
 @click.option("--name", "new_name", help="New name.")
-@click.option("--kind", type=KIND)
+@click.option("--kind", help=KIND_HELP)
 @click.option("--org-number")
 @click.option("--address")
 @click.option("--contact")
@@ -144,7 +145,7 @@ def rates_group() -> None:
 @click.option("--amount", required=True, help="Per night, like 450.00.")
 @click.option("--from", "first", type=NIGHT, required=True, help="First night it applies to.")
 @click.option("--to", "last", type=NIGHT, help="Last night it applies to. Default: open.")
-@click.option("--site-kind", type=click.Choice(SITE_KINDS))
+@click.option("--site-kind", help=" or ".join(SITE_KINDS) + ".")
 @click.option("--site", metavar="NAME")
 @click.option("--payer", metavar="NAME", help="Only for this payer's nights.")
 @common_options

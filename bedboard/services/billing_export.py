@@ -141,7 +141,7 @@ def billing_summary(
     database groups; only nights not yet closed are priced here, per (night, site, payer)."""
     where = _period(first, last, payer_id)
     totals: dict[tuple[int | None, str], PayerTotal] = {}
-    names = dict(session.execute(select(Payer.id, Payer.name)).tuples().all())
+    names = {a: b for a, b in session.execute(select(Payer.id, Payer.name))}
 
     def total(pid: int | None, cur: str) -> PayerTotal:
         key = (pid, cur)

@@ -141,8 +141,8 @@ def import_rates(
     session: Session, rows: list[RateRow], *, currency: str, actor: str, path: str = ""
 ) -> int:
     """Add each rate unless the very same rate exists already; returns how many were added."""
-    sites = dict(session.execute(select(Site.name, Site.id)).tuples().all())
-    payers = dict(session.execute(select(Payer.name, Payer.id)).tuples().all())
+    sites = {a: b for a, b in session.execute(select(Site.name, Site.id))}
+    payers = {a: b for a, b in session.execute(select(Payer.name, Payer.id))}
     existing = {
         (r.amount, r.currency, r.valid_from, r.valid_to, r.site_kind, r.site_id, r.payer_id)
         for r in session.scalars(select(Rate))

@@ -17,8 +17,8 @@ def fill_rates(session: Session, units: list[UnitNight]) -> list[UnitNight]:
     if not any(u.status == "occupied" and not u.posted for u in units):
         return units
     book = RateBook.load(session)
-    site_of = dict(session.execute(select(Unit.id, Unit.site_id)).tuples().all())
-    payer_ids = dict(session.execute(select(Payer.name, Payer.id)).tuples().all())
+    site_of = {a: b for a, b in session.execute(select(Unit.id, Unit.site_id))}
+    payer_ids = {a: b for a, b in session.execute(select(Payer.name, Payer.id))}
     filled = []
     for u in units:
         if u.status == "occupied" and not u.posted and u.rate is None:
