@@ -30,5 +30,5 @@ def import_inventory_command(file: Path) -> None:
     else:
         click.echo(
             f"{file}: {result.sites_added} site(s) and {result.units_added} unit(s) added, "
-            f"{result.units_updated} unit(s) updated"
+            f"{result.units_updated} unit(s) and {result.sites_updated} site area(s) updated"
         )

@@ -58,7 +58,7 @@ def write_session(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     try:
-        with Session(engine) as session, session.begin():
+        with Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
     except DBAPIError as exc:
         raise translate(exc) from exc

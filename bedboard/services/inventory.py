@@ -34,10 +34,13 @@ class ImportResult:
     sites_added: int
     units_added: int
     units_updated: int
+    sites_updated: int = 0  # a new area for a site already there
 
     @property
     def changed(self) -> bool:
-        return bool(self.sites_added or self.units_added or self.units_updated)
+        return bool(
+            self.sites_added or self.units_added or self.units_updated or self.sites_updated
+        )
 
 
 def normalise_tags(text: str, where: str) -> str:
@@ -91,7 +94,7 @@ def parse_inventory(path: Path | str) -> list[InventoryRow]:
 def import_inventory(session: Session, rows: list[InventoryRow], *, actor: str) -> ImportResult:
     sites = {s.name: s for s in session.scalars(select(Site))}
     units = {(u.site_id, u.label): u for u in session.scalars(select(Unit))}
-    sites_added = units_added = units_updated = 0
+    sites_added = units_added = units_updated = sites_updated = 0
     for row in rows:
         site = sites.get(row.site)
         if site is None:
@@ -106,6 +109,7 @@ def import_inventory(session: Session, rows: list[InventoryRow], *, actor: str) 
             )
         elif site.area != row.area:
             site.area = row.area
+            sites_updated += 1
         unit = units.get((site.id, row.unit))
         if unit is None:
             session.add(Unit(site_id=site.id, room=row.room, label=row.unit, tags=row.tags))
@@ -114,7 +118,7 @@ def import_inventory(session: Session, rows: list[InventoryRow], *, actor: str) 
             unit.room, unit.tags = row.room, row.tags
             units_updated += 1
     session.flush()
-    result = ImportResult(sites_added, units_added, units_updated)
+    result = ImportResult(sites_added, units_added, units_updated, sites_updated)
     if result.changed:
         audit.record(
             session,
@@ -124,5 +128,6 @@ def import_inventory(session: Session, rows: list[InventoryRow], *, actor: str) 
             sites_added=sites_added,
             units_added=units_added,
             units_updated=units_updated,
+            sites_updated=sites_updated,
         )
     return result

@@ -1,0 +1,110 @@
+"""Availability for a night: every unit with its state, guest code and payer; on both backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bedboard.errors import UnitTaken
+from bedboard.services import holds, stays
+from bedboard.services.availability import availability, site_counts
+from bedboard.store import Store
+from tests.rules_world import NIGHT, NOW, build_world, night, refused
+
+
+@pytest.fixture
+def world(store: Store) -> Store:
+    return build_world(store)
+
+
+def test_empty_night_lists_every_unit_as_free(world: Store) -> None:
+    with world.read() as s:
+        units = availability(s, NIGHT, now=NOW)
+    assert [u.ref for u in units] == [
+        "Hvilan/1",
+        "Hvilan/2",
+        "Hvilan/3",
+        "Familjen Berg/1",
+        "Familjen Berg/2",
+    ]
+    assert {u.status for u in units} == {"free"}
+    assert {u.night for u in units} == {NIGHT}
+    assert units[0].tags == ("women_only",)
+
+
+def test_each_state_with_guest_and_payer(world: Store) -> None:
+    with world.write() as s:
+        stays.check_in(
+            s,
+            unit="Hvilan/1",
+            guest_code="G-1",
+            night=night(-1),
+            nights_count=3,
+            payer="Polisen",
+            reference="K-1",
+            actor="t",
+            now=NOW,
+        )
+        stays.check_in(s, unit="Familjen Berg/1", guest_code="G-2", night=NIGHT, actor="t", now=NOW)
+        holds.hold(s, unit="Hvilan/2", night=NIGHT, held_for="on her way", actor="t", now=NOW)
+        holds.mark_out_of_service(
+            s, unit="Hvilan/3", first=NIGHT, last=NIGHT, reason="paint", actor="t"
+        )
+    with world.read() as s:
+        by_ref = {u.ref: u for u in availability(s, NIGHT, now=NOW)}
+    g1 = by_ref["Hvilan/1"]
+    assert (g1.status, g1.guest_code, g1.payer, g1.payer_reference) == (
+        "occupied",
+        "G-1",
+        "Polisen",
+        "K-1",
+    )
+    assert (g1.first_night, g1.last_night) == (night(-1), night(1))
+    assert not g1.unbilled
+    g2 = by_ref["Familjen Berg/1"]
+    assert (g2.status, g2.guest_code, g2.payer) == ("occupied", "G-2", "")
+    assert g2.unbilled
+    assert by_ref["Hvilan/2"].status == "held"
+    assert by_ref["Hvilan/2"].guest_code == ""
+    assert by_ref["Hvilan/3"].status == "out_of_service"
+    assert by_ref["Familjen Berg/2"].status == "free"
+
+    counts = {c.site: c for c in site_counts(list(by_ref.values()))}
+    hv = counts["Hvilan"]
+    assert (hv.capacity, hv.occupied, hv.held, hv.free, hv.out_of_service, hv.unbilled) == (
+        3,
+        1,
+        1,
+        0,
+        1,
+        0,
+    )
+    fb = counts["Familjen Berg"]
+    assert (fb.capacity, fb.occupied, fb.free, fb.unbilled) == (2, 1, 1, 1)
+
+
+def test_expired_hold_is_free_in_availability_and_counts(world: Store) -> None:
+    with world.write() as s:
+        holds.hold(s, unit="Hvilan/2", night=NIGHT, minutes=5, actor="t", now=NOW)
+    later = NOW + dt.timedelta(minutes=6)
+    with world.read() as s:
+        units = availability(s, NIGHT, now=later)
+    (h2,) = [u for u in units if u.ref == "Hvilan/2"]
+    assert (h2.status, h2.hold_id, h2.held_for) == ("free", None, "")
+    (hv,) = [c for c in site_counts(units) if c.site == "Hvilan"]
+    assert (hv.free, hv.held) == (3, 0)
+
+
+def test_other_nights_are_not_shown(world: Store) -> None:
+    with world.write() as s:
+        stays.check_in(s, unit="Hvilan/1", guest_code="G-1", night=night(1), actor="t", now=NOW)
+    with world.read() as s:
+        assert {u.status for u in availability(s, NIGHT, now=NOW)} == {"free"}
+    refused(
+        world,
+        UnitTaken,
+        lambda s: stays.check_in(
+            s, unit="Hvilan/1", guest_code="G-2", night=night(1), actor="t", now=NOW
+        ),
+    )
