@@ -1,0 +1,170 @@
+"""Run in a fresh process by fig_board: start an app headless with `run_test()` and print what
+was measured as one JSON line (the parent reads this process's peak memory from wait4).
+
+    python -m benchmarks.board_probe minimal            an App with one empty DataTable
+    python -m benchmarks.board_probe board DB NIGHT     the board until its unit table is full
+    python -m benchmarks.board_probe live DB NIGHT [S]  the board, then a check-in from another
+                                                        process, until the board shows it, then
+                                                        S more seconds of polls (default 1)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import sys
+import time
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+SIZE = (160, 50)
+TIMEOUT = 120.0
+
+
+class MinimalApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield DataTable()
+
+
+async def wait_for(pilot: Pilot[None], condition: Any, seconds: float = TIMEOUT) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the board did not get there in time")
+        await pilot.pause(0.005)
+
+
+def since_spawn() -> float:
+    """Seconds since the parent started this process (it passes its clock in the env)."""
+    return time.time() - float(os.environ.get("BENCH_SPAWNED_AT", "nan"))
+
+
+async def minimal() -> dict[str, Any]:
+    started = time.perf_counter()
+    app = MinimalApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the first paint
+        ready = time.perf_counter() - started
+        spawn = since_spawn()
+    return {"ready": ready, "since_spawn": spawn}
+
+
+def open_board(db: str, night: dt.date) -> Any:
+    from bedboard.config import Settings
+    from bedboard.store import open_store
+    from bedboard.ui.app import BedboardApp
+    from bedboard.ui.clock import Clock
+
+    store = open_store(Settings(db=db, user="bench"))
+    clock = Clock.frozen(dt.datetime.combine(night, dt.time(21, 30)))
+    return BedboardApp(store, clock=clock)
+
+
+def unit_table(app: Any) -> Any:
+    from bedboard.ui.widgets.unit_table import UnitTable
+
+    return app.screen.query_one(UnitTable)
+
+
+async def board(db: str, night: dt.date) -> dict[str, Any]:
+    started = time.perf_counter()
+    app = open_board(db, night)
+    expected = _unit_count(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.is_current and unit_table(app).row_count)
+        await pilot.pause()  # the first paint with the rows
+        ready = time.perf_counter() - started
+        spawn = since_spawn()
+        rows = unit_table(app).row_count
+    app.store.close()
+    return {"ready": ready, "since_spawn": spawn, "rows": rows, "expected": expected}
+
+
+def _unit_count(app: Any) -> int:
+    from sqlalchemy import func, select
+
+    from bedboard.db.models import Unit
+
+    with app.store.read() as session:
+        return int(session.scalar(select(func.count()).select_from(Unit)) or 0)
+
+
+class Redraws:
+    """Counts what a table redraws: cells updated in place (by row) and full rebuilds."""
+
+    def __init__(self, table: Any) -> None:
+        self.rows: dict[str, float] = {}
+        self.cells = 0
+        self.rebuilds = 0
+        update_cell, rebuild = table.update_cell, table._rebuild
+
+        def counted_update(row_key: Any, *args: Any, **kwargs: Any) -> Any:
+            self.rows.setdefault(str(getattr(row_key, "value", row_key)), time.time())
+            self.cells += 1
+            return update_cell(row_key, *args, **kwargs)
+
+        def counted_rebuild(*args: Any, **kwargs: Any) -> Any:
+            self.rebuilds += 1
+            return rebuild(*args, **kwargs)
+
+        table.update_cell = counted_update
+        table._rebuild = counted_rebuild
+
+
+async def live(db: str, night: dt.date, settle: float) -> dict[str, Any]:
+    from bedboard.ui.widgets.site_table import SiteTable
+
+    app = open_board(db, night)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.is_current and unit_table(app).row_count)
+        await pilot.pause()
+        board = app.screen
+        free = next(u for u in board.units.values() if u.status == "free")
+        key = f"unit:{free.unit_id}"
+        units = Redraws(unit_table(app))
+        sites = Redraws(app.screen.query_one(SiteTable))
+        writer = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "benchmarks.writer", db, free.ref, night.isoformat(),
+            stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, _ = await writer.communicate()
+        committed = float(out.decode().strip().splitlines()[-1])
+        await wait_for(pilot, lambda: key in units.rows, seconds=10)
+        await pilot.pause()
+        shown = units.rows[key]
+        await pilot.pause(settle)  # later polls must not redraw anything more
+    app.store.close()
+    return {
+        "latency": shown - committed,
+        "unit_rows": sorted(units.rows),
+        "unit_cells": units.cells,
+        "site_rows": sorted(sites.rows),
+        "rebuilds": units.rebuilds + sites.rebuilds,
+        "table_rows": len(board.units),
+    }
+
+
+def main() -> None:
+    mode, *rest = sys.argv[1:]
+    if mode != "minimal":
+        # The board's own modules are loaded before the clock starts for `ready`, as textual is
+        # for both; `since_spawn` counts everything from the start of the process.
+        import bedboard.store
+        import bedboard.ui.app
+        import bedboard.ui.screens.board  # noqa: F401
+    if mode == "minimal":
+        result = asyncio.run(minimal())
+    else:
+        db, night = rest[0], dt.date.fromisoformat(rest[1])
+        settle = float(rest[2]) if len(rest) > 2 else 1.0
+        result = asyncio.run(board(db, night) if mode == "board" else live(db, night, settle))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""The billing export of a year, against the sqlite3 shell running an equivalent query on the
+same file, and its peak memory for a month and for a year (it must not grow with the rows)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from benchmarks.context import Context
+from benchmarks.measure import median, run_child
+from benchmarks.report import Row, mb, ms
+
+BUDGET_RATIO = 2.0
+MEMORY_BUDGET_RATIO = 1.2
+
+# The same rows, columns and order as `bedboard export billing`: nights with their payer, the
+# posted rate or (for nights not yet closed) the rate of the site kind valid that night, then
+# each night's adjustments after it. The benchmark's rates are per site kind and year only.
+EQUIVALENT_SQL = """
+SELECT night, payer, payer_reference, site, unit, guest_code, stay_id, rate, currency, posted, kind
+FROM (
+  SELECT bn.night, coalesce(p.name, '') AS payer, bn.payer_reference, s.name AS site,
+         u.label AS unit, g.code AS guest_code, bn.stay_id,
+         CASE WHEN bn.posted_at IS NOT NULL
+              THEN printf('%d.%02d', bn.rate / 100, bn.rate % 100)
+              ELSE (SELECT printf('%d.%02d', r.amount / 100, r.amount % 100) FROM rates r
+                    WHERE r.site_kind = s.kind AND r.valid_from <= bn.night
+                      AND (r.valid_to IS NULL OR r.valid_to >= bn.night)
+                    ORDER BY r.valid_from DESC, r.id DESC LIMIT 1) END AS rate,
+         coalesce(bn.currency, 'SEK') AS currency,
+         CASE WHEN bn.posted_at IS NULL THEN 'false' ELSE 'true' END AS posted,
+         'night' AS kind, bn.id AS bn_id, 0 AS ord
+  FROM bed_nights bn JOIN units u ON u.id = bn.unit_id JOIN sites s ON s.id = u.site_id
+  JOIN guests g ON g.id = bn.guest_id LEFT JOIN payers p ON p.id = bn.payer_id
+  WHERE bn.night >= '{first}' AND bn.night <= '{last}' AND bn.state = 'occupied'
+  UNION ALL
+  SELECT bn.night, coalesce(p.name, ''), bn.payer_reference, s.name, u.label, g.code,
+         bn.stay_id, printf('%s%d.%02d', CASE WHEN a.amount < 0 THEN '-' ELSE '' END,
+         abs(a.amount) / 100, abs(a.amount) % 100), a.currency,
+         CASE WHEN bn.posted_at IS NULL THEN 'false' ELSE 'true' END, 'adjustment', bn.id, 1
+  FROM adjustments a CROSS JOIN bed_nights bn ON bn.id = a.bed_night_id
+  JOIN units u ON u.id = bn.unit_id JOIN sites s ON s.id = u.site_id
+  JOIN guests g ON g.id = bn.guest_id LEFT JOIN payers p ON p.id = bn.payer_id
+  WHERE bn.night >= '{first}' AND bn.night <= '{last}' AND bn.state = 'occupied'
+)
+ORDER BY night, site, unit, bn_id, ord;
+"""
+
+
+def period(ctx: Context, nights: int) -> tuple[dt.date, dt.date]:
+    nights = min(nights, ctx.full.meta["history_nights"])
+    return ctx.tonight - dt.timedelta(days=nights - 1), ctx.tonight
+
+
+def export_billing(ctx: Context, first: dt.date, last: dt.date, out: Path) -> tuple[float, float]:
+    """(seconds, peak MB) of `bedboard export billing` as a new process."""
+    run = run_child(
+        ["-m", "bedboard", "export", "billing", "--from", first.isoformat(),
+         "--to", last.isoformat(), "--out", str(out), "--db", ctx.full.url]
+    )  # fmt: skip
+    if run.returncode != 0:
+        raise RuntimeError(f"export billing failed: {run.stderr.strip()}")
+    return run.seconds, run.max_rss_mb
+
+
+def sqlite_shell(ctx: Context, first: dt.date, last: dt.date, out: Path) -> float:
+    sql = EQUIVALENT_SQL.format(first=first.isoformat(), last=last.isoformat())
+    started = time.perf_counter()
+    with out.open("wb") as stream:
+        subprocess.run(
+            ["sqlite3", "-readonly", "-csv", "-header", ctx.full.url, sql],
+            stdout=stream,
+            check=True,
+        )
+    return time.perf_counter() - started
+
+
+def digest(path: Path) -> str:
+    """Of the cells: the shell quotes more cells and ends lines differently, same data."""
+    h = hashlib.sha256()
+    with path.open(encoding="utf-8", newline="") as stream:
+        for row in csv.reader(stream):
+            h.update("\x1f".join(row).encode() + b"\n")
+    return h.hexdigest()
+
+
+def figures(ctx: Context) -> list[Row]:
+    rows: list[Row] = []
+    year_peaks: list[float] = []
+    first, last = period(ctx, 365)
+    nights = (last - first).days + 1
+    ours, theirs = ctx.work_dir / "billing-bedboard.csv", ctx.work_dir / "billing-sqlite3.csv"
+    try:
+        if shutil.which("sqlite3") is None:
+            rows.append(Row("billing export vs sqlite3", "skipped", note="no sqlite3 shell"))
+        else:
+            py: list[float] = []
+            sh: list[float] = []
+            for _ in range(1 if ctx.quick else 3):
+                seconds, peak = export_billing(ctx, first, last, ours)
+                py.append(seconds)
+                year_peaks.append(peak)
+                sh.append(sqlite_shell(ctx, first, last, theirs))
+            count = sum(1 for _ in ours.open("rb")) - 1
+            same = digest(ours) == digest(theirs)
+            ratio = median(py) / median(sh)
+            rows.append(
+                Row(
+                    f"billing export, {nights} nights ({count:,} rows)",
+                    ms(median(py)),
+                    ms(median(sh)),
+                    ratio,
+                    f"<= {BUDGET_RATIO:.0f}x",
+                    ratio <= BUDGET_RATIO and same,
+                    note="`bedboard export billing --out FILE` vs `sqlite3 -csv` running an "
+                    "equivalent query on the same file, both as new processes, median of "
+                    f"{len(py)} interleaved runs; the two files are "
+                    + ("identical" if same else "DIFFERENT (the comparison is void)"),
+                )
+            )
+        month_first, _ = period(ctx, 30)
+        runs = 1 if ctx.quick else 3
+        month = [export_billing(ctx, month_first, last, ours)[1] for _ in range(runs)]
+        year = year_peaks or [export_billing(ctx, first, last, ours)[1] for _ in range(runs)]
+        memory_ratio = min(year) / min(month)
+        rows.append(
+            Row(
+                f"billing export peak memory, {nights} nights",
+                mb(min(year)),
+                mb(min(month)),
+                memory_ratio,
+                f"<= {MEMORY_BUDGET_RATIO}x",
+                memory_ratio <= MEMORY_BUDGET_RATIO,
+                note="peak RSS of the whole process (wait4); baseline: the same export of "
+                f"{(last - month_first).days + 1} nights",
+            )
+        )
+    finally:
+        ours.unlink(missing_ok=True)
+        theirs.unlink(missing_ok=True)
+    return rows

@@ -1,0 +1,99 @@
+"""Timing and memory helpers. Ratios are taken from interleaved rounds (a, b, a, b, ...) so a
+burst of load from elsewhere on the machine hits both sides alike."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def interleaved(
+    first: Callable[[], object], second: Callable[[], object], rounds: int, warmup: int = 1
+) -> tuple[list[float], list[float]]:
+    for _ in range(warmup):
+        first()
+        second()
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(rounds):
+        a.append(timed(first))
+        b.append(timed(second))
+    return a, b
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile (p95 of 100 samples is the 95th smallest)."""
+    ordered = sorted(values)
+    rank = max(1, round(pct / 100 * len(ordered) + 0.4999))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    seconds: float  # wall time of the whole process
+    max_rss_mb: float  # its peak resident memory
+    stdout: str
+    stderr: str
+    returncode: int
+
+    def json(self) -> dict:
+        """The last stdout line of a probe, which prints its findings as JSON."""
+        if self.returncode != 0:
+            raise RuntimeError(f"probe failed ({self.returncode}): {self.stderr.strip()[-800:]}")
+        return json.loads(self.stdout.strip().splitlines()[-1])
+
+
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO), "BEDBOARD_USER": "bench", **(extra or {})}
+
+
+def run_child(
+    args: Sequence[str], stdout_path: Path | None = None, env: dict[str, str] | None = None
+) -> ChildRun:
+    """Run `python ARGS`. Its own peak RSS comes from wait4 (not the maximum over every child
+    this process ever had), so the output goes to files and the child is reaped here."""
+    with tempfile.TemporaryDirectory(prefix="bedboard-bench-") as tmp:
+        out_path = stdout_path or Path(tmp) / "stdout"
+        err_path = Path(tmp) / "stderr"
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            started = time.perf_counter()
+            proc = subprocess.Popen(
+                [sys.executable, *args], stdout=out, stderr=err, env=env or child_env(), cwd=REPO
+            )
+            _pid, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stdout = "" if stdout_path else out_path.read_text(errors="replace")
+        stderr = err_path.read_text(errors="replace")
+    return ChildRun(
+        seconds=seconds,
+        max_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        stdout=stdout,
+        stderr=stderr,
+        returncode=proc.returncode,
+    )
+
+
+def own_max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

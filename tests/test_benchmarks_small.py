@@ -1,0 +1,55 @@
+"""The benchmark generator and runner at a tiny size, so they cannot rot between runs of
+`make bench` (issue 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from bedboard.config import Settings
+from bedboard.services import audit
+from bedboard.services.availability import availability
+from bedboard.store import open_store
+from benchmarks import generate, run
+from benchmarks.sizes import SIZES
+
+TONIGHT = dt.date(2026, 11, 27)
+
+
+def test_generated_database_is_consistent_and_opens(tmp_path: Path) -> None:
+    size = SIZES["tiny"]
+    built = generate.build(size, tmp_path / "tiny.sqlite3", size.history_nights, TONIGHT)
+    counts = built.meta["counts"]
+    nights = size.history_nights + size.future_nights
+    assert counts["units"] == size.units
+    assert 0.7 < counts["bed_nights"] / (size.units * nights) < 0.9  # about 80% occupied
+    with sqlite3.connect(built.path) as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        posted = conn.execute("SELECT count(*) FROM bed_nights WHERE posted_at IS NOT NULL")
+        assert posted.fetchone()[0] > 0
+        unbilled = conn.execute(
+            "SELECT count(*) FROM bed_nights WHERE state = 'occupied' AND payer_id IS NULL"
+        )
+        assert unbilled.fetchone()[0] > 0
+    store = open_store(Settings(db=str(built.path), user="tester"))  # at head, so it opens
+    try:
+        with store.read() as session:
+            units = availability(session, TONIGHT)
+            assert audit.verify(session) == []
+        assert len(units) == size.units
+        assert {u.status for u in units} >= {"occupied", "free"}
+    finally:
+        store.close()
+
+
+def test_runner_measures_every_figure(tmp_path: Path) -> None:
+    args = run.parse(["--size", "tiny", "--data-dir", str(tmp_path), "--no-postgres"])
+    rows = run.measure_all(run.context(args))
+    names = " ".join(r.figure for r in rows)
+    for figure in ("availability", "occupancy export", "board ready", "another process",
+                   "billing export", "peak memory", "check-in"):  # fmt: skip
+        assert figure in names
+    assert [r for r in rows if r.value == "not measured"] == []
+    assert "| figure" in run.table(rows)
