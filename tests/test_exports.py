@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bedboard.config import Settings
 from bedboard.db.models import Payer, Site, Unit
@@ -40,6 +40,9 @@ OCCUPANCY_HEADER = (
 )
 SUMMARY_HEADER = (
     "night,site,site_kind,area,capacity,occupied,held,free,out_of_service,occupancy_rate"
+)
+BILLING_HEADER = (
+    "night,payer,payer_reference,site,unit,guest_code,stay_id,rate,currency,posted,kind"
 )
 REFERRED = '+Stadsmissionen, "Klara"\nrum 3 🙏'
 
@@ -305,3 +308,86 @@ def test_progress_bar_only_on_a_terminal_for_a_file(sqlite_url: str, tmp_path: P
     assert "wrote 5200 row(s)" in to_file
     to_stdout = on_terminal("export", "inventory", "--out", "-")
     assert to_stdout == ""
+
+
+def test_billing_export_round_trip(store: Store, tmp_path: Path) -> None:
+    from bedboard.db.models import BedNight
+    from bedboard.services import close, holds
+    from bedboard.services.export_kinds import billing_export
+
+    awkward_world(store)
+    first, last = TONIGHT - dt.timedelta(days=5), TONIGHT + dt.timedelta(days=1)
+    with store.write() as session:
+        hold_id = session.scalar(select(BedNight.hold_id).where(BedNight.state == "held"))
+        assert hold_id is not None
+        holds.cancel_hold(session, hold_id=hold_id, actor="tester")
+        close.close_night(
+            session, night=TONIGHT, currency="SEK", actor="tester", allow_unbilled=True
+        )
+        close.adjust(
+            session,
+            guest_code='@guest, "x" 🙂',
+            night=TONIGHT,
+            amount=-45000,
+            reason='left early, "=refund"',
+            currency="SEK",
+            actor="tester",
+        )
+    path, summary_path = tmp_path / "billing.csv", tmp_path / "billing-summary.csv"
+    with store.read() as session:
+        occupied = session.scalar(
+            select(func.count())
+            .select_from(BedNight)
+            .where(BedNight.state == "occupied", BedNight.night.between(first, last))
+        )
+        export = billing_export(session, first, last, currency="SEK")
+        assert export.total == occupied + 1
+        assert write_export_file(path, export) == occupied + 1
+        write_export_file(
+            summary_path, billing_export(session, first, last, currency="SEK", summary=True)
+        )
+    raw, rows = read_back(path)
+    assert not raw.startswith(BOM)
+    assert rows[0] == BILLING_HEADER.split(",")
+    assert len(rows) - 1 == occupied + 1  # every occupied night, and the adjustment
+    records = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    mine = [r for r in records if r["site"] == AWKWARD_SITE]
+    assert [(r["night"], r["kind"]) for r in mine] == [
+        ("2026-11-27", "night"),
+        ("2026-11-27", "adjustment"),
+        ("2026-11-28", "night"),
+    ]
+    night, adjustment = mine[0], mine[1]
+    assert night["payer"] == "'" + AWKWARD_PAYER and night["payer_reference"] == "'=1+1"
+    assert night["guest_code"] == '\'@guest, "x" 🙂'
+    assert (night["rate"], night["currency"], night["posted"]) == ("650.00", "SEK", "true")
+    assert adjustment["rate"] == "-450.00"  # an amount, not a formula to neutralise
+    unbilled = [r for r in records if r["kind"] == "night" and r["payer"] == ""]
+    assert {r["guest_code"] for r in unbilled} >= {"G-104", "G-106"}
+
+    _, totals = read_back(summary_path)
+    assert totals[0] == ["payer", "nights", "amount", "currency", "unbilled_nights"]
+    awkward = next(r for r in totals if r[0] == "'" + AWKWARD_PAYER)
+    assert awkward[1:] == ["2", "850.00", "SEK", "0"]  # 650 + 650 - 450
+    assert totals[-1][0] == "" and int(totals[-1][4]) > 0  # unbilled last, never hidden
+
+
+def test_cli_billing_export_with_excel(sqlite_url: str, tmp_path: Path) -> None:
+    assert run_cli("demo", db=sqlite_url).returncode == 0
+    target = tmp_path / "basis.csv"
+    # the CLI's demo is loaded around today's night, whatever day the test runs
+    first, last = (
+        str(dt.date.today() - dt.timedelta(days=30)),
+        str(dt.date.today() + dt.timedelta(days=30)),
+    )
+    done = run_cli("export", "billing", "--from", first, "--to", last,
+                   "--excel", "--out", str(target), db=sqlite_url)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    raw, rows = read_back(target)
+    assert raw.startswith(BOM)
+    assert rows[0][0] == "night" and rows[0][-1] == "kind"
+    assert len(rows) > 1 and {r[-1] for r in rows[1:]} == {"night"}
+    plain = run_cli("export", "billing", "--from", first, "--to", last,
+                    "--summary", "--out", "-", db=sqlite_url)  # fmt: skip
+    assert plain.returncode == 0 and not plain.stdout.startswith("\ufeff")
+    assert plain.stdout.splitlines()[0] == "payer,nights,amount,currency,unbilled_nights"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bedboard.cli import main
 from bedboard.db.models import AuditEntry, Site, Unit
 from bedboard.errors import BadInput
 from bedboard.services.inventory import import_inventory, parse_inventory
@@ -15,6 +16,18 @@ from bedboard.store import Store
 from tests.conftest import run_cli
 
 GOOD = "site,site_kind,area,room,unit,tags\nHvilan,shelter,Stockholm,1,1,women_only\n"
+
+
+def run_main(*args: str, db: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """`bedboard ARGS` in this process (the subprocess start-up dominates otherwise); the
+    exit code, stdout and stderr as a user would see them."""
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as ended:
+        main([*args, "--db", db, "--user", "tester"])
+    out, err = capsys.readouterr()
+    code = ended.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
 
 # name -> (file bytes, words the one-line message must contain)
 MALFORMED: dict[str, tuple[bytes, tuple[str, ...]]] = {
@@ -77,25 +90,35 @@ def snapshot(db: str) -> tuple[list[tuple[str, ...]], int]:
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
 def test_malformed_inventory_is_refused_and_changes_nothing(
-    case: str, sqlite_url: str, tmp_path: Path
+    case: str, sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     good = tmp_path / "good.csv"
     good.write_text(GOOD, encoding="utf-8")
-    assert run_cli("import", "inventory", str(good), db=sqlite_url).returncode == 0
+    assert run_main("import", "inventory", str(good), db=sqlite_url, capsys=capsys)[0] == 0
     before = snapshot(sqlite_url)
 
     content, words = MALFORMED[case]
     bad = tmp_path / "bad.csv"
     bad.write_bytes(content)
-    result = run_cli("import", "inventory", str(bad), db=sqlite_url)
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
+    code, out, err = run_main("import", "inventory", str(bad), db=sqlite_url, capsys=capsys)
+    assert code == 2, (out, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
     assert str(bad) in lines[0]
     for word in words:
         assert word in lines[0], lines[0]
-    assert result.stdout == ""
+    assert out == ""
     assert snapshot(sqlite_url) == before
+
+
+def test_a_malformed_file_from_a_real_process(sqlite_url: str, tmp_path: Path) -> None:
+    """The same through `python -m bedboard`, as a script would run it."""
+    content, words = MALFORMED["duplicate unit"]
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    result = run_cli("import", "inventory", str(bad), db=sqlite_url)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and words[1] in result.stderr
 
 
 def test_missing_file_is_bad_input(sqlite_url: str, tmp_path: Path) -> None:
@@ -128,3 +151,94 @@ def _file(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+GOOD_PAYERS = "name,kind\nPolisen,police\n"
+GOOD_RATES = "amount,valid_from,site_kind,site,payer\n650.00,2026-01-01,shelter,,\n"
+
+# (command, file bytes, words the one-line message must contain)
+MALFORMED_BILLING: dict[str, tuple[str, bytes, tuple[str, ...]]] = {
+    "payers: missing column": ("payers", b"name\nPolisen\n", ("line 1", "missing column(s) kind")),
+    "payers: unknown kind": (
+        "payers",
+        b"name,kind\nSvea hovratt,court\nKyrkan,church\n",
+        ("line 3", "unknown payer kind 'church'"),
+    ),
+    "payers: duplicate": (
+        "payers",
+        b"name,kind\nSvea hovratt,court\nMigrationsverket,migration_agency\nSvea hovratt,court\n",
+        ("line 4", "already on line 2"),
+    ),
+    "payers: bad encoding": (
+        "payers",
+        "name,kind\nSvea hovrätt,court\n".encode("cp1252"),
+        ("not UTF-8",),
+    ),
+    "payers: empty": ("payers", b"   \n", ("the file is empty",)),
+    "payers: ragged": (
+        "payers",
+        b"name,kind\nSvea hovratt,court,extra\n",
+        ("line 2", "3 cells where the header has 2"),
+    ),
+    "rates: bad amount": (
+        "rates",
+        b"amount,valid_from,site_kind,site,payer\n650.00,2026-01-01,shelter,,\n"
+        b"450;00,2026-01-01,host_family,,\n",
+        ("line 3", "'450;00' is not an amount"),
+    ),
+    "rates: bad date": (
+        "rates",
+        b"amount,valid_from,site_kind,site,payer\n650.00,1/1/2026,shelter,,\n",
+        ("line 2", "valid_from '1/1/2026'"),
+    ),
+    "rates: unknown site kind": (
+        "rates",
+        b"amount,valid_from,site_kind,site,payer\n650.00,2026-01-01,hotel,,\n",
+        ("line 2", "unknown site kind 'hotel'"),
+    ),
+    "rates: unknown payer": (
+        "rates",
+        b"amount,valid_from,site_kind,site,payer\n650.00,2026-02-01,shelter,,\n"
+        b"700.00,2026-02-01,shelter,,Kyrkan\n",
+        ("line 3", "no payer named 'Kyrkan'"),
+    ),
+}
+
+
+def billing_snapshot(db: str) -> tuple[list[tuple[str, str]], list[tuple[int, str]], int]:
+    from bedboard.config import Settings
+    from bedboard.db.models import Payer, Rate
+    from bedboard.store import open_store
+
+    store = open_store(Settings(db=db, user="tester"))
+    try:
+        with store.read() as session:
+            payers = sorted((p.name, p.kind) for p in session.scalars(select(Payer)))
+            rates = sorted((r.amount, str(r.valid_from)) for r in session.scalars(select(Rate)))
+            audit = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+        return payers, rates, audit
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED_BILLING))
+def test_malformed_payers_and_rates_are_refused_and_change_nothing(
+    case: str, sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for command, text in (("payers", GOOD_PAYERS), ("rates", GOOD_RATES)):
+        good = _file(tmp_path, f"good-{command}.csv", text)
+        code, _, err = run_main("import", command, str(good), db=sqlite_url, capsys=capsys)
+        assert code == 0, err
+    before = billing_snapshot(sqlite_url)
+
+    command, content, words = MALFORMED_BILLING[case]
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    code, out, err = run_main("import", command, str(bad), db=sqlite_url, capsys=capsys)
+    assert code == 2, (out, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert str(bad) in lines[0]
+    for word in words:
+        assert word in lines[0], lines[0]
+    assert billing_snapshot(sqlite_url) == before

@@ -14,13 +14,6 @@ from bedboard.cli.exports import export_group, write_out
 from bedboard.cli.inventory import import_group
 from bedboard.db.models import PAYER_KINDS, SITE_KINDS
 from bedboard.services import billing, close, payers, rates
-from bedboard.services.billing_export import (
-    BILLING_COLUMNS,
-    BILLING_SUMMARY_COLUMNS,
-    billing_rows,
-    billing_summary,
-    summary_rows,
-)
 from bedboard.services.billing_import import (
     import_payers,
     import_rates,
@@ -29,7 +22,7 @@ from bedboard.services.billing_import import (
 )
 from bedboard.services.clock import MAX_NIGHTS
 from bedboard.services.csvio import money
-from bedboard.services.exports import Export
+from bedboard.services.export_kinds import billing_export
 from bedboard.services.money_input import parse_amount
 
 # Plain text checked by the services: click's Choice errors span several lines.
@@ -306,12 +299,10 @@ def export_billing(
     currency = store.settings.currency
     with store.read() as session:
         payer_id = payers.any_payer(session, payer).id if payer else None
-        if summary:
-            totals = billing_summary(session, first, last, currency=currency, payer_id=payer_id)
-            export = Export(BILLING_SUMMARY_COLUMNS, summary_rows(totals), total=len(totals))
-        else:
-            rows = billing_rows(session, first, last, currency=currency, payer_id=payer_id)
-            export = Export(BILLING_COLUMNS, rows)
+        # counted first, so a long export on a terminal shows a progress bar
+        export = billing_export(
+            session, first, last, currency=currency, payer_id=payer_id, summary=summary
+        )
         write_out(export, out, excel)
 
 
