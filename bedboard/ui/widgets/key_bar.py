@@ -34,6 +34,8 @@ class KeyBar(Static):
             self.call_after_refresh(self.show_keys)
 
     def show_keys(self) -> None:
+        if not self.is_attached or not self.is_mounted:
+            return  # called after a refresh, but the screen was closed meanwhile
         parts: list[str | tuple[str, str]] = []
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():

@@ -41,7 +41,7 @@ class RackTable(KeyedTable):
         self.night_count = nights
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # Textual has already run KeyedTable.on_mount (handlers run for each class).
         for i in range(self.night_count):
             self.add_column("", key=f"n{i}", width=CELL_WIDTH)
 

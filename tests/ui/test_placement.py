@@ -1,0 +1,80 @@
+"""Find a place: needs typed in, best first, and one key holds the places of a row."""
+
+from __future__ import annotations
+
+from bedboard.services.placement import Needs, find_places
+from bedboard.store import Store
+from bedboard.ui.screens.placement import OptionTable, PlacementScreen
+from tests.ui.conftest import (
+    FROZEN_AT,
+    TONIGHT,
+    frozen_app,
+    open_board,
+    type_text,
+    wait_for_note,
+    wait_until,
+)
+from tests.ui.db_checks import active_holds
+
+
+def test_needs_are_required_and_area_and_language_sort_first(frozen_store: Store) -> None:
+    with frozen_store.read() as s:
+        # Three places together, with children: only sites with 3 free children_ok units.
+        family = find_places(s, TONIGHT, Needs(places=3, children=True), FROZEN_AT)
+        assert [o.site for o in family] == ["Jourboendet Huddinge", "Familjen Sandberg"]
+        assert family[0].units == (
+            "Jourboendet Huddinge/3",  # rooms with most free places first: 2, then 3
+            "Jourboendet Huddinge/4",
+            "Jourboendet Huddinge/5",
+        )
+        # Romanian-speaking, women only, preferring Botkyrka.
+        ro = find_places(
+            s, TONIGHT, Needs(women_only=True, language="ro", area="Botkyrka"), FROZEN_AT
+        )
+        assert ro[0].site == "Familjen Ek" and ro[0].area_match and ro[0].language_match
+        assert ro[1].site == "Tryggheten Södertälje" and ro[1].language_match
+        # Several nights: Hvilan/20 is out of service until the 29th.
+        later = find_places(s, TONIGHT, Needs(accessible=True, nights=4), FROZEN_AT)
+        assert all("Hvilan/20" not in o.units for o in later)
+
+
+async def test_hold_three_places_together_with_one_key(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_board(pilot)
+        await pilot.press("p")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, PlacementScreen))
+        screen = app.screen
+        assert isinstance(screen, PlacementScreen)
+        await type_text(pilot, "3")  # places (focused first, its 1 selected)
+        # Tab past nights, language, area, women only to "Children".
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "space")
+        table = screen.query_one(OptionTable)
+        assert await wait_until(pilot, lambda: table.row_count == 2)
+        await pilot.press("tab", "tab")  # past accessible, to the list
+        assert table.has_focus
+        await pilot.press("h")
+        await wait_for_note(pilot, "Held Jourboendet Huddinge/3, Jourboendet Huddinge/4")
+        assert await wait_until(pilot, lambda: table.row_count == 1)  # Huddinge is full now
+    held = active_holds(frozen_store)
+    huddinge = [h for h in held if h[0].startswith("Jourboendet Huddinge/")]
+    assert len(huddinge) == 3
+    assert {h[2] for h in huddinge} == {"Find a place: 3 places, children"}
+    assert {h[1] for h in huddinge} == {TONIGHT}
+
+
+async def test_nothing_fits_says_so_and_a_bad_night_is_explained(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_board(pilot)
+        await pilot.press("p")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, PlacementScreen))
+        await type_text(pilot, "20")  # more than any site has free
+        detail = app.screen.query_one("#detail")
+        assert await wait_until(pilot, lambda: "Nothing fits" in str(detail.render()))
+        await pilot.press("shift+tab")  # to the night
+        await type_text(pilot, "2026-02-30")
+        assert await wait_until(pilot, lambda: "is not a date" in str(detail.render()))
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, PlacementScreen))
+    assert [h for h in active_holds(frozen_store) if h[0] != "Hvilan/12"] == []

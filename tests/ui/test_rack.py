@@ -1,0 +1,51 @@
+"""The rack: two weeks of every unit; the cursor cell is the unit and night actions use."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bedboard.store import Store
+from bedboard.ui.screens.rack import RackScreen
+from bedboard.ui.widgets.rack_table import RackTable
+from tests.ui.conftest import (
+    TONIGHT,
+    frozen_app,
+    open_board,
+    select_unit,
+    type_text,
+    wait_for_note,
+    wait_until,
+)
+from tests.ui.db_checks import active_holds
+
+
+async def test_rack_shows_stays_and_holds_a_later_night(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/1")
+        await pilot.press("r")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, RackScreen))
+        rack = app.screen
+        assert isinstance(rack, RackScreen)
+        table = rack.query_one(RackTable)
+        assert await wait_until(pilot, lambda: rack.data is not None and table.row_count == 42)
+        row = table.get_row("unit:1")
+        assert str(row[0]) == "Hvilan/1"
+        assert str(row[1]) == "G-101"  # the stay's first night in view shows its code
+        assert str(row[2]).startswith("━")  # then a bar while it lasts
+        assert str(row[4]) == "·"  # free from the 30th
+        await pilot.press("down", "down")  # Hvilan/3
+        await pilot.press("right", "right", "right", "right")  # the night of the 30th
+        unit = rack.selected_unit
+        assert unit is not None and unit.ref == "Hvilan/3"
+        assert unit.night == dt.date(2026, 11, 30)
+        await pilot.press("h")
+        await type_text(pilot, "Night patrol")
+        await pilot.press("enter")
+        await wait_for_note(pilot, "Held Hvilan/3")
+        assert await wait_until(pilot, lambda: str(table.get_row("unit:3")[4]) == "held")
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: app.screen is board)
+    assert ("Hvilan/3", dt.date(2026, 11, 30), "Night patrol") in active_holds(frozen_store)
+    assert ("Hvilan/3", TONIGHT, "Night patrol") not in active_holds(frozen_store)
