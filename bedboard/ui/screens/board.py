@@ -236,8 +236,9 @@ class BoardScreen(UnitActionsScreen):
         self.app.push_screen(
             FormScreen(
                 "Go to a night",
-                [Field("night", "Night (the evening's date)", "date", default=self.night)],
+                [Field("night", "Night", "date", default=self.night)],
                 "Go",
+                intro="A night is named by its evening's date.",
             ),
             done,
         )
@@ -278,7 +279,7 @@ class BoardScreen(UnitActionsScreen):
                 Field("women_only", "Women only", "check", default="women_only" in f.tags),
                 Field("children_ok", "Children welcome", "check", default="children_ok" in f.tags),
                 Field("accessible", "Accessible", "check", default="accessible" in f.tags),
-                Field("language", "Language spoken (code, like ro or ru)", default=f.language),
+                Field("language", "Language", default=f.language, placeholder="a code: ro, ru"),
                 Field("free_only", "Free places only", "check", default=f.free_only),
             ],
             "Show",
@@ -307,7 +308,7 @@ class BoardScreen(UnitActionsScreen):
         self.app.push_screen(
             FormScreen(
                 "Find a guest",
-                [Field("text", "Code or name (part of it is enough)", required=True)],
+                [Field("text", "Code or name", required=True, placeholder="part of it is enough")],
                 "Find",
                 intro="Protected guests are shown by code only, even when found by name.",
             ),

@@ -30,6 +30,8 @@ class Field:
     suggestions: Sequence[str] = ()
     low: int = 1  # for int
     high: int = 366
+    prompt: str = "(none)"  # what an empty select says
+    placeholder: str = ""
 
 
 class FormScreen(ModalScreen[dict[str, Any] | None]):
@@ -54,32 +56,41 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 yield from self._field(f)
             yield Label("", id="form-error")
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.submit_label} (Enter, ^s)", variant="primary", id="submit")
-                yield Button("Cancel (Esc)", id="cancel")
+                yield Button(
+                    f"{self.submit_label} (Enter, ^s)", variant="primary", id="submit", compact=True
+                )
+                yield Button("Cancel (Esc)", id="cancel", compact=True)
 
     def _field(self, f: Field) -> ComposeResult:
+        """One line per field, label on the left: the whole form fits in 80x24."""
         widget_id = f"field-{f.name}"
-        if f.kind == "check":
-            yield Checkbox(f.label, value=bool(f.default), id=widget_id)
-            return
-        yield Label(f.label + (" *" if f.required else ""), classes="field-label")
-        if f.kind == "select":
-            yield Select(
-                list(f.options),
-                value=f.default if f.default != "" else Select.NULL,
-                allow_blank=True,
-                prompt="(none)",
-                id=widget_id,
+        with Horizontal(classes="field"):
+            if f.kind == "check":
+                yield Label("", classes="field-label")
+                yield Checkbox(f.label, value=bool(f.default), id=widget_id, compact=True)
+                return
+            yield Label(f.label + (" *" if f.required else ""), classes="field-label")
+            if f.kind == "select":
+                yield Select(
+                    list(f.options),
+                    value=f.default if f.default != "" else Select.NULL,
+                    allow_blank=True,
+                    prompt=f.prompt,
+                    id=widget_id,
+                    compact=True,
+                )
+                return
+            suggester = (
+                SuggestFromList(f.suggestions, case_sensitive=False) if f.suggestions else None
             )
-            return
-        suggester = SuggestFromList(f.suggestions, case_sensitive=False) if f.suggestions else None
-        yield Input(
-            value=str(f.default) if f.default != "" else "",
-            placeholder="YYYY-MM-DD" if f.kind == "date" else "",
-            type="integer" if f.kind == "int" else "text",
-            suggester=suggester,
-            id=widget_id,
-        )
+            yield Input(
+                value=str(f.default) if f.default != "" else "",
+                placeholder="YYYY-MM-DD" if f.kind == "date" else f.placeholder,
+                type="integer" if f.kind == "int" else "text",
+                suggester=suggester,
+                id=widget_id,
+                compact=True,
+            )
 
     def on_mount(self) -> None:
         first = self.query("Input, Select, Checkbox").first()

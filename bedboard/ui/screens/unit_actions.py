@@ -100,18 +100,20 @@ class UnitActionsScreen(BoardBaseScreen):
         return [
             Field(
                 "guest",
-                "Guest code (new codes create a guest)",
+                "Guest code",
                 required=True,
                 suggestions=self.choices.guest_codes,
+                placeholder="a new code creates the guest",
             ),
             Field("nights", "Nights", "int", default=1, low=1, high=366),
             Field(
                 "payer",
-                "Payer (leave empty if nobody pays yet: shown as unbilled)",
+                "Payer",
                 "select",
                 options=[(p, p) for p in self.choices.payers],
+                prompt="nobody yet (unbilled)",
             ),
-            Field("reference", "Payer's reference (decision or case number)"),
+            Field("reference", "Reference", placeholder="decision or case number"),
         ]
 
     def action_check_in(self) -> None:
@@ -231,7 +233,7 @@ class UnitActionsScreen(BoardBaseScreen):
         code = unit.guest_code
         form = FormScreen(
             f"Extend {code}'s stay in {unit.ref}",
-            [Field("extra", "Extra nights after the last one", "int", default=1, required=True)],
+            [Field("extra", "Extra nights", "int", default=1, required=True)],
             "Extend",
             intro=f"Now booked to the night of {unit.last_night}; same unit, same payer.",
         )
@@ -268,7 +270,7 @@ class UnitActionsScreen(BoardBaseScreen):
             f"Move {code} out of {unit.ref}",
             [
                 Field(
-                    "to", "To unit (free on this night)", "select", options=options, required=True
+                    "to", "To unit", "select", options=options, required=True, prompt="a free unit"
                 ),
                 Field("from_night", "From the night of", "date", default=unit.night, required=True),
             ],
@@ -305,10 +307,10 @@ class UnitActionsScreen(BoardBaseScreen):
         form = FormScreen(
             f"Hold {unit.ref} for the night of {unit.night}",
             [
-                Field("held_for", "For whom (no names: who is on the way, from where)"),
+                Field("held_for", "Held for", placeholder="no names: who is coming, from where"),
                 Field(
                     "minutes",
-                    "Minutes until the hold expires",
+                    "Minutes",
                     "int",
                     default=DEFAULT_HOLD_MINUTES,
                     low=1,
@@ -437,7 +439,7 @@ class UnitActionsScreen(BoardBaseScreen):
             [
                 Field(
                     "reason",
-                    "Why the request could not be met",
+                    "Why",
                     "select",
                     options=[(REASON_LABELS[r], r) for r in TURNAWAY_REASONS],
                     default="no_free_unit",
@@ -451,7 +453,7 @@ class UnitActionsScreen(BoardBaseScreen):
                     options=[(s, s) for s in self.choices.sites],
                     default=unit.site if unit else "",
                 ),
-                Field("referred_to", "Referred to (where the person was sent)"),
+                Field("referred_to", "Referred to", placeholder="where the person was sent"),
             ],
             "Record",
             intro="A request for a place that could not be met: evidence of unmet need.",
