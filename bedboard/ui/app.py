@@ -46,6 +46,8 @@ class ScreenEntry:
 SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("R", "reports", "Reports", "bedboard.ui.screens.reports:ReportsScreen"),
     ScreenEntry("E", "export", "Export", "bedboard.ui.screens.export:ExportScreen"),
+    ScreenEntry("B", "billing", "Billing", "bedboard.ui.screens.billing:BillingScreen"),
+    ScreenEntry("W", "who_pays", "Who pays?", "bedboard.ui.screens.who_pays:WhoPaysScreen"),
 )
 
 

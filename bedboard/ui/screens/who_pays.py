@@ -1,0 +1,173 @@
+"""Who pays? Every stay with open nights nobody pays yet, oldest first, so the coordinator can
+chase them; `p` gives the selected stay's nights a payer from a night on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Label
+from textual.worker import get_current_worker
+
+from bedboard.services import billing
+from bedboard.services.payers import list_payers
+from bedboard.store import Store
+from bedboard.ui.clock import Clock
+from bedboard.ui.screens.base import BoardBaseScreen
+from bedboard.ui.screens.form import Field, FormScreen
+from bedboard.ui.widgets.key_bar import KeyBar
+
+HELP = """\
+# Who pays?
+
+Every stay with nights that are not closed yet and have no payer, the oldest first.
+Select one and press `p` to say who pays its nights from a night on, with the payer's
+reference (decision or case number). Closed nights keep their payer.
+"""
+
+
+@dataclass
+class UnbilledLoaded(Message):
+    rows: list[billing.Unbilled]
+    payers: list[str]
+
+
+class WhoPaysScreen(BoardBaseScreen):
+    HELP = HELP
+    DEFAULT_CSS = """
+    WhoPaysScreen #who-pays { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Board", id="who-pays-back"),
+        Binding("p", "assign", "Set payer", id="who-pays-assign"),
+    ]
+
+    def __init__(self, store: Store, clock: Clock | None = None) -> None:
+        super().__init__(store, clock)
+        self.rows: list[billing.Unbilled] | None = None
+        self.payers: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="title-bar"):
+            yield Label("[b]Who pays?[/b]", id="title")
+        yield DataTable(id="who-pays", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("From night", "To night", "Nights", "Guest", "Place", "Stay")
+        table.focus()
+        self.watch(self.app, "revision", self._database_changed, init=False)
+        self.load()
+
+    def changed(self) -> None:
+        self.load()
+
+    def _database_changed(self, _revision: int | None) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="who-pays-load", exit_on_error=False)
+    def load(self) -> None:
+        with self.store.read() as session:
+            rows = billing.who_pays(session)
+            names = [p.name for p in list_payers(session, include_inactive=False)]
+        if not get_current_worker().is_cancelled:
+            self.post_message(UnbilledLoaded(rows, names))
+
+    @on(UnbilledLoaded)
+    def _loaded(self, message: UnbilledLoaded) -> None:
+        self.rows, self.payers = message.rows, message.payers
+        table = self.query_one(DataTable)
+        table.clear()
+        for u in message.rows:
+            table.add_row(
+                str(u.first_night),
+                str(u.last_night),
+                u.nights,
+                u.guest_code,
+                u.ref,
+                u.stay_id,
+                key=str(u.stay_id),
+            )
+        count = sum(u.nights for u in message.rows)
+        self.query_one("#title", Label).update(
+            f"[b]Who pays?[/b] · [red]{count} open night(s) without a payer[/red]"
+            if count
+            else "[b]Who pays?[/b] · every open night has a payer"
+        )
+        self.refresh_bindings()
+
+    @property
+    def selected(self) -> billing.Unbilled | None:
+        if not self.rows:
+            return None
+        row = self.query_one(DataTable).cursor_row
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "assign":
+            return self.selected is not None
+        return True
+
+    def action_assign(self) -> None:
+        stay = self.selected
+        if stay is None:
+            return
+        form = FormScreen(
+            f"Who pays for {stay.guest_code} in {stay.ref}?",
+            [
+                Field(
+                    "payer", "Payer", "select", options=[(p, p) for p in self.payers], required=True
+                ),
+                Field(
+                    "first",
+                    "From night",
+                    "date",
+                    default=stay.first_night.isoformat(),
+                    required=True,
+                ),
+                Field(
+                    "last",
+                    "To night (empty: every night from then on)",
+                    "date",
+                    default=stay.last_night.isoformat(),
+                ),
+                Field("reference", "Reference (decision or case number)"),
+            ],
+            "Set payer",
+        )
+
+        def done(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            last: dt.date | None = values["last"]
+
+            def change(session: Session) -> str:
+                result = billing.assign_payer(
+                    session,
+                    guest_code=stay.guest_code,
+                    payer=values["payer"],
+                    first=values["first"],
+                    last=last,
+                    reference=values["reference"],
+                    actor=self.store.actor,
+                )
+                kept = (
+                    f" ({result.kept_closed} closed night(s) kept their payer)"
+                    if result.kept_closed
+                    else ""
+                )
+                return (
+                    f"{values['payer']} pays {result.changed} night(s) of {stay.guest_code}{kept}"
+                )
+
+            self.run_change(change)
+
+        self.app.push_screen(form, done)
