@@ -98,3 +98,28 @@ async def test_reports_figures_on_screen(empty_store: Store) -> None:
         assert "(unbilled)" in payers and "Svea hovrätt" in payers
         await pilot.press("escape")
         assert await wait_until(pilot, lambda: not isinstance(app.screen, ReportsScreen))
+
+
+async def test_reports_follow_changes_from_another_process(
+    empty_store: Store, sqlite_url: str
+) -> None:
+    from bedboard.ui.app import BedboardApp
+    from tests.conftest import run_cli
+
+    app = BedboardApp(frozen_demo(empty_store), clock=Clock.frozen(FROZEN_AT), poll_seconds=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("R")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        assert await wait_until(pilot, lambda: screen.report is not None, seconds=5)
+        done = run_cli(
+            "turnaway", "--night", "2026-11-27", "--reason", "not_eligible", "--people", "4",
+            db=sqlite_url,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+
+        def shown() -> bool:
+            return "not_eligible 4" in str(screen.query_one("#chart-weeks").render())
+
+        assert await wait_until(pilot, shown, seconds=8)

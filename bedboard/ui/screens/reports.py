@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Label, Static
 from textual.worker import get_current_worker
 
@@ -23,7 +24,7 @@ from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.widgets.charts import bar, columns
 
-PERIODS = (30, 90)
+RELOAD_AFTER_SECONDS = 3.0
 NAME_WIDTH = 24
 # Colours say the same as on the board: occupied green, held yellow, no payer red.
 OCCUPIED, UNPAID, HELD, OUT = "green", "red", "yellow", "grey50"
@@ -54,6 +55,7 @@ class ReportsScreen(Screen[None]):
         self.store = store
         self._clock = clock
         self.report: Report | None = None
+        self._reload: Timer | None = None
 
     @property
     def clock(self) -> Clock:
@@ -79,6 +81,13 @@ class ReportsScreen(Screen[None]):
         self.load()
 
     def _database_changed(self, _revision: int | None) -> None:
+        """A busy night changes the database every few seconds; the figures are months of
+        nights, so gather changes for a moment and read once."""
+        if self._reload is None:
+            self._reload = self.set_timer(RELOAD_AFTER_SECONDS, self._reload_now)
+
+    def _reload_now(self) -> None:
+        self._reload = None
         self.load()
 
     def action_period(self, nights: int) -> None:
