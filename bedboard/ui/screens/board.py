@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from bedboard.errors import BedboardError
 from bedboard.services.availability import UnitNight, availability, site_counts
+from bedboard.services.changes import current_revision
 from bedboard.services.choices import choices
 from bedboard.services.demo import load_demo
 from bedboard.services.guest_search import search_guests
@@ -78,6 +79,7 @@ class BoardScreen(UnitActionsScreen):
         self.loaded = False
         self.offered_demo = False
         self.jump_to: str | None = None  # a unit ref to select once its night has loaded
+        self.read_revision: int | None = None  # the newest revision a load has read
         self.set_reactive(BoardScreen.night, self.tonight())
 
     def tonight(self) -> dt.date:
@@ -124,13 +126,18 @@ class BoardScreen(UnitActionsScreen):
     def load(self) -> None:
         night = self.night
         with self.store.read() as session:
+            revision = current_revision(session)  # first: the rows read are at least this new
             units = availability(session, night, now=self.clock.utc())
             lists = choices(session)
+        self.read_revision = revision
         if not get_current_worker().is_cancelled:
             self.post_message(BoardLoaded(night, units, lists))
 
-    def _database_changed(self, _revision: int | None) -> None:
-        self.load()
+    def _database_changed(self, revision: int | None) -> None:
+        # The watcher's first poll reports the revision the board's own first load has often
+        # just read: reading 5,000 units twice at start-up would double the wait.
+        if revision is None or revision != self.read_revision:
+            self.load()
 
     def _show_online(self, online: bool) -> None:
         text = "[green]●[/green] live" if online else "[red]● offline, retrying[/red]"
