@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from bedboard.cli import cli
 from bedboard.cli.common import common_options, open_from_context, options
 from bedboard.config import load_settings
 from bedboard.db import migrate
+from bedboard.db.session import translate
 from bedboard.errors import DatabaseError
 from bedboard.services.demo import load_demo
 from bedboard.store import connect
@@ -27,16 +29,23 @@ def db_upgrade() -> None:
     store.close()
 
 
+def _stored_revision() -> str | None:
+    """The database's schema revision, read without migrating anything."""
+    engine = connect(load_settings(options(click.get_current_context()).db))
+    try:
+        with engine.connect() as conn:
+            return migrate.current_revision(conn)
+    except DBAPIError as exc:  # unreachable server and the like: one line, not a traceback
+        raise translate(exc) from exc
+    finally:
+        engine.dispose()
+
+
 @db_group.command("current")
 @common_options
 def db_current() -> None:
     """Show the database's schema revision, without changing anything."""
-    engine = connect(load_settings(options(click.get_current_context()).db))
-    try:
-        with engine.connect() as conn:
-            revision = migrate.current_revision(conn)
-    finally:
-        engine.dispose()
+    revision = _stored_revision()
     head = migrate.head_revision()
     state = "newest" if revision == head else f"newest is {head}"
     click.echo(f"{revision or 'empty'} ({state})")
@@ -46,12 +55,7 @@ def db_current() -> None:
 @common_options
 def db_check() -> None:
     """Exit 0 if the schema is the newest this program knows, 1 if it is not."""
-    engine = connect(load_settings(options(click.get_current_context()).db))
-    try:
-        with engine.connect() as conn:
-            revision = migrate.current_revision(conn)
-    finally:
-        engine.dispose()
+    revision = _stored_revision()
     head = migrate.head_revision()
     if revision != head:
         raise DatabaseError(
