@@ -134,9 +134,16 @@ def test_database_and_folder_are_created_private(tmp_path: Path) -> None:
         assert stat.S_IMODE(side.stat().st_mode) & 0o077 == 0
 
 
-# Where the code may read a guest's name: the model, the demo data (writing), and the privacy
-# service, which audits every release. Anything else reading `.name` of a guest is a leak risk.
-NAME_READERS_ALLOWED = {"bedboard/db/models.py", "bedboard/services/privacy.py"}
+# Where the code may read a guest's name, and why that is guarded. Anything else reading `.name`
+# of a guest is a leak risk and fails this test until it is looked at and added here.
+NAME_READERS_ALLOWED = {
+    "bedboard/db/models.py": "the column itself",
+    "bedboard/services/privacy.py": "--with-names exports: audited before any name is returned",
+    "bedboard/services/guest_search.py": (
+        "the board's search matches names but returns codes; display_name only for guests who "
+        "are not protected; reveal_name is audited"
+    ),
+}
 GUEST_NAME_PATTERN = re.compile(r"\b(Guest|guest\w*)\.name\b|\bguests\.name\b|\bg\.name\b")
 
 
@@ -150,6 +157,50 @@ def test_only_the_privacy_service_reads_guest_names() -> None:
             if GUEST_NAME_PATTERN.search(line):
                 offenders.append(f"{rel}:{number}: {line.strip()}")
     assert offenders == [], "guest names read outside bedboard/services/privacy.py"
+
+
+def test_with_names_adds_names_and_audits_the_release(store: Store, db_url: str) -> None:
+    with_guests(store)
+    night = BASE_NIGHT.isoformat()
+    plain = run_cli("export", "occupancy", "--night", night, db=db_url)
+    assert plain.returncode == 0 and NAME not in plain.stdout and "guest_name" not in plain.stdout
+    named = run_cli("export", "occupancy", "--night", night, "--with-names", db=db_url)
+    assert named.returncode == 0, named.stderr
+    header, *rows = named.stdout.splitlines()
+    assert header.endswith(",guest_name")
+    assert any(row.startswith(night) and row.endswith(f",{NAME}") for row in rows)
+    assert any(row.endswith(f",{OTHER_NAME}") for row in rows)
+    billing = run_cli(
+        "export", "billing", "--from", night, "--to", night, "--with-names", db=db_url
+    )
+    assert billing.returncode == 0, billing.stderr
+    assert NAME in billing.stdout and billing.stdout.splitlines()[0].endswith(",guest_name")
+    with store.read() as session:
+        released = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "names_released")
+        ).all()
+    assert len(released) == 2
+    assert all(e.actor == "cli-tester" and NAME not in e.detail for e in released)
+    assert json.loads(released[0].detail)["guests"] == ["G-A", "G-B"]
+    history = run_cli("audit", "history", "--guest", "G-A", db=db_url)
+    assert history.stdout.count("names_released") == 2
+
+
+def test_with_names_that_fails_releases_nothing(store: Store, db_url: str, tmp_path: Path) -> None:
+    with_guests(store)
+    night = BASE_NIGHT.isoformat()
+    bad = str(tmp_path / "no" / "dir" / "out.csv")
+    for args in (
+        ["export", "occupancy", "--night", night, "--with-names", "--out", bad],
+        ["export", "occupancy", "--night", night, "--with-names", "--summary"],
+    ):
+        result = run_cli(*args, db=db_url)
+        assert result.returncode in (1, 2), result.stderr
+        assert NAME not in result.stdout + result.stderr
+    with store.read() as session:
+        assert not session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "names_released")
+        ).all()
 
 
 def test_forget_keeps_billing_fields(store: Store) -> None:

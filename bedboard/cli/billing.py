@@ -12,6 +12,7 @@ from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
 from bedboard.cli.exports import export_group, write_out
 from bedboard.cli.inventory import import_group
+from bedboard.cli.safety import with_names_option
 from bedboard.db.models import PAYER_KINDS, SITE_KINDS
 from bedboard.services import billing, close, payers, rates
 from bedboard.services.billing_import import (
@@ -24,6 +25,7 @@ from bedboard.services.clock import MAX_NIGHTS
 from bedboard.services.csvio import money
 from bedboard.services.export_kinds import billing_export
 from bedboard.services.money_input import parse_amount
+from bedboard.services.privacy import add_names
 
 # Plain text checked by the services: click's Choice errors span several lines.
 KIND_HELP = "One of " + ", ".join(PAYER_KINDS) + "."
@@ -286,9 +288,16 @@ def who_pays() -> None:
 @click.option("--summary", is_flag=True, help="One row per payer instead of per night.")
 @click.option("--out", default="-", show_default=True, help="File to write, - for stdout.")
 @click.option("--excel", is_flag=True, help="Add a BOM so Excel shows å, ä, ö.")
+@with_names_option
 @common_options
 def export_billing(
-    first: dt.date, last: dt.date, payer: str | None, summary: bool, out: str, excel: bool
+    first: dt.date,
+    last: dt.date,
+    payer: str | None,
+    summary: bool,
+    out: str,
+    excel: bool,
+    with_names: bool,
 ) -> None:
     """The billing basis: every occupied night in the period, and adjustments."""
     if last < first:
@@ -297,12 +306,16 @@ def export_billing(
         raise click.BadParameter(f"a billing period can be at most {MAX_NIGHTS * 5} nights")
     store = open_from_context()
     currency = store.settings.currency
-    with store.read() as session:
+    with store.write() if with_names else store.read() as session:
         payer_id = payers.any_payer(session, payer).id if payer else None
         # counted first, so a long export on a terminal shows a progress bar
         export = billing_export(
             session, first, last, currency=currency, payer_id=payer_id, summary=summary
         )
+        if with_names:
+            export = add_names(
+                session, export, actor=store.actor, purpose=f"export billing {first}..{last}"
+            )
         write_out(export, out, excel)
 
 

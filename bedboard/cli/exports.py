@@ -15,11 +15,13 @@ import click
 
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, F, common_options, open_from_context
+from bedboard.cli.safety import with_names_option
 from bedboard.services.availability import availability, site_counts
 from bedboard.services.exports import Export, occupancy_export, occupancy_record, write_export
 from bedboard.services.inventory_export import inventory_export
 from bedboard.services.occupancy_rates import fill_rates
 from bedboard.services.outfile import atomic_text_file
+from bedboard.services.privacy import add_names
 from bedboard.services.turnaway_export import turnaway_export
 
 PROGRESS_FROM_ROWS = 5000  # shorter exports finish before a bar would be worth drawing
@@ -116,13 +118,21 @@ def out_options(f: F) -> F:
 @click.option("--night", type=NIGHT, help="Default: the current night.")
 @click.option("--summary", is_flag=True, help="One row per site instead of per unit.")
 @out_options
+@with_names_option
 @common_options
-def export_occupancy(night: dt.date | None, summary: bool, out: str, excel: bool) -> None:
+def export_occupancy(
+    night: dt.date | None, summary: bool, out: str, excel: bool, with_names: bool
+) -> None:
     """One row per unit for the night (or per site with --summary)."""
     store = open_from_context()
     night = night or store.tonight()
-    with store.read() as session:
-        write_out(occupancy_export(session, night, summary=summary), out, excel)
+    with store.write() if with_names else store.read() as session:
+        export = occupancy_export(session, night, summary=summary)
+        if with_names:
+            export = add_names(
+                session, export, actor=store.actor, purpose=f"export occupancy {night}"
+            )
+        write_out(export, out, excel)
 
 
 @export_group.command("turnaways")

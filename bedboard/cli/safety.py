@@ -9,7 +9,7 @@ import click
 from sqlalchemy import func, select, update
 
 from bedboard.cli import cli
-from bedboard.cli.common import common_options, open_from_context, options
+from bedboard.cli.common import F, common_options, open_from_context, options
 from bedboard.config import Settings, load_settings
 from bedboard.db.engine import normalise_url, sqlite_path
 from bedboard.db.models import AuditEntry, Revision
@@ -18,6 +18,15 @@ from bedboard.services import audit, backup, privacy
 from bedboard.services.clock import utcnow
 from bedboard.services.history import guest_history, unit_history
 from bedboard.store import open_store
+
+
+def with_names_option(f: F) -> F:
+    """`--with-names`: the only way a guest's name leaves the program in a file (audited)."""
+    return click.option(
+        "--with-names",
+        is_flag=True,
+        help="Add a guest_name column. Names are protected: this is written to the audit log.",
+    )(f)
 
 
 def _settings() -> Settings:

@@ -98,7 +98,9 @@ def billing_rows(
     """The CSV rows, fetched in batches (a server-side cursor on PostgreSQL). Core rows,
     unpacked as tuples: no ORM row processing per bed-night (a year is millions of them)."""
     book = RateBook.load(session)
-    connection = session.connection().execution_options(yield_per=STREAM_BATCH)
+    # Per statement: Connection.execution_options() changes the session's connection in place,
+    # which would stream (DECLARE CURSOR) every later statement of the transaction too.
+    connection = session.connection()
     for (
         night,
         payer,
@@ -116,7 +118,9 @@ def billing_rows(
         row_payer_id,
         _ord,
         _bed_night_id,
-    ) in connection.execute(billing_statement(first, last, payer_id)):
+    ) in connection.execute(
+        billing_statement(first, last, payer_id), execution_options={"yield_per": STREAM_BATCH}
+    ):
         if posted_at is None and kind == "night":
             rule = book.find(night, site_id, site_kind, row_payer_id)
             rate, row_currency = (rule.amount, rule.currency) if rule else (None, currency)

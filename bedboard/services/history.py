@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import AuditEntry
@@ -68,13 +68,18 @@ def guest_history(session: Session, code: str, limit: int = DEFAULT_LIMIT) -> li
     """Newest first: entries whose target is the guest, or whose detail names the guest."""
     guest = find_guest(session, code)
     # audit.record writes detail with json.dumps(sort_keys=True, ensure_ascii=False)
-    needle = '"guest": ' + json.dumps(guest.code, ensure_ascii=False)
+    quoted = json.dumps(guest.code, ensure_ascii=False)
+    needle = '"guest": ' + quoted
     stmt = (
         select(AuditEntry)
         .where(
             or_(
                 AuditEntry.target == f"guest:{guest.code}",
                 AuditEntry.detail.like(f"%{_like_escape(needle)}%", escape="\\"),
+                and_(
+                    AuditEntry.action == "names_released",
+                    AuditEntry.detail.like(f"%{_like_escape(quoted)}%", escape="\\"),
+                ),
             )
         )
         .order_by(AuditEntry.id.desc())
@@ -87,6 +92,7 @@ def _about_guest(entry: AuditEntry, code: str) -> bool:
     if entry.target == f"guest:{code}":
         return True
     try:
-        return bool(json.loads(entry.detail).get("guest") == code)
-    except (ValueError, AttributeError):
+        detail = json.loads(entry.detail)
+        return bool(detail.get("guest") == code or code in detail.get("guests", []))
+    except (ValueError, AttributeError, TypeError):
         return False

@@ -1,8 +1,8 @@
 """Guests' identities: names leave the program only on an explicit, audited request, and
 `forget` erases a guest's personal data while their nights and billing stay under the code.
 
-Every place that reads `Guest.name` goes through `release_names` (which writes the audit entry
-first), so grepping for `Guest.name` finds this module only.
+Names are read here (`release_names`, audited) and in services/guest_search.py (the board's
+search and its audited "show name"); tests/test_privacy.py fails if any other module reads them.
 """
 
 from __future__ import annotations
@@ -13,14 +13,18 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Guest
+from bedboard.errors import BadInput
 from bedboard.services import audit
+from bedboard.services.exports import Export
 from bedboard.services.lookup import find_guest
 
 NAME_COLUMN = "guest_name"
 PERSONAL_FIELDS = ("name", "birth_year", "languages", "notes")
 
 
-def release_names(session: Session, codes: Iterable[str], *, actor: str, purpose: str) -> dict:
+def release_names(
+    session: Session, codes: Iterable[str], *, actor: str, purpose: str
+) -> dict[str, str]:
     """Names of the guests with these codes, for an export the user asked names for with
     `--with-names`. Must run in a write session: the release is audited before any name is
     returned, so a name never leaves without its audit entry."""
@@ -40,6 +44,23 @@ def release_names(session: Session, codes: Iterable[str], *, actor: str, purpose
         guests=sorted(names),  # codes only: the log itself never holds a name
     )
     return names
+
+
+def add_names(session: Session, export: Export, *, actor: str, purpose: str) -> Export:
+    """The export with a `guest_name` column after the others, for `--with-names`. The rows are
+    read first so the audit entry can say whose names leave; run it in a write session, so a
+    failed export rolls its audit entry back with it."""
+    header = list(export.header)
+    if "guest_code" not in header:
+        raise BadInput("--with-names needs rows with guests (not --summary)")
+    at = header.index("guest_code")
+    rows = [list(row) for row in export.rows]
+    names = release_names(session, (str(r[at]) for r in rows), actor=actor, purpose=purpose)
+    return Export(
+        [*header, NAME_COLUMN],
+        [[*r, names.get(str(r[at]), "")] for r in rows],
+        total=len(rows),
+    )
 
 
 def forget(session: Session, *, guest_code: str, actor: str) -> list[str]:
