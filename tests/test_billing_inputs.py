@@ -4,7 +4,6 @@ one line on stderr, no traceback, and nothing in the database changed."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -32,14 +31,12 @@ PAST = str(TONIGHT - dt.timedelta(days=1))
 FUTURE = str(TONIGHT + dt.timedelta(days=30))
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    store = open_store(Settings(db=str(path), user="t"))
+def with_demo(db: str) -> str:
+    store = open_store(Settings(db=db, user="t"))
     with store.write() as s:
         load_demo(s, tonight=TONIGHT, actor="t")
     store.close()
-    return path
+    return db
 
 
 def snapshot(db: str) -> tuple[int, ...]:
@@ -61,14 +58,13 @@ def write(path: Path, text: str) -> str:
 
 
 def test_bad_inputs_change_nothing(
-    demo_template: Path,
+    db_url: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("BEDBOARD_USER", "t")
-    db = str(tmp_path / "bb.sqlite3")
-    shutil.copy(demo_template, db)
+    db = with_demo(db_url)
     bad_payers = write(tmp_path / "p.csv", "name,kind\nA,police\nB,police\nC,bank\n")
     bad_rates = write(
         tmp_path / "r.csv",
@@ -151,9 +147,8 @@ def in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any
     return int(exited.value.code or 0), capsys.readouterr().err
 
 
-def test_each_command_refuses_as_a_process(demo_template: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "bb.sqlite3")
-    shutil.copy(demo_template, db)
+def test_each_command_refuses_as_a_process(sqlite_url: str, tmp_path: Path) -> None:
+    db = with_demo(sqlite_url)
     bad = write(tmp_path / "p.csv", "name,kind\nA,police\nB,bank\n")
     cases: list[tuple[int, tuple[str, ...]]] = [
         (2, ("payers", "add", "X", "--kind", "bank")),
