@@ -10,6 +10,7 @@ import multiprocessing
 import time
 from collections.abc import Callable, Sequence
 from multiprocessing.context import SpawnContext
+from queue import Empty
 from typing import Any
 
 LEAD_SECONDS = 0.05  # between the last worker being ready and the start
@@ -30,12 +31,24 @@ class StartLine:
         while time.time() < self.starts[round_no]:
             pass
 
-    def release(self, timeout: float) -> None:
+    def release(self, timeout: float, alive: Callable[[], None]) -> None:
         """In the parent: start each round once every worker is waiting for it."""
         for round_no in range(self.rounds):
             for _ in range(self.workers):
-                self.ready.get(timeout=timeout)
+                _get(self.ready, timeout, alive)
             self.starts[round_no] = time.time() + LEAD_SECONDS
+
+
+def _get(queue: Any, timeout: float, alive: Callable[[], None]) -> Any:
+    """queue.get, but fail at once (not after the timeout) when a worker has died."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return queue.get(timeout=0.5)
+        except Empty:
+            alive()
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no word from the workers for {timeout} s") from None
 
 
 def race(
@@ -54,9 +67,15 @@ def race(
     procs = [ctx.Process(target=worker, args=(line, results, *a)) for a in args]
     for p in procs:
         p.start()
+
+    def alive() -> None:
+        dead = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
+        if dead:
+            raise AssertionError(f"a worker process died (exit codes {dead})")
+
     try:
-        line.release(timeout)
-        outcomes = [results.get(timeout=timeout) for _ in range(len(args) * rounds)]
+        line.release(timeout, alive)
+        outcomes = [_get(results, timeout, alive) for _ in range(len(args) * rounds)]
     finally:
         for p in procs:
             p.join(timeout=timeout)
