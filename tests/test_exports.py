@@ -391,3 +391,18 @@ def test_cli_billing_export_with_excel(sqlite_url: str, tmp_path: Path) -> None:
                     "--summary", "--out", "-", db=sqlite_url)  # fmt: skip
     assert plain.returncode == 0 and not plain.stdout.startswith("\ufeff")
     assert plain.stdout.splitlines()[0] == "payer,nights,amount,currency,unbilled_nights"
+
+
+def test_stdout_is_utf8_whatever_the_locale(sqlite_url: str) -> None:
+    assert run_cli("demo", db=sqlite_url).returncode == 0
+    env = {"PYTHONIOENCODING": "latin-1", "LC_ALL": "C"}
+    out = subprocess.run(
+        [sys.executable, "-m", "bedboard", "export", "occupancy", "--out", "-"],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), "BEDBOARD_DB": sqlite_url, **env},
+        cwd=REPO,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Svea hovrätt".encode() in out.stdout
+    assert out.stdout.count(b"\r\n") == len(out.stdout.splitlines()) == 43

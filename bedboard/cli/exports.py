@@ -44,6 +44,9 @@ def output(out: str) -> Iterator[IO[str]]:
     """`-` is stdout, as UTF-8 with the rows' own `\\r\\n` whatever the locale; a file is written
     beside its final name and renamed into place, so a failed export never leaves half a file
     under the real name."""
+    if out == "-" and not hasattr(sys.stdout, "buffer"):  # a text-only stand-in
+        yield sys.stdout
+        return
     if out == "-":
         sys.stdout.flush()
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
