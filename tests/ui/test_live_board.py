@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import time
 
-from bedboard.store import Store
+from bedboard.config import Settings
+from bedboard.services.demo import load_demo
+from bedboard.services.stays import check_in
+from bedboard.store import Store, open_store
 from bedboard.ui.widgets.unit_table import UnitTable
 from tests.conftest import run_cli
 from tests.ui.conftest import board_of, make_app, wait_until
@@ -70,3 +73,34 @@ async def test_empty_database_offers_the_demo_and_q_quits(empty_store: Store) ->
         assert cell_of(units, "Hvilan/1", "guest") == "G-101"
         await pilot.press("q")
         assert await wait_until(pilot, lambda: not app.is_running)
+
+
+async def test_postgresql_change_from_another_laptop_shows_within_two_seconds(
+    postgres_url: str,
+) -> None:
+    """On PostgreSQL there is no data_version: the board polls the revision row."""
+    board_store = open_store(Settings(db=postgres_url, user="night-staff"))
+    laptop = open_store(Settings(db=postgres_url, user="outreach-laptop"))
+    try:
+        with board_store.write() as session:
+            load_demo(session, tonight=board_store.tonight(), actor="setup")
+        app = make_app(board_store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            board = board_of(app)
+            assert await wait_until(pilot, lambda: board.loaded)
+            units = app.screen.query_one(UnitTable)
+            with laptop.write() as session:
+                check_in(
+                    session,
+                    unit="Hvilan/3",
+                    guest_code="G-901",
+                    night=laptop.tonight(),
+                    actor=laptop.actor,
+                )
+            shown = await wait_until(
+                pilot, lambda: cell_of(units, "Hvilan/3", "guest") == "G-901", seconds=2
+            )
+            assert shown, "the change on the other laptop did not show within 2 seconds"
+    finally:
+        laptop.close()
+        board_store.close()

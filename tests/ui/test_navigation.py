@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bedboard.store import Store
+from bedboard.ui.clock import Clock
 from bedboard.ui.screens.help import HelpScreen
 from bedboard.ui.screens.pick import PickScreen
 from bedboard.ui.widgets.unit_table import UnitTable
@@ -112,3 +113,39 @@ async def test_help_and_palette_list_what_works_here(frozen_store: Store) -> Non
         assert "Check in" not in commands
         assert "Find a place" in commands
         assert "Rack" in commands
+
+
+async def test_enter_on_a_unit_lists_what_can_be_done_there(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_board(pilot)
+        await pilot.press("enter")  # on Hvilan/1, occupied
+        assert await wait_until(pilot, lambda: isinstance(app.screen, PickScreen))
+        labels = [label for label, _ in app.screen.options]  # type: ignore[attr-defined]
+        assert labels == [
+            "Check out  (o)",
+            "Extend  (e)",
+            "Move  (m)",
+            "Turnaway  (w)",
+            "Show name  (N)",
+        ]
+        await pilot.press("down", "enter")  # Extend
+        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "FormScreen")
+
+
+async def test_board_follows_the_rollover_only_when_showing_the_current_night(
+    frozen_store: Store,
+) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        # Next day, 13:00: past the rollover hour, the current night is the 28th.
+        board._clock = Clock.frozen(dt.datetime(2026, 11, 28, 13, 0))
+        board._tick()
+        assert await wait_until(pilot, lambda: board.night == dt.date(2026, 11, 28))
+        await pilot.press("left_square_bracket")  # the user looks at the 27th on purpose
+        assert await wait_until(pilot, lambda: board.night == TONIGHT)
+        board._clock = Clock.frozen(dt.datetime(2026, 11, 28, 13, 1))
+        board._tick()
+        await pilot.pause(0.2)
+        assert board.night == TONIGHT  # not pulled away from what the user chose

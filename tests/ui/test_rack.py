@@ -30,6 +30,7 @@ async def test_rack_shows_stays_and_holds_a_later_night(frozen_store: Store) -> 
         assert isinstance(rack, RackScreen)
         table = rack.query_one(RackTable)
         assert await wait_until(pilot, lambda: rack.data is not None and table.row_count == 42)
+        assert [str(c.label) for c in table.ordered_columns[:3]] == ["Unit", "27 Fri", "28 Sat"]
         row = table.get_row("unit:1")
         assert str(row[0]) == "Hvilan/1"
         assert str(row[1]) == "G-101"  # the stay's first night in view shows its code

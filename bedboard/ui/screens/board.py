@@ -80,7 +80,8 @@ class BoardScreen(UnitActionsScreen):
         self.offered_demo = False
         self.jump_to: str | None = None  # a unit ref to select once its night has loaded
         self.read_revision: int | None = None  # the newest revision a load has read
-        self.set_reactive(BoardScreen.night, self.tonight())
+        self.known_tonight = self.tonight()  # to notice the rollover hour passing
+        self.set_reactive(BoardScreen.night, self.known_tonight)
 
     def tonight(self) -> dt.date:
         return self.store.tonight(self.clock.local())
@@ -144,9 +145,12 @@ class BoardScreen(UnitActionsScreen):
         self.query_one("#status", Label).update(text)
 
     def _tick(self) -> None:
-        if self.night == self.tonight() - dt.timedelta(days=1):
-            # The rollover hour passed while the board showed the current night: follow it.
-            self.night = self.tonight()
+        """Every half minute: hold countdowns and expiries, and the rollover hour."""
+        tonight = self.tonight()
+        following = self.night == self.known_tonight
+        self.known_tonight = tonight
+        if following and self.night != tonight:
+            self.night = tonight  # the board showed the current night: it follows the rollover
         else:
             self.load()
 
@@ -194,6 +198,10 @@ class BoardScreen(UnitActionsScreen):
             text = detail_text(unit, self.clock.utc())
         self.query_one("#detail", Static).update(text)
         self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#units")
+    def _unit_menu(self) -> None:
+        self.action_menu()
 
     @on(DataTable.RowSelected, "#sites")
     def _jump_to_site(self, event: DataTable.RowSelected) -> None:

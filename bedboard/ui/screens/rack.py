@@ -119,6 +119,10 @@ class RackScreen(UnitActionsScreen):
         )
         self.refresh_bindings()
 
+    @on(DataTable.CellSelected)
+    def _cell_menu(self) -> None:
+        self.action_menu()
+
     # What the unit actions act on -----------------------------------------------------------
 
     @property

@@ -19,6 +19,7 @@ from bedboard.ui.format import tags_text
 from bedboard.ui.screens.base import BoardBaseScreen
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen
+from bedboard.ui.screens.pick import PickScreen
 
 # Which unit states each action needs; None: any unit (or none selected).
 NEEDS_STATE: dict[str, tuple[str, ...] | None] = {
@@ -89,6 +90,27 @@ class UnitActionsScreen(BoardBaseScreen):
             return True
         unit = self.selected_unit
         return unit is not None and unit.status in states
+
+    def action_menu(self) -> None:
+        """Enter on a unit: the actions that work on it now, to pick from."""
+        unit = self.selected_unit
+        if unit is None:
+            return
+        options = []
+        for active in self.active_bindings.values():
+            binding = active.binding
+            if binding.action in NEEDS_STATE and active.enabled:
+                key = self.app.get_key_display(binding)
+                options.append((f"{binding.description}  ({key})", binding.action))
+
+        def chosen(action: str | None) -> None:
+            if action:
+                self.call_later(self.run_action, action)
+
+        where = f"{unit.ref}, night of {unit.night}"
+        self.app.push_screen(
+            PickScreen(f"{where}: {unit.status.replace('_', ' ')}", options), chosen
+        )
 
     def _unit(self) -> UnitNight | None:
         """The selected unit, checked again: the footer may be a moment behind a live change."""

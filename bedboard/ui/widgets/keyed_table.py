@@ -32,8 +32,11 @@ class KeyedTable(DataTable[Cell]):
         self._order: list[str] = []
         self._cells: dict[str, tuple[Cell, ...]] = {}
 
+    def column_specs(self) -> Sequence[tuple[str, str, int | None]]:
+        return self.COLUMNS
+
     def on_mount(self) -> None:
-        for key, label, width in self.COLUMNS:
+        for key, label, width in self.column_specs():
             self.add_column(label, key=key, width=width)
 
     @property

@@ -4,6 +4,7 @@ night in view, then a line for as long as it lasts."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from rich.text import Text
 
@@ -40,10 +41,8 @@ class RackTable(KeyedTable):
         super().__init__(id=id, cursor="cell")
         self.night_count = nights
 
-    def on_mount(self) -> None:
-        # Textual has already run KeyedTable.on_mount (handlers run for each class).
-        for i in range(self.night_count):
-            self.add_column("", key=f"n{i}", width=CELL_WIDTH)
+    def column_specs(self) -> Sequence[tuple[str, str, int | None]]:
+        return [*self.COLUMNS, *((f"n{i}", "", CELL_WIDTH) for i in range(self.night_count))]
 
     def show(self, rack: Rack) -> int:
         for i, night in enumerate(rack.nights):

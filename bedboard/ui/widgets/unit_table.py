@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from bedboard.services.availability import UnitNight
 from bedboard.ui.format import unit_cells
@@ -22,6 +23,15 @@ class UnitTable(KeyedTable):
         ("payer", "Payer", 14),
         ("note", "Note", 40),
     )
+
+    def column_specs(self) -> Sequence[tuple[str, str, int | None]]:
+        """Payer and note share what the terminal has beyond 80 columns (set once, at start)."""
+        fixed = sum(width or 0 for key, _, width in self.COLUMNS if key not in ("payer", "note"))
+        spare = self.app.size.width - fixed - 2 * len(self.COLUMNS) - 2  # padding, scrollbar
+        payer = min(28, max(14, spare * 2 // 5))
+        note = max(40, spare - payer)
+        widths = {"payer": payer, "note": note}
+        return [(key, label, widths.get(key, width)) for key, label, width in self.COLUMNS]
 
     def show(self, units: list[UnitNight], now: dt.datetime) -> int:
         return self.sync([(unit_key(u), unit_cells(u, now)) for u in units])
