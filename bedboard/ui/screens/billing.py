@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import get_current_worker
@@ -72,7 +74,7 @@ class BillingScreen(BoardBaseScreen):
     BillingScreen #billing-period { height: auto; padding: 0 1; }
     BillingScreen #billing-period Label { padding: 1 1 0 0; }
     BillingScreen #billing-period Input { width: 16; }
-    BillingScreen #billing-file { width: 1fr; }
+    BillingScreen #billing-period #billing-file { width: 1fr; }
     BillingScreen #billing-totals { height: 1fr; }
     BillingScreen #billing-status { height: auto; padding: 0 1; }
     """
@@ -159,7 +161,11 @@ class BillingScreen(BoardBaseScreen):
         for t in message.totals:
             unbilled = f"[red]{t.unbilled_nights} UNBILLED[/red]" if t.unbilled_nights else "0"
             table.add_row(
-                t.payer or "[red](nobody)[/red]", t.nights, money(t.amount), t.currency, unbilled
+                Text(t.payer) if t.payer else "[red](nobody)[/red]",
+                t.nights,
+                money(t.amount),
+                t.currency,
+                unbilled,
             )
         nights = sum(t.nights for t in message.totals)
         unbilled_total = sum(t.unbilled_nights for t in message.totals)
@@ -231,7 +237,7 @@ class BillingScreen(BoardBaseScreen):
         if not lines:
             self._close(night, allow_unbilled=False)
             return
-        listed = "\n".join(f"  {u.guest_code} in {u.ref}" for u in lines[:10])
+        listed = "\n".join(f"  {escape(u.guest_code)} in {escape(u.ref)}" for u in lines[:10])
         more = f"\n  and {len(lines) - 10} more" if len(lines) > 10 else ""
         question = (
             f"{len(lines)} night(s) on {night} have no payer:\n{listed}{more}\n\n"

@@ -7,11 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.message import Message
 from textual.widgets import DataTable, Label
 from textual.worker import get_current_worker
@@ -91,8 +93,8 @@ class WhoPaysScreen(BoardBaseScreen):
                 str(u.first_night),
                 str(u.last_night),
                 u.nights,
-                u.guest_code,
-                u.ref,
+                Text(u.guest_code),
+                Text(u.ref),
                 u.stay_id,
                 key=str(u.stay_id),
             )
@@ -121,7 +123,7 @@ class WhoPaysScreen(BoardBaseScreen):
         if stay is None:
             return
         form = FormScreen(
-            f"Who pays for {stay.guest_code} in {stay.ref}?",
+            f"Who pays for {escape(stay.guest_code)} in {escape(stay.ref)}?",
             [
                 Field(
                     "payer", "Payer", "select", options=[(p, p) for p in self.payers], required=True
