@@ -36,19 +36,34 @@ amounts = st.integers(0, 200_000)
 stay_ops = st.tuples(
     st.just("stay"), st.integers(0, 3), st.integers(0, 2), offsets, st.integers(1, 6)
 )
+pay_ops = st.tuples(
+    st.just("pay"), st.integers(0, 2), st.integers(0, 1), offsets, st.none() | offsets
+)
+rate_ops = st.tuples(
+    st.just("rate"),
+    st.integers(0, 1),
+    st.none() | st.integers(0, 1),
+    offsets,
+    st.none() | offsets,
+    amounts,
+)
+close_ops = st.tuples(st.just("close"), offsets)
+adjust_ops = st.tuples(
+    st.just("adjust"), st.integers(0, 2), offsets, st.integers(-100_000, 100_000)
+)
+# Repeats weight the mix towards the operations that often find nothing to act on.
 ops = st.one_of(
     stay_ops,
-    st.tuples(st.just("pay"), st.integers(0, 2), st.integers(0, 1), offsets, st.none() | offsets),
-    st.tuples(
-        st.just("rate"),
-        st.integers(0, 1),
-        st.none() | st.integers(0, 1),
-        offsets,
-        st.none() | offsets,
-        amounts,
-    ),
-    st.tuples(st.just("close"), offsets),
-    st.tuples(st.just("adjust"), st.integers(0, 2), offsets, st.integers(-100_000, 100_000)),
+    pay_ops,
+    pay_ops,
+    rate_ops,
+    close_ops,
+    close_ops,
+    adjust_ops,
+    adjust_ops,
+    adjust_ops,
+    st.tuples(st.just("checkout"), st.integers(0, 2), offsets),
+    st.tuples(st.just("move"), st.integers(0, 2), st.integers(0, 3), offsets),
 )
 scenarios = st.tuples(
     st.tuples(amounts, amounts),  # base rate per site: every night has a rate
@@ -135,9 +150,17 @@ def apply(
         )
     elif kind == "pay":
         _, guest, payer, first, last = op
+        having = sorted(
+            s.scalars(
+                select(Guest.code)
+                .join(BedNight, BedNight.guest_id == Guest.id)
+                .where(Guest.code.in_(guests))
+                .distinct()
+            )
+        )
         billing.assign_payer(
             s,
-            guest_code=guests[guest],
+            guest_code=having[guest % len(having)] if having else guests[guest],
             payer=payer_names[payer],
             first=day(first),
             last=None if last is None else day(last),
@@ -171,16 +194,28 @@ def apply(
             picked[bn_id] = oracle(rules, night, site_id, site_kind, payer_id)
         close.close_night(s, night=night, currency="SEK", actor="t", allow_unbilled=True)
         expected_posted.update(picked)
+    elif kind == "checkout":
+        stays.check_out(s, guest_code=guests[op[1]], night=day(op[2]), actor="t")
+    elif kind == "move":
+        _, guest, unit, night = op
+        stays.move(
+            s, guest_code=guests[guest], to_unit=units[unit], from_night=day(night), actor="t"
+        )
     else:
-        _, guest, night, amount = op
+        # Adjust the k-th posted night of this example (a random guest and night rarely is).
+        _, k, _unused, amount = op
+        posted = s.execute(
+            select(Guest.code, BedNight.night)
+            .join(Guest, Guest.id == BedNight.guest_id)
+            .join(Unit, Unit.id == BedNight.unit_id)
+            .where(BedNight.posted_at.is_not(None), Unit.site_id.in_(site_ids))
+            .order_by(BedNight.night, Guest.code)
+        ).all()
+        if not posted or amount == 0:
+            return
+        code, night = posted[k % len(posted)]
         close.adjust(
-            s,
-            guest_code=guests[guest],
-            night=day(night),
-            amount=amount,
-            reason="r",
-            currency="SEK",
-            actor="t",
+            s, guest_code=code, night=night, amount=amount, reason="r", currency="SEK", actor="t"
         )
 
 
