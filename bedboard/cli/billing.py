@@ -235,7 +235,9 @@ def close_night(night: dt.date | None, unbilled_ok: bool) -> None:
             latest=tonight,
         )
     if result.unbilled:
-        click.echo(f"warning: {result.unbilled} night(s) closed UNBILLED", err=True)
+        click.echo(f"warning: {result.unbilled} night(s) closed UNBILLED:", err=True)
+        for line in result.unbilled_lines:
+            click.echo(f"  {line.guest_code} in {line.ref}", err=True)
     click.echo(
         f"night of {night} closed: {result.occupied} occupied night(s) posted, "
         f"{money(result.amount)} {result.currency}"

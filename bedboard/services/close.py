@@ -45,6 +45,7 @@ class CloseResult:
     unbilled: int
     amount: int  # sum of the posted rates, minor units
     currency: str
+    unbilled_lines: tuple[NightLine, ...] = ()
 
 
 def unbilled_on(session: Session, night: dt.date) -> list[NightLine]:
@@ -144,7 +145,9 @@ def close_night(
                 .where(BedNight.id.in_(ids[start : start + 500]))
                 .values(posted_at=posted_at, rate=rate, currency=rate_currency)
             )
-    result = CloseResult(night, len(rows), occupied, len(unbilled), amount, currency)
+    result = CloseResult(
+        night, len(rows), occupied, len(unbilled), amount, currency, tuple(unbilled)
+    )
     audit.record(
         session,
         actor,
