@@ -22,12 +22,14 @@ from bedboard.db.models import Payer, Site, Unit
 from bedboard.services.csvio import neutralise, restore
 from bedboard.services.demo import load_demo
 from bedboard.services.exports import Export, occupancy_export, write_export_file
+from bedboard.services.inventory import import_inventory, parse_inventory
 from bedboard.services.inventory_export import inventory_export
 from bedboard.services.stays import check_in
 from bedboard.services.turnaway_export import iso_week, turnaway_export
 from bedboard.services.turnaways import record_turnaway
 from bedboard.store import Store, open_store
 from tests.conftest import REPO, run_cli
+from tests.inprocess import load_demo_into, run_main
 
 TONIGHT = dt.date(2026, 11, 27)
 BOM = "\ufeff".encode()
@@ -214,8 +216,10 @@ def test_inventory_export_imports_into_an_empty_database(
     assert again.returncode == 0 and "nothing to change" in again.stdout
 
 
-def test_cli_exports_to_stdout_and_files(sqlite_url: str, tmp_path: Path) -> None:
-    assert run_cli("demo", db=sqlite_url).returncode == 0
+def test_cli_exports_to_stdout_and_files(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load_demo_into(sqlite_url)
     recorded = run_cli(
         "turnaway", "--night", "2026-11-27", "--reason", "no_free_unit", "--people", "2",
         "--site", "Hvilan", "--referred-to", "=Klara, 🙏", db=sqlite_url,
@@ -233,25 +237,27 @@ def test_cli_exports_to_stdout_and_files(sqlite_url: str, tmp_path: Path) -> Non
     assert out.stderr == ""  # nothing but rows on stdout, and no chatter with --out -
 
     target = tmp_path / "weeks.csv"
-    written = run_cli("export", "turnaways", "--from", "2026-11-01", "--to", "2026-11-30",
-                      "--summary", "--excel", "--out", str(target), db=sqlite_url)  # fmt: skip
-    assert written.returncode == 0, written.stderr
-    assert f"wrote 1 row(s) to {target}" in written.stderr
+    code, _, err = run_main("export", "turnaways", "--from", "2026-11-01", "--to", "2026-11-30",
+                            "--summary", "--excel", "--out", str(target), db=sqlite_url,
+                            capsys=capsys)  # fmt: skip
+    assert code == 0, err
+    assert f"wrote 1 row(s) to {target}" in err
     assert target.read_bytes().startswith(BOM)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
-    bad = run_cli("export", "turnaways", "--from", "2026-11-30", "--to", "2026-11-01",
-                  "--out", str(tmp_path / "never.csv"), db=sqlite_url)  # fmt: skip
-    assert bad.returncode == 2
-    assert len(bad.stderr.strip().splitlines()) == 1
+    code, _, err = run_main("export", "turnaways", "--from", "2026-11-30", "--to", "2026-11-01",
+                            "--out", str(tmp_path / "never.csv"), db=sqlite_url,
+                            capsys=capsys)  # fmt: skip
+    assert code == 2 and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "never.csv").exists()
 
-    missing = run_cli("export", "inventory", "--out", str(tmp_path / "no" / "such.csv"),
-                      db=sqlite_url)  # fmt: skip
-    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    code, _, err = run_main("export", "inventory", "--out", str(tmp_path / "no" / "such.csv"),
+                            db=sqlite_url, capsys=capsys)  # fmt: skip
+    assert code == 2 and "does not exist" in err
 
-    refused = run_cli("turnaway", "--reason", "no_free_unit", "--site", "Nowhere", db=sqlite_url)
-    assert refused.returncode == 1 and "no site named 'Nowhere'" in refused.stderr
+    code, _, err = run_main("turnaway", "--reason", "no_free_unit", "--site", "Nowhere",
+                            db=sqlite_url, capsys=capsys)  # fmt: skip
+    assert code == 1 and "no site named 'Nowhere'" in err
 
 
 def test_failed_export_keeps_the_old_file(tmp_path: Path) -> None:
@@ -275,7 +281,10 @@ def test_progress_bar_only_on_a_terminal_for_a_file(sqlite_url: str, tmp_path: P
     lines = ["site,site_kind,area,room,unit,tags"]
     lines += [f"Stort {i // 100},shelter,Stockholm,,{i}," for i in range(5200)]
     inventory.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert run_cli("import", "inventory", str(inventory), db=sqlite_url).returncode == 0
+    big = open_store(Settings(db=sqlite_url, user="tester"))
+    with big.write() as session:
+        import_inventory(session, parse_inventory(inventory), actor="tester")
+    big.close()
 
     def on_terminal(*args: str) -> str:
         env = {**os.environ, "PYTHONPATH": str(REPO), "BEDBOARD_DB": sqlite_url, "TERM": "xterm"}
@@ -372,8 +381,10 @@ def test_billing_export_round_trip(store: Store, tmp_path: Path) -> None:
     assert totals[-1][0] == "" and int(totals[-1][4]) > 0  # unbilled last, never hidden
 
 
-def test_cli_billing_export_with_excel(sqlite_url: str, tmp_path: Path) -> None:
-    assert run_cli("demo", db=sqlite_url).returncode == 0
+def test_cli_billing_export_with_excel(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load_demo_into(sqlite_url)
     target = tmp_path / "basis.csv"
     # the CLI's demo is loaded around today's night, whatever day the test runs
     first, last = (
@@ -387,14 +398,14 @@ def test_cli_billing_export_with_excel(sqlite_url: str, tmp_path: Path) -> None:
     assert raw.startswith(BOM)
     assert rows[0][0] == "night" and rows[0][-1] == "kind"
     assert len(rows) > 1 and {r[-1] for r in rows[1:]} == {"night"}
-    plain = run_cli("export", "billing", "--from", first, "--to", last,
-                    "--summary", "--out", "-", db=sqlite_url)  # fmt: skip
-    assert plain.returncode == 0 and not plain.stdout.startswith("\ufeff")
-    assert plain.stdout.splitlines()[0] == "payer,nights,amount,currency,unbilled_nights"
+    code, out, _ = run_main("export", "billing", "--from", first, "--to", last, "--summary",
+                            "--out", "-", db=sqlite_url, capsys=capsys)  # fmt: skip
+    assert code == 0 and not out.startswith("\ufeff")
+    assert out.splitlines()[0] == "payer,nights,amount,currency,unbilled_nights"
 
 
 def test_stdout_is_utf8_whatever_the_locale(sqlite_url: str) -> None:
-    assert run_cli("demo", db=sqlite_url).returncode == 0
+    load_demo_into(sqlite_url)
     env = {"PYTHONIOENCODING": "latin-1", "LC_ALL": "C"}
     out = subprocess.run(
         [sys.executable, "-m", "bedboard", "export", "occupancy", "--out", "-"],

@@ -8,25 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bedboard.cli import main
 from bedboard.db.models import AuditEntry, Site, Unit
 from bedboard.errors import BadInput
 from bedboard.services.inventory import import_inventory, parse_inventory
 from bedboard.store import Store
 from tests.conftest import run_cli
+from tests.inprocess import run_main
 
 GOOD = "site,site_kind,area,room,unit,tags\nHvilan,shelter,Stockholm,1,1,women_only\n"
-
-
-def run_main(*args: str, db: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """`bedboard ARGS` in this process (the subprocess start-up dominates otherwise); the
-    exit code, stdout and stderr as a user would see them."""
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as ended:
-        main([*args, "--db", db, "--user", "tester"])
-    out, err = capsys.readouterr()
-    code = ended.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 # name -> (file bytes, words the one-line message must contain)
