@@ -12,6 +12,9 @@ from bedboard.cli.common import NIGHT, F, common_options, open_from_context
 from bedboard.services import holds, stays
 from bedboard.services.clock import MAX_NIGHTS
 
+# A hold number is a database id: beyond 64 bits it is no hold at all (and SQLite overflows).
+HOLD_ID = click.IntRange(1, 2**63 - 1)
+
 
 def _nights_option(default: int | None = 1) -> Callable[[F], F]:
     return click.option(
@@ -141,7 +144,7 @@ def hold(unit: str, night: dt.date | None, held_for: str, minutes: int) -> None:
 
 
 @cli.command("confirm-hold")
-@click.argument("hold_id", type=int)
+@click.argument("hold_id", type=HOLD_ID)
 @click.option("--guest", "guest_code", required=True, metavar="CODE")
 @_nights_option()
 @click.option("--payer", metavar="NAME")
@@ -166,7 +169,7 @@ def confirm_hold(
 
 
 @cli.command("cancel-hold")
-@click.argument("hold_id", type=int)
+@click.argument("hold_id", type=HOLD_ID)
 @common_options
 def cancel_hold(hold_id: int) -> None:
     """Cancel a hold; the unit is free again."""

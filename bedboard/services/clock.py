@@ -28,7 +28,10 @@ def parse_night(text: str, what: str = "date") -> dt.date:
 
 
 def nights(first: dt.date, count: int) -> list[dt.date]:
-    return [first + dt.timedelta(days=i) for i in range(count)]
+    try:
+        return [first + dt.timedelta(days=i) for i in range(count)]
+    except OverflowError:
+        raise BadInput(f"{count} nights from {first} run past the end of the calendar") from None
 
 
 def night_range(first: dt.date, last: dt.date) -> list[dt.date]:

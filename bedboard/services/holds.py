@@ -18,6 +18,7 @@ from bedboard.services.stays import check_in
 
 DEFAULT_HOLD_MINUTES = 90
 MAX_HOLD_MINUTES = 24 * 60
+MAX_HELD_FOR = 300  # the column's length
 
 
 def hold(
@@ -33,6 +34,8 @@ def hold(
     now = now or utcnow()
     if not 1 <= minutes <= MAX_HOLD_MINUTES:
         raise BadInput(f"a hold lasts 1 to {MAX_HOLD_MINUTES} minutes, not {minutes}")
+    if len(held_for.strip()) > MAX_HELD_FOR or not held_for.strip().isprintable():
+        raise BadInput(f"who the hold is for: at most {MAX_HELD_FOR} printable characters")
     site, target = find_unit(session, unit)
     ref = unit_ref(site, target)
     refuse_closed(session, [night])

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bedboard.db.models import BedNight, Guest, Stay
 from bedboard.errors import BadInput, RuleViolation
 from bedboard.services import audit
+from bedboard.services.billing import clean_reference
 from bedboard.services.clock import check_night_count, nights, utcnow
 from bedboard.services.lookup import (
     find_guest,
@@ -42,6 +43,7 @@ def check_in(
 ) -> Stay:
     now = now or utcnow()
     check_night_count(nights_count)
+    reference = clean_reference(reference)
     site, target = find_unit(session, unit)
     payer_row = find_payer(session, payer) if payer else None
     wanted = nights(night, nights_count)

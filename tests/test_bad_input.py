@@ -1,0 +1,417 @@
+# ruff: noqa: E501  (the catalogue is a table: one case a line)
+"""A catalogue of bad input: every case is refused with exit code 1 or 2 (or a clear message on
+the board) in one line, and the database file is byte-for-byte the same afterwards.
+
+The CLI cases run `bedboard`'s entry point in this process (the same code path as the program,
+without a Python start-up per case); a few run as real processes too. The file is hashed after
+every connection is closed, so SQLite has checkpointed and removed its WAL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bedboard.cli import main
+from bedboard.config import Settings
+from bedboard.db.models import ClosedNight
+from bedboard.services import stays
+from bedboard.store import open_store
+from tests.conftest import run_cli
+from tests.seed import BASE_NIGHT, seed
+
+STAY_FIRST = BASE_NIGHT + dt.timedelta(days=4)  # G-1 stays in Site1/1 for three nights
+CLOSED = BASE_NIGHT - dt.timedelta(days=1)
+
+
+def file_state(db: Path) -> str:
+    """The database file's hash; a WAL left with content would be a change not yet in it."""
+    wal = Path(f"{db}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, "a WAL is left with content"
+    return hashlib.sha256(db.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("template") / "bedboard.sqlite3"
+    store = open_store(Settings(db=str(db), user="seed"))
+    with store.write() as session:
+        seed(session, sites=2, units=3, guests={"G-NAMED": "Anna Secret"})
+        session.add(ClosedNight(night=CLOSED, closed_at=dt.datetime(2030, 1, 1), closed_by="x"))
+    with store.write() as session:
+        stays.check_in(
+            session, unit="Site1/1", guest_code="G-1", night=STAY_FIRST, nights_count=3, actor="s"
+        )
+    store.close()
+    return db
+
+
+@pytest.fixture
+def db(template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "db" / "bedboard.sqlite3"
+    target.parent.mkdir(mode=0o700)
+    shutil.copy2(template, target)
+    return target
+
+
+def run_here(args: list[str], db: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """`bedboard --db DB ARGS...` in this process: exit code and stderr."""
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(db), *args])
+    err = capsys.readouterr().err
+    code = exited.value.code
+    return int(code) if isinstance(code, int) else 1, err
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+INVENTORY_HEADER = "site,site_kind,area,room,unit,tags\n"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    args: list[str]
+    code: int
+    says: str
+    files: dict[str, str | bytes] = field(default_factory=dict)  # name -> content, as {name}
+
+
+S = STAY_FIRST.isoformat()
+CASES = [
+    # impossible and malformed dates
+    Case("date-feb-30", ["checkin", "--unit", "Site1/2", "--guest", "G-9", "--night", "2030-02-30"], 2, "is not a date"),
+    Case("date-month-13", ["checkin", "--unit", "Site1/2", "--guest", "G-9", "--night", "2030-13-01"], 2, "is not a date"),
+    Case("date-words", ["checkin", "--unit", "Site1/2", "--guest", "G-9", "--night", "yesterday"], 2, "is not a date"),
+    Case("date-empty", ["checkout", "--guest", "G-1", "--night", ""], 2, "is not a date"),
+    Case("date-year-0", ["availability", "--night", "0000-01-01"], 2, "is not a date"),
+    Case("date-year-5-digits", ["export", "occupancy", "--night", "99999-01-01"], 2, "is not a date"),
+    Case("date-sql", ["availability", "--night", "2030-01-01' OR '1'='1"], 2, "is not a date"),
+    Case("range-reversed-oos", ["out-of-service", "--unit", "Site1/2", "--from", "2030-01-09", "--to", "2030-01-02", "--reason", "x"], 2, "before it starts"),
+    Case("range-reversed-billing", ["export", "billing", "--from", "2030-01-09", "--to", "2030-01-02"], 2, "before --from"),
+    Case("range-too-long-oos", ["out-of-service", "--unit", "Site1/2", "--from", "2030-01-01", "--to", "2035-01-01", "--reason", "x"], 2, "at most"),
+    # check-out before check-in, and other stays that do not exist
+    Case("checkout-never-checked-in", ["checkout", "--guest", "G-NAMED", "--night", S], 1, "has no nights"),
+    Case("checkout-after-the-stay", ["checkout", "--guest", "G-1", "--night", "2030-02-01"], 1, "has no nights"),
+    Case("checkout-unknown-guest", ["checkout", "--guest", "G-404", "--night", S], 1, "no guest"),
+    Case("extend-nobody", ["extend", "--guest", "G-NAMED"], 1, "no stay to extend"),
+    Case("move-nothing", ["move", "--guest", "G-NAMED", "--to", "Site1/2", "--night", S], 1, "no nights"),
+    # unknown and malformed units
+    Case("unit-unknown", ["checkin", "--unit", "Nowhere/1", "--guest", "G-9", "--night", S], 1, "no unit"),
+    Case("unit-no-slash", ["checkin", "--unit", "Site1", "--guest", "G-9", "--night", S], 2, "SITE/UNIT"),
+    Case("unit-no-site", ["hold", "--unit", "/1", "--night", S], 2, "SITE/UNIT"),
+    Case("unit-no-label", ["hold", "--unit", "Site1/", "--night", S], 2, "SITE/UNIT"),
+    Case("unit-sql", ["checkin", "--unit", "Site1/1' OR '1'='1", "--guest", "G-9", "--night", S], 1, "no unit"),
+    Case("move-to-unknown", ["move", "--guest", "G-1", "--to", "Site9/9", "--night", S], 1, "no unit"),
+    Case("unit-taken", ["checkin", "--unit", "Site1/1", "--guest", "G-9", "--night", S], 1, "is taken"),
+    Case("closed-night", ["checkin", "--unit", "Site1/2", "--guest", "G-9", "--night", CLOSED.isoformat()], 1, "is closed"),
+    # negative, zero and huge numbers
+    Case("nights-zero", ["checkin", "--unit", "Site1/2", "--guest", "G-9", "--night", S, "--nights", "0"], 2, "1<=x<=366"),
+    Case("nights-negative", ["checkin", "--unit", "Site1/2", "--guest", "G-9", "--night", S, "--nights", "-3"], 2, "1<=x<=366"),
+    Case("nights-huge", ["checkin", "--unit", "Site1/2", "--guest", "G-9", "--night", S, "--nights", "99999999999999999999"], 2, "1<=x<=366"),
+    Case("nights-not-a-number", ["extend", "--guest", "G-1", "--nights", "three"], 2, "not a valid integer"),
+    Case("nights-past-the-calendar", ["checkin", "--unit", "Site1/2", "--guest", "G-9", "--night", "9999-12-30", "--nights", "5"], 2, "calendar"),
+    Case("hold-minutes-zero", ["hold", "--unit", "Site1/2", "--night", S, "--minutes", "0"], 2, "minutes"),
+    Case("hold-minutes-huge", ["hold", "--unit", "Site1/2", "--night", S, "--minutes", "10000000"], 2, "minutes"),
+    Case("hold-id-huge", ["cancel-hold", "99999999999999999999999"], 2, "HOLD_ID"),
+    Case("hold-id-unknown", ["cancel-hold", "424242"], 1, "no hold"),
+    Case("amount-negative-rate", ["rates", "set", "--amount", "-450.00", "--from", S, "--site-kind", "shelter"], 2, "amount"),
+    Case("amount-huge", ["rates", "set", "--amount", "99999999999999999999.00", "--from", S, "--site-kind", "shelter"], 2, "amount"),
+    Case("amount-exponent", ["rates", "set", "--amount", "1e309", "--from", S, "--site-kind", "shelter"], 2, "amount"),
+    Case("amount-three-decimals", ["adjust", "--guest", "G-1", "--night", S, "--amount", "-4.505", "--reason", "x"], 2, "amount"),
+    # names and codes with quotes, newlines, emoji, right-to-left marks, SQL
+    Case("code-empty", ["checkin", "--unit", "Site1/2", "--guest", "", "--night", S], 2, "guest code"),
+    Case("code-spaces", ["checkin", "--unit", "Site1/2", "--guest", "   ", "--night", S], 2, "guest code"),
+    Case("code-newline", ["checkin", "--unit", "Site1/2", "--guest", "G\n1", "--night", S], 2, "guest code"),
+    Case("code-tab", ["checkin", "--unit", "Site1/2", "--guest", "G\t1", "--night", S], 2, "guest code"),
+    Case("code-rtl-override", ["checkin", "--unit", "Site1/2", "--guest", "\u202eG-1", "--night", S], 2, "guest code"),
+    Case("code-zero-width", ["checkin", "--unit", "Site1/2", "--guest", "G\u200b1", "--night", S], 2, "guest code"),
+    Case("code-too-long", ["checkin", "--unit", "Site1/2", "--guest", "G" * 101, "--night", S], 2, "guest code"),
+    Case("code-emoji-unknown", ["checkout", "--guest", "🛏️😀", "--night", S], 1, "no guest"),
+    Case("code-arabic-unknown", ["extend", "--guest", "ضيف-١"], 1, "no guest"),
+    Case("code-sql-unknown", ["checkout", "--guest", "G-1'; DROP TABLE guests; --", "--night", S], 1, "no guest"),
+    Case("code-quotes-forget", ["forget", "--guest", '"G-1"'], 1, "no guest"),
+    Case("reference-newline", ["checkin", "--unit", "Site1/2", "--guest", "G-9", "--night", S, "--reference", "K-1\nK-2"], 2, "reference"),
+    Case("hold-for-control", ["hold", "--unit", "Site1/2", "--night", S, "--for", "bell\a"], 2, "printable"),
+    Case("hold-for-too-long", ["hold", "--unit", "Site1/2", "--night", S, "--for", "x" * 301], 2, "printable"),
+    Case("payer-unknown", ["checkin", "--unit", "Site1/2", "--guest", "G-9", "--night", S, "--payer", "Robert'); --"], 1, "no payer"),
+    Case("payer-kind-unknown", ["payers", "add", "Ambassad", "--kind", "king"], 2, "king"),
+    # usage
+    Case("unknown-command", ["checkinn"], 2, "No such command"),
+    Case("unknown-option", ["checkin", "--unit", "Site1/2", "--guest", "G-9", "--room", "2"], 2, "No such option"),
+    Case("history-both", ["audit", "history", "--unit", "Site1/1", "--guest", "G-1"], 2, "exactly one"),
+    Case("with-names-summary", ["export", "occupancy", "--night", S, "--summary", "--with-names"], 2, "--with-names"),
+    # import files
+    Case("import-missing", ["import", "inventory", "{dir}/missing.csv"], 2, "cannot read"),
+    Case("import-directory", ["import", "inventory", "{dir}"], 2, "directory"),
+    Case("import-empty", ["import", "inventory", "{empty.csv}"], 2, "empty", {"empty.csv": ""}),
+    Case("import-not-utf8", ["import", "inventory", "{latin1.csv}"], 2, "UTF-8", {"latin1.csv": (INVENTORY_HEADER + "Hälsa,shelter,Täby,1,1,\n").encode("latin-1")}),
+    Case("import-binary", ["import", "inventory", "{bin.csv}"], 2, "", {"bin.csv": b"\x00\x01\x02SQLite format 3\x00" * 20}),
+    Case("import-missing-column", ["import", "inventory", "{cols.csv}"], 2, "missing column", {"cols.csv": "site,unit\nA,1\n"}),
+    Case("import-bad-kind", ["import", "inventory", "{kind.csv}"], 2, "line 2", {"kind.csv": INVENTORY_HEADER + "A,castle,Solna,1,1,\n"}),
+    Case("import-slash-label", ["import", "inventory", "{slash.csv}"], 2, "line 2", {"slash.csv": INVENTORY_HEADER + "A,shelter,Solna,1,1/2,\n"}),
+    Case("import-newline-site", ["import", "inventory", "{nl.csv}"], 2, "control characters", {"nl.csv": INVENTORY_HEADER + '"A\nB",shelter,Solna,1,1,\n'}),
+    Case("import-duplicate-unit", ["import", "inventory", "{dup.csv}"], 2, "line 3", {"dup.csv": INVENTORY_HEADER + "A,shelter,Solna,1,1,\nA,shelter,Solna,1,1,\n"}),
+    Case("import-bad-tag", ["import", "inventory", "{tag.csv}"], 2, "tag", {"tag.csv": INVENTORY_HEADER + "A,shelter,Solna,1,1,=cmd()\n"}),
+    Case("import-ragged-row", ["import", "inventory", "{ragged.csv}"], 2, "cells", {"ragged.csv": INVENTORY_HEADER + "A,shelter\n"}),
+    Case("import-later-line-bad", ["import", "inventory", "{late.csv}"], 2, "line 4", {"late.csv": INVENTORY_HEADER + "A,shelter,Solna,1,1,\nA,shelter,Solna,1,2,\nA,shelter,Solna,1,,\n"}),
+    Case("import-payers-bad-kind", ["import", "payers", "{payers.csv}"], 2, "line 2", {"payers.csv": "name,kind\nPolisen Syd,sheriff\n"}),
+    Case("import-rates-negative", ["import", "rates", "{rates.csv}"], 2, "line 2", {"rates.csv": "amount,currency,valid_from,valid_to,site_kind,site,payer\n-1.00,SEK,2030-01-01,,shelter,,\n"}),
+    # paths that cannot be written
+    Case("export-into-missing-dir", ["export", "occupancy", "--night", S, "--out", "{dir}/no/such/x.csv"], 2, "does not exist"),
+    Case("export-onto-a-directory", ["export", "occupancy", "--night", S, "--out", "{dir}"], 2, "is a folder"),
+    Case("backup-into-missing-dir", ["backup", "{dir}/no/such/b.sqlite3"], 1, "cannot write the backup"),
+    Case("backup-onto-itself", ["backup", "{db}"], 2, "database itself"),
+    Case("restore-text-file", ["restore", "{notes.txt}"], 2, "not an SQLite", {"notes.txt": "hello\n"}),
+]  # fmt: skip
+
+
+def expand(args: list[str], db: Path, files: dict[str, Path]) -> list[str]:
+    out = []
+    for arg in args:
+        arg = arg.replace("{dir}", str(db.parent.parent)).replace("{db}", str(db))
+        for name, path in files.items():
+            arg = arg.replace("{" + name + "}", str(path))
+        out.append(arg)
+    return out
+
+
+def test_the_catalogue_is_big_enough() -> None:
+    assert len(CASES) >= 40
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_cli_input_is_refused_and_changes_nothing(
+    case: Case, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {name: write(db.parent.parent / name, body) for name, body in case.files.items()}
+    before = file_state(db)
+    code, err = run_here(expand(case.args, db, files), db, capsys)
+    assert code == case.code, err
+    assert err.startswith("bedboard: ") and len(err.strip().splitlines()) == 1, err
+    assert case.says in err
+    assert "Traceback" not in err and "Anna Secret" not in err
+    assert file_state(db) == before
+
+
+def test_real_processes_refuse_the_same_way(db: Path) -> None:
+    """A few of the catalogue through `python -m bedboard`, as a user runs it."""
+    before = file_state(db)
+    for args, code, says in (
+        (["checkin", "--unit", "Site1/2", "--guest", "G-9", "--night", "2030-02-30"], 2, "date"),
+        (["checkin", "--unit", "Nowhere/1", "--guest", "G-9", "--night", S], 1, "no unit"),
+        (["checkout", "--guest", "☃\u202e'\"", "--night", S], 1, "no guest"),
+    ):
+        result = run_cli(*args, db=str(db))
+        assert result.returncode == code, result.stderr
+        assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert file_state(db) == before
+
+
+# Databases that cannot be used ------------------------------------------------------------
+
+
+def test_a_database_from_a_newer_bedboard_is_refused(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'ffff_newer'")
+        conn.commit()
+    before = file_state(db)
+    for args in (
+        ["availability"],
+        ["checkin", "--unit", "Site1/2", "--guest", "G-9"],
+        ["db", "upgrade"],
+    ):
+        code, err = run_here(args, db, capsys)
+        assert code == 1 and "newer bedboard" in err, err
+    assert file_state(db) == before
+
+
+def test_a_file_that_is_not_a_database_is_left_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = write(tmp_path / "notes.sqlite3", "my notes, not a database\n" * 50)
+    before = hashlib.sha256(notes.read_bytes()).hexdigest()
+    code, err = run_here(["checkin", "--unit", "Site1/2", "--guest", "G-9"], notes, capsys)
+    assert code == 1 and "not a database" in err
+    assert hashlib.sha256(notes.read_bytes()).hexdigest() == before
+
+
+def test_a_folder_given_as_the_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run_here(["availability"], tmp_path, capsys)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+
+
+@pytest.fixture
+def small_mount(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
+    """Mount a tiny tmpfs (root only); skipped with the reason where mounting is not allowed."""
+    mounted: list[Path] = []
+
+    def mount(options: str) -> Path:
+        point = tmp_path / f"mnt{len(mounted)}"
+        point.mkdir()
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.strip()}); needs root")
+        mounted.append(point)
+        return point
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root; full and read-only disks not simulated")
+    try:
+        yield mount
+    finally:
+        for point in mounted:
+            subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+def test_a_read_only_disk(
+    db: Path, small_mount: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    point = small_mount("size=2m,mode=0700")
+    shutil.copy2(db, point / "bedboard.sqlite3")
+    ro_db = point / "bedboard.sqlite3"
+    subprocess.run(["mount", "-o", "remount,ro", str(point)], check=True)
+    before = file_state(ro_db)
+    for args in (
+        ["checkin", "--unit", "Site1/2", "--guest", "G-9", "--night", S],
+        ["forget", "--guest", "G-NAMED"],
+        ["export", "occupancy", "--night", S, "--out", str(point / "x.csv")],
+    ):
+        code, err = run_here(args, ro_db, capsys)
+        assert code == 1, err
+        assert err.startswith("bedboard: ") and len(err.strip().splitlines()) == 1
+    assert file_state(ro_db) == before
+
+
+def test_a_full_disk(
+    db: Path, small_mount: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    point = small_mount("size=1m,mode=0700")
+    full_db = point / "bedboard.sqlite3"
+    shutil.copy2(db, full_db)
+    with closing(sqlite3.connect(full_db)) as conn:  # make the -shm exist before the disk fills
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        with closing(sqlite3.connect(full_db)) as keep_open:
+            keep_open.execute("SELECT 1").fetchone()
+            fd = os.open(point / "filler", os.O_CREAT | os.O_WRONLY, 0o600)
+            try:
+                while os.write(fd, b"\0" * 4096):
+                    pass
+            except OSError:
+                pass  # the disk is full
+            finally:
+                os.close(fd)
+    before = file_state(full_db)
+    code, err = run_here(
+        ["checkin", "--unit", "Site1/2", "--guest", "G-FULL", "--night", S, "--nights", "366"],
+        full_db,
+        capsys,
+    )
+    assert code == 1, err
+    assert err.startswith("bedboard: ") and len(err.strip().splitlines()) == 1
+    assert "full" in err or "disk" in err or "space" in err, err
+    assert file_state(full_db) == before
+
+
+# The board's forms --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormCase:
+    id: str
+    unit: str | None  # the unit to select first, if any
+    key: str  # the key that opens the form
+    values: dict[str, str]  # field name -> text typed
+    says: str  # in the form's error line, or in the "Refused" message
+
+
+TOO_LONG_CODE = "G" * 101
+BOARD_CASES = [
+    FormCase("checkin-nights-zero", "Hvilan/3", "c", {"guest": "G-700", "nights": "0"}, "Nights must be from 1 to 366"),
+    FormCase("checkin-nights-negative", "Hvilan/3", "c", {"guest": "G-700", "nights": "-3"}, "Nights must be from 1 to 366"),
+    FormCase("checkin-nights-huge", "Hvilan/3", "c", {"guest": "G-700", "nights": "99999999999999999999"}, "Nights must be from 1 to 366"),
+    FormCase("checkin-no-code", "Hvilan/3", "c", {"guest": "  "}, "Guest code is needed"),
+    FormCase("checkin-code-rtl", "Hvilan/3", "c", {"guest": "\u202eG-700"}, "guest code"),
+    FormCase("checkin-code-too-long", "Hvilan/3", "c", {"guest": TOO_LONG_CODE}, "guest code"),
+    FormCase("checkin-reference-bell", "Hvilan/3", "c", {"guest": "G-700", "reference": "K\a1"}, "reference"),
+    FormCase("extend-zero", "Hvilan/1", "e", {"extra": "0"}, "Extra nights must be from 1"),
+    FormCase("move-impossible-date", "Hvilan/1", "m", {"to": "Hvilan/3", "from_night": "2026-02-30"}, "is not a date"),
+    FormCase("hold-for-too-long", "Hvilan/3", "h", {"held_for": "x" * 301}, "printable"),
+    FormCase("hold-minutes-huge", "Hvilan/3", "h", {"minutes": "100000"}, "Minutes must be from 1"),
+    FormCase("go-to-impossible-date", None, "d", {"night": "2026-13-45"}, "is not a date"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BOARD_CASES, ids=[c.id for c in BOARD_CASES])
+async def test_bad_board_input_is_refused_and_changes_nothing(case: FormCase, db: Path) -> None:
+    from textual.widgets import Input, Label, Select
+
+    from bedboard.services.demo import load_demo
+    from bedboard.ui.screens.form import FormScreen
+    from tests.ui.conftest import (
+        FROZEN_AT,
+        TONIGHT,
+        frozen_app,
+        notes,
+        open_board,
+        select_unit,
+        wait_until,
+    )
+
+    demo_db = db.parent / "demo.sqlite3"
+    store = open_store(Settings(db=str(demo_db), user="night-staff"))
+    with store.write() as session:
+        load_demo(session, tonight=TONIGHT, actor="setup", now=FROZEN_AT)
+    store.close()
+    before = file_state(demo_db)
+    store = open_store(Settings(db=str(demo_db), user="night-staff"))
+    try:
+        app = frozen_app(store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            board = await open_board(pilot)
+            if case.unit:
+                await select_unit(pilot, board, case.unit)
+            await pilot.press(case.key)
+            assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
+            form = app.screen
+            for name, value in case.values.items():
+                widget = form.query_one(f"#field-{name}")
+                assert isinstance(widget, Input | Select)
+                widget.value = value
+            await pilot.press("ctrl+s")
+
+            def said() -> str:
+                if app.screen is form:
+                    return str(form.query_one("#form-error", Label).render())
+                return " ".join(n for n in notes(app) if "Refused" in n)
+
+            assert await wait_until(pilot, lambda: case.says in said()), said()
+            assert "Traceback" not in said() and "unexpected" not in said()
+    finally:
+        store.close()
+    assert file_state(demo_db) == before
