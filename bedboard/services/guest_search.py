@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ class GuestHit:
     protected: bool
     night: dt.date | None  # the guest's night nearest to the one asked about
     unit_ref: str
+    by_name: bool = False  # found through the name, not the code
 
     @property
     def where(self) -> str:
@@ -40,7 +41,20 @@ def search_guests(session: Session, text: str, around: dt.date) -> list[GuestHit
         .order_by(Guest.code)
         .limit(MAX_HITS)
     ).all()
-    return [_where(session, g, around) for g in guests]
+    needle_text = text.strip().lower()
+    return [
+        replace(_where(session, g, around), by_name=needle_text not in g.code.lower())
+        for g in guests
+    ]
+
+
+def record_name_search(session: Session, *, hits: list[GuestHit], actor: str) -> int:
+    """Finding a protected guest by name links the name to a bed: that is written to the audit
+    log like a reveal (by code; the name typed is not stored). Returns how many were logged."""
+    found = [h for h in hits if h.protected and h.by_name]
+    for hit in found:
+        audit.record(session, actor, "find_guest_by_name", f"guest:{hit.code}")
+    return len(found)
 
 
 def _where(session: Session, guest: Guest, around: dt.date) -> GuestHit:

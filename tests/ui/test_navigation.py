@@ -16,6 +16,7 @@ from tests.ui.conftest import (
     type_text,
     wait_until,
 )
+from tests.ui.db_checks import audit_actions
 
 
 def title(app: object) -> str:
@@ -78,6 +79,8 @@ async def test_find_a_guest_by_name_shows_the_code_only(frozen_store: Store) -> 
         detail = str(app.screen.query_one("#detail").render())
         assert "G-103" in detail
         assert "Demo person" not in detail
+    found = [a for a in audit_actions(frozen_store) if a[1] == "find_guest_by_name"]
+    assert found == [("night-staff", "find_guest_by_name", "guest:G-103")]
 
 
 async def test_find_a_guest_among_several_and_jump_to_another_night(

@@ -18,7 +18,7 @@ from bedboard.services.availability import UnitNight, availability, site_counts
 from bedboard.services.changes import current_revision
 from bedboard.services.choices import choices
 from bedboard.services.demo import load_demo
-from bedboard.services.guest_search import search_guests
+from bedboard.services.guest_search import record_name_search, search_guests
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.filters import KIND_LABELS, Filters
@@ -141,7 +141,8 @@ class BoardScreen(UnitActionsScreen):
             self.load()
 
     def _show_online(self, online: bool) -> None:
-        text = "[green]●[/green] live" if online else "[red]● offline, retrying[/red]"
+        state = "[green]●[/green] live" if online else "[red]● offline, retrying[/red]"
+        text = f"{self.store.actor} · {state}"
         self.query_one("#status", Label).update(text)
 
     def _tick(self) -> None:
@@ -325,7 +326,10 @@ class BoardScreen(UnitActionsScreen):
                 "Find a guest",
                 [Field("text", "Code or name", required=True, placeholder="part of it is enough")],
                 "Find",
-                intro="Protected guests are shown by code only, even when found by name.",
+                intro=(
+                    "Protected guests are shown by code only. Finding one by name is written "
+                    "to the audit log."
+                ),
             ),
             done,
         )
@@ -334,6 +338,9 @@ class BoardScreen(UnitActionsScreen):
     def _search(self, text: str, around: dt.date) -> None:
         with self.store.read() as session:
             hits = search_guests(session, text, around)
+        if any(h.protected and h.by_name for h in hits):
+            with self.store.write() as session:
+                record_name_search(session, hits=hits, actor=self.store.actor)
         self.post_message(GuestsFound(text, hits))
 
     @on(GuestsFound)

@@ -147,7 +147,9 @@ class UnitActionsScreen(BoardBaseScreen):
             f"Check in to {unit.ref}",
             self._stay_fields(),
             "Check in",
-            intro=f"From the night of {unit.night}." + (f" This place: {tags}." if tags else ""),
+            intro=f"From the night of {unit.night}."
+            + (f" This place: {tags}." if tags else "")
+            + " Known codes complete with the right arrow.",
         )
 
         def done(values: dict[str, Any] | None) -> None:
