@@ -90,13 +90,16 @@ def postgres_figure(ctx: Context) -> Row:
             loaded = pg.load(url, world)
             load_seconds = time.perf_counter() - started
             checkins, empty = latencies(engine_store, ctx.tonight, ctx.samples)
+            with engine_store.engine.connect() as conn:
+                version = conn.exec_driver_sql("SHOW server_version").scalar()
         finally:
             engine_store.close()
     return row(
         "PostgreSQL",
         checkins,
         empty,
-        f"local server, fsync and synchronous_commit on, the same {loaded:,} bed-nights "
+        f"local PostgreSQL {version}, fsync and synchronous_commit on, the same {loaded:,} "
+        "bed-nights "
         f"(loaded by COPY in {load_seconds:.0f} s)",
     )
 

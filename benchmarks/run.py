@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import platform
+import sqlite3
 import sys
 import time
 import traceback
@@ -83,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     ctx = context(args)
     size = ctx.size
+    load_before = os.getloadavg()[0]
     rows = measure_all(ctx, args.only)
+    load_after = os.getloadavg()[0]
     counts = ctx.full.meta["counts"]
     print()
     print(
@@ -93,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(+{size.future_nights} booked ahead), {counts['stays']:,} stays"
     )
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {describe()}; "
-          f"Python {platform.python_version()}")  # fmt: skip
+          f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; "
+          f"load average {load_before:.1f} before, {load_after:.1f} after")  # fmt: skip
     print()
     print(table(rows))
     return 0 if all(r.ok is not False for r in rows) else 1
