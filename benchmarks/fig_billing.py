@@ -7,12 +7,10 @@ import csv
 import datetime as dt
 import hashlib
 import shutil
-import subprocess
-import time
 from pathlib import Path
 
 from benchmarks.context import Context
-from benchmarks.measure import median, run_child
+from benchmarks.measure import ChildRun, median, run_child
 from benchmarks.report import Row, mb, ms
 
 BUDGET_RATIO = 2.0
@@ -57,27 +55,24 @@ def period(ctx: Context, nights: int) -> tuple[dt.date, dt.date]:
     return ctx.tonight - dt.timedelta(days=nights - 1), ctx.tonight
 
 
-def export_billing(ctx: Context, first: dt.date, last: dt.date, out: Path) -> tuple[float, float]:
-    """(seconds, peak MB) of `bedboard export billing` as a new process."""
+def export_billing(ctx: Context, first: dt.date, last: dt.date, out: Path) -> ChildRun:
+    """`bedboard export billing` as a new process."""
     run = run_child(
         ["-m", "bedboard", "export", "billing", "--from", first.isoformat(),
          "--to", last.isoformat(), "--out", str(out), "--db", ctx.full.url]
     )  # fmt: skip
     if run.returncode != 0:
         raise RuntimeError(f"export billing failed: {run.stderr.strip()}")
-    return run.seconds, run.max_rss_mb
+    return run
 
 
-def sqlite_shell(ctx: Context, first: dt.date, last: dt.date, out: Path) -> float:
+def sqlite_shell(ctx: Context, first: dt.date, last: dt.date, out: Path) -> ChildRun:
     sql = EQUIVALENT_SQL.format(first=first.isoformat(), last=last.isoformat())
-    started = time.perf_counter()
-    with out.open("wb") as stream:
-        subprocess.run(
-            ["sqlite3", "-readonly", "-csv", "-header", ctx.full.url, sql],
-            stdout=stream,
-            check=True,
-        )
-    return time.perf_counter() - started
+    command = ["sqlite3", "-readonly", "-csv", "-header", ctx.full.url, sql]
+    run = run_child(command, stdout_path=out, python=False)
+    if run.returncode != 0:
+        raise RuntimeError(f"sqlite3 failed: {run.stderr.strip()}")
+    return run
 
 
 def digest(path: Path) -> str:
@@ -99,34 +94,38 @@ def figures(ctx: Context) -> list[Row]:
         if shutil.which("sqlite3") is None:
             rows.append(Row("billing export vs sqlite3", "skipped", note="no sqlite3 shell"))
         else:
-            py: list[float] = []
-            sh: list[float] = []
+            py: list[ChildRun] = []
+            sh: list[ChildRun] = []
             for _ in range(1 if ctx.quick else 3):
-                seconds, peak = export_billing(ctx, first, last, ours)
-                py.append(seconds)
-                year_peaks.append(peak)
+                py.append(export_billing(ctx, first, last, ours))
+                year_peaks.append(py[-1].max_rss_mb)
                 sh.append(sqlite_shell(ctx, first, last, theirs))
             count = sum(1 for _ in ours.open("rb")) - 1
             same = digest(ours) == digest(theirs)
-            ratio = median(py) / median(sh)
+            wall, wall_sh = median([r.seconds for r in py]), median([r.seconds for r in sh])
+            cpu, cpu_sh = median([r.cpu for r in py]), median([r.cpu for r in sh])
+            ratio = wall / wall_sh
             rows.append(
                 Row(
                     f"billing export, {nights} nights ({count:,} rows)",
-                    ms(median(py)),
-                    ms(median(sh)),
+                    ms(wall),
+                    ms(wall_sh),
                     ratio,
                     f"<= {BUDGET_RATIO:.0f}x",
                     ratio <= BUDGET_RATIO and same,
                     note="`bedboard export billing --out FILE` vs `sqlite3 -csv` running an "
                     "equivalent query on the same file, both as new processes, median of "
-                    f"{len(py)} interleaved runs; the two files are "
+                    f"{len(py)} interleaved runs; CPU {ms(cpu)} vs {ms(cpu_sh)} "
+                    f"({cpu / cpu_sh:.2f}x); the two files are "
                     + ("identical" if same else "DIFFERENT (the comparison is void)"),
                 )
             )
         month_first, _ = period(ctx, 30)
         runs = 1 if ctx.quick else 3
-        month = [export_billing(ctx, month_first, last, ours)[1] for _ in range(runs)]
-        year = year_peaks or [export_billing(ctx, first, last, ours)[1] for _ in range(runs)]
+        month = [export_billing(ctx, month_first, last, ours).max_rss_mb for _ in range(runs)]
+        year = year_peaks or [
+            export_billing(ctx, first, last, ours).max_rss_mb for _ in range(runs)
+        ]
         memory_ratio = min(year) / min(month)
         rows.append(
             Row(

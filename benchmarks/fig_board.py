@@ -40,6 +40,13 @@ def figures(ctx: Context) -> list[Row]:
     ready_min = median([m["ready"] for m in minimals])
     spawn = median([b["since_spawn"] for b in boards])
     spawn_min = median([m["since_spawn"] for m in minimals])
+
+    def cpu(runs: list[dict], key: str) -> str:
+        return ms(median([r[key] for r in runs]))
+
+    def cpu_ratio(key: str) -> float:
+        return median([b[key] for b in boards]) / median([m[key] for m in minimals])
+
     live = live_figure(ctx)
     return [
         Row(
@@ -51,7 +58,9 @@ def figures(ctx: Context) -> list[Row]:
             ready / ready_min <= BUDGET_RATIO,
             note="`run_test()` from constructing the app until the unit table holds every unit "
             "and has painted, imports done beforehand; baseline: an App with one empty "
-            f"DataTable started the same way; median of {len(boards)} fresh processes each",
+            f"DataTable started the same way; median of {len(boards)} fresh processes each; "
+            f"CPU {cpu(boards, 'ready_cpu')} vs {cpu(minimals, 'ready_cpu')} "
+            f"({cpu_ratio('ready_cpu'):.1f}x)",
         ),
         Row(
             f"board ready, {rows:,} units (process start to full paint)",
@@ -60,7 +69,9 @@ def figures(ctx: Context) -> list[Row]:
             spawn / spawn_min,
             f"<= {BUDGET_RATIO:.0f}x",
             spawn / spawn_min <= BUDGET_RATIO,
-            note="the same, counted from starting the Python process (imports included)",
+            note="the same, counted from starting the Python process (imports included); "
+            f"CPU {cpu(boards, 'spawn_cpu')} vs {cpu(minimals, 'spawn_cpu')} "
+            f"({cpu_ratio('spawn_cpu'):.1f}x)",
         ),
         Row(
             f"board peak memory, {rows:,} units",

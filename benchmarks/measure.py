@@ -18,24 +18,38 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def timed(fn: Callable[[], object]) -> float:
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class Timing:
+    wall: float
+    cpu: float  # this process's CPU time (all its threads): what load elsewhere cannot inflate
+
+
+def timed(fn: Callable[[], object]) -> Timing:
+    wall, cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - started
+    return Timing(time.perf_counter() - wall, time.process_time() - cpu)
 
 
 def interleaved(
     first: Callable[[], object], second: Callable[[], object], rounds: int, warmup: int = 1
-) -> tuple[list[float], list[float]]:
+) -> tuple[list[Timing], list[Timing]]:
     for _ in range(warmup):
         first()
         second()
-    a: list[float] = []
-    b: list[float] = []
+    a: list[Timing] = []
+    b: list[Timing] = []
     for _ in range(rounds):
         a.append(timed(first))
         b.append(timed(second))
     return a, b
+
+
+def walls(timings: Sequence[Timing]) -> list[float]:
+    return [t.wall for t in timings]
+
+
+def cpus(timings: Sequence[Timing]) -> list[float]:
+    return [t.cpu for t in timings]
 
 
 def median(values: Sequence[float]) -> float:
@@ -52,6 +66,7 @@ def percentile(values: Sequence[float], pct: float) -> float:
 @dataclass(frozen=True)
 class ChildRun:
     seconds: float  # wall time of the whole process
+    cpu: float  # its user + system CPU time
     max_rss_mb: float  # its peak resident memory
     stdout: str
     stderr: str
@@ -69,17 +84,25 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def run_child(
-    args: Sequence[str], stdout_path: Path | None = None, env: dict[str, str] | None = None
+    args: Sequence[str],
+    stdout_path: Path | None = None,
+    env: dict[str, str] | None = None,
+    python: bool = True,
 ) -> ChildRun:
-    """Run `python ARGS`. Its own peak RSS comes from wait4 (not the maximum over every child
-    this process ever had), so the output goes to files and the child is reaped here."""
+    """Run `python ARGS` (or ARGS as a program). Its own peak RSS and CPU time come from
+    wait4 (not totals over every child this process ever had), so the output goes to files
+    and the child is reaped here."""
     with tempfile.TemporaryDirectory(prefix="bedboard-bench-") as tmp:
         out_path = stdout_path or Path(tmp) / "stdout"
         err_path = Path(tmp) / "stderr"
         with out_path.open("wb") as out, err_path.open("wb") as err:
             started = time.perf_counter()
             proc = subprocess.Popen(
-                [sys.executable, *args], stdout=out, stderr=err, env=env or child_env(), cwd=REPO
+                [sys.executable, *args] if python else list(args),
+                stdout=out,
+                stderr=err,
+                env=env or child_env(),
+                cwd=REPO,
             )
             _pid, status, usage = os.wait4(proc.pid, 0)
             seconds = time.perf_counter() - started
@@ -88,6 +111,7 @@ def run_child(
         stderr = err_path.read_text(errors="replace")
     return ChildRun(
         seconds=seconds,
+        cpu=usage.ru_utime + usage.ru_stime,
         max_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
         stdout=stdout,
         stderr=stderr,
