@@ -71,3 +71,17 @@ def test_report_agrees_with_availability_every_night(store: Store) -> None:
 
 def test_month_range_crosses_new_year() -> None:
     assert month_range(dt.date(2027, 2, 3), 4) == ["2026-11", "2026-12", "2027-01", "2027-02"]
+
+
+def test_charts_fit_and_squeeze() -> None:
+    from bedboard.ui.widgets.charts import bar, columns, fit, squeeze
+
+    assert fit(30, 111) == fit(30, 60) and fit(30, 60).width == 2
+    assert (fit(90, 111).per, fit(90, 111).width) == (1, 1)
+    assert (fit(90, 52).per, fit(90, 52).count) == (2, 45)
+    # grouped from the end: the last column is the latest nights in full
+    assert squeeze([[1], [2], [3], [4], [5]], 2) == [[1.0], [2.5], [4.5]]
+    lines = columns([[4, 0], [2, 2], [0, 0]], ["green", "red"], top=4, height=2)
+    assert [line.plain for line in lines] == ["██ ", "██ "]
+    assert lines[0].spans[1].style == "red"  # the top half of the second column is unbilled
+    assert bar(1, top=8, width=2, style="red").plain == "▎ "

@@ -80,6 +80,12 @@ def test_reports_last_90_nights(snap_compare: Callable[..., bool], empty_store: 
     assert snap_compare(app, terminal_size=SIZE, run_before=loaded(app, 90))
 
 
+def test_reports_on_a_small_terminal(snap_compare: Callable[..., bool], empty_store: Store) -> None:
+    """80x24, 90 nights: columns of two nights averaged, names shortened, nothing wrapped."""
+    app = ReportsHost(frozen_demo(empty_store))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=loaded(app, 90))
+
+
 async def test_reports_figures_on_screen(empty_store: Store) -> None:
     app = ReportsHost(frozen_demo(empty_store))
     async with app.run_test(size=SIZE) as pilot:

@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from bedboard.services.reports import UNBILLED, NightCounts, Report, build_report
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
-from bedboard.ui.widgets.charts import bar, columns
+from bedboard.ui.widgets.charts import Fit, bar, columns, fit, squeeze
 
 RELOAD_AFTER_SECONDS = 3.0
 NAME_WIDTH = 24
@@ -40,7 +40,7 @@ class ReportsScreen(Screen[None]):
     ReportsScreen #reports-title { height: 1; width: 1fr; background: $panel; padding: 0 1; }
     ReportsScreen VerticalScroll { padding: 0 1; }
     ReportsScreen .chart-heading { text-style: bold; margin-top: 1; }
-    ReportsScreen .chart { height: auto; }
+    ReportsScreen .chart { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="reports-back"),
@@ -111,31 +111,46 @@ class ReportsScreen(Screen[None]):
             f"Reports: the {len(report.all_sites)} nights {report.first} – {report.last}"
             "   (3: 30 nights, 9: 90 nights)"
         )
-        self.query_one("#chart-occupancy", Static).update(occupancy_chart(report))
-        self.query_one("#chart-sites", Static).update(site_strips(report))
-        self.query_one("#chart-attention", Static).update(attention_chart(report))
-        self.query_one("#chart-weeks", Static).update(week_bars(report))
-        self.query_one("#chart-payers", Static).update(payer_months(report))
+        self._draw()
+
+    def on_resize(self) -> None:
+        if self.report is not None:
+            self._draw()
+
+    def _draw(self) -> None:
+        report = self.report
+        if report is None:
+            return
+        # the screen's width less the scroll area's padding (2) and its scrollbar (2)
+        room = max(self.size.width - 4, 40)
+        self.query_one("#chart-occupancy", Static).update(occupancy_chart(report, room))
+        self.query_one("#chart-sites", Static).update(site_strips(report, room))
+        self.query_one("#chart-attention", Static).update(attention_chart(report, room))
+        self.query_one("#chart-weeks", Static).update(
+            week_bars(report, max(10, min(40, room - 50)))
+        )
+        self.query_one("#chart-payers", Static).update(payer_months(report, room))
 
 
 def _stack(n: NightCounts) -> list[float]:
     return [n.occupied - n.unbilled, n.unbilled, n.held, n.out_of_service]
 
 
-def _column_width(count: int) -> int:
-    return 2 if count <= 45 else 1
+STACK_STYLES = (OCCUPIED, UNPAID, HELD, OUT)
 
 
-def _axis(report: Report, width: int, indent: int) -> Text:
+def _axis(report: Report, shape: Fit, indent: int) -> Text:
     """The first and last night under a chart, and the middle one if there is room."""
-    span = len(report.all_sites) * width
+    span = shape.span
     first, last = report.first.strftime("%d %b"), report.last.strftime("%d %b")
     line = [" "] * span
-    line[: len(first)] = first
-    line[span - len(last) :] = last
-    middle = report.first + dt.timedelta(days=len(report.all_sites) // 2)
+    if span >= len(first) + len(last) + 1:
+        line[: len(first)] = first
+    line[max(0, span - len(last)) :] = last[:span]
+    nights = len(report.all_sites)
+    middle = report.first + dt.timedelta(days=nights // 2)
     label = middle.strftime("%d %b")
-    at = (len(report.all_sites) // 2) * width
+    at = (shape.count // 2) * shape.width
     if at - 2 > len(first) and at + len(label) + 2 < span - len(last):
         line[at : at + len(label)] = label
     return Text(" " * indent + "".join(line), style="dim")
@@ -149,27 +164,32 @@ def _legend() -> Text:
     return text
 
 
-def occupancy_chart(report: Report, height: int = 8) -> Text:
-    width = _column_width(len(report.all_sites))
+def _squeezed_note(shape: Fit) -> str:
+    return f" Each column is {shape.per} nights averaged." if shape.per > 1 else ""
+
+
+def occupancy_chart(report: Report, room: int = 120, height: int = 8) -> Text:
+    shape = fit(len(report.all_sites), room - 6)
     capacity = max((n.capacity for n in report.all_sites), default=0)
     lines = columns(
-        [_stack(n) for n in report.all_sites],
-        [OCCUPIED, UNPAID, HELD, OUT],
+        squeeze([_stack(n) for n in report.all_sites], shape.per),
+        STACK_STYLES,
         top=capacity,
         height=height,
-        width=width,
+        width=shape.width,
     )
     out = Text()
     for i, line in enumerate(lines):
         label = str(capacity) if i == 0 else ("0" if i == height - 1 else "")
         out.append(f"{label:>4} ▕", style="dim").append_text(line).append("\n")
-    out.append_text(_axis(report, width, 6)).append("\n")
+    out.append_text(_axis(report, shape, 6)).append("\n")
     rates = [n.occupancy_rate for n in report.all_sites]
     tonight = report.all_sites[-1]
     out.append(
         f"{capacity} units. Last night shown: {tonight.occupied} occupied, {tonight.held} held, "
-        f"{tonight.free} free ({tonight.occupancy_rate:.0%}). "
-        f"Average {sum(rates) / len(rates):.0%}, highest {max(rates):.0%}.\n"
+        f"{tonight.free} free ({tonight.occupancy_rate:.0%}).\n"
+        f"Average {sum(rates) / len(rates):.0%}, highest {max(rates):.0%}."
+        f"{_squeezed_note(shape)}\n"
     )
     return out.append_text(_legend())
 
@@ -178,31 +198,34 @@ def _short(name: str, width: int) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
-def site_strips(report: Report) -> Text:
-    """One line per site; narrower names when 90 nights need the room."""
-    width = _column_width(len(report.all_sites))
-    name_width = NAME_WIDTH if len(report.all_sites) * width <= 60 else 14
+FIGURES_WIDTH = 12  # "▏ 4/20   13%"
+
+
+def site_strips(report: Report, room: int = 120) -> Text:
+    """One line per site: the name as long as the room allows, the nights, last and average."""
+    shape = fit(len(report.all_sites), room - FIGURES_WIDTH - 13)
+    name_width = max(8, min(NAME_WIDTH, room - FIGURES_WIDTH - 1 - shape.span))
     out = Text(no_wrap=True, overflow="ellipsis")
     for site in report.sites:
         line = columns(
-            [_stack(n) for n in site.nights],
-            [OCCUPIED, UNPAID, HELD, OUT],
+            squeeze([_stack(n) for n in site.nights], shape.per),
+            STACK_STYLES,
             top=site.capacity,
             height=1,
-            width=width,
+            width=shape.width,
         )[0]
         last = site.nights[-1]
         rates = [n.occupancy_rate for n in site.nights]
         average = sum(rates) / len(rates)
         out.append(f"{_short(site.site, name_width):<{name_width}}▕").append_text(line)
         out.append(f"▏{last.occupied:>3}/{site.capacity:<3}{average:>4.0%}\n")
-    out.append_text(_axis(report, width, name_width + 1))
+    out.append_text(_axis(report, shape, name_width + 1))
     out.append("  last avg", style="dim")
     return out
 
 
-def attention_chart(report: Report) -> Text:
-    width = _column_width(len(report.all_sites))
+def attention_chart(report: Report, room: int = 120) -> Text:
+    shape = fit(len(report.all_sites), room - 11)
     out = Text()
     said = []
     for name, style, values in (
@@ -210,17 +233,18 @@ def attention_chart(report: Report) -> Text:
         ("unbilled", UNPAID, [n.unbilled for n in report.all_sites]),
     ):
         top = max(values, default=0)
-        line = columns([[v] for v in values], [style], top=top or 1, height=2, width=width)
+        shown = squeeze([[v] for v in values], shape.per)
+        line = columns(shown, [style], top=top or 1, height=2, width=shape.width)
         out.append(f"{name:>9} ▕", style="bold").append_text(line[0]).append("\n")
         out.append(f"{'':>9} ▕").append_text(line[1]).append("\n")
         said.append(f"{sum(values)} {name} night(s), at most {top} a night")
-    out.append_text(_axis(report, width, 11)).append("\n")
+    out.append_text(_axis(report, shape, 11)).append("\n")
     return out.append("; ".join(said) + ".")
 
 
 def week_bars(report: Report, width: int = 40) -> Text:
     top = max((w.people for w in report.weeks), default=0)
-    out = Text()
+    out = Text(no_wrap=True, overflow="ellipsis")
     if not top:
         out.append("No turnaways recorded in the period.", style="dim")
         return out
@@ -237,23 +261,23 @@ def week_bars(report: Report, width: int = 40) -> Text:
     return out
 
 
-def payer_months(report: Report, cell: int = 5) -> Text:
+def payer_months(report: Report, room: int = 120) -> Text:
+    name_width = NAME_WIDTH if room >= 92 else 18
+    cell = max(1, min(5, (room - name_width - 7) // len(report.months) - 5))
     top = max((n for p in report.payers for n in p.nights.values()), default=0)
-    out = Text()
+    out = Text(no_wrap=True, overflow="ellipsis")
     if not top:
         out.append("No occupied nights in these months.", style="dim")
         return out
-    out.append(f"{'':<{NAME_WIDTH}}")
+    out.append(f"{'':<{name_width}}")
     for month in report.months:
         label = dt.date.fromisoformat(month + "-01").strftime("%b %y")
         out.append(f" {label:<{cell + 4}}", style="dim")
     out.append("  total\n", style="dim")
     for payer in report.payers:
         style = UNPAID if payer.payer == UNBILLED else OCCUPIED
-        name = (
-            payer.payer if len(payer.payer) <= NAME_WIDTH else payer.payer[: NAME_WIDTH - 1] + "…"
-        )
-        out.append(f"{name:<{NAME_WIDTH}}", style="bold red" if payer.payer == UNBILLED else "")
+        name = _short(payer.payer, name_width)
+        out.append(f"{name:<{name_width}}", style="bold red" if payer.payer == UNBILLED else "")
         for month in report.months:
             nights = payer.nights.get(month, 0)
             out.append(" ").append_text(bar(nights, top=top, width=cell, style=style))

@@ -5,6 +5,7 @@ a quiet night looks quiet and snapshots are exact."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 
@@ -62,3 +63,41 @@ def bar(value: float, *, top: float, width: int, style: str) -> Text:
     text = Text("█" * whole + (ACROSS[part] if part else ""), style=style)
     text.append(" " * (width - text.cell_len))
     return text
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a series of nights fits a given width: `per` nights in each column (averaged when
+    squeezed), each column `width` cells wide, `count` columns."""
+
+    per: int
+    width: int
+    count: int
+
+    @property
+    def span(self) -> int:
+        return self.count * self.width
+
+
+def fit(nights: int, room: int) -> Fit:
+    room = max(room, 1)
+    if nights * 2 <= room and nights <= 45:
+        return Fit(1, 2, nights)
+    if nights <= room:
+        return Fit(1, 1, nights)
+    per = -(-nights // room)
+    return Fit(per, 1, -(-nights // per))
+
+
+def squeeze(stacks: Sequence[Sequence[float]], per: int) -> list[list[float]]:
+    """Average each `per` consecutive stacks, grouped from the end so the last column is the
+    latest nights in full."""
+    if per <= 1:
+        return [list(s) for s in stacks]
+    result: list[list[float]] = []
+    end = len(stacks)
+    while end > 0:
+        group = stacks[max(0, end - per) : end]
+        result.append([sum(values) / len(group) for values in zip(*group, strict=True)])
+        end -= per
+    return result[::-1]
