@@ -47,7 +47,7 @@ def board_of(app: BedboardApp) -> BoardScreen:
     return screen
 
 
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 3) -> bool:
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 5) -> bool:
     """Let workers and timers run until `condition` holds; False if it never did."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -97,7 +97,7 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*("space" if ch == " " else ch for ch in text))
 
 
-async def wait_for_note(pilot: Pilot[None], part: str, seconds: float = 3) -> str:
+async def wait_for_note(pilot: Pilot[None], part: str, seconds: float = 5) -> str:
     app = pilot.app
     assert isinstance(app, BedboardApp)
     found = await wait_until(pilot, lambda: any(part in n for n in notes(app)), seconds)
