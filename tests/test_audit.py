@@ -159,3 +159,66 @@ def test_history_refuses_bad_requests(
     result = run_cli("audit", "history", *args, db=db_url)
     assert result.returncode == code
     assert message in result.stderr
+
+
+async def test_the_board_shows_the_history_of_a_unit_and_of_a_guest(sqlite_url: str) -> None:
+    from textual.widgets import DataTable, Input, Label
+
+    from bedboard.config import Settings
+    from bedboard.services.demo import load_demo
+    from bedboard.store import open_store
+    from bedboard.ui.screens.history import HistoryScreen
+    from tests.ui.conftest import (
+        FROZEN_AT,
+        TONIGHT,
+        frozen_app,
+        open_board,
+        select_unit,
+        wait_until,
+    )
+
+    store = open_store(Settings(db=sqlite_url, user="night-staff"))
+    with store.write() as session:
+        load_demo(session, tonight=TONIGHT, actor="setup", now=FROZEN_AT)
+    try:
+        app = frozen_app(store)
+        async with app.run_test(size=(120, 30)) as pilot:
+            board = await open_board(pilot)
+            await select_unit(pilot, board, "Hvilan/1")
+            await pilot.press("H")
+            assert await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+            screen = app.screen
+            table = screen.query_one(DataTable)
+
+            def cells() -> str:
+                return " | ".join(
+                    str(table.get_cell_at((r, c)))
+                    for r in range(table.row_count)
+                    for c in range(len(table.columns))
+                )
+
+            def title() -> str:
+                return str(screen.query_one("#title", Label).render())
+
+            assert await wait_until(pilot, lambda: "unit Hvilan/1" in title())
+            assert "check in" in cells() and "guest=G-101" in cells()
+            await pilot.press("g")
+            assert await wait_until(pilot, lambda: "guest G-101" in title())
+            assert "Hvilan/1" in cells() and "Demo person" not in cells()
+            screen.query_one(Input).value = "Nowhere/9"
+            screen.query_one(Input).focus()
+            await pilot.press("enter")
+            assert await wait_until(
+                pilot, lambda: "no unit" in str(screen.query_one("#history-note", Label).render())
+            )
+            # A change made meanwhile shows up: the screen follows the revision.
+            await pilot.press("u")
+            assert await wait_until(pilot, lambda: "unit Hvilan/1" in title())
+            rows = table.row_count
+            with store.write() as session:
+                stays.extend(session, guest_code="G-101", extra_nights=1, actor="other")
+            assert await wait_until(pilot, lambda: table.row_count == rows + 1, seconds=5)
+            await pilot.press("escape")
+            assert await wait_until(pilot, lambda: app.screen is board)
+    finally:
+        store.close()

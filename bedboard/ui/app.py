@@ -48,6 +48,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("E", "export", "Export", "bedboard.ui.screens.export:ExportScreen"),
     ScreenEntry("B", "billing", "Billing", "bedboard.ui.screens.billing:BillingScreen"),
     ScreenEntry("W", "who_pays", "Who pays?", "bedboard.ui.screens.who_pays:WhoPaysScreen"),
+    ScreenEntry("H", "history", "History", "bedboard.ui.screens.history:HistoryScreen"),
 )
 
 

@@ -1,0 +1,168 @@
+"""History: what happened to a unit or to a guest, newest first, from the audit log.
+
+Opens on the unit selected on the board; `g` switches to the guest staying there, `u` back to
+the unit, and any unit (SITE/UNIT) or guest code can be typed. Guests appear by code only: the
+audit log never holds a name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.markup import escape
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label
+from textual.worker import get_current_worker
+
+from bedboard.errors import BedboardError
+from bedboard.services.history import HistoryLine, guest_history, unit_history
+from bedboard.store import Store
+from bedboard.ui.clock import Clock
+from bedboard.ui.screens.base import BoardBaseScreen
+from bedboard.ui.widgets.key_bar import KeyBar
+
+HELP = """\
+# History
+
+Every change to a unit or a guest, newest first: when, who, what, and the details, read from
+the audit log (which cannot be changed; `bedboard audit verify` checks it).
+Type a unit as `SITE/UNIT` (like `Hvilan/12`) or a guest code and press Enter.
+"""
+
+
+@dataclass
+class HistoryLoaded(Message):
+    query: str
+    lines: list[HistoryLine]
+
+
+@dataclass
+class HistoryFailed(Message):
+    query: str
+    text: str
+
+
+class HistoryScreen(BoardBaseScreen):
+    HELP = HELP
+    DEFAULT_CSS = """
+    HistoryScreen #history { height: 1fr; }
+    HistoryScreen #history-query { width: 1fr; }
+    HistoryScreen #history-note { height: 1; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Board", id="history-back"),
+        Binding("u", "show_unit", "Unit", id="history-unit"),
+        Binding("g", "show_guest", "Guest", id="history-guest"),
+    ]
+
+    def __init__(self, store: Store, clock: Clock | None = None) -> None:
+        super().__init__(store, clock)
+        self.unit_ref = ""
+        self.guest_code = ""
+        self.query_text = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="title-bar"):
+            yield Label("[b]History[/b]", id="title")
+        yield Input(placeholder="SITE/UNIT or guest code, then Enter", id="history-query")
+        yield Label("", id="history-note")
+        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("When (UTC)", "Who", "What", "Where", "Details")
+        self._remember_board_selection()
+        self.watch(self.app, "revision", self._database_changed, init=False)
+        start = self.unit_ref or self.guest_code
+        if start:
+            self.show(start)
+            table.focus()
+        else:
+            self.query_one(Input).focus()
+
+    def _remember_board_selection(self) -> None:
+        """The unit selected on the board underneath, and its guest, if any."""
+        for screen in self.app.screen_stack:
+            unit = getattr(screen, "selected_unit", None)
+            if unit is not None and hasattr(unit, "ref"):
+                self.unit_ref = unit.ref
+                self.guest_code = getattr(unit, "guest_code", "") or ""
+                return
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_unit":
+            return bool(self.unit_ref)
+        if action == "show_guest":
+            return bool(self.guest_code)
+        return True
+
+    def action_show_unit(self) -> None:
+        self.show(self.unit_ref)
+
+    def action_show_guest(self) -> None:
+        self.show(self.guest_code)
+
+    @on(Input.Submitted, "#history-query")
+    def _typed(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.show(event.value.strip())
+            self.query_one(DataTable).focus()
+
+    def show(self, query: str) -> None:
+        self.query_text = query
+        self.query_one(Input).value = query
+        self.load(query)
+
+    def changed(self) -> None:
+        if self.query_text:
+            self.load(self.query_text)
+
+    def _database_changed(self, _revision: int | None) -> None:
+        self.changed()
+
+    @work(thread=True, exclusive=True, group="history-load", exit_on_error=False)
+    def load(self, query: str) -> None:
+        """A unit if it has a '/', else a guest code."""
+        try:
+            with self.store.read() as session:
+                lines = (
+                    unit_history(session, query) if "/" in query else guest_history(session, query)
+                )
+        except BedboardError as exc:
+            if not get_current_worker().is_cancelled:
+                self.post_message(HistoryFailed(query, str(exc)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(HistoryLoaded(query, lines))
+
+    @on(HistoryFailed)
+    def _failed(self, message: HistoryFailed) -> None:
+        self.query_one(DataTable).clear()
+        self.query_one("#history-note", Label).update(f"[red]{escape(message.text)}[/red]")
+
+    @on(HistoryLoaded)
+    def _loaded(self, message: HistoryLoaded) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for line in message.lines:
+            table.add_row(
+                line.at,
+                Text(line.actor),
+                Text(line.action.replace("_", " ")),
+                Text(line.target.split(":", 1)[-1]),
+                Text(line.detail),
+                key=str(line.entry_id),
+            )
+        what = "unit" if "/" in message.query else "guest"
+        count = len(message.lines)
+        self.query_one("#title", Label).update(
+            f"[b]History[/b] · {what} {escape(message.query)} · {count} entr"
+            + ("y" if count == 1 else "ies")
+        )
+        self.query_one("#history-note", Label).update("" if count else "nothing recorded yet")
+        self.refresh_bindings()
