@@ -108,12 +108,15 @@ class Redraws:
 
     def __init__(self, table: Any) -> None:
         self.rows: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}  # this process's CPU time when the row was first updated
         self.cells = 0
         self.rebuilds = 0
         update_cell, rebuild = table.update_cell, table._rebuild
 
         def counted_update(row_key: Any, *args: Any, **kwargs: Any) -> Any:
-            self.rows.setdefault(str(getattr(row_key, "value", row_key)), time.time())
+            key = str(getattr(row_key, "value", row_key))
+            self.rows.setdefault(key, time.time())
+            self.cpu.setdefault(key, time.process_time())
             self.cells += 1
             return update_cell(row_key, *args, **kwargs)
 
@@ -137,6 +140,7 @@ async def live(db: str, night: dt.date, settle: float) -> dict[str, Any]:
         key = f"unit:{free.unit_id}"
         units = Redraws(unit_table(app))
         sites = Redraws(app.screen.query_one(SiteTable))
+        cpu_before = time.process_time()
         writer = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "benchmarks.writer", db, free.ref, night.isoformat(),
             stdout=asyncio.subprocess.PIPE,
@@ -150,6 +154,7 @@ async def live(db: str, night: dt.date, settle: float) -> dict[str, Any]:
     app.store.close()
     return {
         "latency": shown - committed,
+        "cpu": units.cpu[key] - cpu_before,
         "unit_rows": sorted(units.rows),
         "unit_cells": units.cells,
         "site_rows": sorted(sites.rows),
