@@ -1,0 +1,213 @@
+"""Payers and rates from the command line: `payers add|list|edit|deactivate|activate`,
+`rates set|list` and `import payers|rates`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from bedboard.cli import cli
+from bedboard.cli.common import NIGHT, common_options, open_from_context
+from bedboard.cli.inventory import import_group
+from bedboard.db.models import PAYER_KINDS, SITE_KINDS
+from bedboard.services import payers, rates
+from bedboard.services.billing_import import (
+    import_payers,
+    import_rates,
+    parse_payers,
+    parse_rates,
+)
+from bedboard.services.csvio import money
+from bedboard.services.money_input import parse_amount
+
+# Plain text checked by the services: click's Choice errors span several lines.
+KIND_HELP = "One of " + ", ".join(PAYER_KINDS) + "."
+
+
+@cli.group("payers")
+def payers_group() -> None:
+    """Who is billed: police, court, social services, Migration Agency, embassy, NGO, own."""
+
+
+@payers_group.command("add")
+@click.argument("name")
+@click.option("--kind", required=True, help=KIND_HELP)
+@click.option("--org-number", default="", help="Organisation number for invoices.")
+@click.option("--address", default="", help="Invoice address.")
+@click.option("--contact", default="", help="Contact person, phone or e-mail.")
+@common_options
+def payers_add(name: str, kind: str, org_number: str, address: str, contact: str) -> None:
+    """Add a payer."""
+    store = open_from_context()
+    with store.write() as session:
+        payer = payers.add_payer(
+            session,
+            name=name,
+            kind=kind,
+            org_number=org_number,
+            address=address,
+            contact=contact,
+            actor=store.actor,
+        )
+    click.echo(f"payer {payer.name} ({payer.kind}) added")
+
+
+@payers_group.command("list")
+@common_options
+def payers_list() -> None:
+    """Every payer, deactivated ones marked."""
+    store = open_from_context()
+    with store.read() as session:
+        lines = [
+            f"{p.name}  ({p.kind})"
+            + ("" if p.active else "  [deactivated]")
+            + "".join(f"  {x}" for x in (p.org_number, p.address, p.contact) if x)
+            for p in payers.list_payers(session)
+        ]
+    if not lines:
+        click.echo("no payers yet (bedboard payers add NAME --kind KIND)")
+    for line in lines:
+        click.echo(line)
+
+
+@payers_group.command("edit")
+@click.argument("name")
+@click.option("--name", "new_name", help="New name.")
+@click.option("--kind", help=KIND_HELP)
+@click.option("--org-number")
+@click.option("--address")
+@click.option("--contact")
+@common_options
+def payers_edit(
+    name: str,
+    new_name: str | None,
+    kind: str | None,
+    org_number: str | None,
+    address: str | None,
+    contact: str | None,
+) -> None:
+    """Change a payer's name, kind or invoice details."""
+    store = open_from_context()
+    with store.write() as session:
+        payer = payers.edit_payer(
+            session,
+            name=name,
+            new_name=new_name,
+            kind=kind,
+            org_number=org_number,
+            address=address,
+            contact=contact,
+            actor=store.actor,
+        )
+    click.echo(f"payer {payer.name} ({payer.kind}) saved")
+
+
+@payers_group.command("deactivate")
+@click.argument("name")
+@common_options
+def payers_deactivate(name: str) -> None:
+    """Stop using a payer for new nights (payers are never deleted)."""
+    store = open_from_context()
+    with store.write() as session:
+        payers.set_active(session, name=name, active=False, actor=store.actor)
+    click.echo(f"payer {name} deactivated; its nights and rates stay as they are")
+
+
+@payers_group.command("activate")
+@click.argument("name")
+@common_options
+def payers_activate(name: str) -> None:
+    """Use a deactivated payer again."""
+    store = open_from_context()
+    with store.write() as session:
+        payers.set_active(session, name=name, active=True, actor=store.actor)
+    click.echo(f"payer {name} active again")
+
+
+@cli.group("rates")
+def rates_group() -> None:
+    """Prices per night, by site kind or site, optionally per payer."""
+
+
+@rates_group.command("set")
+@click.option("--amount", required=True, help="Per night, like 450.00.")
+@click.option("--from", "first", type=NIGHT, required=True, help="First night it applies to.")
+@click.option("--to", "last", type=NIGHT, help="Last night it applies to. Default: open.")
+@click.option("--site-kind", help=" or ".join(SITE_KINDS) + ".")
+@click.option("--site", metavar="NAME")
+@click.option("--payer", metavar="NAME", help="Only for this payer's nights.")
+@common_options
+def rates_set(
+    amount: str,
+    first: dt.date,
+    last: dt.date | None,
+    site_kind: str | None,
+    site: str | None,
+    payer: str | None,
+) -> None:
+    """Set a rate from a night on (it supersedes older rates of the same scope)."""
+    minor = parse_amount(amount)
+    store = open_from_context()
+    with store.write() as session:
+        rate = rates.set_rate(
+            session,
+            amount=minor,
+            currency=store.settings.currency,
+            valid_from=first,
+            valid_to=last,
+            site_kind=site_kind,
+            site=site,
+            payer=payer,
+            actor=store.actor,
+        )
+    scope = f"site {site}" if site else f"site kind {site_kind}"
+    for_payer = f" for {payer}" if payer else ""
+    click.echo(
+        f"rate #{rate.id}: {money(minor)} {rate.currency} per night, {scope}{for_payer}, "
+        f"{first}..{last or 'open'}"
+    )
+
+
+@rates_group.command("list")
+@common_options
+def rates_list() -> None:
+    """Every rate."""
+    store = open_from_context()
+    with store.read() as session:
+        lines = rates.list_rates(session)
+    if not lines:
+        click.echo("no rates yet (bedboard rates set --amount 450.00 --from D --site-kind K)")
+    for r in lines:
+        payer = f" for {r.payer}" if r.payer else ""
+        click.echo(
+            f"#{r.id} {money(r.amount)} {r.currency}  {r.applies_to}{payer}  "
+            f"{r.valid_from}..{r.valid_to or 'open'}"
+        )
+
+
+@import_group.command("payers")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@common_options
+def import_payers_command(file: Path) -> None:
+    """Payers: name,kind[,org_number,address,contact]."""
+    rows = parse_payers(file)
+    store = open_from_context()
+    with store.write() as session:
+        added, updated = import_payers(session, rows, actor=store.actor)
+    click.echo(f"{file}: {added} payer(s) added, {updated} updated")
+
+
+@import_group.command("rates")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@common_options
+def import_rates_command(file: Path) -> None:
+    """Rates: amount,valid_from,site_kind,site,payer[,valid_to,currency]."""
+    rows = parse_rates(file)
+    store = open_from_context()
+    with store.write() as session:
+        added = import_rates(
+            session, rows, currency=store.settings.currency, actor=store.actor, path=str(file)
+        )
+    click.echo(f"{file}: {added} rate(s) added, {len(rows) - added} already there")
