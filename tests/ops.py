@@ -137,6 +137,16 @@ def emit(out: TextIO, tag: str, op: Op, message: str = "") -> None:
     out.flush()
 
 
+def elapsed_ms(began: float) -> int:
+    return round((time.monotonic() - began) * 1000)
+
+
+def line_ms(line: str) -> int | None:
+    """How long the operation of an ACK or REFUSED line took, in milliseconds."""
+    _, sep, ms = line.rpartition(" ms=")
+    return int(ms) if sep and ms.isdigit() else None
+
+
 def parse_line(line: str) -> tuple[str, Op] | None:
     tag, _, rest = line.strip().partition(" ")
     if tag not in ("BEGIN", "ACK", "REFUSED") or not rest.startswith("{"):
@@ -164,6 +174,7 @@ def run_writer(
         n += 1
         op = random_op(rng, prefix, model, units, n)
         emit(out, "BEGIN", op)
+        began = time.monotonic()
         try:
             if do is None:
                 with store.write() as session:
@@ -173,9 +184,9 @@ def run_writer(
         except BedboardError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise
-            emit(out, "REFUSED", op, str(exc))
+            emit(out, "REFUSED", op, f"{str(exc)!r} ms={elapsed_ms(began)}")
             continue
-        emit(out, "ACK", op)
+        emit(out, "ACK", op, f"ms={elapsed_ms(began)}")
         model_apply(model, op)
     return model
 

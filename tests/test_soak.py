@@ -23,7 +23,7 @@ from sqlalchemy import text
 from bedboard.config import Settings
 from bedboard.store import Store, open_store
 from tests.invariants import guest_nights, posted_rows, violations
-from tests.ops import closer_worker, model_apply, parse_line, soak_worker
+from tests.ops import closer_worker, line_ms, model_apply, parse_line, soak_worker
 from tests.seed import StayModel, seed
 
 SOAK_SECONDS = float(os.environ.get("BEDBOARD_SOAK_SECONDS", "4"))
@@ -110,8 +110,27 @@ def soak(db: str, tmp_path: Path, backend: str) -> None:
         for line in ls
         if line.startswith(("ACK", "REFUSED"))
     )
+    service_ms = sorted(
+        ms
+        for prefix, ls in lines.items()
+        if prefix.startswith("S")
+        for ms in map(line_ms, ls)
+        if ms is not None
+    )
+    cli_ms = sorted(
+        ms
+        for prefix, ls in lines.items()
+        if prefix.startswith("C")
+        for ms in map(line_ms, ls)
+        if ms is not None
+    )
     print(
-        f"\nsoak {backend}: {elapsed:.1f}s, {tried} operations ({ok} succeeded, "
+        f"\nsoak {backend}: service call median {service_ms[len(service_ms) // 2]} ms, "
+        f"slowest {service_ms[-1]} ms; CLI command (with start-up) slowest "
+        f"{cli_ms[-1] if cli_ms else '-'} ms"
+    )
+    print(
+        f"soak {backend}: {elapsed:.1f}s, {tried} operations ({ok} succeeded, "
         f"{len(closed)} nights closed; CLI {cli_ok} of {cli_tried}), "
         f"{tried / elapsed:.1f} ops/s tried, "
         f"{ok / elapsed:.1f} ops/s succeeded"
