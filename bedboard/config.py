@@ -16,6 +16,7 @@ from bedboard.errors import BadInput
 
 DEFAULT_ROLLOVER_HOUR = 12
 DEFAULT_CURRENCY = "SEK"
+MAX_USER_LENGTH = 100  # the audit log's actor column
 
 
 def default_db_path() -> Path:
@@ -62,9 +63,13 @@ def load_settings(db: str | None = None, user: str | None = None) -> Settings:
     currency = os.environ.get("BEDBOARD_CURRENCY") or toml.get("currency") or DEFAULT_CURRENCY
     if len(currency) != 3 or not currency.isalpha():
         raise BadInput(f"the currency must be a three-letter code like SEK, not {currency!r}")
+    actor = str(user or os.environ.get("BEDBOARD_USER") or toml.get("user") or _login_name())
+    actor = actor.strip()
+    if not actor or len(actor) > MAX_USER_LENGTH or not actor.isprintable():
+        raise BadInput(f"the user name must be 1 to {MAX_USER_LENGTH} printable characters")
     return Settings(
         db=db or os.environ.get("BEDBOARD_DB") or toml.get("db") or str(default_db_path()),
-        user=user or os.environ.get("BEDBOARD_USER") or toml.get("user") or _login_name(),
+        user=actor,
         rollover_hour=hour,
         currency=currency.upper(),
     )

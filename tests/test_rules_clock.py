@@ -71,3 +71,13 @@ def test_night_helpers() -> None:
     assert parse_night(" 2026-11-27 ") == D27
     with pytest.raises(BadInput, match="not a date"):
         parse_night("27/11/2026")
+
+
+def test_user_name_must_fit_the_audit_log(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert load_settings(db="x", user=" natt ").user == "natt"
+    for bad in ("u" * 101, "tab\there"):
+        with pytest.raises(BadInput, match="user name"):
+            load_settings(db="x", user=bad)

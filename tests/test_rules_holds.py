@@ -187,6 +187,15 @@ def test_hold_refusals(world: Store) -> None:
         )
 
 
+def test_too_long_held_for_is_refused(world: Store) -> None:
+    refused(
+        world,
+        BadInput,
+        lambda s: holds.hold(s, unit="Hvilan/1", night=NIGHT, held_for="x" * 301, actor="t"),
+        match="at most 300",
+    )
+
+
 def test_hold_on_a_closed_night_is_refused(world: Store) -> None:
     from bedboard.db.models import ClosedNight
 

@@ -66,6 +66,7 @@ def test_out_of_service_refusals(world: Store) -> None:
 
     refused(world, UnitTaken, mark(unit="Hvilan/1"), match=f"night of {night(1)}")
     refused(world, BadInput, mark(reason="  "), match="say why")
+    refused(world, BadInput, mark(reason="x" * 301), match="at most 300")
     refused(world, BadInput, mark(first=2, last=0), match="ends")
     refused(world, BadInput, mark(first=0, last=400))
     refused(world, NotFound, mark(unit="Hvilan/9"))

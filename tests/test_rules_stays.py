@@ -154,6 +154,20 @@ def test_refused_bad_guest_code(world: Store) -> None:
         )
 
 
+def test_texts_longer_than_their_column_are_refused_alike_on_both_backends(world: Store) -> None:
+    """PostgreSQL would refuse them with a bare database error and SQLite would keep them."""
+    refused(
+        world,
+        BadInput,
+        lambda s: stays.check_in(
+            s, unit="Hvilan/1", guest_code="G-1", night=NIGHT, reference="K" * 201, actor="t"
+        ),
+        match="reference must be at most 200",
+    )
+    check_in(world, "Hvilan/1", "G-1", NIGHT, reference="K" * 200)
+    assert nights_of(world, "G-1")[0][3] == "K" * 200
+
+
 def close_night(store: Store, closed: dt.date) -> None:
     with store.write() as s:
         s.add(ClosedNight(night=closed, closed_at=NOW, closed_by="night audit"))

@@ -3,6 +3,7 @@ changes, and on PostgreSQL the row lock it takes serialises writers like SQLite'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,7 +13,14 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.engine import writer
 from bedboard.db.models import Revision
-from bedboard.errors import BedboardError, DatabaseError, NightClosed, RuleViolation, UnitTaken
+from bedboard.errors import (
+    BadInput,
+    BedboardError,
+    DatabaseError,
+    NightClosed,
+    RuleViolation,
+    UnitTaken,
+)
 
 # Database messages that are really rules; the services check them first with a clearer
 # message, these catch the race between two terminals.
@@ -38,6 +46,11 @@ def translate(exc: DBAPIError) -> BedboardError:
     for needles, error, text in _RULE_MESSAGES:
         if any(needle in message for needle in needles):
             return error(text)
+    # PostgreSQL enforces VARCHAR lengths (SQLite does not); the services check the texts
+    # people type, this names the limit for any text they missed.
+    too_long = re.search(r"value too long for type character varying\((\d+)\)", message)
+    if too_long:
+        return BadInput(f"a text is too long: at most {too_long.group(1)} characters are kept")
     if isinstance(exc, OperationalError) and "locked" in message:
         return DatabaseError("the database is busy (another terminal is writing); try again")
     first_line = message.strip().splitlines()[0] if message.strip() else type(exc).__name__

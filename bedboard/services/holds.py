@@ -12,7 +12,7 @@ from bedboard.db.models import BedNight, Hold, Stay
 from bedboard.errors import BadInput, NotFound, RuleViolation
 from bedboard.services import audit
 from bedboard.services.clock import night_range, utcnow
-from bedboard.services.lookup import find_unit, unit_by_id, unit_ref
+from bedboard.services.lookup import clean_text, find_unit, unit_by_id, unit_ref
 from bedboard.services.nights import refuse_closed, refuse_taken
 from bedboard.services.stays import check_in
 
@@ -133,7 +133,8 @@ def mark_out_of_service(
     now: dt.datetime | None = None,
 ) -> int:
     now = now or utcnow()
-    if not reason.strip():
+    reason = clean_text(reason, "the reason", 300)  # the column's length
+    if not reason:
         raise BadInput("say why the unit is out of service")
     wanted = night_range(first, last)
     if len(wanted) > 366:
@@ -143,8 +144,7 @@ def mark_out_of_service(
     refuse_closed(session, wanted)
     refuse_taken(session, target.id, ref, wanted, now)
     session.add_all(
-        BedNight(unit_id=target.id, night=n, state="out_of_service", reason=reason.strip())
-        for n in wanted
+        BedNight(unit_id=target.id, night=n, state="out_of_service", reason=reason) for n in wanted
     )
     session.flush()
     audit.record(

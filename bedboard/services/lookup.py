@@ -49,6 +49,15 @@ def clean_code(code: str) -> str:
     return code
 
 
+def clean_text(text: str, what: str, limit: int) -> str:
+    """Free text as it is stored: trimmed, and no longer than its column. PostgreSQL refuses a
+    longer value and SQLite keeps it, so say so the same way on both, before the database."""
+    text = text.strip()
+    if len(text) > limit:
+        raise BadInput(f"{what} is {len(text)} characters long; at most {limit} are kept")
+    return text
+
+
 def guest_or_new(session: Session, code: str) -> tuple[Guest, bool]:
     code = clean_code(code)
     guest = session.scalar(select(Guest).where(Guest.code == code))
