@@ -2,9 +2,9 @@
 writer on request, so each of many kills costs milliseconds instead of a Python start-up.
 
 Reads `RUN n seed` lines on stdin. For each it forks a child that opens the database, prints
-`READY n`, and runs random stay operations as guests `Rn-...` (tests/ops.py prints `BEGIN`
-before each transaction and `ACK` after its commit) until it is killed; the parent waits for the
-child and prints `DEAD n status`. Nothing touches the database before the fork.
+`READY n`, and runs random stay operations as guests `Rn-...`, now and then closing the next
+night (tests/ops.py prints `BEGIN` before each transaction and `ACK` after its commit) until it
+is killed; the parent waits for the child and prints `DEAD n status`. Nothing touches the database before the fork.
 
     python -m tests.crash_writer DB
 """
@@ -22,7 +22,7 @@ from tests.ops import run_writer
 def child(db: str, run: int, seed: int) -> None:
     store = open_store(Settings(db=db, user=f"crash-{run}"))
     print(f"READY {run}", flush=True)
-    run_writer(store, f"R{run}", 600.0, seed, sys.stdout)
+    run_writer(store, f"R{run}", 600.0, seed, sys.stdout, close_share=0.02)
 
 
 def main() -> None:

@@ -51,6 +51,22 @@ def violations(conn: Connection) -> list[str]:
             problems.append(f"stay {stay_id} spans several units")
         if {guest for _, _, guest in rows} != {owners.get(stay_id)}:
             problems.append(f"stay {stay_id} has nights of another guest")
+    unposted = conn.execute(
+        text(
+            "SELECT count(*) FROM bed_nights b JOIN closed_nights c ON c.night = b.night "
+            "WHERE b.posted_at IS NULL"
+        )
+    ).scalar_one()
+    if unposted:
+        problems.append(f"{unposted} bed-night(s) on closed nights are not posted")
+    stray = conn.execute(
+        text(
+            "SELECT count(*) FROM bed_nights WHERE posted_at IS NOT NULL "
+            "AND night NOT IN (SELECT night FROM closed_nights)"
+        )
+    ).scalar_one()
+    if stray:
+        problems.append(f"{stray} posted bed-night(s) on nights that are not closed")
     for row in conn.execute(
         text(
             "SELECT id FROM bed_nights WHERE (state = 'occupied') <> "

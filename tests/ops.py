@@ -31,6 +31,7 @@ from bedboard.errors import BedboardError
 from bedboard.services import stays
 from bedboard.services.close import close_night
 from bedboard.store import Store, open_store
+from tests.invariants import as_date
 from tests.seed import BASE_NIGHT, StayModel
 
 Op = dict[str, Any]
@@ -43,6 +44,13 @@ def unit_refs(store: Store) -> list[str]:
             text("SELECT s.name, u.label FROM units u JOIN sites s ON s.id = u.site_id")
         )
         return sorted(f"{site}/{label}" for site, label in rows)
+
+
+def next_open_night(store: Store) -> dt.date:
+    """The night after the last closed one (the window's first night if none is closed)."""
+    with store.read() as session:
+        last = session.execute(text("SELECT max(night) FROM closed_nights")).scalar()
+    return BASE_NIGHT if last is None else as_date(last) + dt.timedelta(days=1)
 
 
 def random_op(rng: random.Random, prefix: str, model: StayModel, units: list[str], n: int) -> Op:
@@ -92,6 +100,14 @@ def apply_op(session: Session, op: Op, actor: str) -> None:
     elif kind == "check_out":
         stays.check_out(
             session, guest_code=op["guest"], night=dt.date.fromisoformat(op["night"]), actor=actor
+        )
+    elif kind == "close_night":
+        close_night(
+            session,
+            night=dt.date.fromisoformat(op["night"]),
+            currency="SEK",
+            actor=actor,
+            allow_unbilled=True,
         )
     else:  # pragma: no cover
         raise ValueError(kind)
@@ -162,9 +178,12 @@ def run_writer(
     seed: int,
     out: TextIO,
     do: Callable[[Op], None] | None = None,
+    close_share: float = 0.0,
 ) -> StayModel:
     """Random operations until the time is up; `do` runs one (default: a service call in one
-    write transaction). Raises on anything but a refusal by a rule."""
+    write transaction). With `close_share`, that share of the operations closes the next night
+    (this writer must then be the only one closing). Raises on anything but a refusal by a
+    rule."""
     rng = random.Random(seed)
     units = unit_refs(store)
     model = StayModel()
@@ -172,7 +191,11 @@ def run_writer(
     n = 0
     while time.monotonic() < deadline:
         n += 1
-        op = random_op(rng, prefix, model, units, n)
+        op = (
+            {"op": "close_night", "night": next_open_night(store).isoformat()}
+            if rng.random() < close_share
+            else random_op(rng, prefix, model, units, n)
+        )
         emit(out, "BEGIN", op)
         began = time.monotonic()
         try:

@@ -69,6 +69,7 @@ def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path: Path) -> 
     lines: list[str] = []
     model = StayModel()  # every run's acknowledged changes, all runs together
     in_flight_committed = acked_total = 0
+    closed_acked: set[str] = set()
     started = time.monotonic()
     try:
         read_until(proc, "ZYGOTE", lines)
@@ -82,12 +83,16 @@ def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path: Path) -> 
             status = read_until(proc, f"DEAD {run}", lines)
             assert status.endswith(f" {signal.SIGKILL}"), status  # killed, not crashed itself
             pending: Op | None = None
-            run_lines = [ln for ln in lines if f'"R{run}-' in ln]
-            for line in run_lines:
+            for line in lines:
                 parsed = parse_line(line)
                 if parsed is None:
                     continue
                 tag, op = parsed
+                if op["op"] == "close_night":
+                    if tag == "ACK":
+                        closed_acked.add(op["night"])
+                    pending = op if tag == "BEGIN" else None
+                    continue
                 if tag == "BEGIN":
                     pending = op
                 else:
@@ -97,10 +102,12 @@ def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path: Path) -> 
                     pending = None
             with closing(sqlite3.connect(db)) as conn:
                 assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+                closed_now = {r[0] for r in conn.execute("SELECT night FROM closed_nights")}
+            assert closed_acked <= closed_now, "an acknowledged night close is missing"
             actual, problems = picture(db)
             assert problems == [], f"after kill {run}: {problems}"
             expected = model.picture()
-            if actual != expected and pending is not None:
+            if actual != expected and pending is not None and pending["op"] != "close_night":
                 # The operation in flight committed before the kill: all of it, or none.
                 model_apply(model, pending)
                 in_flight_committed += 1
@@ -116,6 +123,7 @@ def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path: Path) -> 
     elapsed = time.monotonic() - started
     print(
         f"\ncrash: {KILLS} SIGKILLs survived in {elapsed:.1f}s, {acked_total} acknowledged "
-        f"operations all present, {in_flight_committed} in-flight operations found committed"
+        f"operations all present ({len(closed_acked)} night closes), {in_flight_committed} "
+        "in-flight operations found committed"
     )
     assert acked_total > KILLS, "the writer did work between kills"
