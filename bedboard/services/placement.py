@@ -52,9 +52,9 @@ class PlaceOption:
     def why(self) -> str:
         parts = []
         if self.area_match:
-            parts.append("in the area")
+            parts.append("area")
         if self.language_match:
-            parts.append("speaks the language")
+            parts.append("language")
         return ", ".join(parts)
 
 

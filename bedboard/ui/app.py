@@ -103,7 +103,8 @@ class BedboardApp(App[None]):
         seen = {"quit", "help", "command_palette"}
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not active.enabled or not binding.description or binding.action in seen:
+            hidden = not binding.show or not binding.description
+            if hidden or not active.enabled or binding.action in seen:
                 continue
             seen.add(binding.action)
             yield SystemCommand(

@@ -24,3 +24,9 @@ class Clock:
 
     def utc(self) -> dt.datetime:
         return self.fixed_utc or utcnow()
+
+    def local_time_of(self, utc: dt.datetime) -> dt.datetime:
+        """A stored (naive UTC) time as the staff's wall clock shows it."""
+        if self.fixed_utc is not None:
+            return utc + ((self.fixed_local or self.fixed_utc) - self.fixed_utc)
+        return utc.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)

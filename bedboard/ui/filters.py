@@ -36,7 +36,7 @@ class Filters:
     def describe(self) -> str:
         parts = []
         if self.free_only:
-            parts.append("free only")
+            parts.append("free")
         if self.kind:
             parts.append(KIND_LABELS.get(self.kind, self.kind))
         if self.area:

@@ -4,6 +4,7 @@ them, and they are easy to test."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from rich.text import Text
 
@@ -107,7 +108,9 @@ def site_cells(c: SiteCounts) -> tuple[str | Text, ...]:
     )
 
 
-def detail_text(u: UnitNight, now: dt.datetime) -> str:
+def detail_text(
+    u: UnitNight, now: dt.datetime, local: Callable[[dt.datetime], dt.datetime] = lambda t: t
+) -> str:
     kind = "host family" if u.site_kind == "host_family" else "shelter"
     room = f" · room {u.room}" if u.room else ""
     where = f"{u.ref} ({kind}, {u.area}{room})"
@@ -121,7 +124,7 @@ def detail_text(u: UnitNight, now: dt.datetime) -> str:
         ref = f" ref {u.payer_reference}" if u.payer_reference else ""
         parts.append(f"{stay}; {payer}{ref}")
     elif u.status == "held":
-        until = f"{u.hold_expires_at:%H:%M} UTC" if u.hold_expires_at else "?"
+        until = f"{local(u.hold_expires_at):%H:%M}" if u.hold_expires_at else "?"
         parts.append(f"held until {until} ({time_left(u.hold_expires_at, now)}) {u.held_for}")
     elif u.status == "out_of_service":
         parts.append(f"out of service: {u.reason}")

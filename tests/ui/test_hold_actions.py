@@ -87,7 +87,7 @@ async def test_record_a_turnaway(frozen_store: Store) -> None:
         await pilot.press("w", "tab", "backspace", "3", "tab", "tab")
         await type_text(pilot, "Hotel Zinkensdamm")
         await pilot.press("enter")
-        await wait_for_note(pilot, "Turnaway recorded for 3 persons")
+        await wait_for_note(pilot, "Turnaway recorded for 3 people")
     assert turnaways(frozen_store) == [(TONIGHT, "no_free_unit", 3, "Hotel Zinkensdamm")]
 
 

@@ -53,14 +53,14 @@ async def test_free_only_and_the_filter_form(frozen_store: Store) -> None:
         await pilot.press("a")
         assert await wait_until(pilot, lambda: table.row_count == 31)
         assert {u.status for u in board.units.values()} == {"free"}
-        assert "showing: free only" in title(app)
+        assert "only: free" in title(app)
         await pilot.press("a")  # now "Show all"
         assert await wait_until(pilot, lambda: table.row_count == 42)
         await pilot.press("f", "tab", "tab", "space")  # area, kind, then tick women only
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: table.row_count < 42)
         assert all("women_only" in u.tags for u in board.units.values())
-        assert "showing: women only" in title(app)
+        assert "only: women only" in title(app)
 
 
 async def test_find_a_guest_by_name_shows_the_code_only(frozen_store: Store) -> None:

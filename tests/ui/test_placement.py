@@ -78,3 +78,23 @@ async def test_nothing_fits_says_so_and_a_bad_night_is_explained(frozen_store: S
         await pilot.press("escape")
         assert await wait_until(pilot, lambda: not isinstance(app.screen, PlacementScreen))
     assert [h for h in active_holds(frozen_store) if h[0] != "Hvilan/12"] == []
+
+
+async def test_new_needs_put_the_cursor_back_on_the_best_place(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_board(pilot)
+        await pilot.press("p")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, PlacementScreen))
+        screen = app.screen
+        assert isinstance(screen, PlacementScreen)
+        table = screen.query_one(OptionTable)
+        assert await wait_until(pilot, lambda: table.row_count > 2)
+        await pilot.press("enter", "down", "down")  # to the list, then the third place
+        assert table.cursor_row == 2
+        await pilot.press("shift+tab", "space")  # back to "Accessible", tick it
+        assert await wait_until(pilot, lambda: table.row_count == 2)
+        assert table.cursor_row == 0
+        best = screen.options[0]
+        await pilot.press("tab", "h")
+        await wait_for_note(pilot, f"Held {best.units[0]}")

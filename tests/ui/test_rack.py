@@ -37,7 +37,7 @@ async def test_rack_shows_stays_and_holds_a_later_night(frozen_store: Store) -> 
         assert str(row[2]).startswith("━")  # then a bar while it lasts
         assert str(row[4]) == "·"  # free from the 30th
         await pilot.press("down", "down")  # Hvilan/3
-        await pilot.press("right", "right", "right", "right")  # the night of the 30th
+        await pilot.press("right", "right", "right")  # from the 27th to the night of the 30th
         unit = rack.selected_unit
         assert unit is not None and unit.ref == "Hvilan/3"
         assert unit.night == dt.date(2026, 11, 30)

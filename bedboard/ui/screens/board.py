@@ -184,9 +184,9 @@ class BoardScreen(UnitActionsScreen):
     def _show_title(self) -> None:
         free = sum(1 for u in self.all_units if u.status == "free")
         title = night_title(self.night, self.tonight())
-        shown = f"[b]{title}[/b] · {len(self.all_units)} places, [green]{free} free[/green]"
+        shown = f"[b]{title}[/b] · [green]{free} free[/green] of {len(self.all_units)}"
         if self.filters.active:
-            shown += f" · [yellow]showing: {self.filters.describe()}[/yellow]"
+            shown += f" · [yellow]only: {self.filters.describe()}[/yellow]"
         self.query_one("#title", Label).update(shown)
 
     @on(DataTable.RowHighlighted, "#units")
@@ -196,7 +196,7 @@ class BoardScreen(UnitActionsScreen):
             text = "No places match the filter (f to change it, a to show all)."
             text = text if self.all_units else ""
         else:
-            text = detail_text(unit, self.clock.utc())
+            text = detail_text(unit, self.clock.utc(), self.clock.local_time_of)
         self.query_one("#detail", Static).update(text)
         self.refresh_bindings()
 

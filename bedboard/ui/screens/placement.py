@@ -172,10 +172,14 @@ class PlacementScreen(BoardBaseScreen):
 
     @on(PlacesFound)
     def _found(self, message: PlacesFound) -> None:
+        asked_anew = (message.night, message.needs) != (self.night, self.needs)
         self.night = message.night
         self.needs = message.needs
         self.options = message.options
-        self.query_one(OptionTable).show(message.options)
+        table = self.query_one(OptionTable)
+        table.show(message.options)
+        if asked_anew and table.row_count:
+            table.move_cursor(row=0)  # new needs: the best place is the one under the cursor
         if message.error:
             self._show_message(message.error)
         elif not message.options:
@@ -185,7 +189,8 @@ class PlacementScreen(BoardBaseScreen):
         else:
             n = len(message.options)
             self._show_message(
-                f"{n} site{'s' if n != 1 else ''} fit. Tab to the list, then h holds a row."
+                f"{n} site{'s' if n != 1 else ''} fit, best first. "
+                "Enter in a field goes to the list; h holds a row."
             )
         self.refresh_bindings()
 

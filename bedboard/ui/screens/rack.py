@@ -105,6 +105,8 @@ class RackScreen(UnitActionsScreen):
         if self.start_unit is not None:
             table.select_key(f"unit:{self.start_unit}")
             self.start_unit = None
+        if table.cursor_column == 0:
+            table.move_cursor(column=1)  # start on a night, where every action works
         last = message.rack.nights[-1]
         self.query_one("#title", Label).update(
             f"[b]Rack[/b] · nights {self.first:%a %d %b} to {last:%a %d %b %Y}"
@@ -115,7 +117,10 @@ class RackScreen(UnitActionsScreen):
     def _show_detail(self) -> None:
         unit = self.selected_unit
         self.query_one("#detail", Static).update(
-            f"Night of {unit.night}: " + detail_text(unit, self.clock.utc()) if unit else ""
+            f"Night of {unit.night}: "
+            + detail_text(unit, self.clock.utc(), self.clock.local_time_of)
+            if unit
+            else ""
         )
         self.refresh_bindings()
 

@@ -46,7 +46,9 @@ REASON_LABELS = {
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} people" if word == "person" else f"{n} {word}s"
 
 
 class UnitActionsScreen(BoardBaseScreen):
@@ -221,7 +223,7 @@ class UnitActionsScreen(BoardBaseScreen):
             [
                 Field(
                     "first_free",
-                    "First night NOT stayed",
+                    "First free night",
                     "date",
                     default=tomorrow,
                     required=True,
@@ -296,7 +298,7 @@ class UnitActionsScreen(BoardBaseScreen):
                 Field(
                     "to", "To unit", "select", options=options, required=True, prompt="a free unit"
                 ),
-                Field("from_night", "From the night of", "date", default=unit.night, required=True),
+                Field("from_night", "From night", "date", default=unit.night, required=True),
             ],
             "Move",
             intro="All of the guest's nights from that night on move, or none do.",

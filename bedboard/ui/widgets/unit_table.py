@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from textual.binding import Binding
+
 from bedboard.services.availability import UnitNight
 from bedboard.ui.format import unit_cells
 from bedboard.ui.widgets.keyed_table import KeyedTable
@@ -15,6 +17,10 @@ def unit_key(u: UnitNight) -> str:
 
 
 class UnitTable(KeyedTable):
+    BINDINGS = [  # a list of places: Home and End go to the first and the last one
+        Binding("home", "scroll_top", show=False),
+        Binding("end", "scroll_bottom", show=False),
+    ]
     COLUMNS = (
         ("unit", "Unit", 24),
         ("state", "State", 8),
