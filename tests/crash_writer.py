@@ -4,7 +4,8 @@ writer on request, so each of many kills costs milliseconds instead of a Python 
 Reads `RUN n seed` lines on stdin. For each it forks a child that opens the database, prints
 `READY n`, and runs random stay operations as guests `Rn-...`, now and then closing the next
 night (tests/ops.py prints `BEGIN` before each transaction and `ACK` after its commit) until it
-is killed; the parent waits for the child and prints `DEAD n status`. Nothing touches the database before the fork.
+is killed; the parent waits for the child and prints `DEAD n status`. Nothing touches the
+database before the fork.
 
     python -m tests.crash_writer DB
 """
