@@ -23,7 +23,7 @@ from tests.ops import run_writer
 def child(db: str, run: int, seed: int) -> None:
     store = open_store(Settings(db=db, user=f"crash-{run}"))
     print(f"READY {run}", flush=True)
-    run_writer(store, f"R{run}", 600.0, seed, sys.stdout, close_share=0.02)
+    run_writer(store, f"R{run}", 600.0, seed, sys.stdout, close_share=0.005)
 
 
 def main() -> None:
