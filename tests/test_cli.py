@@ -304,3 +304,14 @@ def test_demo_loads_the_world_once(db_url: str) -> None:
             assert s.scalar(select(func.count()).select_from(Guest)) >= 5
     finally:
         store.close()
+
+
+def test_db_current_and_check_change_nothing(tmp_path: Path) -> None:
+    missing = str(tmp_path / "none" / "bedboard.sqlite3")
+    current = run_cli("db", "current", db=missing)
+    assert current.returncode == 0 and current.stdout.startswith("empty")
+    assert_refused(run_cli("db", "check", db=missing), 1, "db upgrade")
+    assert not Path(missing).parent.exists()
+    upgraded = run_cli("db", "upgrade", db=missing)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert run_cli("db", "check", db=missing).returncode == 0

@@ -9,6 +9,7 @@ from bedboard.cli import cli
 from bedboard.cli.common import common_options, open_from_context, options
 from bedboard.config import load_settings
 from bedboard.db import migrate
+from bedboard.db.engine import normalise_url, sqlite_path
 from bedboard.db.session import translate
 from bedboard.errors import DatabaseError
 from bedboard.services.demo import load_demo
@@ -30,8 +31,13 @@ def db_upgrade() -> None:
 
 
 def _stored_revision() -> str | None:
-    """The database's schema revision, read without migrating anything."""
-    engine = connect(load_settings(options(click.get_current_context()).db))
+    """The database's schema revision, read without migrating anything (and without making a
+    new SQLite file where there is none)."""
+    settings = load_settings(options(click.get_current_context()).db)
+    path = sqlite_path(normalise_url(settings.db))
+    if path is not None and not path.exists():
+        return None
+    engine = connect(settings)
     try:
         with engine.connect() as conn:
             return migrate.current_revision(conn)
