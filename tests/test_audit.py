@@ -14,8 +14,15 @@ from bedboard.db.models import AuditEntry
 from bedboard.services import stays
 from bedboard.services.audit import entry_hash
 from bedboard.store import Store
-from tests.conftest import run_cli
+from tests.in_process import CliRunner, runner
 from tests.seed import BASE_NIGHT, seed
+
+
+@pytest.fixture
+def cli_here(capsys: pytest.CaptureFixture[str]) -> CliRunner:
+    """`bedboard` in this process (see tests/in_process.py)."""
+    return runner(capsys)
+
 
 DROP_APPEND_ONLY = {
     "sqlite": ["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"],
@@ -71,9 +78,9 @@ def entry_count(store: Store) -> int:
         return int(session.execute(text("SELECT count(*) FROM audit_log")).scalar_one())
 
 
-def test_verify_passes_on_an_intact_log(store: Store, db_url: str) -> None:
+def test_verify_passes_on_an_intact_log(cli_here: CliRunner, store: Store, db_url: str) -> None:
     some_history(store)
-    result = run_cli("audit", "verify", db=db_url)
+    result = cli_here("audit", "verify", db=db_url)
     assert result.returncode == 0, result.stderr
     assert f"intact: {entry_count(store)} entries" in result.stdout
 
@@ -85,17 +92,19 @@ def test_the_log_refuses_update_and_delete(store: Store) -> None:
             conn.execute(text(statement))
 
 
-def test_verify_names_an_edited_entry(store: Store, db_url: str) -> None:
+def test_verify_names_an_edited_entry(cli_here: CliRunner, store: Store, db_url: str) -> None:
     some_history(store)
     store.close()
     tamper(db_url, "UPDATE audit_log SET actor = 'someone else' WHERE id = 3")
-    result = run_cli("audit", "verify", db=db_url)
+    result = cli_here("audit", "verify", db=db_url)
     assert result.returncode == 1
     assert "entry #3: its content was changed" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_verify_finds_an_edit_that_recomputed_its_own_hash(store: Store, db_url: str) -> None:
+def test_verify_finds_an_edit_that_recomputed_its_own_hash(
+    cli_here: CliRunner, store: Store, db_url: str
+) -> None:
     """A careful forger fixes the edited entry's own hash; the next entry's link still breaks."""
     some_history(store)
     with store.read() as session:
@@ -106,36 +115,38 @@ def test_verify_finds_an_edit_that_recomputed_its_own_hash(store: Store, db_url:
         )
     store.close()
     tamper(db_url, f"UPDATE audit_log SET actor = 'someone else', hash = '{forged}' WHERE id = 2")
-    result = run_cli("audit", "verify", db=db_url)
+    result = cli_here("audit", "verify", db=db_url)
     assert result.returncode == 1
     assert "entry #3: an entry before it is missing or changed" in result.stderr
 
 
-def test_verify_names_the_entry_after_a_deleted_one(store: Store, db_url: str) -> None:
+def test_verify_names_the_entry_after_a_deleted_one(
+    cli_here: CliRunner, store: Store, db_url: str
+) -> None:
     some_history(store)
     store.close()
     tamper(db_url, "DELETE FROM audit_log WHERE id = 4")
-    result = run_cli("audit", "verify", db=db_url)
+    result = cli_here("audit", "verify", db=db_url)
     assert result.returncode == 1
     assert "entry #5: an entry before it is missing or changed" in result.stderr
 
 
-def test_verify_finds_a_deleted_first_entry(store: Store, db_url: str) -> None:
+def test_verify_finds_a_deleted_first_entry(cli_here: CliRunner, store: Store, db_url: str) -> None:
     some_history(store)
     store.close()
     tamper(db_url, "DELETE FROM audit_log WHERE id = 1")
-    result = run_cli("audit", "verify", db=db_url)
+    result = cli_here("audit", "verify", db=db_url)
     assert result.returncode == 1 and "entry #2" in result.stderr
 
 
-def test_history_of_a_unit_and_of_a_guest(store: Store, db_url: str) -> None:
+def test_history_of_a_unit_and_of_a_guest(cli_here: CliRunner, store: Store, db_url: str) -> None:
     some_history(store)
-    unit = run_cli("audit", "history", "--unit", "Site1/1", db=db_url)
+    unit = cli_here("audit", "history", "--unit", "Site1/1", db=db_url)
     assert unit.returncode == 0, unit.stderr
     lines = unit.stdout.splitlines()
     assert [line.split()[4] for line in lines] == ["check_in", "extend", "check_in"]
     assert "guest=G-2" in lines[0] and "guest=G-1" in lines[2]
-    guest = run_cli("audit", "history", "--guest", "G-1", db=db_url)
+    guest = cli_here("audit", "history", "--guest", "G-1", db=db_url)
     assert guest.returncode == 0, guest.stderr
     actions = [line.split()[4] for line in guest.stdout.splitlines()]
     assert actions == ["check_out", "move", "extend", "check_in"]
@@ -153,10 +164,10 @@ def test_history_of_a_unit_and_of_a_guest(store: Store, db_url: str) -> None:
     ],
 )
 def test_history_refuses_bad_requests(
-    store: Store, db_url: str, args: list[str], code: int, message: str
+    cli_here: CliRunner, store: Store, db_url: str, args: list[str], code: int, message: str
 ) -> None:
     some_history(store)
-    result = run_cli("audit", "history", *args, db=db_url)
+    result = cli_here("audit", "history", *args, db=db_url)
     assert result.returncode == code
     assert message in result.stderr
 

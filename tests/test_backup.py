@@ -18,10 +18,17 @@ from sqlalchemy import create_engine, text
 
 from bedboard.config import Settings
 from bedboard.store import open_store
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO
+from tests.in_process import CliRunner, runner
 from tests.invariants import guest_nights, violations
 from tests.ops import parse_line
 from tests.seed import seed
+
+
+@pytest.fixture
+def cli_here(capsys: pytest.CaptureFixture[str]) -> CliRunner:
+    """`bedboard` in this process (see tests/in_process.py)."""
+    return runner(capsys)
 
 
 def make_db(path: str) -> None:
@@ -91,14 +98,16 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_backup_while_writers_run_is_consistent_and_private(tmp_path: Path) -> None:
+def test_backup_while_writers_run_is_consistent_and_private(
+    cli_here: CliRunner, tmp_path: Path
+) -> None:
     db = str(tmp_path / "live.sqlite3")
     make_db(db)
     out = tmp_path / "backups" / "copy.sqlite3"
     out.parent.mkdir()
     with writers(db, 2, seconds=60) as procs:
         time.sleep(0.8)
-        result = run_cli("backup", str(out), db=db)
+        result = cli_here("backup", str(out), db=db)
         time.sleep(0.5)
         lines = [line for p in procs for line in stop(p)]
     assert result.returncode == 0, result.stderr
@@ -108,7 +117,7 @@ def test_backup_while_writers_run_is_consistent_and_private(tmp_path: Path) -> N
     problems, _ = sqlite_checks(out)
     assert problems == []
     # The copy is one snapshot: its audit chain is whole, and the writers kept writing after it.
-    verify = run_cli("audit", "verify", db=str(out))
+    verify = cli_here("audit", "verify", db=str(out))
     assert verify.returncode == 0, verify.stderr
     acks = [line for line in lines if line.startswith("ACK")]
     with closing(sqlite3.connect(out)) as copy, closing(sqlite3.connect(db)) as live:
@@ -118,21 +127,23 @@ def test_backup_while_writers_run_is_consistent_and_private(tmp_path: Path) -> N
     assert 1 < in_copy < in_live, "the backup was taken while the writers were writing"
 
 
-def test_restore_while_writers_run_puts_the_backup_back(tmp_path: Path) -> None:
+def test_restore_while_writers_run_puts_the_backup_back(
+    cli_here: CliRunner, tmp_path: Path
+) -> None:
     db = str(tmp_path / "live.sqlite3")
     make_db(db)
     backup = tmp_path / "copy.sqlite3"
     with writers(db, 1, seconds=1.0, prefix="A") as procs:
         for p in procs:
             finish(p)
-    assert run_cli("backup", str(backup), db=db).returncode == 0
+    assert cli_here("backup", str(backup), db=db).returncode == 0
     _, backed_up = sqlite_checks(backup)
     assert backed_up, "the backup holds stays"
     backup_hash = file_hash(backup)
 
     with writers(db, 2, seconds=60, prefix="B") as procs:
         time.sleep(0.7)
-        result = run_cli("restore", str(backup), db=db)
+        result = cli_here("restore", str(backup), db=db)
         time.sleep(0.5)
         lines = [line for p in procs for line in stop(p)]
     assert result.returncode == 0, result.stderr
@@ -149,9 +160,9 @@ def test_restore_while_writers_run_puts_the_backup_back(tmp_path: Path) -> None:
     assert {c: n for c, n in now.items() if c.startswith("A")} == backed_up
     assert any(c.startswith("B") for c in kept_nights), "the kept copy has the replaced writes"
     assert any(line.startswith("ACK") for line in lines)
-    verify = run_cli("audit", "verify", db=db)
+    verify = cli_here("audit", "verify", db=db)
     assert verify.returncode == 0, verify.stderr
-    history = run_cli("audit", "history", "--guest", "G-NAMED", db=db)
+    history = cli_here("audit", "history", "--guest", "G-NAMED", db=db)
     assert history.returncode == 0
     with closing(sqlite3.connect(db)) as conn:
         actions = [r[0] for r in conn.execute("SELECT action FROM audit_log")]
@@ -168,14 +179,14 @@ def test_restore_while_writers_run_puts_the_backup_back(tmp_path: Path) -> None:
     ],
 )
 def test_restore_refuses_a_file_that_is_not_a_backup(
-    tmp_path: Path, content: bytes, message: str
+    cli_here: CliRunner, tmp_path: Path, content: bytes, message: str
 ) -> None:
     db = tmp_path / "live.sqlite3"
     make_db(str(db))
     before = file_hash(db)
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(content)
-    result = run_cli("restore", str(bad), db=str(db))
+    result = cli_here("restore", str(bad), db=str(db))
     assert result.returncode == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert file_hash(db) == before
@@ -183,59 +194,62 @@ def test_restore_refuses_a_file_that_is_not_a_backup(
 
 
 def test_restore_refuses_a_backup_from_a_newer_bedboard_and_other_sqlite_files(
+    cli_here: CliRunner,
     tmp_path: Path,
 ) -> None:
     db = tmp_path / "live.sqlite3"
     make_db(str(db))
     before = file_hash(db)
     newer = tmp_path / "newer.sqlite3"
-    assert run_cli("backup", str(newer), db=str(db)).returncode == 0
+    assert cli_here("backup", str(newer), db=str(db)).returncode == 0
     with closing(sqlite3.connect(newer)) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
         conn.commit()
-    result = run_cli("restore", str(newer), db=str(db))
+    result = cli_here("restore", str(newer), db=str(db))
     assert result.returncode == 2 and "9999_from_the_future" in result.stderr
     other = tmp_path / "other.sqlite3"
     with closing(sqlite3.connect(other)) as conn:
         conn.execute("CREATE TABLE t (x)")
         conn.commit()
-    result = run_cli("restore", str(other), db=str(db))
+    result = cli_here("restore", str(other), db=str(db))
     assert result.returncode == 2 and "not a bedboard database" in result.stderr
-    result = run_cli("restore", str(tmp_path / "missing.sqlite3"), db=str(db))
+    result = cli_here("restore", str(tmp_path / "missing.sqlite3"), db=str(db))
     assert result.returncode == 1 and "no file" in result.stderr
     assert file_hash(db) == before
 
 
-def test_backup_to_a_path_that_cannot_be_written_changes_nothing(tmp_path: Path) -> None:
+def test_backup_to_a_path_that_cannot_be_written_changes_nothing(
+    cli_here: CliRunner, tmp_path: Path
+) -> None:
     db = tmp_path / "live.sqlite3"
     make_db(str(db))
     before = file_hash(db)
-    result = run_cli("backup", str(tmp_path / "no" / "such" / "dir" / "b.sqlite3"), db=str(db))
+    result = cli_here("backup", str(tmp_path / "no" / "such" / "dir" / "b.sqlite3"), db=str(db))
     assert result.returncode == 1 and "cannot write the backup" in result.stderr
-    result = run_cli("backup", str(db), db=str(db))
+    result = cli_here("backup", str(db), db=str(db))
     assert result.returncode == 2
-    result = run_cli("backup", str(tmp_path / "x.sqlite3"), db=str(tmp_path / "none.sqlite3"))
+    result = cli_here("backup", str(tmp_path / "x.sqlite3"), db=str(tmp_path / "none.sqlite3"))
     assert result.returncode == 1 and "no database" in result.stderr
     assert not (tmp_path / "none.sqlite3").exists()
     assert file_hash(db) == before
 
 
-def test_restore_into_a_new_place_creates_it_private(tmp_path: Path) -> None:
+def test_restore_into_a_new_place_creates_it_private(cli_here: CliRunner, tmp_path: Path) -> None:
     db = tmp_path / "live.sqlite3"
     make_db(str(db))
     backup = tmp_path / "b.sqlite3"
-    assert run_cli("backup", str(backup), db=str(db)).returncode == 0
+    assert cli_here("backup", str(backup), db=str(db)).returncode == 0
     fresh = tmp_path / "new" / "restored.sqlite3"
-    result = run_cli("restore", str(backup), db=str(fresh))
+    result = cli_here("restore", str(backup), db=str(fresh))
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
     assert stat.S_IMODE(fresh.parent.stat().st_mode) == 0o700
     assert "kept" not in result.stdout
 
 
-def test_postgresql_backup_says_it_uses_pg_dump(postgres_url: str) -> None:
+def test_postgresql_backup_says_it_uses_pg_dump(cli_here: CliRunner, postgres_url: str) -> None:
     for command in ("backup", "restore"):
-        result = run_cli(command, "/tmp/never-written.dump", db=postgres_url)
+        result = cli_here(command, "/tmp/never-written.dump", db=postgres_url)
         assert result.returncode == 2
         assert "pg_dump" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not Path("/tmp/never-written.dump").exists()

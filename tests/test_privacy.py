@@ -8,6 +8,7 @@ import re
 import stat
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, text
 
 from bedboard.config import Settings
@@ -16,7 +17,15 @@ from bedboard.services import stays
 from bedboard.services.privacy import forget
 from bedboard.store import Store, open_store
 from tests.conftest import REPO, run_cli
+from tests.in_process import CliRunner, runner
 from tests.seed import BASE_NIGHT, seed
+
+
+@pytest.fixture
+def cli_here(capsys: pytest.CaptureFixture[str]) -> CliRunner:
+    """`bedboard` in this process (see tests/in_process.py)."""
+    return runner(capsys)
+
 
 NAME = "Anna Hemlig-Namnsson"
 OTHER_NAME = "Olga Tajna"
@@ -41,7 +50,9 @@ def with_guests(store: Store) -> None:
         )
 
 
-def test_forget_erases_personal_data_and_keeps_nights(store: Store, db_url: str) -> None:
+def test_forget_erases_personal_data_and_keeps_nights(
+    cli_here: CliRunner, store: Store, db_url: str
+) -> None:
     with_guests(store)
     with store.read() as session:
         nights_before = session.execute(
@@ -50,7 +61,7 @@ def test_forget_erases_personal_data_and_keeps_nights(store: Store, db_url: str)
             .where(Guest.code == "G-A")
             .order_by(BedNight.night)
         ).all()
-    result = run_cli("forget", "--guest", "G-A", db=db_url)
+    result = cli_here("forget", "--guest", "G-A", db=db_url)
     assert result.returncode == 0, result.stderr
     assert "name, birth_year, languages, notes" in result.stdout
     with store.read() as session:
@@ -69,36 +80,42 @@ def test_forget_erases_personal_data_and_keeps_nights(store: Store, db_url: str)
         assert last is not None
         assert (last.action, last.target, last.actor) == ("forget", "guest:G-A", "cli-tester")
         assert NAME not in last.detail
-    export = run_cli("export", "occupancy", "--night", BASE_NIGHT.isoformat(), db=db_url)
+    export = cli_here("export", "occupancy", "--night", BASE_NIGHT.isoformat(), db=db_url)
     assert export.returncode == 0 and "G-A" in export.stdout
-    verify = run_cli("audit", "verify", db=db_url)
+    verify = cli_here("audit", "verify", db=db_url)
     assert verify.returncode == 0
 
 
-def test_forget_overwrites_the_name_in_the_sqlite_file(sqlite_url: str) -> None:
+def test_forget_overwrites_the_name_in_the_sqlite_file(
+    cli_here: CliRunner, sqlite_url: str
+) -> None:
     store = open_store(Settings(db=sqlite_url, user="t"))
     with_guests(store)
     store.close()
     files = lambda: [p for p in Path(sqlite_url).parent.iterdir() if p.is_file()]  # noqa: E731
     assert any(NAME.encode() in p.read_bytes() for p in files()), "the name was stored"
-    result = run_cli("forget", "--guest", "G-A", db=sqlite_url)
+    result = cli_here("forget", "--guest", "G-A", db=sqlite_url)
     assert result.returncode == 0, result.stderr
     assert not any(NAME.encode() in p.read_bytes() for p in files())
     assert any(OTHER_NAME.encode() in p.read_bytes() for p in files())
 
 
-def test_forget_an_unknown_guest_changes_nothing(store: Store, db_url: str) -> None:
+def test_forget_an_unknown_guest_changes_nothing(
+    cli_here: CliRunner, store: Store, db_url: str
+) -> None:
     with_guests(store)
     with store.read() as session:
         before = session.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
-    result = run_cli("forget", "--guest", "G-NOBODY", db=db_url)
+    result = cli_here("forget", "--guest", "G-NOBODY", db=db_url)
     assert result.returncode == 1 and "no guest" in result.stderr
     with store.read() as session:
         assert session.execute(text("SELECT count(*) FROM audit_log")).scalar_one() == before
         assert session.scalars(select(Guest.name).where(Guest.code == "G-A")).one() == NAME
 
 
-def test_no_name_leaves_through_the_commands(store: Store, db_url: str, tmp_path: Path) -> None:
+def test_no_name_leaves_through_the_commands(
+    cli_here: CliRunner, store: Store, db_url: str, tmp_path: Path
+) -> None:
     with_guests(store)
     night = BASE_NIGHT.isoformat()
     outputs = []
@@ -112,13 +129,13 @@ def test_no_name_leaves_through_the_commands(store: Store, db_url: str, tmp_path
         ["audit", "verify"],
         ["checkout", "--guest", "G-A", "--night", "2031-01-01"],  # refused: shows the code
     ):
-        result = run_cli(*args, db=db_url)
+        result = cli_here(*args, db=db_url)
         outputs.append(result.stdout + result.stderr)
     assert "G-A" in "".join(outputs)
     for out in outputs:
         assert NAME not in out and OTHER_NAME not in out
         assert "Hemlig" not in out
-    json.loads(run_cli("availability", "--night", night, "--json", db=db_url).stdout)
+    json.loads(cli_here("availability", "--night", night, "--json", db=db_url).stdout)
     with store.read() as session:
         details = " ".join(session.scalars(select(AuditEntry.detail)))
         assert NAME not in details and OTHER_NAME not in details
@@ -159,18 +176,20 @@ def test_only_the_privacy_service_reads_guest_names() -> None:
     assert offenders == [], "guest names read outside bedboard/services/privacy.py"
 
 
-def test_with_names_adds_names_and_audits_the_release(store: Store, db_url: str) -> None:
+def test_with_names_adds_names_and_audits_the_release(
+    cli_here: CliRunner, store: Store, db_url: str
+) -> None:
     with_guests(store)
     night = BASE_NIGHT.isoformat()
-    plain = run_cli("export", "occupancy", "--night", night, db=db_url)
+    plain = cli_here("export", "occupancy", "--night", night, db=db_url)
     assert plain.returncode == 0 and NAME not in plain.stdout and "guest_name" not in plain.stdout
-    named = run_cli("export", "occupancy", "--night", night, "--with-names", db=db_url)
+    named = cli_here("export", "occupancy", "--night", night, "--with-names", db=db_url)
     assert named.returncode == 0, named.stderr
     header, *rows = named.stdout.splitlines()
     assert header.endswith(",guest_name")
     assert any(row.startswith(night) and row.endswith(f",{NAME}") for row in rows)
     assert any(row.endswith(f",{OTHER_NAME}") for row in rows)
-    billing = run_cli(
+    billing = cli_here(
         "export", "billing", "--from", night, "--to", night, "--with-names", db=db_url
     )
     assert billing.returncode == 0, billing.stderr
@@ -182,11 +201,13 @@ def test_with_names_adds_names_and_audits_the_release(store: Store, db_url: str)
     assert len(released) == 2
     assert all(e.actor == "cli-tester" and NAME not in e.detail for e in released)
     assert json.loads(released[0].detail)["guests"] == ["G-A", "G-B"]
-    history = run_cli("audit", "history", "--guest", "G-A", db=db_url)
+    history = cli_here("audit", "history", "--guest", "G-A", db=db_url)
     assert history.stdout.count("names_released") == 2
 
 
-def test_with_names_that_fails_releases_nothing(store: Store, db_url: str, tmp_path: Path) -> None:
+def test_with_names_that_fails_releases_nothing(
+    cli_here: CliRunner, store: Store, db_url: str, tmp_path: Path
+) -> None:
     with_guests(store)
     night = BASE_NIGHT.isoformat()
     bad = str(tmp_path / "no" / "dir" / "out.csv")
@@ -194,7 +215,7 @@ def test_with_names_that_fails_releases_nothing(store: Store, db_url: str, tmp_p
         ["export", "occupancy", "--night", night, "--with-names", "--out", bad],
         ["export", "occupancy", "--night", night, "--with-names", "--summary"],
     ):
-        result = run_cli(*args, db=db_url)
+        result = cli_here(*args, db=db_url)
         assert result.returncode in (1, 2), result.stderr
         assert NAME not in result.stdout + result.stderr
     with store.read() as session:
