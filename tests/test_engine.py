@@ -147,3 +147,25 @@ def test_plain_relative_path_means_a_sqlite_file(tmp_path: Path) -> None:
         assert normalise_url("x.sqlite3") == f"sqlite:///{tmp_path / 'x.sqlite3'}"
     finally:
         os.chdir(old)
+
+
+def test_a_writer_waiting_too_long_gets_one_clear_line(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the busy timeout, "database is locked" becomes the program's own one-line refusal."""
+    from bedboard.config import Settings
+    from bedboard.errors import DatabaseError
+    from bedboard.store import open_store
+
+    monkeypatch.setattr("bedboard.db.engine.BUSY_TIMEOUT_SECONDS", 0.2)
+    store = open_store(Settings(db=sqlite_url, user="t"))
+    other = sqlite3.connect(sqlite_url, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(DatabaseError, match="busy") as info, store.write():
+            pass
+        assert "\n" not in str(info.value)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        store.close()
