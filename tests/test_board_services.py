@@ -1,0 +1,126 @@
+"""Services the board stands on, on SQLite and PostgreSQL: noticing changes from another
+connection, the rack, finding guests, revealing names (audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from bedboard.config import Settings
+from bedboard.db.models import AuditEntry
+from bedboard.errors import BadInput, NotFound
+from bedboard.services.changes import RevisionWatcher
+from bedboard.services.demo import load_demo
+from bedboard.services.guest_search import record_name_search, reveal_name, search_guests
+from bedboard.services.placement import Needs, find_places, hold_places
+from bedboard.services.rack import rack
+from bedboard.services.stays import check_in
+from bedboard.store import Store, open_store
+
+NOW = dt.datetime(2026, 11, 27, 21, 30)
+TONIGHT = dt.date(2026, 11, 27)
+
+
+@pytest.fixture
+def demo(store: Store) -> Store:
+    with store.write() as session:
+        load_demo(session, tonight=TONIGHT, actor="setup", now=NOW)
+    return store
+
+
+def audit_of(store: Store, action: str) -> list[tuple[str, str]]:
+    with store.read() as s:
+        rows = s.execute(
+            select(AuditEntry.actor, AuditEntry.target).where(AuditEntry.action == action)
+        ).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+def test_watcher_reports_only_changes_made_elsewhere(demo: Store, db_url: str) -> None:
+    watcher = RevisionWatcher(demo.engine)
+    other = open_store(Settings(db=db_url, user="other-terminal"))
+    try:
+        first = watcher.poll()
+        assert first is not None and first > 0  # the first poll says where we are
+        assert watcher.poll() is None  # nothing changed
+        with other.write() as session:
+            check_in(session, unit="Hvilan/3", guest_code="G-1", night=TONIGHT, actor="x", now=NOW)
+        changed = watcher.poll()
+        assert changed is not None and changed > first
+        assert watcher.poll() is None
+    finally:
+        watcher.close()
+        other.close()
+
+
+def test_watcher_recovers_after_its_connection_is_closed(demo: Store) -> None:
+    watcher = RevisionWatcher(demo.engine)
+    revision = watcher.poll()
+    watcher.close()  # as if the connection had died: the next poll opens a new one
+    assert watcher.poll() is None  # and does not mistake the new connection for a change
+    assert watcher.revision == revision
+    watcher.close()
+
+
+def test_rack_cells_follow_stays_holds_and_repairs(demo: Store) -> None:
+    with demo.read() as s:
+        view = rack(s, TONIGHT, 14, now=NOW)
+    assert len(view.nights) == 14 and len(view.units) == 42
+    hvilan1 = next(u for u in view.units if u.ref == "Hvilan/1")
+    states = [view.cells[(hvilan1.unit_id, n)].status for n in view.nights[:4]]
+    assert states == ["occupied", "occupied", "occupied", "free"]  # G-101 until the 29th
+    hvilan12 = next(u for u in view.units if u.ref == "Hvilan/12")
+    assert view.cells[(hvilan12.unit_id, TONIGHT)].status == "held"
+    with demo.read() as s:  # the hold has expired by 23:01
+        later = rack(s, TONIGHT, 1, now=NOW + dt.timedelta(minutes=91))
+    assert later.cells[(hvilan12.unit_id, TONIGHT)].status == "free"
+
+
+def test_search_finds_by_code_or_name_and_returns_codes_only(demo: Store) -> None:
+    with demo.read() as s:
+        by_name = search_guests(s, "PERSON 103", TONIGHT)
+        by_code = search_guests(s, "g-10", TONIGHT)
+        nobody = search_guests(s, "   ", TONIGHT)
+    assert [(h.code, h.unit_ref, h.night, h.by_name) for h in by_name] == [
+        ("G-103", "Familjen Berg/1", TONIGHT, True)
+    ]
+    assert not hasattr(by_name[0], "name")
+    assert [h.code for h in by_code] == [f"G-10{i}" for i in range(1, 10)]
+    assert not any(h.by_name for h in by_code)
+    assert nobody == []
+    with demo.write() as s:
+        assert record_name_search(s, hits=by_name + by_code, actor="anna") == 1
+    assert audit_of(demo, "find_guest_by_name") == [("anna", "guest:G-103")]
+
+
+def test_reveal_name_is_audited_and_unknown_codes_are_refused(demo: Store) -> None:
+    with demo.write() as s:
+        assert reveal_name(s, guest_code="G-101", actor="anna") == "Demo person 101"
+    assert audit_of(demo, "reveal_name") == [("anna", "guest:G-101")]
+    with pytest.raises(NotFound), demo.write() as s:
+        reveal_name(s, guest_code="G-999", actor="anna")
+    assert audit_of(demo, "reveal_name") == [("anna", "guest:G-101")]
+
+
+def test_hold_places_is_all_or_nothing(demo: Store) -> None:
+    with pytest.raises(Exception, match="Hvilan/1 is taken"), demo.write() as s:
+        hold_places(
+            s,
+            units=("Hvilan/3", "Hvilan/1"),
+            night=TONIGHT,
+            held_for="family",
+            actor="anna",
+            now=NOW,
+        )
+    with demo.read() as s:
+        free = find_places(s, TONIGHT, Needs(places=14, women_only=True), NOW)
+    assert [o.site for o in free] == ["Hvilan"]  # Hvilan/3 was not held either
+
+
+def test_needs_out_of_range_are_bad_input(demo: Store) -> None:
+    with pytest.raises(BadInput), demo.read() as s:
+        find_places(s, TONIGHT, Needs(places=0), NOW)
+    with pytest.raises(BadInput), demo.read() as s:
+        find_places(s, TONIGHT, Needs(nights=400), NOW)
