@@ -10,10 +10,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bedboard.config import Settings
+from bedboard.db.engine import writer
 from bedboard.db.models import AuditEntry, BedNight, Guest, Stay, Unit
+from bedboard.db.session import translate
 from bedboard.errors import BedboardError, RuleViolation, UnitTaken
 from bedboard.services import audit, stays
 from bedboard.services.lookup import find_unit
@@ -42,6 +45,8 @@ def _outcome(error: BaseException | None) -> str:
 UNITS = ["Hvilan/1", "Hvilan/2", "Hvilan/3", "Familjen Berg/1", "Familjen Berg/2"]
 UNIT_ROUNDS = 12  # every worker books Hvilan/1 for the same night, each for a guest of its own
 GUEST_ROUNDS = 8  # every worker books the same new guest for the same nights, each in its own unit
+RAW_ROUNDS = 6  # every worker inserts a row for Hvilan/2 past the services and the revision lock
+ALL_ROUNDS = UNIT_ROUNDS + GUEST_ROUNDS + RAW_ROUNDS
 
 
 def _book(store: Store, unit: str, guest_code: str, first: dt.date, count: int) -> str:
@@ -61,6 +66,24 @@ def _book(store: Store, unit: str, guest_code: str, first: dt.date, count: int) 
     return _outcome(None)
 
 
+def _unit_id(store: Store, ref: str) -> int:
+    with store.read() as s:
+        return find_unit(s, ref)[1].id
+
+
+def _insert_past_the_services(store: Store, unit_id: int, on: dt.date) -> str:
+    """A plain transaction that skips every check and the revision bump: only the unique key
+    on (unit, night) stands between two writers."""
+    try:
+        with Session(writer(store.engine)) as s, s.begin():
+            s.add(BedNight(unit_id=unit_id, night=on, state="out_of_service", reason="raw"))
+    except DBAPIError as exc:
+        return _outcome(translate(exc))
+    except Exception as exc:
+        return _outcome(exc)
+    return _outcome(None)
+
+
 def _racer(line: StartLine, results: Any, db: str, worker: int) -> None:
     """One spawned process: opens its own store, then books at each round's start."""
     store = open_store(Settings(db=db, user=f"worker-{worker}"))
@@ -73,13 +96,17 @@ def _racer(line: StartLine, results: Any, db: str, worker: int) -> None:
             line.wait(UNIT_ROUNDS + r)
             outcome = _book(store, UNITS[worker], f"G-{r}", night(100 + 2 * r), 2)
             results.put(("guest", r, outcome))
+        unit_id = _unit_id(store, "Hvilan/2")
+        for r in range(RAW_ROUNDS):
+            line.wait(UNIT_ROUNDS + GUEST_ROUNDS + r)
+            results.put(("raw", r, _insert_past_the_services(store, unit_id, night(200 + r))))
     finally:
         store.close()
 
 
 def test_processes_booking_at_the_same_instant_exactly_one_wins(world: Store) -> None:
     db = world.settings.db
-    outcomes = race(_racer, [(db, w) for w in range(WORKERS)], rounds=UNIT_ROUNDS + GUEST_ROUNDS)
+    outcomes = race(_racer, [(db, w) for w in range(WORKERS)], rounds=ALL_ROUNDS)
     # Nothing but the rule's refusals: no "database is locked", no OperationalError.
     assert [o for o in outcomes if o[2] not in ("won", "taken", "elsewhere")] == []
     per_round: dict[tuple[str, int], Counter[str]] = {}
@@ -89,11 +116,13 @@ def test_processes_booking_at_the_same_instant_exactly_one_wins(world: Store) ->
         assert per_round["unit", r] == Counter(won=1, taken=WORKERS - 1), f"unit round {r}"
     for r in range(GUEST_ROUNDS):
         assert per_round["guest", r] == Counter(won=1, elsewhere=WORKERS - 1), f"guest round {r}"
+    for r in range(RAW_ROUNDS):
+        assert per_round["raw", r] == Counter(won=1, taken=WORKERS - 1), f"raw round {r}"
 
     with world.read() as s:
         per_night = s.execute(
             select(BedNight.night, func.count())
-            .where(BedNight.night < night(100))
+            .where(BedNight.night < night(100), BedNight.reason != "raw")
             .group_by(BedNight.night)
             .order_by(BedNight.night)
         ).all()
@@ -115,6 +144,8 @@ def test_processes_booking_at_the_same_instant_exactly_one_wins(world: Store) ->
         checkins = select(func.count()).where(AuditEntry.action == "check_in")
         assert s.scalar(checkins) == UNIT_ROUNDS + GUEST_ROUNDS
         assert audit.verify(s) == []
+        raw = s.execute(select(BedNight.night).where(BedNight.reason == "raw")).scalars().all()
+        assert sorted(raw) == [night(200 + r) for r in range(RAW_ROUNDS)]
 
 
 def _insert_directly(s: Session, unit: str, guest_code: str, on: dt.date) -> None:
