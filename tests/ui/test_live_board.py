@@ -47,7 +47,13 @@ async def test_booking_from_another_process_shows_within_two_seconds(
         assert await wait_until(pilot, lambda: board.loaded)
         units = app.screen.query_one(UnitTable)
         await pilot.press("down", "down", "down", "down", "down")
-        cursor_before = units.cursor_row
+        units.scroll_to(y=2, animate=False, immediate=True)
+        await pilot.pause()
+        cursor_before, scroll_before, rebuilds_before = (
+            units.cursor_row,
+            units.scroll_y,
+            units.rebuilds,
+        )
         assert cell_of(units, "Hvilan/3", "state") == "free"
 
         done = run_cli("checkin", "--unit", "Hvilan/3", "--guest", "G-900", db=sqlite_url)
@@ -60,6 +66,10 @@ async def test_booking_from_another_process_shows_within_two_seconds(
         assert time.monotonic() - started < 2
         assert cell_of(units, "Hvilan/3", "state") == "occupied"
         assert units.cursor_row == cursor_before  # the cursor stayed where the user left it
+        assert units.scroll_y == scroll_before  # and so did the scroll position
+        assert units.rebuilds == rebuilds_before  # no rebuild: only changed cells redrawn
+        # Hvilan/3's row (state, guest, night 1 of 1, payer) and nothing else.
+        assert 0 < units.last_redrawn <= 4
 
 
 async def test_empty_database_offers_the_demo_and_q_quits(empty_store: Store) -> None:

@@ -31,6 +31,8 @@ class KeyedTable(DataTable[Cell]):
         super().__init__(id=id, classes=classes, cursor_type=cursor, zebra_stripes=False)
         self._order: list[str] = []
         self._cells: dict[str, tuple[Cell, ...]] = {}
+        self.rebuilds = 0  # how often the whole table was rebuilt (another night, a filter)
+        self.last_redrawn = 0  # cells redrawn by the last sync
 
     def column_specs(self) -> Sequence[tuple[str, str, int | None]]:
         return self.COLUMNS
@@ -50,7 +52,9 @@ class KeyedTable(DataTable[Cell]):
         keys = [key for key, _ in rows]
         if keys != self._order:
             self._rebuild(rows)
-            return sum(len(cells) for _, cells in rows)
+            self.rebuilds += 1
+            self.last_redrawn = sum(len(cells) for _, cells in rows)
+            return self.last_redrawn
         changed = 0
         column_keys = [column.key for column in self.ordered_columns]
         for key, cells in rows:
@@ -60,6 +64,7 @@ class KeyedTable(DataTable[Cell]):
                     self.update_cell(key, column_keys[column], after)
                     changed += 1
             self._cells[key] = cells
+        self.last_redrawn = changed
         return changed
 
     def _rebuild(self, rows: Sequence[Row]) -> None:
