@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -39,7 +40,7 @@ def test_other_rollover_hours() -> None:
     assert current_night(0, dt.datetime(2026, 11, 28, 0, 0)) == D28  # 0: the calendar date
 
 
-def test_store_tonight_uses_the_settings(tmp_path: object) -> None:
+def test_store_tonight_uses_the_settings() -> None:
     store = Store(Settings(db="unused", user="t", rollover_hour=6), engine=None)  # type: ignore[arg-type]
     assert store.tonight(dt.datetime(2026, 11, 28, 5, 0)) == D27
     assert store.tonight(dt.datetime(2026, 11, 28, 6, 0)) == D28
@@ -52,7 +53,7 @@ def test_without_now_it_uses_the_local_clock() -> None:
 
 
 def test_rollover_hour_from_the_environment(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     monkeypatch.setenv("BEDBOARD_ROLLOVER_HOUR", "9")
@@ -73,9 +74,7 @@ def test_night_helpers() -> None:
         parse_night("27/11/2026")
 
 
-def test_user_name_must_fit_the_audit_log(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: object
-) -> None:
+def test_user_name_must_fit_the_audit_log(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert load_settings(db="x", user=" natt ").user == "natt"
     for bad in ("u" * 101, "tab\there"):
