@@ -139,6 +139,28 @@ def test_verify_finds_a_deleted_first_entry(cli_here: CliRunner, store: Store, d
     assert result.returncode == 1 and "entry #2" in result.stderr
 
 
+def test_an_anchor_finds_the_newest_entries_removed(
+    cli_here: CliRunner, store: Store, db_url: str
+) -> None:
+    """Removing entries from the end leaves a valid shorter chain; the hash an earlier verify
+    printed finds it."""
+    some_history(store)
+    earlier = cli_here("audit", "verify", db=db_url)
+    anchor = earlier.stdout.split("hash ")[1].split(")")[0]
+    assert len(anchor) == 16
+    assert cli_here("audit", "verify", "--anchor", anchor, db=db_url).returncode == 0
+    last = entry_count(store)
+    store.close()
+    tamper(db_url, f"DELETE FROM audit_log WHERE id = {last}")
+    assert cli_here("audit", "verify", db=db_url).returncode == 0  # the chain alone cannot tell
+    result = cli_here("audit", "verify", "--anchor", anchor, db=db_url)
+    assert result.returncode == 1
+    assert f"hash {anchor[:12]} is gone" in result.stderr
+    assert f"the newest now is #{last - 1}" in result.stderr
+    bad = cli_here("audit", "verify", "--anchor", "xyz", db=db_url)
+    assert bad.returncode == 2
+
+
 def test_history_of_a_unit_and_of_a_guest(cli_here: CliRunner, store: Store, db_url: str) -> None:
     some_history(store)
     unit = cli_here("audit", "history", "--unit", "Site1/1", db=db_url)

@@ -105,20 +105,40 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option(
+    "--anchor",
+    metavar="HASH",
+    help="A hash (or its first 12+ characters) printed by an earlier verify: that entry must "
+    "still be there, which also finds the newest entries removed since.",
+)
 @common_options
-def audit_verify() -> None:
+def audit_verify(anchor: str | None) -> None:
     """Exit 0 if the hash chain is intact, 1 naming the first entry that was changed or
     removed."""
+    anchor = (anchor or "").strip().lower()
+    if anchor and (len(anchor) < 12 or any(c not in "0123456789abcdef" for c in anchor)):
+        raise BadInput("--anchor must be at least 12 hex characters of an entry's hash")
     store = open_from_context()
     with store.read() as session:
         problems = audit.verify(session)
         total = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
-        last = session.scalar(select(func.max(AuditEntry.id))) or 0
+        newest = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
+        anchored = (
+            session.scalar(select(AuditEntry.id).where(AuditEntry.hash.startswith(anchor)))
+            if anchor
+            else None
+        )
     if problems:
         first = problems[0]
         more = f" ({len(problems)} problems in all)" if len(problems) > 1 else ""
         raise RuleViolation(f"audit log broken at entry #{first.entry_id}: {first.problem}{more}")
-    click.echo(f"audit log intact: {total} entries (last #{last})")
+    if anchor and anchored is None:
+        raise RuleViolation(
+            f"audit log broken: the entry with hash {anchor[:12]} is gone (entries removed from "
+            f"the end; the newest now is #{newest.id if newest else 0})"
+        )
+    last = f"last #{newest.id}, hash {newest.hash[:16]}" if newest else "empty"
+    click.echo(f"audit log intact: {total} entries ({last})")
 
 
 @audit_group.command("history")
