@@ -379,7 +379,20 @@ class BoardScreen(UnitActionsScreen):
     def action_find_place(self) -> None:
         from bedboard.ui.screens.placement import PlacementScreen
 
-        self.app.push_screen(PlacementScreen(self.store, self.clock, night=self.night))
+        areas = sorted({u.area for u in self.all_units if u.area})
+        languages = sorted(
+            {
+                t.removeprefix("language_")
+                for u in self.all_units
+                for t in u.tags
+                if t.startswith("language_")
+            }
+        )
+        self.app.push_screen(
+            PlacementScreen(
+                self.store, self.clock, night=self.night, areas=areas, languages=languages
+            )
+        )
 
     def action_rack(self) -> None:
         from bedboard.ui.screens.rack import RackScreen

@@ -4,6 +4,7 @@ needs; the places that fit are listed best first; `h` holds the chosen one at on
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -13,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, DataTable, Input, Label, Static
 from textual.worker import get_current_worker
 
@@ -83,9 +85,19 @@ class PlacementScreen(BoardBaseScreen):
         Binding("h", "hold_place", "Hold these", id="hold-place"),
     ]
 
-    def __init__(self, store: Store, clock: Clock | None = None, *, night: dt.date) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock | None = None,
+        *,
+        night: dt.date,
+        areas: Sequence[str] = (),
+        languages: Sequence[str] = (),
+    ) -> None:
         super().__init__(store, clock)
         self.night = night
+        self.areas = list(areas)
+        self.languages = list(languages)
         self.options: list[PlaceOption] = []
         self.needs = Needs()
 
@@ -100,9 +112,15 @@ class PlacementScreen(BoardBaseScreen):
             yield Label("Nights")
             yield Input("1", id="nights", type="integer", classes="number")
             yield Label("Language")
-            yield Input("", id="language", placeholder="ro", classes="short")
+            yield Input(
+                "",
+                id="language",
+                placeholder="ro",
+                classes="short",
+                suggester=self._suggest(self.languages),
+            )
             yield Label("Area")
-            yield Input("", id="area", classes="area")
+            yield Input("", id="area", classes="area", suggester=self._suggest(self.areas))
         with Horizontal(classes="needs"):
             yield Checkbox("Women only", id="women_only")
             yield Checkbox("Children", id="children")
@@ -110,6 +128,10 @@ class PlacementScreen(BoardBaseScreen):
         yield OptionTable(id="options")
         yield Static("", id="detail")
         yield KeyBar()
+
+    @staticmethod
+    def _suggest(words: Sequence[str]) -> SuggestFromList | None:
+        return SuggestFromList(words, case_sensitive=False) if words else None
 
     def on_mount(self) -> None:
         self.query_one("#places", Input).focus()
