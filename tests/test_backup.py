@@ -199,9 +199,9 @@ def test_restore_refuses_a_backup_from_a_newer_bedboard_and_other_sqlite_files(
 ) -> None:
     db = tmp_path / "live.sqlite3"
     make_db(str(db))
-    before = file_hash(db)
     newer = tmp_path / "newer.sqlite3"
     assert cli_here("backup", str(newer), db=str(db)).returncode == 0
+    before = file_hash(db)
     with closing(sqlite3.connect(newer)) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
         conn.commit()
@@ -253,3 +253,18 @@ def test_postgresql_backup_says_it_uses_pg_dump(cli_here: CliRunner, postgres_ur
         assert result.returncode == 2
         assert "pg_dump" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not Path("/tmp/never-written.dump").exists()
+
+
+def test_a_backup_is_audited_and_a_failed_one_is_not(cli_here: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "live.sqlite3"
+    make_db(str(db))
+    out = tmp_path / "b.sqlite3"
+    assert cli_here("backup", str(out), db=str(db)).returncode == 0
+    assert cli_here("backup", str(tmp_path / "no" / "b.sqlite3"), db=str(db)).returncode == 1
+    with closing(sqlite3.connect(db)) as conn:
+        rows = conn.execute(
+            "SELECT actor, detail FROM audit_log WHERE action = 'backup'"
+        ).fetchall()
+    assert len(rows) == 1
+    assert rows[0][0] == "cli-tester" and str(out) in rows[0][1]
+    assert cli_here("audit", "verify", db=str(db)).returncode == 0

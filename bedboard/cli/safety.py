@@ -47,7 +47,25 @@ def _sqlite_file(settings: Settings) -> Path:
 def backup_command(file: Path) -> None:
     """Copy the database to FILE (consistent even while others write; created 0600)."""
     settings = _settings()
-    check = backup.backup(_sqlite_file(settings), file)
+    db_path = _sqlite_file(settings)
+
+    def record(check: backup.BackupCheck) -> None:
+        """A backup holds every guest's identity: who made one, and where, is audited."""
+        store = open_store(settings)
+        try:
+            with store.write() as session:
+                audit.record(
+                    session,
+                    store.actor,
+                    "backup",
+                    "database",
+                    file=str(file.expanduser().absolute()),
+                    bed_nights=check.bed_nights,
+                )
+        finally:
+            store.close()
+
+    check = backup.backup(db_path, file, on_copied=record)
     click.echo(
         f"backup written to {file} (schema {check.revision}, {check.bed_nights} bed-night(s), "
         f"{check.audit_entries} audit entries)"

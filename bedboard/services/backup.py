@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,9 +72,13 @@ def _copy(source: sqlite3.Connection, target_path: Path) -> None:
     _remove_sidecars(target_path)
 
 
-def backup(db_path: Path, out: Path) -> BackupCheck:
+def backup(
+    db_path: Path, out: Path, on_copied: Callable[[BackupCheck], None] | None = None
+) -> BackupCheck:
     """Copy the live database at `db_path` into `out` (0600), written beside it and renamed into
-    place so a failed backup never leaves a half file under the real name."""
+    place so a failed backup never leaves a half file under the real name. `on_copied` runs
+    once the copy is checked and before it is renamed into place (to audit it): if it fails,
+    there is no backup."""
     if not db_path.is_file():
         raise NotFound(f"there is no database at {db_path} to back up")
     out = out.expanduser()
@@ -86,6 +91,8 @@ def backup(db_path: Path, out: Path) -> BackupCheck:
         with closing(_connect(db_path)) as source:
             _copy(source, partial)
         check = check_backup(partial)
+        if on_copied is not None:
+            on_copied(check)
         partial.replace(out)
     except OSError as exc:
         raise DatabaseError(f"cannot write the backup {out}: {exc.strerror or exc}") from exc
