@@ -7,12 +7,16 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from bedboard.config import Settings
+from bedboard.db.models import BedNight
 from bedboard.services import audit
 from bedboard.services.availability import availability
 from bedboard.store import open_store
-from benchmarks import generate, run
+from benchmarks import fig_checkin, generate, pg, run
 from benchmarks.sizes import SIZES
+from benchmarks.world import build_world
 
 TONIGHT = dt.date(2026, 11, 27)
 
@@ -53,3 +57,17 @@ def test_runner_measures_every_figure(tmp_path: Path) -> None:
         assert figure in names
     assert [r for r in rows if r.value == "not measured"] == []
     assert "| figure" in run.table(rows)
+
+
+def test_tiny_region_loads_into_postgresql_and_takes_check_ins(postgres_url: str) -> None:
+    size = SIZES["tiny"]
+    store = open_store(Settings(db=postgres_url, user="tester"))
+    try:
+        world = build_world(size, TONIGHT, size.history_nights)
+        loaded = pg.load(postgres_url, world)
+        with store.read() as session:
+            assert session.scalar(select(func.count()).select_from(BedNight)) == loaded
+        checkins, empty = fig_checkin.latencies(store, TONIGHT, 2)  # ids continue after COPY
+        assert len(checkins) == len(empty) == 2
+    finally:
+        store.close()
