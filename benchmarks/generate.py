@@ -177,6 +177,8 @@ def cached(
         meta = json.loads(meta_path.read_text())
         if meta.get("version") == GENERATOR_VERSION:
             return Generated(path, meta)
+    for stale in data_dir.glob(f"{size.name}-{history}n-*"):  # an older day's copy: 1 GB
+        stale.unlink()
     if log:
         print(f"generating {path.name} ...", flush=True)
     generated = build(size, path, history, tonight)
