@@ -32,6 +32,7 @@ from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.site_table import SiteTable
 from bedboard.ui.widgets.unit_table import UnitTable, unit_key
 
+NIGHTS = Binding.Group("Night")
 TICK_SECONDS = 30  # hold countdowns, expired holds and the rollover need no database change
 
 HELP = """\
@@ -57,8 +58,8 @@ It is live: changes made anywhere else show here within a second or two.
 class BoardScreen(UnitActionsScreen):
     HELP = HELP
     BINDINGS = [
-        Binding("left_square_bracket", "night(-1)", "Prev night", id="prev-night"),
-        Binding("right_square_bracket", "night(1)", "Next night", id="next-night"),
+        Binding("left_square_bracket", "night(-1)", "Prev night", id="prev-night", group=NIGHTS),
+        Binding("right_square_bracket", "night(1)", "Next night", id="next-night", group=NIGHTS),
         Binding("t", "tonight", "Tonight", id="tonight"),
         Binding("d", "go_to_date", "Date", id="go-to-date"),
         Binding("slash", "find_guest", "Find guest", id="find-guest"),

@@ -25,6 +25,8 @@ from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.rack_table import RackTable
 from bedboard.ui.widgets.unit_table import unit_key
 
+WEEKS = Binding.Group("Week")
+
 HELP = """\
 # The rack
 
@@ -49,8 +51,8 @@ class RackScreen(UnitActionsScreen):
     HELP = HELP
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Board", id="back"),
-        Binding("left_square_bracket", "shift(-7)", "Week back", id="week-back"),
-        Binding("right_square_bracket", "shift(7)", "Week on", id="week-on"),
+        Binding("left_square_bracket", "shift(-7)", "Week back", id="week-back", group=WEEKS),
+        Binding("right_square_bracket", "shift(7)", "Week on", id="week-on", group=WEEKS),
         Binding("t", "tonight", "Tonight", id="tonight"),
     ]
 

@@ -15,7 +15,7 @@ class KeyBar(Static):
     KeyBar {
         dock: bottom;
         height: auto;
-        max-height: 3;
+        max-height: 4;
         background: $footer-background;
         color: $footer-foreground;
         padding: 0 1;
@@ -36,16 +36,21 @@ class KeyBar(Static):
     def show_keys(self) -> None:
         if not self.is_attached or not self.is_mounted:
             return  # called after a refresh, but the screen was closed meanwhile
-        parts: list[str | tuple[str, str]] = []
-        seen: set[str] = set()
+        # Keys of one Binding.Group show once, together: "[ ] Night".
+        entries: dict[object, tuple[list[str], str]] = {}
         for active in self.screen.active_bindings.values():
             binding = active.binding
             if not binding.show or not binding.description or not active.enabled:
                 continue
-            if binding.action in seen:
-                continue
-            seen.add(binding.action)
-            parts.append((self.app.get_key_display(binding), KEY_STYLE))
-            parts.append(f" {binding.description}  ")
-        parts.extend([("^p", KEY_STYLE), " all actions"])
+            name = binding.group if binding.group is not None else binding.action
+            description = binding.group.description if binding.group else binding.description
+            keys, _ = entries.setdefault(name, ([], description))
+            key = self.app.get_key_display(binding)
+            if key not in keys:
+                keys.append(key)
+        parts: list[str | tuple[str, str]] = []
+        for keys, description in entries.values():
+            parts.append((" ".join(keys), KEY_STYLE))
+            parts.append(f" {description}  ")
+        parts.extend([("^p", KEY_STYLE), " All actions"])
         self.update(Content.assemble(*parts))

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual.binding import Binding
 
 from bedboard.services.availability import UnitNight
 from bedboard.services.rack import Rack
@@ -35,6 +36,7 @@ def night_label(night: dt.date) -> Text:
 
 
 class RackTable(KeyedTable):
+    BINDINGS = [Binding("enter", "select_cursor", "Actions", id="actions")]
     COLUMNS = (("unit", "Unit", 20),)
 
     def __init__(self, *, id: str | None = None, nights: int = 14) -> None:

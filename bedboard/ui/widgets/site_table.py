@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from textual.binding import Binding
+
 from bedboard.services.availability import SiteCounts
 from bedboard.ui.format import site_cells
 from bedboard.ui.widgets.keyed_table import KeyedTable
 
 
 class SiteTable(KeyedTable):
+    BINDINGS = [Binding("enter", "select_cursor", "Its places", id="site-places")]
     COLUMNS = (
         ("site", "Site", 24),
         ("area", "Area", 11),
