@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
+from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
@@ -20,9 +22,11 @@ from bedboard.db import migrate
 from bedboard.db.engine import make_engine
 from bedboard.db.models import Base
 from bedboard.errors import DatabaseError
+from bedboard.services import stays
 from bedboard.store import Store, open_store
 from tests.conftest import REPO, run_cli
 from tests.racing import StartLine, race
+from tests.rules_world import NIGHT, NOW, build_world, table_contents
 
 APP_TABLES = set(Base.metadata.tables)
 
@@ -133,6 +137,48 @@ def test_first_start_race_in_a_new_folder(tmp_path: Path) -> None:
         assert _schema_counts(db) == (1, 1)
         assert Path(db).stat().st_mode & 0o777 == 0o600
         assert Path(db).parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_sqlite_migration_can_rebuild_a_table_other_rows_refer_to(sqlite_url: str) -> None:
+    """A future revision in batch mode copies and drops a table (units, say) that bed-nights
+    refer to; SQLite only allows that with foreign keys off, so the migration transaction turns
+    them off, checks them before committing, and turns them on again."""
+    store = build_world(open_store(Settings(db=sqlite_url, user="t")))
+    try:
+        with store.write() as s:
+            stays.check_in(s, unit="Hvilan/1", guest_code="G-1", night=NIGHT, actor="t", now=NOW)
+        before = table_contents(store)
+        with migrate.migration_transaction(store.engine) as conn:
+            ops = Operations(MigrationContext.configure(conn))
+            with ops.batch_alter_table("units", recreate="always") as batch:
+                batch.add_column(sa.Column("note", sa.String(20), nullable=True))
+        after = table_contents(store)
+        assert after["units"] == [(*row, None) for row in before["units"]]
+        assert after["bed_nights"] == before["bed_nights"]
+        for _ in range(3):  # every pooled connection has its foreign keys on again
+            with store.engine.connect() as c:
+                assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        store.close()
+
+
+def test_sqlite_migration_that_breaks_foreign_keys_changes_nothing(sqlite_url: str) -> None:
+    store = build_world(open_store(Settings(db=sqlite_url, user="t")))
+    try:
+        before = table_contents(store)
+        with (
+            pytest.raises(DatabaseError, match="bed_nights pointing at missing rows of units"),
+            migrate.migration_transaction(store.engine) as conn,
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO bed_nights (unit_id, night, state, payer_reference, reason) "
+                    "VALUES (999, '2026-11-27', 'out_of_service', '', 'x')"
+                )
+            )
+        assert table_contents(store) == before
+    finally:
+        store.close()
 
 
 def test_wheel_ships_the_migrations(tmp_path: Path) -> None:

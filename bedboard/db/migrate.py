@@ -7,6 +7,8 @@ the revision is read again once the lock is held.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -58,32 +60,69 @@ def _check_known(revision: str | None) -> None:
         ) from exc
 
 
+@contextmanager
+def migration_transaction(engine: Engine) -> Iterator[Connection]:
+    """The one write transaction a migration runs in, holding the migration lock.
+
+    On SQLite, foreign keys are off while it runs: Alembic's batch mode rebuilds a table by
+    copying it and dropping the old one, which SQLite refuses while other tables refer to its
+    rows. The keys are checked before the commit instead, and switched on again after it.
+    """
+    with writer(engine).connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_pragma(conn, "PRAGMA foreign_keys = OFF")  # only takes effect outside BEGIN
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
+                    )
+                yield conn
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise DatabaseError(
+                            f"the migration would leave rows of {broken[0]} pointing at "
+                            f"missing rows of {broken[2]}; nothing was changed"
+                        )
+        finally:
+            if sqlite:
+                _sqlite_pragma(conn, "PRAGMA foreign_keys = ON")
+
+
+def _sqlite_pragma(conn: Connection, statement: str) -> None:
+    """Run a pragma on the driver connection itself, outside any transaction."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()
+
+
 def upgrade(engine: Engine, target: str = "head") -> None:
     with engine.connect() as conn:
         revision = current_revision(conn)
     _check_known(revision)
     if target == "head" and revision == head_revision():
         return
-    with writer(engine).begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+    with migration_transaction(engine) as conn:
         revision = current_revision(conn)
         _check_known(revision)
         if target == "head" and revision == head_revision():
             return
-        config = alembic_config()
-        config.attributes["connection"] = conn
-        try:
-            command.upgrade(config, target)
-        finally:
-            config.attributes.pop("connection", None)
+        _run(conn, command.upgrade, target)
 
 
 def downgrade(engine: Engine, target: str) -> None:
-    with writer(engine).begin() as conn:
-        config = alembic_config()
-        config.attributes["connection"] = conn
-        try:
-            command.downgrade(config, target)
-        finally:
-            config.attributes.pop("connection", None)
+    with migration_transaction(engine) as conn:
+        _run(conn, command.downgrade, target)
+
+
+def _run(conn: Connection, step: Callable[[Config, str], None], target: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = conn
+    try:
+        step(config, target)
+    finally:
+        config.attributes.pop("connection", None)
