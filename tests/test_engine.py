@@ -169,3 +169,27 @@ def test_a_writer_waiting_too_long_gets_one_clear_line(
         other.execute("ROLLBACK")
         other.close()
         store.close()
+
+
+def test_postgresql_writer_waiting_too_long_gets_one_clear_line(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same on PostgreSQL: a lock timeout instead of waiting forever behind a stuck writer."""
+    from bedboard.config import Settings
+    from bedboard.errors import DatabaseError
+    from bedboard.store import open_store
+
+    monkeypatch.setattr("bedboard.db.engine.BUSY_TIMEOUT_SECONDS", 0.3)
+    store = open_store(Settings(db=postgres_url, user="t"))
+    stuck = make_engine(postgres_url)
+    try:
+        with stuck.begin() as conn:
+            conn.execute(text("UPDATE revision SET value = value + 1"))  # holds the row lock
+            with pytest.raises(DatabaseError, match="busy") as info, store.write():
+                pass
+            assert "\n" not in str(info.value)
+        with store.write():  # free again once the stuck writer is gone
+            pass
+    finally:
+        stuck.dispose()
+        store.close()

@@ -58,7 +58,10 @@ def make_engine(path_or_url: str, **kwargs: Any) -> Engine:
     url = normalise_url(path_or_url)
     path = sqlite_path(url)
     if path is None:
-        return sa_create_engine(url, pool_pre_ping=True, **kwargs)
+        engine = sa_create_engine(url, pool_pre_ping=True, **kwargs)
+        if engine.dialect.name == "postgresql":
+            _configure_postgresql(engine)
+        return engine
     # SQLite gives the -wal and -shm files the database file's own mode.
     prepare_sqlite_file(path)
     engine = sa_create_engine(
@@ -83,6 +86,16 @@ def _use_wal(cursor: Any) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Like SQLite's busy timeout: a writer waiting behind a stuck transaction (a laptop
+        # asleep in the middle of a write) gives up with a clear message instead of hanging.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        dbapi_connection.commit()
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -51,7 +51,7 @@ def translate(exc: DBAPIError) -> BedboardError:
     too_long = re.search(r"value too long for type character varying\((\d+)\)", message)
     if too_long:
         return BadInput(f"a text is too long: at most {too_long.group(1)} characters are kept")
-    if isinstance(exc, OperationalError) and "locked" in message:
+    if isinstance(exc, OperationalError) and ("locked" in message or "lock timeout" in message):
         return DatabaseError("the database is busy (another terminal is writing); try again")
     first_line = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
     return DatabaseError(f"database error: {first_line}")
