@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import create_engine
 
 from bedboard.config import Settings
+from bedboard.services import audit
 from bedboard.store import open_store
 from tests.conftest import REPO
 from tests.invariants import GuestNights, guest_nights, violations
@@ -121,6 +122,10 @@ def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path: Path) -> 
         if proc.stdout:
             proc.stdout.close()
     elapsed = time.monotonic() - started
+    store = open_store(Settings(db=db, user="check"))
+    with store.read() as session:
+        assert audit.verify(session) == [], "the audit chain survived every kill"
+    store.close()
     print(
         f"\ncrash: {KILLS} SIGKILLs survived in {elapsed:.1f}s, {acked_total} acknowledged "
         f"operations all present ({len(closed_acked)} night closes), {in_flight_committed} "

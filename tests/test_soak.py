@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import text
 
 from bedboard.config import Settings
+from bedboard.services import audit
 from bedboard.store import Store, open_store
 from tests.invariants import guest_nights, posted_rows, violations
 from tests.ops import closer_worker, line_ms, model_apply, parse_line, soak_worker
@@ -98,6 +99,8 @@ def soak(db: str, tmp_path: Path, backend: str) -> None:
         assert unposted == 0
         if backend == "sqlite":
             assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        # Writers in many processes: the audit chain must still be one unbroken chain.
+        assert audit.verify(session) == []
     store.close()
 
     ok = sum(acked.values()) + len(closed)
