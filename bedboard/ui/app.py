@@ -5,9 +5,12 @@ Adding a screen (billing, exports, reports, history, ...):
      Store: `BillingScreen(store)`. Read and write the database in `@work(thread=True)` workers
      only. `self.app.clock` is the board's clock; watch `self.app.revision` to stay live:
      `self.watch(self.app, "revision", callback, init=False)`.
-  2. Add one line to SCREENS below. Its key then opens the screen from anywhere, the footer
-     shows it, and the command palette (ctrl+p) lists it. Escape on a pushed screen returns
-     (give your screen an "escape" binding to `app.pop_screen`, or inherit `PushedScreen`).
+  2. Add one line to SCREENS below. Its key then opens the screen from anywhere, the key bar
+     shows it, and the command palette (ctrl+p) lists it. Give the screen an "escape" binding
+     to `app.pop_screen` so Esc returns to the board.
+Optional: inherit `screens.base.BoardBaseScreen` for `run_change` (a write in a worker whose
+refusal shows as one line) and a `HELP` text for F1; use `widgets.key_bar.KeyBar` instead of
+Footer so every key that works shows, wrapped, even at 80 columns.
 """
 
 from __future__ import annotations
