@@ -1,0 +1,61 @@
+"""The board on PostgreSQL, the multi-site engine: an action and a refusal, keys pressed as a
+person would, then the database read back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bedboard.config import Settings
+from bedboard.services.demo import load_demo
+from bedboard.services.stays import check_in
+from bedboard.store import Store, open_store
+from tests.ui.conftest import (
+    FROZEN_AT,
+    TONIGHT,
+    frozen_app,
+    open_board,
+    select_unit,
+    type_text,
+    wait_for_note,
+)
+from tests.ui.db_checks import nights_of
+
+
+@pytest.fixture
+def pg_store(postgres_url: str) -> Iterator[Store]:
+    store = open_store(Settings(db=postgres_url, user="night-staff"))
+    with store.write() as session:
+        load_demo(session, tonight=TONIGHT, actor="setup", now=FROZEN_AT)
+    yield store
+    store.close()
+
+
+async def test_check_in_and_a_refusal_on_postgresql(pg_store: Store) -> None:
+    app = frozen_app(pg_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/3")
+        await pilot.press("c")
+        await type_text(pilot, "G-510")
+        await pilot.press("enter")
+        await wait_for_note(pilot, "Checked in G-510 to Hvilan/3")
+        await select_unit(pilot, board, "Hvilan/4")
+        await pilot.press("c")
+        await type_text(pilot, "G-511")
+        with pg_store.write() as session:  # another laptop takes it first
+            check_in(
+                session,
+                unit="Hvilan/4",
+                guest_code="G-512",
+                night=TONIGHT,
+                actor="laptop",
+                now=FROZEN_AT,
+            )
+        await pilot.press("enter")
+        note = await wait_for_note(pilot, "Refused")
+        assert "Hvilan/4 is taken on the night of 2026-11-27" in note
+    assert nights_of(pg_store, "G-510") == [(TONIGHT, "Hvilan/3", None)]
+    assert nights_of(pg_store, "G-511") == []
+    assert nights_of(pg_store, "G-512") == [(TONIGHT, "Hvilan/4", None)]
