@@ -5,6 +5,9 @@ escapes; on SQLite and PostgreSQL. The database's own unique keys are checked di
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from collections import Counter
 from typing import Any
 
@@ -21,6 +24,7 @@ from bedboard.errors import BedboardError, RuleViolation, UnitTaken
 from bedboard.services import audit, stays
 from bedboard.services.lookup import find_unit
 from bedboard.store import Store, open_store
+from tests.conftest import REPO
 from tests.racing import StartLine, race
 from tests.rules_world import NIGHT, NOW, build_world, night, refused
 
@@ -200,3 +204,40 @@ def test_refusal_is_a_bedboard_error_with_one_line(world: Store) -> None:
     assert isinstance(error, BedboardError) and error.exit_code == 1
     with world.read() as s:
         assert s.scalar(select(func.count()).select_from(Unit)) == 5
+
+
+def test_cli_processes_racing_for_one_unit_exit_0_once_and_1_otherwise(world: Store) -> None:
+    """The same through the command line: one `checkin` exits 0, the others exit 1 with the
+    one-line "taken" refusal."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "bedboard",
+        "checkin",
+        "--unit",
+        "Familjen Berg/2",
+        "--night",
+        NIGHT.isoformat(),
+        "--db",
+        world.settings.db,
+    ]
+    env = {**os.environ, "PYTHONPATH": str(REPO), "BEDBOARD_USER": "cli"}
+    procs = [
+        subprocess.Popen(
+            [*cmd, "--guest", f"G-cli-{i}"],
+            cwd=REPO,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for i in range(4)
+    ]
+    results = [(p.wait(timeout=60), *p.communicate()) for p in procs]
+    assert sorted(code for code, _out, _err in results) == [0, 1, 1, 1]
+    for code, _out, err in results:
+        if code == 1:
+            assert len(err.strip().splitlines()) == 1
+            assert "Familjen Berg/2 is taken" in err or "just taken" in err
+    with world.read() as s:
+        assert s.scalar(select(func.count()).select_from(BedNight)) == 1
