@@ -1,6 +1,6 @@
-"""Stateful property tests: random sequences of check in, check out, extend, move, hold and
-cancel keep every invariant on both backends, succeed exactly when a simple model says they
-should, and change nothing when they fail."""
+"""Stateful property tests: random sequences of check in, check out, extend, move, hold,
+confirm and cancel keep every invariant on both backends, succeed exactly when a simple model
+says they should, and change nothing when they fail."""
 
 from __future__ import annotations
 
@@ -146,6 +146,31 @@ class Bookings(RuleBasedStateMachine):
             lambda s: holds.cancel_hold(s, hold_id=hold_id, actor="prop"),
         )[0]:
             del self.holds[hold_id]
+
+    @rule(data=st.data(), guest=guests_st, count=counts_st)
+    def confirm_hold(self, data: st.DataObject, guest: str, count: int) -> None:
+        known = [*sorted(self.holds), 999_999]
+        hold_id = data.draw(st.sampled_from(known))
+        ok = hold_id in self.holds
+        if ok:
+            unit, night = self.holds[hold_id]
+            wanted = [night + dt.timedelta(days=i) for i in range(count)]
+            mine = self.model.nights.get(guest, {})
+            others = {k: v for k, v in self.holds.items() if k != hold_id}.values()
+            ok = not any(
+                n in mine
+                or (unit, n) in others
+                or any(ns.get(n) == unit for ns in self.model.nights.values())
+                for n in wanted
+            )
+        if self.attempt(
+            ok,
+            lambda s: holds.confirm_hold(
+                s, hold_id=hold_id, guest_code=guest, nights_count=count, actor="prop"
+            ),
+        )[0]:
+            unit, night = self.holds.pop(hold_id)
+            self.model.check_in(guest, unit, night, count)
 
     @invariant()
     def invariants_hold_and_match_the_model(self) -> None:
