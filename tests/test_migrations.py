@@ -191,9 +191,9 @@ def test_wheel_ships_the_migrations(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     (wheel,) = tmp_path.glob("bedboard-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "bedboard/_migrations/env.py" in names
-    assert "bedboard/_migrations/alembic.ini" in names
-    assert "bedboard/_migrations/script.py.mako" in names
-    shipped = {n.rsplit("/", 1)[1] for n in names if n.startswith("bedboard/_migrations/versions/")}
+    assert "bedboard/migrations/env.py" in names
+    assert "bedboard/alembic.ini" in names
+    assert "bedboard/migrations/script.py.mako" in names
+    shipped = {n.rsplit("/", 1)[1] for n in names if n.startswith("bedboard/migrations/versions/")}
     in_repo = {p.name for p in (REPO / "migrations" / "versions").glob("*.py")}
     assert in_repo and in_repo <= shipped

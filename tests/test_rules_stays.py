@@ -315,3 +315,18 @@ def test_move_refusals(world: Store) -> None:
     refused(world, NotFound, move_to("Hvilan/3", guest="G-404"))
     refused(world, RuleViolation, move_to("Hvilan/3", from_night=night(5)), match="no nights")
     refused(world, BadInput, move_to("Hvilan/1"), match="already in")
+
+
+def test_extend_refuses_a_stay_that_ended_before_last_night(world: Store) -> None:
+    check_in(world, "Hvilan/1", "G-1", NIGHT, nights_count=2)
+    refused(
+        world,
+        RuleViolation,
+        lambda s: stays.extend(
+            s, guest_code="G-1", extra_nights=1, actor="t", tonight=night(3), now=NOW
+        ),
+        match="check them in again",
+    )
+    with world.write() as s:  # last night was yesterday: extending from tonight is fine
+        stays.extend(s, guest_code="G-1", extra_nights=1, actor="t", tonight=night(2), now=NOW)
+    assert [n[1] for n in nights_of(world, "G-1")] == [NIGHT, night(1), night(2)]

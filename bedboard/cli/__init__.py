@@ -9,8 +9,10 @@ from __future__ import annotations
 import sys
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from bedboard.cli.common import common_options, open_from_context, options
+from bedboard.db.session import translate
 from bedboard.errors import BedboardError
 
 
@@ -55,10 +57,15 @@ def main(argv: list[str] | None = None) -> None:
             raise
         where = f" {exc.filename}" if exc.filename else ""
         _fail(f"cannot use{where}: {exc.strerror or exc}", 1)
+    except DBAPIError as exc:
+        if debug:
+            raise
+        _fail(str(translate(exc)), 1)
     except Exception as exc:
         if debug:
             raise
-        _fail(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)", 1)
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        _fail(f"unexpected error: {type(exc).__name__}: {first_line} (--debug shows details)", 1)
     sys.exit(result if isinstance(result, int) else 0)
 
 

@@ -96,7 +96,13 @@ def extend(guest_code: str, nights: int) -> None:
     """Add nights after a guest's last night, same unit and payer."""
     store = open_from_context()
     with store.write() as session:
-        stay = stays.extend(session, guest_code=guest_code, extra_nights=nights, actor=store.actor)
+        stay = stays.extend(
+            session,
+            guest_code=guest_code,
+            extra_nights=nights,
+            actor=store.actor,
+            tonight=store.tonight(),
+        )
     click.echo(f"extended {guest_code} by {nights} night(s) (stay {stay.id})")
 
 

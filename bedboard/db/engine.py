@@ -58,7 +58,9 @@ def make_engine(path_or_url: str, **kwargs: Any) -> Engine:
     url = normalise_url(path_or_url)
     path = sqlite_path(url)
     if path is None:
-        engine = sa_create_engine(url, pool_pre_ping=True, **kwargs)
+        # A wrong host should fail in seconds, not after the system's TCP timeout.
+        connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
+        engine = sa_create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
         if engine.dialect.name == "postgresql":
             _configure_postgresql(engine)
         return engine

@@ -26,7 +26,7 @@ _PG_MIGRATION_LOCK = 4_242_001
 
 def migrations_dir() -> Path:
     package = Path(__file__).resolve().parent.parent
-    shipped = package / "_migrations"  # inside the wheel
+    shipped = package / "migrations"  # inside the wheel
     return shipped if shipped.is_dir() else package.parent / "migrations"
 
 

@@ -131,13 +131,20 @@ def extend(
     guest_code: str,
     extra_nights: int,
     actor: str,
+    tonight: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> Stay:
-    """Add nights after the guest's last night, in the same unit, with the same payer."""
+    """Add nights after the guest's last night, in the same unit, with the same payer.
+    Given `tonight`, a stay that ended before last night is not extended: that guest left,
+    and nights in the past would be booked by mistake."""
     now = now or utcnow()
     check_night_count(extra_nights)
     guest = find_guest(session, guest_code)
     last = latest_night(session, guest)
+    if tonight is not None and last.night < tonight - dt.timedelta(days=1):
+        raise RuleViolation(
+            f"guest {guest.code}'s last night was {last.night}; check them in again instead"
+        )
     wanted = nights(last.night + dt.timedelta(days=1), extra_nights)
     refuse_closed(session, wanted)
     site, unit = unit_by_id(session, last.unit_id)
