@@ -301,6 +301,7 @@ def test_a_read_only_disk(
         ["checkin", "--unit", "Site1/2", "--guest", "G-9", "--night", S],
         ["forget", "--guest", "G-NAMED"],
         ["export", "occupancy", "--night", S, "--out", str(point / "x.csv")],
+        ["restore", str(db)],
     ):
         code, err = run_here(args, ro_db, capsys)
         assert code == 1, err
@@ -335,6 +336,9 @@ def test_a_full_disk(
     assert code == 1, err
     assert err.startswith("bedboard: ") and len(err.strip().splitlines()) == 1
     assert "full" in err or "disk" in err or "space" in err, err
+    code, err = run_here(["backup", str(point / "copy.sqlite3")], full_db, capsys)
+    assert code == 1 and "cannot write the backup" in err, err
+    assert sorted(p.name for p in point.iterdir()) == ["bedboard.sqlite3", "filler"]
     assert file_state(full_db) == before
 
 
