@@ -47,7 +47,9 @@ def board_of(app: BedboardApp) -> BoardScreen:
     return screen
 
 
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 5) -> bool:
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 10
+) -> bool:
     """Let workers and timers run until `condition` holds; False if it never did."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

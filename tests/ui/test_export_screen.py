@@ -60,9 +60,13 @@ async def test_export_screen_refuses_a_bad_date(empty_store: Store, tmp_path: Pa
         screen.query_one("#export-first", Input).value = "27/11"
         screen.query_one("#export-path", Input).value = str(tmp_path / "x.csv")
         await pilot.click("#export-go")
-        await pilot.pause()
-        result = str(screen.query_one("#export-result", Static).render())
-        assert "'27/11' is not a date like 2026-11-27" in result
+        assert await wait_until(
+            pilot,
+            lambda: (
+                "'27/11' is not a date like 2026-11-27"
+                in str(screen.query_one("#export-result", Static).render())
+            ),
+        )
         assert not (tmp_path / "x.csv").exists()
 
         screen.query_one("#export-first", Input).value = "2026-11-27"
