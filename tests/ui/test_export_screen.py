@@ -35,7 +35,8 @@ async def test_export_screen_writes_the_chosen_file(empty_store: Store, tmp_path
         target.mkdir()
         path.value = str(target / "avvisade.csv")
         screen.query_one("#export-excel", Checkbox).value = True
-        await pilot.click("#export-go")
+        screen.query_one("#export-path", Input).focus()
+        await pilot.press("enter")  # as a keyboard user starts it
         assert await wait_until(pilot, lambda: screen.last_written is not None, seconds=10)
         result = str(screen.query_one("#export-result", Static).render())
         assert f"Wrote 5 row(s) to {target / 'avvisade.csv'}" in result
@@ -58,8 +59,10 @@ async def test_export_screen_refuses_a_bad_date(empty_store: Store, tmp_path: Pa
         screen = app.screen
         assert isinstance(screen, ExportScreen)
         screen.query_one("#export-first", Input).value = "27/11"
+        await pilot.pause()
         screen.query_one("#export-path", Input).value = str(tmp_path / "x.csv")
-        await pilot.click("#export-go")
+        screen.query_one("#export-path", Input).focus()
+        await pilot.press("enter")  # as a keyboard user starts it
         assert await wait_until(
             pilot,
             lambda: (
@@ -70,11 +73,13 @@ async def test_export_screen_refuses_a_bad_date(empty_store: Store, tmp_path: Pa
         assert not (tmp_path / "x.csv").exists()
 
         screen.query_one("#export-first", Input).value = "2026-11-27"
+        await pilot.pause()  # a changed date suggests a new file name: let that happen first
         screen.query_one("#export-path", Input).value = str(tmp_path / "no" / "x.csv")
-        await pilot.click("#export-go")
+        screen.query_one("#export-path", Input).focus()
+        await pilot.press("enter")  # as a keyboard user starts it
         assert await wait_until(
             pilot, lambda: "Nothing written" in str(screen.query_one("#export-result").render())
-        )
+        ), str(screen.query_one("#export-result").render())
         assert "does not exist" in str(screen.query_one("#export-result", Static).render())
         await pilot.press("escape")
         await pilot.press("R")
