@@ -135,7 +135,7 @@ def export_billing(
         raise click.BadParameter(f"a billing period can be at most {MAX_NIGHTS * 5} nights")
     store = open_from_context()
     currency = store.settings.currency
-    with store.write() if with_names else store.read() as session:
+    with store.read() as session:
         payer_id = payers.any_payer(session, payer).id if payer else None
         # counted first, so a long export on a terminal shows a progress bar
         export = billing_export(
@@ -143,6 +143,6 @@ def export_billing(
         )
         if with_names:
             export = add_names(
-                session, export, actor=store.actor, purpose=f"export billing {first}..{last}"
+                export, store.write, actor=store.actor, purpose=f"export billing {first}..{last}"
             )
         write_out(export, out, excel)

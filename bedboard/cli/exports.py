@@ -129,11 +129,11 @@ def export_occupancy(
     """One row per unit for the night (or per site with --summary)."""
     store = open_from_context()
     night = night or store.tonight()
-    with store.write() if with_names else store.read() as session:
+    with store.read() as session:
         export = occupancy_export(session, night, summary=summary)
         if with_names:
             export = add_names(
-                session, export, actor=store.actor, purpose=f"export occupancy {night}"
+                export, store.write, actor=store.actor, purpose=f"export occupancy {night}"
             )
         write_out(export, out, excel)
 

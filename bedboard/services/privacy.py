@@ -7,7 +7,9 @@ search and its audited "show name"); tests/test_privacy.py fails if any other mo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
 
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
@@ -46,21 +48,32 @@ def release_names(
     return names
 
 
-def add_names(session: Session, export: Export, *, actor: str, purpose: str) -> Export:
-    """The export with a `guest_name` column after the others, for `--with-names`. The rows are
-    read first so the audit entry can say whose names leave; run it in a write session, so a
-    failed export rolls its audit entry back with it."""
+def add_names(
+    export: Export,
+    write: Callable[[], AbstractContextManager[Session]],
+    *,
+    actor: str,
+    purpose: str,
+) -> Export:
+    """The export with a `guest_name` column after the others, for `--with-names`.
+
+    The rows are read first so the audit entry can say whose names leave. The release is
+    audited in a short write transaction of its own (`write`), taken only when the first row
+    is written, that is once the output file could be opened: a refused export releases
+    nothing, and a long export never holds the write lock that check-ins need."""
     header = list(export.header)
     if "guest_code" not in header:
         raise BadInput("--with-names needs rows with guests (not --summary)")
     at = header.index("guest_code")
     rows = [list(row) for row in export.rows]
-    names = release_names(session, (str(r[at]) for r in rows), actor=actor, purpose=purpose)
-    return Export(
-        [*header, NAME_COLUMN],
-        [[*r, names.get(str(r[at]), "")] for r in rows],
-        total=len(rows),
-    )
+
+    def named_rows() -> Iterator[list[Any]]:
+        with write() as session:
+            names = release_names(session, (str(r[at]) for r in rows), actor=actor, purpose=purpose)
+        for r in rows:
+            yield [*r, names.get(str(r[at]), "")]
+
+    return Export([*header, NAME_COLUMN], named_rows(), total=len(rows))
 
 
 def forget(session: Session, *, guest_code: str, actor: str) -> list[str]:
