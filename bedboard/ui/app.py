@@ -160,6 +160,7 @@ class BedboardApp(App[None]):
         self.notify(
             f"Cannot reach the database; retrying. ({message.text})",
             title="Offline",
+            markup=False,
             severity="error",
             timeout=10,
         )

@@ -44,7 +44,7 @@ class BoardBaseScreen(Screen[None]):
 
     @on(ActionDone)
     def _done(self, message: ActionDone) -> None:
-        self.notify(message.text, title="Done")
+        self.notify(message.text, title="Done", markup=False)
         self.changed()
 
     @on(ActionRefused)
@@ -54,6 +54,7 @@ class BoardBaseScreen(Screen[None]):
             title="Refused",
             severity="error",
             timeout=10,
+            markup=False,
         )
         self.changed()
 

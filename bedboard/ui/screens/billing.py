@@ -130,7 +130,7 @@ class BillingScreen(BoardBaseScreen):
             if last < first:
                 raise BedboardError(f"the period ends ({last}) before it starts ({first})")
         except BedboardError as exc:
-            self._say(f"[red]{exc}[/red]")
+            self._say(f"[red]{escape(str(exc))}[/red]")
             return
         self.first, self.last = first, last
         self.query_one("#billing-file", Input).value = self._file_name()
@@ -182,7 +182,7 @@ class BillingScreen(BoardBaseScreen):
             self._say("[red]name a file to write[/red]")
             return
         path = Path(text).expanduser()
-        self._say(f"Writing {path} …")
+        self._say(escape(f"Writing {path} …"))
         self.write_csv(self.first, self.last, path if path.is_absolute() else Path.cwd() / path)
 
     @work(thread=True, exclusive=True, group="billing-write", exit_on_error=False)
@@ -204,8 +204,10 @@ class BillingScreen(BoardBaseScreen):
     @on(CsvWritten)
     def _written(self, message: CsvWritten) -> None:
         self.last_written = message.path
-        self._say(f"Wrote {message.rows} row(s) to {message.path}")
-        self.notify(f"{message.rows} row(s) in {message.path}", title="Billing CSV written")
+        self._say(escape(f"Wrote {message.rows} row(s) to {message.path}"))
+        self.notify(
+            f"{message.rows} row(s) in {message.path}", title="Billing CSV written", markup=False
+        )
 
     # Night close -----------------------------------------------------------------------
 

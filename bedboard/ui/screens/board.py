@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import DataTable, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -143,7 +145,7 @@ class BoardScreen(UnitActionsScreen):
 
     def _show_online(self, online: bool) -> None:
         state = "[green]●[/green] live" if online else "[red]● offline, retrying[/red]"
-        text = f"{self.store.actor} · {state}"
+        text = f"{escape(self.store.actor)} · {state}"
         self.query_one("#status", Label).update(text)
 
     def _tick(self) -> None:
@@ -187,7 +189,7 @@ class BoardScreen(UnitActionsScreen):
         title = night_title(self.night, self.tonight())
         shown = f"[b]{title}[/b] · [green]{free} free[/green] of {len(self.all_units)}"
         if self.filters.active:
-            shown += f" · [yellow]only: {self.filters.describe()}[/yellow]"
+            shown += f" · [yellow]only: {escape(self.filters.describe())}[/yellow]"
         self.query_one("#title", Label).update(shown)
 
     @on(DataTable.RowHighlighted, "#units")
@@ -198,7 +200,7 @@ class BoardScreen(UnitActionsScreen):
             text = text if self.all_units else ""
         else:
             text = detail_text(unit, self.clock.utc(), self.clock.local_time_of)
-        self.query_one("#detail", Static).update(text)
+        self.query_one("#detail", Static).update(Text(text))
         self.refresh_bindings()
 
     @on(DataTable.RowSelected, "#units")
@@ -228,7 +230,7 @@ class BoardScreen(UnitActionsScreen):
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             text = str(error) if isinstance(error, BedboardError) else f"{error!r}"
-            self.notify(text, title="Could not read the database", severity="error")
+            self.notify(text, title="Could not read the database", severity="error", markup=False)
 
     # Nights ---------------------------------------------------------------------------------
 
@@ -348,11 +350,13 @@ class BoardScreen(UnitActionsScreen):
     def _found(self, message: GuestsFound) -> None:
         booked = [h for h in message.hits if h.night is not None]
         if not message.hits:
-            self.notify(f"No guest matches {message.text!r}.", severity="warning")
+            self.notify(f"No guest matches {message.text!r}.", severity="warning", markup=False)
         elif len(message.hits) == 1:
             hit = message.hits[0]
             if hit.night is None:
-                self.notify(f"Guest {hit.code} has no bed booked.", severity="warning")
+                self.notify(
+                    f"Guest {hit.code} has no bed booked.", severity="warning", markup=False
+                )
             else:
                 self._jump(hit.unit_ref, hit.night)
         else:
@@ -363,7 +367,9 @@ class BoardScreen(UnitActionsScreen):
                 if hit is not None and hit.night is not None:
                     self._jump(hit.unit_ref, hit.night)
                 elif code is not None:
-                    self.notify(f"Guest {code} has no bed booked.", severity="warning")
+                    self.notify(
+                        f"Guest {code} has no bed booked.", severity="warning", markup=False
+                    )
 
             self.app.push_screen(PickScreen(f"Guests matching {message.text!r}", options), chosen)
 

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -152,7 +153,7 @@ class ExportScreen(Screen[None]):
             return
         self.running = True
         self.query_one("#export-go", Button).disabled = True
-        result.update(f"Writing {path} …")
+        result.update(Text(f"Writing {path} …"))
         excel = self.query_one("#export-excel", Checkbox).value
         self.write(self.kind(), first, last, path, excel)
 
@@ -195,7 +196,9 @@ class ExportScreen(Screen[None]):
         bar.update(total=max(message.rows, 1), progress=max(message.rows, 1))
         self.last_written = message.path
         self._say(f"Wrote {message.rows} row(s) to {message.path}")
-        self.notify(f"{message.rows} row(s) in {message.path}", title="Export written")
+        self.notify(
+            f"{message.rows} row(s) in {message.path}", title="Export written", markup=False
+        )
 
     @on(ExportFailed)
     def _failed(self, message: ExportFailed) -> None:
@@ -206,4 +209,4 @@ class ExportScreen(Screen[None]):
         self.query_one("#export-go", Button).disabled = False
         result = self.query_one("#export-result", Static)
         result.set_class(error, "error")
-        result.update(text)
+        result.update(Text(text))

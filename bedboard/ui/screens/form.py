@@ -8,10 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
@@ -49,9 +51,9 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form"):
-            yield Label(f"[b]{self.title_text}[/b]", classes="form-title")
+            yield Label(Text(self.title_text, style="bold"), classes="form-title")
             if self.intro:
-                yield Static(self.intro, classes="intro")
+                yield Static(Text(self.intro), classes="intro")
             for f in self.fields:
                 yield from self._field(f)
             yield Label("", id="form-error")
@@ -72,7 +74,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             yield Label(f.label + (" *" if f.required else ""), classes="field-label")
             if f.kind == "select":
                 yield Select(
-                    list(f.options),
+                    [(Text(label), value) for label, value in f.options],
                     value=f.default if f.default != "" else Select.NULL,
                     allow_blank=True,
                     prompt=f.prompt,
@@ -107,7 +109,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             try:
                 values[f.name] = self._value(f)
             except ValueError as exc:
-                self.query_one("#form-error", Label).update(f"[red]{exc}[/red]")
+                self.query_one("#form-error", Label).update(f"[red]{escape(str(exc))}[/red]")
                 self.query_one(f"#field-{f.name}").focus()
                 return
         self.dismiss(values)

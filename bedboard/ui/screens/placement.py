@@ -217,7 +217,7 @@ class PlacementScreen(BoardBaseScreen):
         self.refresh_bindings()
 
     def _show_message(self, text: str) -> None:
-        self.query_one("#detail", Static).update(text)
+        self.query_one("#detail", Static).update(Text(text))
 
     @property
     def selected_option(self) -> PlaceOption | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -119,8 +120,10 @@ class RackScreen(UnitActionsScreen):
     def _show_detail(self) -> None:
         unit = self.selected_unit
         self.query_one("#detail", Static).update(
-            f"Night of {unit.night}: "
-            + detail_text(unit, self.clock.utc(), self.clock.local_time_of)
+            Text(
+                f"Night of {unit.night}: "
+                + detail_text(unit, self.clock.utc(), self.clock.local_time_of)
+            )
             if unit
             else ""
         )

@@ -18,6 +18,12 @@ Cell = str | Text
 Row = tuple[str, tuple[Cell, ...]]
 
 
+def literal(cell: Cell) -> Text:
+    """DataTable reads a str cell as markup: a guest code like `[/]` would crash the board.
+    Cells hold what people typed, so they are shown exactly as typed."""
+    return Text(cell) if isinstance(cell, str) else cell
+
+
 class KeyedTable(DataTable[Cell]):
     COLUMNS: Sequence[tuple[str, str, int | None]] = ()  # (key, label, width)
 
@@ -61,7 +67,7 @@ class KeyedTable(DataTable[Cell]):
             old = self._cells[key]
             for column, (before, after) in enumerate(zip(old, cells, strict=True)):
                 if before != after:
-                    self.update_cell(key, column_keys[column], after)
+                    self.update_cell(key, column_keys[column], literal(after))
                     changed += 1
             self._cells[key] = cells
         self.last_redrawn = changed
@@ -74,7 +80,7 @@ class KeyedTable(DataTable[Cell]):
         self._order = [key for key, _ in rows]
         self._cells = dict(rows)
         for key, cells in rows:
-            self.add_row(*cells, key=key)
+            self.add_row(*(literal(cell) for cell in cells), key=key)
         if keep in self._cells:
             self.move_cursor(row=self._order.index(keep), animate=False, scroll=False)
             self.scroll_to(y=scroll_y, animate=False, immediate=True)
