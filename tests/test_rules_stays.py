@@ -330,3 +330,14 @@ def test_extend_refuses_a_stay_that_ended_before_last_night(world: Store) -> Non
     with world.write() as s:  # last night was yesterday: extending from tonight is fine
         stays.extend(s, guest_code="G-1", extra_nights=1, actor="t", tonight=night(2), now=NOW)
     assert [n[1] for n in nights_of(world, "G-1")] == [NIGHT, night(1), night(2)]
+
+
+def test_check_out_before_the_stay_began_is_refused(world: Store) -> None:
+    check_in(world, "Hvilan/1", "G-1", night(2), nights_count=3)
+    refused(
+        world,
+        RuleViolation,
+        lambda s: stays.check_out(s, guest_code="G-1", night=NIGHT, actor="t"),
+        match="not booked on the night of",
+    )
+    assert len(nights_of(world, "G-1")) == 3

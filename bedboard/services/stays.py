@@ -96,11 +96,17 @@ def guest_nights(session: Session, guest: Guest, from_night: dt.date) -> list[Be
 
 
 def check_out(session: Session, *, guest_code: str, night: dt.date, actor: str) -> int:
-    """Remove the guest's nights from `night` (the first night not stayed) on."""
+    """Remove the guest's nights from `night` (the first night not stayed) on. That night must
+    be one the guest is booked on: a date before their stay would silently delete all of it."""
     guest = find_guest(session, guest_code)
     rows = guest_nights(session, guest, night)
     if not rows:
         raise RuleViolation(f"guest {guest.code} has no nights from {night} on")
+    if rows[0].night != night:
+        raise RuleViolation(
+            f"guest {guest.code} is not booked on the night of {night} (their next night is "
+            f"{rows[0].night}); check out from a night of their stay"
+        )
     refuse_posted(session, rows)
     for row in rows:
         session.delete(row)
