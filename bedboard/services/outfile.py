@@ -25,9 +25,12 @@ def atomic_text_file(path: Path | str) -> Iterator[IO[str]]:
         return
     if not target.parent.is_dir():
         raise BadInput(f"cannot write {target}: the folder {target.parent} does not exist")
-    fd, partial_name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
-    )
+    try:
+        fd, partial_name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+        )
+    except OSError as exc:  # a read-only or special folder: name the file the user gave
+        raise BadInput(f"cannot write {target}: {exc.strerror or exc}") from exc
     partial = Path(partial_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
