@@ -42,6 +42,16 @@ def find_guest(session: Session, code: str) -> Guest:
     return guest
 
 
+def complete_guest_code(session: Session, typed: str) -> str | None:
+    """The first known guest code that starts with what was typed (any case)."""
+    return session.scalar(
+        select(Guest.code)
+        .where(Guest.code.istartswith(typed.strip(), autoescape=True))
+        .order_by(Guest.code)
+        .limit(1)
+    )
+
+
 def clean_code(code: str) -> str:
     code = code.strip()
     if not code or len(code) > 100 or any(not ch.isprintable() for ch in code):

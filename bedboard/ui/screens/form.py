@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
+from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 FieldKind = Literal["text", "int", "date", "select", "check"]
@@ -29,7 +29,7 @@ class Field:
     default: Any = ""
     options: Sequence[tuple[str, Any]] = ()  # (label, value) for select
     required: bool = False
-    suggestions: Sequence[str] = ()
+    suggester: Suggester | None = None
     low: int = 1  # for int
     high: int = 366
     prompt: str = "(none)"  # what an empty select says
@@ -82,14 +82,11 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                     compact=True,
                 )
                 return
-            suggester = (
-                SuggestFromList(f.suggestions, case_sensitive=False) if f.suggestions else None
-            )
             yield Input(
                 value=str(f.default) if f.default != "" else "",
                 placeholder="YYYY-MM-DD" if f.kind == "date" else f.placeholder,
                 type="integer" if f.kind == "int" else "text",
-                suggester=suggester,
+                suggester=f.suggester,
                 id=widget_id,
                 compact=True,
             )

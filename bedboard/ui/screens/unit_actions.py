@@ -20,6 +20,7 @@ from bedboard.ui.screens.base import BoardBaseScreen
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.screens.pick import PickScreen
+from bedboard.ui.widgets.code_suggester import GuestCodeSuggester
 
 # Which unit states each action needs; None: any unit (or none selected).
 NEEDS_STATE: dict[str, tuple[str, ...] | None] = {
@@ -126,7 +127,7 @@ class UnitActionsScreen(BoardBaseScreen):
                 "guest",
                 "Guest code",
                 required=True,
-                suggestions=self.choices.guest_codes,
+                suggester=GuestCodeSuggester(self.store),
                 placeholder="a new code creates the guest",
             ),
             Field("nights", "Nights", "int", default=1, low=1, high=366),

@@ -1,0 +1,34 @@
+"""Known guest codes complete from the database as they are typed (right arrow takes it)."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from bedboard.services.stays import check_in
+from bedboard.store import Store
+from tests.ui.conftest import (
+    FROZEN_AT,
+    TONIGHT,
+    frozen_app,
+    open_board,
+    select_unit,
+    type_text,
+    wait_until,
+)
+
+
+async def test_known_codes_complete_from_the_database(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/3")
+        await pilot.press("c")
+        field = app.screen.query_one("#field-guest", Input)
+        # A code created by another terminal after the board opened is offered too.
+        with frozen_store.write() as session:
+            check_in(session, unit="Hvilan/4", guest_code="X-7781", night=TONIGHT,
+                     actor="other-terminal", now=FROZEN_AT)  # fmt: skip
+        await type_text(pilot, "x-77")
+        assert await wait_until(pilot, lambda: field._suggestion == "X-7781")
+        await pilot.press("right")
+        assert field.value == "X-7781"
