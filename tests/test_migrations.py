@@ -197,3 +197,23 @@ def test_wheel_ships_the_migrations(tmp_path: Path) -> None:
     shipped = {n.rsplit("/", 1)[1] for n in names if n.startswith("bedboard/migrations/versions/")}
     in_repo = {p.name for p in (REPO / "migrations" / "versions").glob("*.py")}
     assert in_repo and in_repo <= shipped
+
+
+def test_the_quick_head_check_names_the_newest_revision() -> None:
+    # Every command compares the database with HEAD_REVISION before importing Alembic.
+    assert migrate.head_revision() == migrate.HEAD_REVISION, (
+        "a migration was added: set HEAD_REVISION in bedboard/db/migrate.py to it"
+    )
+
+
+def test_commands_on_a_current_database_do_not_import_alembic(sqlite_url: str) -> None:
+    open_store(Settings(db=sqlite_url, user="t")).close()  # migrate once
+    probe = (
+        "import sys; from bedboard.config import Settings; from bedboard.store import open_store;"
+        f"open_store(Settings(db={sqlite_url!r}, user='t')).close();"
+        "print('alembic' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
+    assert result.stdout.strip() == "False", result.stderr

@@ -18,8 +18,6 @@ from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
-
 from bedboard.db.engine import BUSY_TIMEOUT_SECONDS, prepare_sqlite_file
 from bedboard.db.migrate import alembic_config, head_revision
 from bedboard.errors import BadInput, DatabaseError, NotFound
@@ -137,6 +135,8 @@ def check_backup(path: Path) -> BackupCheck:
 
 
 def _check_revision_known(path: Path, revision: str) -> None:
+    from alembic.script import ScriptDirectory
+
     try:
         ScriptDirectory.from_config(alembic_config()).get_revision(revision)
     except Exception as exc:
