@@ -9,10 +9,10 @@ import click
 
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
-from bedboard.cli.exports import export_group, write_out
+from bedboard.cli.exports import export_group, out_options, write_out
 from bedboard.cli.safety import with_names_option
 from bedboard.services import billing, close, payers
-from bedboard.services.clock import MAX_NIGHTS
+from bedboard.services.clock import check_period
 from bedboard.services.csvio import money
 from bedboard.services.export_kinds import billing_export
 from bedboard.services.money_input import parse_amount
@@ -115,8 +115,7 @@ def who_pays() -> None:
 @click.option("--to", "last", type=NIGHT, required=True)
 @click.option("--payer", metavar="NAME", help="Only this payer's nights.")
 @click.option("--summary", is_flag=True, help="One row per payer instead of per night.")
-@click.option("--out", default="-", show_default=True, help="File to write, - for stdout.")
-@click.option("--excel", is_flag=True, help="Add a BOM so Excel shows å, ä, ö.")
+@out_options
 @with_names_option
 @common_options
 def export_billing(
@@ -129,10 +128,7 @@ def export_billing(
     with_names: bool,
 ) -> None:
     """The billing basis: every occupied night in the period, and adjustments."""
-    if last < first:
-        raise click.BadParameter(f"--to {last} is before --from {first}")
-    if (last - first).days >= MAX_NIGHTS * 5:
-        raise click.BadParameter(f"a billing period can be at most {MAX_NIGHTS * 5} nights")
+    check_period(first, last)  # before the database is opened
     store = open_from_context()
     currency = store.settings.currency
     with store.read() as session:

@@ -42,6 +42,17 @@ def night_range(first: dt.date, last: dt.date) -> list[dt.date]:
     return nights(first, (last - first).days + 1)
 
 
+MAX_PERIOD_NIGHTS = MAX_NIGHTS * 5  # exports and reports: five years of evidence
+
+
+def check_period(first: dt.date, last: dt.date) -> None:
+    """A period of nights that an export or report covers, both ends included."""
+    if last < first:
+        raise BadInput(f"the period ends ({last}) before it starts ({first})")
+    if (last - first).days >= MAX_PERIOD_NIGHTS:
+        raise BadInput(f"a period can be at most {MAX_PERIOD_NIGHTS} nights")
+
+
 def check_night_count(count: int) -> None:
     if not 1 <= count <= MAX_NIGHTS:
         raise BadInput(f"nights must be from 1 to {MAX_NIGHTS}, not {count}")

@@ -19,12 +19,10 @@ from bedboard.services.billing_export import (
     billing_summary,
     summary_rows,
 )
-from bedboard.services.clock import MAX_NIGHTS
+from bedboard.services.clock import check_period
 from bedboard.services.exports import Export, occupancy_export
 from bedboard.services.inventory_export import inventory_export
 from bedboard.services.turnaway_export import turnaway_export
-
-MAX_BILLING_NIGHTS = MAX_NIGHTS * 5  # as `export billing` allows
 
 
 def billing_export(
@@ -38,10 +36,7 @@ def billing_export(
 ) -> Export:
     """The billing basis with the number of rows to expect (two counts on the night index),
     so a long export can show how far it has come."""
-    if last < first:
-        raise BadInput(f"the period ends ({last}) before it starts ({first})")
-    if (last - first).days >= MAX_BILLING_NIGHTS:
-        raise BadInput(f"a billing period can be at most {MAX_BILLING_NIGHTS} nights")
+    check_period(first, last)
     if summary:
         totals = billing_summary(session, first, last, currency=currency, payer_id=payer_id)
         return Export(BILLING_SUMMARY_COLUMNS, summary_rows(totals), total=len(totals))

@@ -11,13 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Site, Turnaway
-from bedboard.errors import BadInput
-from bedboard.services.clock import MAX_NIGHTS
+from bedboard.services.clock import check_period
 from bedboard.services.exports import Export
 
 TURNAWAY_COLUMNS = ("night", "site", "reason", "people", "referred_to")
 TURNAWAY_SUMMARY_COLUMNS = ("week", "reason", "turnaways", "people")
-MAX_PERIOD_NIGHTS = MAX_NIGHTS * 5  # years of evidence, as the billing export allows
 
 
 def iso_week(night: dt.date) -> str:
@@ -29,10 +27,7 @@ def iso_week(night: dt.date) -> str:
 def turnaway_export(
     session: Session, first: dt.date, last: dt.date, *, summary: bool = False
 ) -> Export:
-    if last < first:
-        raise BadInput(f"the period ends ({last}) before it starts ({first})")
-    if (last - first).days >= MAX_PERIOD_NIGHTS:
-        raise BadInput(f"a period can be at most {MAX_PERIOD_NIGHTS} nights")
+    check_period(first, last)
     if summary:
         return Export(TURNAWAY_SUMMARY_COLUMNS, _summary_rows(session, first, last))
     total = session.scalar(

@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 from bedboard.errors import BedboardError
 from bedboard.services import close
 from bedboard.services.billing_export import PayerTotal, billing_summary
-from bedboard.services.clock import parse_night
+from bedboard.services.clock import check_period, parse_night
 from bedboard.services.csvio import money
 from bedboard.services.export_kinds import billing_export
 from bedboard.services.exports import write_export_file
@@ -127,8 +127,7 @@ class BillingScreen(BoardBaseScreen):
         try:
             first = parse_night(self.query_one("#billing-first", Input).value, "from")
             last = parse_night(self.query_one("#billing-last", Input).value, "to")
-            if last < first:
-                raise BedboardError(f"the period ends ({last}) before it starts ({first})")
+            check_period(first, last)
         except BedboardError as exc:
             self._say(f"[red]{escape(str(exc))}[/red]")
             return
