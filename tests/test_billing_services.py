@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bedboard.db.models import Payer, Rate
 from bedboard.errors import BadInput, NotFound, RuleViolation
-from bedboard.services import payers, rates, stays
+from bedboard.services import close, payers, rates, stays
 from bedboard.services.billing_import import import_payers, import_rates, parse_payers, parse_rates
 from bedboard.services.exports import occupancy_export
 from bedboard.services.money_input import parse_amount
@@ -143,3 +143,19 @@ def test_occupancy_export_shows_the_rate_of_an_open_night(store: Store) -> None:
         ("1", "occupied", "650.00", "SEK"),
         ("2", "free", "", ""),
     ]
+
+
+def test_close_night_totals_each_currency_on_its_own(store: Store) -> None:
+    with store.write() as s:
+        add_site(s, "Hem", "shelter")
+        add_site(s, "Familjen Ek", "host_family")
+        rates.set_rate(s, amount=65000, currency="SEK", valid_from=D, site_kind="shelter",
+                       actor="t")  # fmt: skip
+        rates.set_rate(s, amount=4000, currency="EUR", valid_from=D, site_kind="host_family",
+                       actor="t")  # fmt: skip
+        for unit, code in (("Hem/1", "G-1"), ("Familjen Ek/1", "G-2")):
+            stays.check_in(s, unit=unit, guest_code=code, night=D, actor="t")
+    with store.write() as s:
+        result = close.close_night(s, night=D, currency="SEK", actor="t", allow_unbilled=True)
+    assert result.amounts == {"SEK": 65000, "EUR": 4000}
+    assert result.total_text == "40.00 EUR + 650.00 SEK"

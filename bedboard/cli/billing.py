@@ -66,8 +66,7 @@ def close_night(night: dt.date | None, unbilled_ok: bool) -> None:
         for line in result.unbilled_lines:
             click.echo(f"  {line.guest_code} in {line.ref}", err=True)
     click.echo(
-        f"night of {night} closed: {result.occupied} occupied night(s) posted, "
-        f"{money(result.amount)} {result.currency}"
+        f"night of {night} closed: {result.occupied} occupied night(s) posted, {result.total_text}"
     )
 
 

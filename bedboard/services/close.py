@@ -12,14 +12,16 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import Adjustment, BedNight, ClosedNight, Guest, Hold, Site, Unit
+from bedboard.db.models import Adjustment, BedNight, ClosedNight, Guest, Site, Unit
 from bedboard.errors import BadInput, NightClosed, RuleViolation
 from bedboard.services import audit
 from bedboard.services.clock import utcnow
+from bedboard.services.csvio import money
 from bedboard.services.lookup import find_guest
+from bedboard.services.nights import clear_expired_holds
 from bedboard.services.rates import RateBook
 
 MAX_REASON = 500
@@ -43,9 +45,16 @@ class CloseResult:
     posted: int  # every row of the night
     occupied: int
     unbilled: int
-    amount: int  # sum of the posted rates, minor units
-    currency: str
+    amounts: dict[str, int]  # currency -> sum of the posted rates, minor units
+    currency: str  # the configured one, for a night with nothing to post
     unbilled_lines: tuple[NightLine, ...] = ()
+
+    @property
+    def total_text(self) -> str:
+        """`1300.00 SEK`, or each currency's sum when rates of several were posted."""
+        if not self.amounts:
+            return f"0.00 {self.currency}"
+        return " + ".join(f"{money(v)} {c}" for c, v in sorted(self.amounts.items()))
 
 
 def unbilled_on(session: Session, night: dt.date) -> list[NightLine]:
@@ -62,18 +71,6 @@ def unbilled_on(session: Session, night: dt.date) -> list[NightLine]:
 
 def is_closed(session: Session, night: dt.date) -> bool:
     return session.get(ClosedNight, night) is not None
-
-
-def _clear_expired_holds(session: Session, night: dt.date, now: dt.datetime) -> None:
-    expired = select(Hold.id).where(Hold.night == night, Hold.expires_at <= now)
-    session.execute(
-        delete(BedNight).where(
-            BedNight.night == night, BedNight.state == "held", BedNight.hold_id.in_(expired)
-        )
-    )
-    session.execute(
-        update(Hold).where(Hold.id.in_(expired), Hold.status == "active").values(status="cancelled")
-    )
 
 
 def close_night(
@@ -99,7 +96,7 @@ def close_night(
             f"{len(unbilled)} unbilled night(s) on {night}: {names}{more}; assign a payer "
             "(`bedboard pay`) or close anyway (--unbilled-ok)"
         )
-    _clear_expired_holds(session, night, now)
+    clear_expired_holds(session, [night], now)
     rows = session.execute(
         select(
             BedNight.id,
@@ -121,7 +118,8 @@ def close_night(
         )
     book = RateBook.load(session)
     groups: dict[tuple[int | None, str | None], list[int]] = defaultdict(list)
-    amount = occupied = 0
+    amounts: dict[str, int] = defaultdict(int)
+    occupied = 0
     for r in rows:
         if r.state != "occupied":
             groups[(None, None)].append(r.id)
@@ -133,7 +131,7 @@ def close_night(
                 "`bedboard rates set`"
             )
         groups[(rule.amount, rule.currency)].append(r.id)
-        amount += rule.amount
+        amounts[rule.currency] += rule.amount
         occupied += 1
     session.add(ClosedNight(night=night, closed_at=now, closed_by=actor))
     session.flush()
@@ -146,7 +144,7 @@ def close_night(
                 .values(posted_at=posted_at, rate=rate, currency=rate_currency)
             )
     result = CloseResult(
-        night, len(rows), occupied, len(unbilled), amount, currency, tuple(unbilled)
+        night, len(rows), occupied, len(unbilled), dict(amounts), currency, tuple(unbilled)
     )
     audit.record(
         session,
@@ -156,7 +154,7 @@ def close_night(
         posted=len(rows),
         occupied=occupied,
         unbilled=len(unbilled),
-        amount=amount,
+        amounts=dict(amounts),
     )
     return result
 

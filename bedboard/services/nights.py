@@ -20,15 +20,15 @@ def refuse_closed(session: Session, nights: list[dt.date]) -> None:
 
 
 def clear_expired_holds(
-    session: Session, unit_id: int, nights: list[dt.date], now: dt.datetime
+    session: Session, nights: list[dt.date], now: dt.datetime, unit_id: int | None = None
 ) -> None:
-    """An expired hold is free: remove its row before anything else takes the unit."""
-    expired = select(Hold.id).where(
-        Hold.unit_id == unit_id, Hold.night.in_(nights), Hold.expires_at <= now
-    )
+    """An expired hold is free: remove its row before anything else takes the unit (or, with
+    no unit, before the night is closed)."""
+    expired = select(Hold.id).where(Hold.night.in_(nights), Hold.expires_at <= now)
+    if unit_id is not None:
+        expired = expired.where(Hold.unit_id == unit_id)
     session.execute(
         delete(BedNight).where(
-            BedNight.unit_id == unit_id,
             BedNight.night.in_(nights),
             BedNight.state == "held",
             BedNight.hold_id.in_(expired),
@@ -42,7 +42,7 @@ def clear_expired_holds(
 def refuse_taken(
     session: Session, unit_id: int, ref: str, nights: list[dt.date], now: dt.datetime
 ) -> None:
-    clear_expired_holds(session, unit_id, nights, now)
+    clear_expired_holds(session, nights, now, unit_id)
     taken = session.execute(
         select(BedNight.night, BedNight.state)
         .where(BedNight.unit_id == unit_id, BedNight.night.in_(nights))

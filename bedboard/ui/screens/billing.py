@@ -265,8 +265,7 @@ class BillingScreen(BoardBaseScreen):
                 now=self.clock.utc(),
             )
             return (
-                f"Night of {night} closed: {result.occupied} night(s) posted, "
-                f"{money(result.amount)} {result.currency}"
+                f"Night of {night} closed: {result.occupied} night(s) posted, {result.total_text}"
             )
 
         self.run_change(change)
