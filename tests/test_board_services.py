@@ -90,6 +90,9 @@ def test_search_finds_by_code_or_name_and_returns_codes_only(demo: Store) -> Non
     assert [h.code for h in by_code] == [f"G-10{i}" for i in range(1, 10)]
     assert not any(h.by_name for h in by_code)
     assert nobody == []
+    with demo.read() as s:  # % and _ are characters, not wildcards
+        assert search_guests(s, "g_10", TONIGHT) == []
+        assert search_guests(s, "%", TONIGHT) == []
     with demo.write() as s:
         assert record_name_search(s, hits=by_name + by_code, actor="anna") == 1
     assert audit_of(demo, "find_guest_by_name") == [("anna", "guest:G-103")]

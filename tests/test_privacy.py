@@ -157,8 +157,7 @@ NAME_READERS_ALLOWED = {
     "bedboard/db/models.py": "the column itself",
     "bedboard/services/privacy.py": "--with-names exports: audited before any name is returned",
     "bedboard/services/guest_search.py": (
-        "the board's search matches names but returns codes; display_name only for guests who "
-        "are not protected; reveal_name is audited"
+        "the board's search matches names but returns codes; reveal_name is audited"
     ),
 }
 GUEST_NAME_PATTERN = re.compile(r"\b(Guest|guest\w*)\.name\b|\bguests\.name\b|\bg\.name\b")

@@ -32,19 +32,23 @@ class GuestHit:
 def search_guests(session: Session, text: str, around: dt.date) -> list[GuestHit]:
     """Codes or names containing `text` (any case). Protected guests are returned by code only,
     whichever matched."""
-    needle = f"%{text.strip().lower()}%"
-    if needle == "%%":
+    needle = text.strip().lower()
+    if not needle:
         return []
+    # autoescape: a typed % or _ is a character, not a wildcard
     guests = session.scalars(
         select(Guest)
-        .where(or_(func.lower(Guest.code).like(needle), func.lower(Guest.name).like(needle)))
+        .where(
+            or_(
+                func.lower(Guest.code).contains(needle, autoescape=True),
+                func.lower(Guest.name).contains(needle, autoescape=True),
+            )
+        )
         .order_by(Guest.code)
         .limit(MAX_HITS)
     ).all()
-    needle_text = text.strip().lower()
     return [
-        replace(_where(session, g, around), by_name=needle_text not in g.code.lower())
-        for g in guests
+        replace(_where(session, g, around), by_name=needle not in g.code.lower()) for g in guests
     ]
 
 
@@ -71,12 +75,6 @@ def _where(session: Session, guest: Guest, around: dt.date) -> GuestHit:
     if row is None:
         return GuestHit(guest.code, guest.protected, None, "")
     return GuestHit(guest.code, guest.protected, row.night, f"{row.name}/{row.label}")
-
-
-def display_name(session: Session, code: str) -> str | None:
-    """A name the board may show without asking: only for guests who are not protected."""
-    guest = find_guest(session, code)
-    return None if guest.protected else guest.name
 
 
 def reveal_name(session: Session, *, guest_code: str, actor: str) -> str:

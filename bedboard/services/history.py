@@ -47,10 +47,6 @@ def _readable(detail: str) -> str:
     return " ".join(f"{k}={v}" for k, v in data.items() if v not in (None, "", [], {}))
 
 
-def _like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def unit_history(session: Session, ref: str, limit: int = DEFAULT_LIMIT) -> list[HistoryLine]:
     """Newest first. Raises NotFound for an unknown unit."""
     site, unit = find_unit(session, ref)
@@ -75,10 +71,10 @@ def guest_history(session: Session, code: str, limit: int = DEFAULT_LIMIT) -> li
         .where(
             or_(
                 AuditEntry.target == f"guest:{guest.code}",
-                AuditEntry.detail.like(f"%{_like_escape(needle)}%", escape="\\"),
+                AuditEntry.detail.contains(needle, autoescape=True),
                 and_(
                     AuditEntry.action == "names_released",
-                    AuditEntry.detail.like(f"%{_like_escape(quoted)}%", escape="\\"),
+                    AuditEntry.detail.contains(quoted, autoescape=True),
                 ),
             )
         )

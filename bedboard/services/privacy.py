@@ -82,16 +82,7 @@ def forget(session: Session, *, guest_code: str, actor: str) -> list[str]:
     On SQLite the old values are overwritten in the file too (secure_delete), not merely
     unlinked; the caller checkpoints the WAL afterwards. Returns the fields that held data."""
     guest = find_guest(session, guest_code)
-    erased = [
-        field
-        for field, value in (
-            ("name", guest.name),
-            ("birth_year", guest.birth_year),
-            ("languages", guest.languages),
-            ("notes", guest.notes),
-        )
-        if value not in (None, "")
-    ]
+    erased = [f for f in PERSONAL_FIELDS if getattr(guest, f) not in (None, "")]
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("PRAGMA secure_delete = ON"))
     guest.name = None

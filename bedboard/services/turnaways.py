@@ -11,6 +11,7 @@ from bedboard.db.models import Site, Turnaway
 from bedboard.errors import BadInput, NotFound
 from bedboard.services import audit
 from bedboard.services.clock import utcnow
+from bedboard.services.lookup import clean_text
 
 TURNAWAY_REASONS = ("no_free_unit", "no_payer", "not_eligible", "needs_not_met", "other")
 MAX_PEOPLE = 50
@@ -40,7 +41,7 @@ def record_turnaway(
         site_id=site_id,
         reason=reason,
         people=people,
-        referred_to=referred_to.strip(),
+        referred_to=clean_text(referred_to, "referred to", 300),
         created_at=utcnow(),
         created_by=actor,
     )
