@@ -25,7 +25,7 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
 from bedboard.services.changes import RevisionWatcher
@@ -90,9 +90,13 @@ class BedboardApp(App[None]):
     # Screens added by SCREENS ----------------------------------------------------------
 
     def action_open_screen(self, name: str) -> None:
+        if isinstance(self.screen, ModalScreen):
+            return  # a question is open: answer it first
         entry = next(e for e in SCREENS if e.name == name)
         module_name, class_name = entry.target.split(":")
         screen_class = getattr(importlib.import_module(module_name), class_name)
+        if isinstance(self.screen, screen_class):
+            return
         self.push_screen(screen_class(self.store))
 
     def action_help(self) -> None:

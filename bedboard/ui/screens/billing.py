@@ -238,7 +238,7 @@ class BillingScreen(BoardBaseScreen):
         if not lines:
             self._close(night, allow_unbilled=False)
             return
-        listed = "\n".join(f"  {escape(u.guest_code)} in {escape(u.ref)}" for u in lines[:10])
+        listed = "\n".join(f"  {u.guest_code} in {u.ref}" for u in lines[:10])
         more = f"\n  and {len(lines) - 10} more" if len(lines) > 10 else ""
         question = (
             f"{len(lines)} night(s) on {night} have no payer:\n{listed}{more}\n\n"

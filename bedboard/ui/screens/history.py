@@ -86,8 +86,10 @@ class HistoryScreen(BoardBaseScreen):
             self.query_one(Input).focus()
 
     def _remember_board_selection(self) -> None:
-        """The unit selected on the board underneath, and its guest, if any."""
-        for screen in self.app.screen_stack:
+        """The unit selected on the nearest screen underneath (rack or board), and its guest."""
+        for screen in reversed(self.app.screen_stack):
+            if screen is self:
+                continue
             unit = getattr(screen, "selected_unit", None)
             if unit is not None and hasattr(unit, "ref"):
                 self.unit_ref = unit.ref

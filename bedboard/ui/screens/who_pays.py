@@ -13,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.markup import escape
 from textual.message import Message
 from textual.widgets import DataTable, Label
 from textual.worker import get_current_worker
@@ -123,7 +122,7 @@ class WhoPaysScreen(BoardBaseScreen):
         if stay is None:
             return
         form = FormScreen(
-            f"Who pays for {escape(stay.guest_code)} in {escape(stay.ref)}?",
+            f"Who pays for {stay.guest_code} in {stay.ref}?",
             [
                 Field(
                     "payer", "Payer", "select", options=[(p, p) for p in self.payers], required=True

@@ -49,11 +49,6 @@ def columns(
     return lines
 
 
-def strip(values: Sequence[float], *, top: float, style: str, width: int = 1) -> Text:
-    """A one-line column chart: a site's nights at a glance."""
-    return columns([[v] for v in values], [style], top=top, height=1, width=width)[0]
-
-
 def bar(value: float, *, top: float, width: int, style: str) -> Text:
     """A horizontal bar `width` cells long at `top`, in eighths of a cell."""
     if top <= 0 or value <= 0:

@@ -1,0 +1,47 @@
+"""Screens opened by their keys: one copy at a time, never over a question, and History is
+about the unit on the screen right underneath it."""
+
+from __future__ import annotations
+
+from bedboard.store import Store
+from bedboard.ui.screens.billing import BillingScreen
+from bedboard.ui.screens.confirm import ConfirmScreen
+from bedboard.ui.screens.history import HistoryScreen
+from bedboard.ui.screens.rack import RackScreen
+from tests.ui.conftest import frozen_app, open_board, select_unit, wait_until
+
+
+async def test_a_screen_key_opens_one_copy_and_not_over_a_question(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_board(pilot)
+        await pilot.press("B")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, BillingScreen))
+        await pilot.press("B")
+        await pilot.pause()
+        assert sum(isinstance(s, BillingScreen) for s in app.screen_stack) == 1
+        app.push_screen(ConfirmScreen("Close anyway?"))
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+
+
+async def test_history_from_the_rack_shows_the_racks_unit(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/1")
+        await pilot.press("r")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, RackScreen))
+        rack = app.screen
+        assert isinstance(rack, RackScreen)
+        assert await wait_until(pilot, lambda: rack.data is not None)
+        await pilot.press("down", "down", "down")
+        unit = rack.selected_unit
+        assert unit is not None and unit.ref == "Hvilan/4"
+        await pilot.press("H")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        assert history.unit_ref == "Hvilan/4"
