@@ -13,15 +13,35 @@ from textual.widgets import DataTable, Input, Select
 
 from bedboard.db.models import Adjustment, BedNight, ClosedNight
 from bedboard.services.billing_export import BILLING_COLUMNS
+from bedboard.services.stays import check_in
 from bedboard.store import Store
 from bedboard.ui.screens.billing import BillingScreen
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import FormScreen
 from bedboard.ui.screens.who_pays import WhoPaysScreen
-from tests.ui.conftest import frozen_app, wait_for_note, wait_until
+from tests.ui.conftest import FROZEN_AT, TONIGHT, frozen_app, wait_for_note, wait_until
 from tests.ui.db_checks import nights_of
 
 NIGHT = dt.date(2026, 11, 26)
+
+
+async def test_who_pays_keeps_its_cursor_through_a_change_elsewhere(frozen_store: Store) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("W")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, WhoPaysScreen))
+        screen = app.screen
+        assert isinstance(screen, WhoPaysScreen)
+        assert await wait_until(pilot, lambda: screen.rows is not None)
+        await pilot.press("down")
+        assert screen.selected is not None and screen.selected.guest_code == "G-106"
+        revision = app.revision
+        with frozen_store.write() as session:  # another terminal books a night
+            check_in(session, unit="Hvilan/3", guest_code="G-900", night=TONIGHT,
+                     payer="Polisen", actor="other", now=FROZEN_AT)  # fmt: skip
+        assert await wait_until(pilot, lambda: app.revision != revision)
+        await pilot.pause(0.3)
+        assert screen.selected is not None and screen.selected.guest_code == "G-106"
 
 
 async def test_who_pays_assigns_the_oldest_stay(frozen_store: Store) -> None:

@@ -7,14 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Label
+from textual.widgets import Label
 from textual.worker import get_current_worker
 
 from bedboard.services import billing
@@ -24,6 +23,7 @@ from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import BoardBaseScreen
 from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.widgets.key_bar import KeyBar
+from bedboard.ui.widgets.keyed_table import KeyedTable
 
 HELP = """\
 # Who pays?
@@ -38,6 +38,20 @@ reference (decision or case number). Closed nights keep their payer.
 class UnbilledLoaded(Message):
     rows: list[billing.Unbilled]
     payers: list[str]
+
+
+class UnbilledTable(KeyedTable):
+    """One row per stay with open nights nobody pays; a live change redraws only what changed
+    and the cursor stays on its stay."""
+
+    COLUMNS = (
+        ("first", "From night", 10),
+        ("last", "To night", 10),
+        ("nights", "Nights", 6),
+        ("guest", "Guest", 14),
+        ("place", "Place", 30),
+        ("stay", "Stay", 8),
+    )
 
 
 class WhoPaysScreen(BoardBaseScreen):
@@ -58,13 +72,11 @@ class WhoPaysScreen(BoardBaseScreen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
             yield Label("[b]Who pays?[/b]", id="title")
-        yield DataTable(id="who-pays", cursor_type="row", zebra_stripes=True)
+        yield UnbilledTable(id="who-pays")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("From night", "To night", "Nights", "Guest", "Place", "Stay")
-        table.focus()
+        self.query_one(UnbilledTable).focus()
         self.watch(self.app, "revision", self._database_changed, init=False)
         self.load()
 
@@ -85,18 +97,16 @@ class WhoPaysScreen(BoardBaseScreen):
     @on(UnbilledLoaded)
     def _loaded(self, message: UnbilledLoaded) -> None:
         self.rows, self.payers = message.rows, message.payers
-        table = self.query_one(DataTable)
-        table.clear()
-        for u in message.rows:
-            table.add_row(
-                str(u.first_night),
-                str(u.last_night),
-                u.nights,
-                Text(u.guest_code),
-                Text(u.ref),
-                u.stay_id,
-                key=str(u.stay_id),
-            )
+        self.query_one(UnbilledTable).sync(
+            [
+                (
+                    str(u.stay_id),
+                    (str(u.first_night), str(u.last_night), str(u.nights), u.guest_code, u.ref,
+                     str(u.stay_id)),
+                )
+                for u in message.rows
+            ]
+        )  # fmt: skip
         count = sum(u.nights for u in message.rows)
         self.query_one("#title", Label).update(
             f"[b]Who pays?[/b] · [red]{count} open night(s) without a payer[/red]"
@@ -107,10 +117,8 @@ class WhoPaysScreen(BoardBaseScreen):
 
     @property
     def selected(self) -> billing.Unbilled | None:
-        if not self.rows:
-            return None
-        row = self.query_one(DataTable).cursor_row
-        return self.rows[row] if 0 <= row < len(self.rows) else None
+        key = self.query_one(UnbilledTable).current_key
+        return next((u for u in self.rows or () if str(u.stay_id) == key), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "assign":
