@@ -13,6 +13,7 @@ from bedboard.cli.common import F, common_options, open_from_context, options
 from bedboard.config import Settings, load_settings
 from bedboard.db.engine import normalise_url, sqlite_path
 from bedboard.db.models import AuditEntry, Revision
+from bedboard.db.session import current_revision
 from bedboard.errors import BadInput, DatabaseError, RuleViolation
 from bedboard.services import audit, backup, privacy
 from bedboard.services.clock import utcnow
@@ -80,14 +81,13 @@ def restore_command(file: Path) -> None:
     kept beside it as <db>.before-restore-<time>."""
     settings = _settings()
     db_path = _sqlite_file(settings)
-    old_revision = _revision_value(settings) if db_path.is_file() else 0
+    old_revision = backup.revision_counter(db_path) if db_path.is_file() else 0
     check, kept = backup.restore(db_path, file, utcnow())
     store = open_store(settings)  # migrates a backup made by an older bedboard
     try:
         with store.write() as session:
             # Boards poll the revision for changes: never let it go backwards.
-            current = session.scalar(select(Revision.value).where(Revision.id == 1)) or 0
-            if current <= old_revision:
+            if current_revision(session) <= old_revision:
                 session.execute(update(Revision).values(value=old_revision + 1))
             audit.record(
                 session,
@@ -102,19 +102,6 @@ def restore_command(file: Path) -> None:
         store.close()
     where = f"; the replaced database was kept as {kept}" if kept else ""
     click.echo(f"restored {file} ({check.bed_nights} bed-night(s)){where}")
-
-
-def _revision_value(settings: Settings) -> int:
-    """The live database's revision counter, or 0 if it cannot be read (empty, damaged)."""
-    try:
-        store = open_store(settings)
-    except Exception:
-        return 0
-    try:
-        with store.read() as session:
-            return session.scalar(select(Revision.value).where(Revision.id == 1)) or 0
-    finally:
-        store.close()
 
 
 @cli.group("audit")

@@ -47,6 +47,17 @@ def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def revision_counter(path: Path) -> int:
+    """The live database's change counter, read without opening (or migrating) it through the
+    program; 0 when there is none to read (no file, empty, damaged)."""
+    try:
+        with closing(_connect(path, read_only=True)) as conn:
+            row = conn.execute("SELECT value FROM revision WHERE id = 1").fetchone()
+    except sqlite3.Error:
+        return 0
+    return int(row[0]) if row else 0
+
+
 def _private_file(path: Path) -> None:
     """Create (or truncate) `path` with mode 0600 before anything is written into it."""
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
