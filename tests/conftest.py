@@ -14,6 +14,7 @@ import pytest
 
 from bedboard.config import Settings
 from bedboard.store import Store, open_store
+from tests.rules_world import build_world
 
 pytest_plugins = ["tests.postgres_fixtures"]
 
@@ -38,6 +39,12 @@ def store(db_url: str) -> Iterator[Store]:
     opened = open_store(Settings(db=db_url, user="tester"))
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def world(store: Store) -> Store:
+    """The small world of tests/rules_world.py, on each backend."""
+    return build_world(store)
 
 
 def run_cli(

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -31,6 +29,7 @@ from bedboard.errors import BedboardError
 from bedboard.services import stays
 from bedboard.services.close import close_night
 from bedboard.store import Store, open_store
+from tests.conftest import run_cli
 from tests.invariants import as_date
 from tests.seed import BASE_NIGHT, StayModel
 
@@ -220,15 +219,7 @@ class Refused(BedboardError):
 
 def run_command(db: str, actor: str, args: list[str]) -> None:
     """One operation as the user would type it: a new `bedboard` process."""
-    env = {**os.environ, "BEDBOARD_DB": db, "BEDBOARD_USER": actor}
-    done = subprocess.run(
-        [sys.executable, "-m", "bedboard", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    done = run_cli(*args, db=db, env={"BEDBOARD_USER": actor})  # this checkout's bedboard
     if done.returncode in (1, 2) and done.stderr.startswith("bedboard: ") and not done.stdout:
         raise Refused(done.stderr.strip())
     if done.returncode != 0:

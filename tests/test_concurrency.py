@@ -11,7 +11,6 @@ import sys
 from collections import Counter
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -26,14 +25,9 @@ from bedboard.services.lookup import find_unit
 from bedboard.store import Store, open_store
 from tests.conftest import REPO
 from tests.racing import StartLine, race
-from tests.rules_world import NIGHT, NOW, build_world, night, refused
+from tests.rules_world import NIGHT, NOW, night, refused
 
 WORKERS = 5
-
-
-@pytest.fixture
-def world(store: Store) -> Store:
-    return build_world(store)
 
 
 def _outcome(error: BaseException | None) -> str:

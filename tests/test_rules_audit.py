@@ -14,12 +14,7 @@ from bedboard.errors import RuleViolation
 from bedboard.services import audit, holds, stays
 from bedboard.services.clock import utcnow
 from bedboard.store import Store
-from tests.rules_world import NIGHT, NOW, audit_actions, build_world, night, revision
-
-
-@pytest.fixture
-def world(store: Store) -> Store:
-    return build_world(store)
+from tests.rules_world import NIGHT, NOW, audit_actions, night, revision
 
 
 def run_day(store: Store) -> None:

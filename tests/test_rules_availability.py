@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from bedboard.errors import UnitTaken
 from bedboard.services import holds, stays
 from bedboard.services.availability import availability, site_counts
 from bedboard.store import Store
-from tests.rules_world import NIGHT, NOW, build_world, night, refused
-
-
-@pytest.fixture
-def world(store: Store) -> Store:
-    return build_world(store)
+from tests.rules_world import NIGHT, NOW, night, refused
 
 
 def test_empty_night_lists_every_unit_as_free(world: Store) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import select
 
 from bedboard.db.models import BedNight, Hold
@@ -13,12 +12,7 @@ from bedboard.errors import BadInput, NightClosed, NotFound, RuleViolation, Unit
 from bedboard.services import holds, stays
 from bedboard.services.availability import availability
 from bedboard.store import Store
-from tests.rules_world import NIGHT, NOW, Recorded, build_world, night, refused
-
-
-@pytest.fixture
-def world(store: Store) -> Store:
-    return build_world(store)
+from tests.rules_world import NIGHT, NOW, Recorded, night, refused
 
 
 def status_of(store: Store, ref: str, on: dt.date, now: dt.datetime) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from bedboard.db.models import BedNight, ClosedNight
@@ -10,12 +9,7 @@ from bedboard.errors import BadInput, NightClosed, NotFound, RuleViolation, Unit
 from bedboard.services import holds, stays
 from bedboard.services.availability import availability
 from bedboard.store import Store
-from tests.rules_world import NIGHT, NOW, Recorded, build_world, night, refused
-
-
-@pytest.fixture
-def world(store: Store) -> Store:
-    return build_world(store)
+from tests.rules_world import NIGHT, NOW, Recorded, night, refused
 
 
 def test_out_of_service_for_a_range(world: Store) -> None:

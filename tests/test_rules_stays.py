@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,12 +13,7 @@ from bedboard.errors import BadInput, BedboardError, NightClosed, NotFound, Rule
 from bedboard.services import stays
 from bedboard.services.clock import MAX_NIGHTS
 from bedboard.store import Store
-from tests.rules_world import NIGHT, NOW, Recorded, build_world, last_audit, night, refused
-
-
-@pytest.fixture
-def world(store: Store) -> Store:
-    return build_world(store)
+from tests.rules_world import NIGHT, NOW, Recorded, last_audit, night, refused
 
 
 def nights_of(store: Store, guest_code: str) -> list[tuple[str, dt.date, str | None, str]]:
