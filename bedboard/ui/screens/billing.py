@@ -73,7 +73,7 @@ class BillingScreen(BoardBaseScreen):
     DEFAULT_CSS = """
     BillingScreen #billing-period { height: auto; padding: 0 1; }
     BillingScreen #billing-period Label { padding: 1 1 0 0; }
-    BillingScreen #billing-period Input { width: 16; }
+    BillingScreen #billing-period Input { width: 17; }  /* a whole date and the cursor */
     BillingScreen #billing-period #billing-file { width: 1fr; }
     BillingScreen #billing-totals { height: 1fr; }
     BillingScreen #billing-status { height: auto; padding: 0 1; }
