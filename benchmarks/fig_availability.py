@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bedboard.config import Settings
-from bedboard.services.availability import availability
+from bedboard.services.beds.availability import availability
 from bedboard.store import Store, open_store
 from benchmarks.context import Context
 from benchmarks.measure import cpus, interleaved, median, walls

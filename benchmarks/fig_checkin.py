@@ -7,8 +7,8 @@ import datetime as dt
 import time
 
 from bedboard.config import Settings
-from bedboard.services.availability import availability
-from bedboard.services.stays import check_in
+from bedboard.services.beds.availability import availability
+from bedboard.services.beds.stays import check_in
 from bedboard.store import Store, open_store
 from benchmarks import pg
 from benchmarks.context import Context

@@ -18,8 +18,8 @@ from pathlib import Path
 from bedboard.config import DEFAULT_ROLLOVER_HOUR
 from bedboard.db import migrate
 from bedboard.db.engine import make_engine
-from bedboard.services.audit import GENESIS, entry_hash
 from bedboard.services.clock import current_night, utcnow
+from bedboard.services.safety.audit import GENESIS, entry_hash
 from benchmarks.sizes import SIZES, Size
 from benchmarks.world import ACTOR, World, build_world, night_batches, sql_datetime
 

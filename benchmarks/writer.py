@@ -8,7 +8,7 @@ import sys
 import time
 
 from bedboard.config import Settings
-from bedboard.services.stays import check_in
+from bedboard.services.beds.stays import check_in
 from bedboard.store import open_store
 
 

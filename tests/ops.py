@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from bedboard.config import Settings
 from bedboard.errors import BedboardError
-from bedboard.services import stays
-from bedboard.services.close import close_night
+from bedboard.services.beds import stays
+from bedboard.services.billing.close import close_night
 from bedboard.store import Store, open_store
 from tests.conftest import run_cli
 from tests.invariants import as_date

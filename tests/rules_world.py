@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import AuditEntry, Base, Payer
 from bedboard.errors import BedboardError
-from bedboard.services.inventory import InventoryRow, import_inventory
+from bedboard.services.beds.inventory import InventoryRow, import_inventory
 from bedboard.store import Store
 
 NIGHT = dt.date(2026, 11, 27)

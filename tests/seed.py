@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Guest, Payer, Rate
-from bedboard.services.inventory import InventoryRow, import_inventory
+from bedboard.services.beds.inventory import InventoryRow, import_inventory
 from tests.invariants import GuestNights
 
 BASE_NIGHT = dt.date(2030, 1, 1)

@@ -11,8 +11,8 @@ from sqlalchemy.exc import DBAPIError
 
 from bedboard.db.engine import normalise_url
 from bedboard.db.models import AuditEntry
-from bedboard.services import stays
-from bedboard.services.audit import entry_hash
+from bedboard.services.beds import stays
+from bedboard.services.safety.audit import entry_hash
 from bedboard.store import Store
 from tests.in_process import CliRunner, runner
 from tests.seed import BASE_NIGHT, seed

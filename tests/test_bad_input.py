@@ -25,7 +25,7 @@ import pytest
 from bedboard.cli import main
 from bedboard.config import Settings
 from bedboard.db.models import ClosedNight
-from bedboard.services import stays
+from bedboard.services.beds import stays
 from bedboard.store import open_store
 from tests.conftest import run_cli
 from tests.seed import BASE_NIGHT, seed

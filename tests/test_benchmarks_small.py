@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from bedboard.config import Settings
 from bedboard.db.models import BedNight
-from bedboard.services import audit
-from bedboard.services.availability import availability
+from bedboard.services.beds.availability import availability
+from bedboard.services.safety import audit
 from bedboard.store import open_store
 from benchmarks import fig_checkin, generate, pg, run
 from benchmarks.sizes import SIZES

@@ -12,7 +12,8 @@ from sqlalchemy.exc import DBAPIError
 
 from bedboard.db.models import BedNight, ClosedNight, Payer
 from bedboard.errors import BedboardError, NightClosed
-from bedboard.services import billing, close, payers, rates, stays
+from bedboard.services.beds import stays
+from bedboard.services.billing import close, payers, payments, rates
 from bedboard.store import Store
 from tests.billing_world import add_site
 from tests.conftest import run_cli
@@ -81,7 +82,7 @@ def test_services_refuse(closed: Store) -> None:
     attempts = [
         lambda s: stays.check_out(s, guest_code="G-1", night=N0, actor=actor),
         lambda s: stays.move(s, guest_code="G-1", to_unit="Hvilan/2", from_night=N0, actor=actor),
-        lambda s: billing.assign_payer(
+        lambda s: payments.assign_payer(
             s, guest_code="G-1", payer="Svea hovrätt", first=N0, last=N0, actor=actor
         ),
         lambda s: close.close_night(s, night=N0, currency="SEK", actor=actor),
@@ -97,7 +98,7 @@ def test_services_refuse(closed: Store) -> None:
 
 def test_rerouting_from_a_night_on_keeps_posted_nights(closed: Store) -> None:
     with closed.write() as s:
-        result = billing.assign_payer(
+        result = payments.assign_payer(
             s, guest_code="G-1", payer="Svea hovrätt", first=N0, reference="B 1", actor="x"
         )
     assert (result.changed, result.kept_closed) == (1, 1)

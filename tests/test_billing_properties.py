@@ -22,8 +22,9 @@ from sqlalchemy import select
 
 from bedboard.db.models import Adjustment, BedNight, Guest, Payer, Rate, Site, Unit
 from bedboard.errors import BedboardError
-from bedboard.services import billing, close, payers, rates, stays
-from bedboard.services.billing_export import billing_rows, billing_summary
+from bedboard.services.beds import stays
+from bedboard.services.billing import close, payers, payments, rates
+from bedboard.services.exports.billing import billing_rows, billing_summary
 from bedboard.store import Store
 from tests.billing_world import add_site
 
@@ -158,7 +159,7 @@ def apply(
                 .distinct()
             )
         )
-        billing.assign_payer(
+        payments.assign_payer(
             s,
             guest_code=having[guest % len(having)] if having else guests[guest],
             payer=payer_names[payer],

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from bedboard.errors import RuleViolation
-from bedboard.services import billing, close, payers, rates, stays
+from bedboard.services.beds import stays
+from bedboard.services.billing import close, payers, payments, rates
 from bedboard.store import Store
 from tests.billing_world import add_site
 from tests.conftest import run_cli
@@ -72,7 +73,7 @@ def test_report_case(store: Store, db_url: str, tmp_path: Path) -> None:
             actor=actor,
         )
     with store.write() as s:
-        billing.assign_payer(
+        payments.assign_payer(
             s,
             guest_code="G-7",
             payer="Polisen",
@@ -81,7 +82,7 @@ def test_report_case(store: Store, db_url: str, tmp_path: Path) -> None:
             reference="K-2025-4411",
             actor=actor,
         )
-        billing.assign_payer(
+        payments.assign_payer(
             s,
             guest_code="G-7",
             payer="Svea hovrätt",
@@ -91,7 +92,7 @@ def test_report_case(store: Store, db_url: str, tmp_path: Path) -> None:
             actor=actor,
         )
     with store.read() as s:
-        chase = billing.who_pays(s)
+        chase = payments.who_pays(s)
     assert [(u.guest_code, u.first_night, u.last_night, u.nights) for u in chase] == [
         ("G-7", night(5), night(5), 1)
     ]
@@ -100,7 +101,7 @@ def test_report_case(store: Store, db_url: str, tmp_path: Path) -> None:
     with store.read() as s:
         assert not close.is_closed(s, night(5))
     with store.write() as s:
-        billing.assign_payer(
+        payments.assign_payer(
             s,
             guest_code="G-7",
             payer="Socialtjänsten Nacka",
@@ -109,7 +110,7 @@ def test_report_case(store: Store, db_url: str, tmp_path: Path) -> None:
             actor=actor,
         )
     with store.read() as s:
-        assert billing.who_pays(s) == []
+        assert payments.who_pays(s) == []
     for i in range(6):
         with store.write() as s:
             close.close_night(s, night=night(i), currency="SEK", actor=actor)
@@ -124,7 +125,7 @@ def test_report_case(store: Store, db_url: str, tmp_path: Path) -> None:
             actor=actor,
         )
 
-    out = tmp_path / "billing.csv"
+    out = tmp_path / "payments.csv"
     done = run_cli(
         "export",
         "billing",

@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 
 from bedboard.db.models import Payer, Rate
 from bedboard.errors import BadInput, NotFound, RuleViolation
-from bedboard.services import close, payers, rates, stays
-from bedboard.services.billing_import import import_payers, import_rates, parse_payers, parse_rates
-from bedboard.services.exports import occupancy_export
+from bedboard.services.beds import stays
+from bedboard.services.billing import close, payers, rates
+from bedboard.services.billing.imports import import_payers, import_rates, parse_payers, parse_rates
+from bedboard.services.billing.rates import RateBook, RateRule
+from bedboard.services.exports.occupancy import occupancy_export
 from bedboard.services.money_input import parse_amount
-from bedboard.services.rates import RateBook, RateRule
 from bedboard.store import Store
 from tests.billing_world import add_site
 

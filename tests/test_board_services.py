@@ -11,12 +11,12 @@ from sqlalchemy import select
 from bedboard.config import Settings
 from bedboard.db.models import AuditEntry
 from bedboard.errors import BadInput, NotFound
+from bedboard.services.beds.placement import Needs, find_places, hold_places
+from bedboard.services.beds.rack import rack
+from bedboard.services.beds.stays import check_in
 from bedboard.services.changes import RevisionWatcher
 from bedboard.services.demo import load_demo
-from bedboard.services.guest_search import record_name_search, reveal_name, search_guests
-from bedboard.services.placement import Needs, find_places, hold_places
-from bedboard.services.rack import rack
-from bedboard.services.stays import check_in
+from bedboard.services.people.search import record_name_search, reveal_name, search_guests
 from bedboard.store import Store, open_store
 
 NOW = dt.datetime(2026, 11, 27, 21, 30)

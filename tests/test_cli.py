@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bedboard.db.models import AuditEntry, BedNight, Guest, Payer, Site, Unit
-from bedboard.services import stays
-from bedboard.services.exports import OCCUPANCY_COLUMNS, OCCUPANCY_SUMMARY_COLUMNS
+from bedboard.services.beds import out_of_service, stays
+from bedboard.services.exports.occupancy import OCCUPANCY_COLUMNS, OCCUPANCY_SUMMARY_COLUMNS
 from bedboard.store import Store
 from tests.conftest import run_cli
 from tests.rules_world import NIGHT, NOW, build_world, night, table_contents
@@ -48,7 +48,6 @@ def world(store: Store) -> Store:
     """The rules world, with G-1 in Hvilan/1 (police paid) and G-2 in Familjen Berg/1 (no payer)
     on NIGHT, Hvilan/2 held and Hvilan/3 out of service; then the store is closed for the CLI."""
     build_world(store)
-    from bedboard.services import holds
 
     with store.write() as s:
         stays.check_in(
@@ -63,7 +62,7 @@ def world(store: Store) -> Store:
             now=NOW,
         )
         stays.check_in(s, unit="Familjen Berg/1", guest_code="G-2", night=NIGHT, actor="t", now=NOW)
-        holds.mark_out_of_service(
+        out_of_service.mark_out_of_service(
             s, unit="Hvilan/3", first=NIGHT, last=NIGHT, reason="paint", actor="t"
         )
     return store

@@ -20,8 +20,9 @@ from bedboard.db.engine import writer
 from bedboard.db.models import AuditEntry, BedNight, Guest, Stay, Unit
 from bedboard.db.session import translate
 from bedboard.errors import BedboardError, RuleViolation, UnitTaken
-from bedboard.services import audit, stays
+from bedboard.services.beds import stays
 from bedboard.services.lookup import find_unit
+from bedboard.services.safety import audit
 from bedboard.store import Store, open_store
 from tests.conftest import REPO
 from tests.racing import StartLine, race

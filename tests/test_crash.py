@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import create_engine
 
 from bedboard.config import Settings
-from bedboard.services import audit
+from bedboard.services.safety import audit
 from bedboard.store import open_store
 from tests.conftest import REPO
 from tests.invariants import GuestNights, guest_nights, violations

@@ -19,14 +19,14 @@ from sqlalchemy import func, select
 
 from bedboard.config import Settings
 from bedboard.db.models import Payer, Site, Unit
-from bedboard.services.csvio import neutralise, restore
+from bedboard.services.beds.inventory import import_inventory, parse_inventory
+from bedboard.services.beds.stays import check_in
 from bedboard.services.demo import load_demo
-from bedboard.services.exports import Export, occupancy_export, write_export_file
-from bedboard.services.inventory import import_inventory, parse_inventory
-from bedboard.services.inventory_export import inventory_export
-from bedboard.services.stays import check_in
-from bedboard.services.turnaway_export import iso_week, turnaway_export
-from bedboard.services.turnaways import record_turnaway
+from bedboard.services.exports.csvio import neutralise, restore
+from bedboard.services.exports.inventory import inventory_export
+from bedboard.services.exports.occupancy import Export, occupancy_export, write_export_file
+from bedboard.services.exports.turnaways import iso_week, turnaway_export
+from bedboard.services.people.turnaways import record_turnaway
 from bedboard.store import Store, open_store
 from tests.conftest import REPO, run_cli
 from tests.inprocess import load_demo_into, run_main
@@ -321,8 +321,9 @@ def test_progress_bar_only_on_a_terminal_for_a_file(sqlite_url: str, tmp_path: P
 
 def test_billing_export_round_trip(store: Store, tmp_path: Path) -> None:
     from bedboard.db.models import BedNight
-    from bedboard.services import close, holds
-    from bedboard.services.export_kinds import billing_export
+    from bedboard.services.beds import holds
+    from bedboard.services.billing import close
+    from bedboard.services.exports.kinds import billing_export
 
     awkward_world(store)
     first, last = TONIGHT - dt.timedelta(days=5), TONIGHT + dt.timedelta(days=1)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bedboard.db.models import AuditEntry, Site, Unit
 from bedboard.errors import BadInput
-from bedboard.services.inventory import import_inventory, parse_inventory
+from bedboard.services.beds.inventory import import_inventory, parse_inventory
 from bedboard.store import Store
 from tests.conftest import run_cli
 from tests.inprocess import run_main

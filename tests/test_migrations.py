@@ -22,7 +22,7 @@ from bedboard.db import migrate
 from bedboard.db.engine import make_engine
 from bedboard.db.models import Base
 from bedboard.errors import DatabaseError
-from bedboard.services import stays
+from bedboard.services.beds import stays
 from bedboard.store import Store, open_store
 from tests.conftest import REPO, run_cli
 from tests.racing import StartLine, race

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bedboard.services.availability import availability, site_counts
+from bedboard.services.beds.availability import availability, site_counts
+from bedboard.services.beds.stays import check_in
 from bedboard.services.demo import load_demo
+from bedboard.services.people.turnaways import record_turnaway
 from bedboard.services.reports import UNBILLED, build_report, month_range
-from bedboard.services.stays import check_in
-from bedboard.services.turnaways import record_turnaway
 from bedboard.store import Store
 
 TONIGHT = dt.date(2026, 11, 27)

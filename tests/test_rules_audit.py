@@ -11,8 +11,9 @@ from sqlalchemy import select, text
 
 from bedboard.db.models import AuditEntry
 from bedboard.errors import RuleViolation
-from bedboard.services import audit, holds, stays
+from bedboard.services.beds import holds, out_of_service, stays
 from bedboard.services.clock import utcnow
+from bedboard.services.safety import audit
 from bedboard.store import Store
 from tests.rules_world import NIGHT, NOW, audit_actions, night, revision
 
@@ -28,9 +29,9 @@ def run_day(store: Store) -> None:
         lambda s: stays.check_out(s, guest_code="G-1", night=night(3), actor="bo"),
         lambda s: holds.hold(s, unit="Hvilan/3", night=NIGHT, actor="cy", now=NOW),
         lambda s: holds.cancel_hold(s, hold_id=1, actor="cy", now=NOW),
-        lambda s: holds.mark_out_of_service(s, unit="Hvilan/3", first=NIGHT, last=night(1),
+        lambda s: out_of_service.mark_out_of_service(s, unit="Hvilan/3", first=NIGHT, last=night(1),
                                             reason="paint", actor="cy"),
-        lambda s: holds.return_to_service(s, unit="Hvilan/3", first=NIGHT, last=night(1),
+        lambda s: out_of_service.return_to_service(s, unit="Hvilan/3", first=NIGHT, last=night(1),
                                           actor="cy"),
     ]  # fmt: skip
     for change in changes:

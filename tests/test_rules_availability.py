@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bedboard.errors import UnitTaken
-from bedboard.services import holds, stays
-from bedboard.services.availability import availability, site_counts
+from bedboard.services.beds import holds, out_of_service, stays
+from bedboard.services.beds.availability import availability, site_counts
 from bedboard.store import Store
 from tests.rules_world import NIGHT, NOW, night, refused
 
@@ -41,7 +41,7 @@ def test_each_state_with_guest_and_payer(world: Store) -> None:
         )
         stays.check_in(s, unit="Familjen Berg/1", guest_code="G-2", night=NIGHT, actor="t", now=NOW)
         holds.hold(s, unit="Hvilan/2", night=NIGHT, held_for="on her way", actor="t", now=NOW)
-        holds.mark_out_of_service(
+        out_of_service.mark_out_of_service(
             s, unit="Hvilan/3", first=NIGHT, last=NIGHT, reason="paint", actor="t"
         )
     with world.read() as s:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from bedboard.db.models import BedNight, Hold
 from bedboard.errors import BadInput, NightClosed, NotFound, RuleViolation, UnitTaken
-from bedboard.services import holds, stays
-from bedboard.services.availability import availability
+from bedboard.services.beds import holds, stays
+from bedboard.services.beds.availability import availability
 from bedboard.store import Store
 from tests.rules_world import NIGHT, NOW, Recorded, night, refused
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bedboard.db.models import Site, Unit
 from bedboard.errors import BadInput
-from bedboard.services.inventory import ImportResult, import_inventory, parse_inventory
+from bedboard.services.beds.inventory import ImportResult, import_inventory, parse_inventory
 from bedboard.store import Store
 from tests.rules_world import Recorded, audit_actions, revision, table_contents
 

@@ -6,15 +6,15 @@ from sqlalchemy import select
 
 from bedboard.db.models import BedNight, ClosedNight
 from bedboard.errors import BadInput, NightClosed, NotFound, RuleViolation, UnitTaken
-from bedboard.services import holds, stays
-from bedboard.services.availability import availability
+from bedboard.services.beds import out_of_service, stays
+from bedboard.services.beds.availability import availability
 from bedboard.store import Store
 from tests.rules_world import NIGHT, NOW, Recorded, night, refused
 
 
 def test_out_of_service_for_a_range(world: Store) -> None:
     with Recorded(world, "out_of_service"), world.write() as s:
-        count = holds.mark_out_of_service(
+        count = out_of_service.mark_out_of_service(
             s, unit="Hvilan/3", first=NIGHT, last=night(2), reason=" water damage ", actor="t"
         )
     assert count == 3
@@ -37,11 +37,13 @@ def test_out_of_service_for_a_range(world: Store) -> None:
 
 def test_back_in_service(world: Store) -> None:
     with world.write() as s:
-        holds.mark_out_of_service(
+        out_of_service.mark_out_of_service(
             s, unit="Hvilan/3", first=NIGHT, last=night(2), reason="paint", actor="t"
         )
     with Recorded(world, "return_to_service"), world.write() as s:
-        assert holds.return_to_service(s, unit="Hvilan/3", first=night(1), last=night(5), actor="t")
+        assert out_of_service.return_to_service(
+            s, unit="Hvilan/3", first=night(1), last=night(5), actor="t"
+        )
     with world.read() as s:
         assert s.scalars(select(BedNight.night)).all() == [NIGHT]
 
@@ -54,7 +56,7 @@ def test_out_of_service_refusals(world: Store) -> None:
     def mark(
         unit: str = "Hvilan/2", first: int = 0, last: int = 2, reason: str = "paint"
     ) -> object:
-        return lambda s: holds.mark_out_of_service(
+        return lambda s: out_of_service.mark_out_of_service(
             s, unit=unit, first=night(first), last=night(last), reason=reason, actor="t", now=NOW
         )
 
@@ -69,6 +71,8 @@ def test_out_of_service_refusals(world: Store) -> None:
     refused(
         world,
         RuleViolation,
-        lambda s: holds.return_to_service(s, unit="Hvilan/2", first=NIGHT, last=NIGHT, actor="t"),
+        lambda s: out_of_service.return_to_service(
+            s, unit="Hvilan/2", first=NIGHT, last=NIGHT, actor="t"
+        ),
         match="not out of service",
     )

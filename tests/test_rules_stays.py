@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight, ClosedNight, Guest, Payer, Stay, Unit
 from bedboard.errors import BadInput, BedboardError, NightClosed, NotFound, RuleViolation, UnitTaken
-from bedboard.services import stays
+from bedboard.services.beds import stays
 from bedboard.services.clock import MAX_NIGHTS
 from bedboard.store import Store
 from tests.rules_world import NIGHT, NOW, Recorded, last_audit, night, refused

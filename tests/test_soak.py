@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import text
 
 from bedboard.config import Settings
-from bedboard.services import audit
+from bedboard.services.safety import audit
 from bedboard.store import Store, open_store
 from tests.invariants import guest_nights, posted_rows, violations
 from tests.ops import closer_worker, line_ms, model_apply, parse_line, soak_worker

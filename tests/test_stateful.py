@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from bedboard.errors import BedboardError
-from bedboard.services import holds, stays
+from bedboard.services.beds import holds, stays
 from bedboard.store import Store
 from tests.invariants import GuestNights, guest_nights, violations
 from tests.seed import BASE_NIGHT, StayModel, seed

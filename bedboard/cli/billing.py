@@ -11,12 +11,12 @@ from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
 from bedboard.cli.exports import export_group, out_options, write_out
 from bedboard.cli.safety import with_names_option
-from bedboard.services import billing, close, payers
+from bedboard.services.billing import close, payers, payments
 from bedboard.services.clock import check_period
-from bedboard.services.csvio import money
-from bedboard.services.export_kinds import billing_export
+from bedboard.services.exports.csvio import money
+from bedboard.services.exports.kinds import billing_export
 from bedboard.services.money_input import parse_amount
-from bedboard.services.privacy import add_names
+from bedboard.services.safety.privacy import add_names
 
 
 @cli.command("pay")
@@ -30,7 +30,7 @@ def pay(guest_code: str, payer: str, first: dt.date, last: dt.date | None, refer
     """Say who pays a guest's nights (closed nights keep their payer)."""
     store = open_from_context()
     with store.write() as session:
-        result = billing.assign_payer(
+        result = payments.assign_payer(
             session,
             guest_code=guest_code,
             payer=payer,
@@ -99,7 +99,7 @@ def who_pays() -> None:
     """Stays with nights nobody pays yet, oldest first."""
     store = open_from_context()
     with store.read() as session:
-        rows = billing.who_pays(session)
+        rows = payments.who_pays(session)
     if not rows:
         click.echo("every open night has a payer")
     for u in rows:

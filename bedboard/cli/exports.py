@@ -16,13 +16,18 @@ import click
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, F, common_options, open_from_context
 from bedboard.cli.safety import with_names_option
-from bedboard.services.availability import availability, site_counts
-from bedboard.services.exports import Export, occupancy_export, occupancy_record, write_export
-from bedboard.services.inventory_export import inventory_export
-from bedboard.services.occupancy_rates import fill_rates
-from bedboard.services.outfile import atomic_text_file
-from bedboard.services.privacy import add_names
-from bedboard.services.turnaway_export import turnaway_export
+from bedboard.services.beds.availability import availability, site_counts
+from bedboard.services.exports.inventory import inventory_export
+from bedboard.services.exports.occupancy import (
+    Export,
+    occupancy_export,
+    occupancy_record,
+    write_export,
+)
+from bedboard.services.exports.occupancy_rates import fill_rates
+from bedboard.services.exports.outfile import atomic_text_file
+from bedboard.services.exports.turnaways import turnaway_export
+from bedboard.services.safety.privacy import add_names
 
 PROGRESS_FROM_ROWS = 5000  # shorter exports finish before a bar would be worth drawing
 

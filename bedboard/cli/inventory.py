@@ -8,7 +8,7 @@ import click
 
 from bedboard.cli import cli
 from bedboard.cli.common import common_options, open_from_context
-from bedboard.services.inventory import import_inventory, parse_inventory
+from bedboard.services.beds.inventory import import_inventory, parse_inventory
 
 
 @cli.group("import")

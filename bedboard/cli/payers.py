@@ -12,14 +12,14 @@ from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
 from bedboard.cli.inventory import import_group
 from bedboard.db.models import PAYER_KINDS, SITE_KINDS
-from bedboard.services import payers, rates
-from bedboard.services.billing_import import (
+from bedboard.services.billing import payers, rates
+from bedboard.services.billing.imports import (
     import_payers,
     import_rates,
     parse_payers,
     parse_rates,
 )
-from bedboard.services.csvio import money
+from bedboard.services.exports.csvio import money
 from bedboard.services.money_input import parse_amount
 
 # Plain text checked by the services: click's Choice errors span several lines.

@@ -15,9 +15,9 @@ from bedboard.db.engine import normalise_url, sqlite_path
 from bedboard.db.models import AuditEntry, Revision
 from bedboard.db.session import current_revision
 from bedboard.errors import BadInput, DatabaseError, RuleViolation
-from bedboard.services import audit, backup, privacy
 from bedboard.services.clock import utcnow
-from bedboard.services.history import guest_history, unit_history
+from bedboard.services.safety import audit, backup, privacy
+from bedboard.services.safety.history import guest_history, unit_history
 from bedboard.store import open_store
 
 

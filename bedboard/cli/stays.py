@@ -9,7 +9,8 @@ import click
 
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, F, common_options, open_from_context
-from bedboard.services import holds, stays
+from bedboard.services.beds import holds, stays
+from bedboard.services.beds.out_of_service import mark_out_of_service
 from bedboard.services.clock import MAX_NIGHTS
 
 # A hold number is a database id: beyond 64 bits it is no hold at all (and SQLite overflows).
@@ -191,11 +192,11 @@ def cancel_hold(hold_id: int) -> None:
 @click.option("--to", "last", type=NIGHT, required=True)
 @click.option("--reason", required=True)
 @common_options
-def out_of_service(unit: str, first: dt.date, last: dt.date, reason: str) -> None:
+def out_of_service_command(unit: str, first: dt.date, last: dt.date, reason: str) -> None:
     """Mark a unit out of service for a range of nights."""
     store = open_from_context()
     with store.write() as session:
-        count = holds.mark_out_of_service(
+        count = mark_out_of_service(
             session, unit=unit, first=first, last=last, reason=reason, actor=store.actor
         )
     click.echo(f"{unit} out of service for {count} night(s)")

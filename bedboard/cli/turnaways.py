@@ -8,7 +8,7 @@ import click
 
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
-from bedboard.services.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, record_turnaway
+from bedboard.services.people.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, record_turnaway
 
 
 @cli.command("turnaway")

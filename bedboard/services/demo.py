@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Guest, Payer, Rate, Site, Unit
 from bedboard.errors import RuleViolation
-from bedboard.services import audit
-from bedboard.services.holds import hold, mark_out_of_service
-from bedboard.services.stays import check_in
+from bedboard.services.beds.holds import hold
+from bedboard.services.beds.out_of_service import mark_out_of_service
+from bedboard.services.beds.stays import check_in
+from bedboard.services.safety import audit
 
 # (site, kind, area, [(room, unit, tags)])
 SITES: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [

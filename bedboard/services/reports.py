@@ -15,7 +15,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight, Payer, Site, Unit
-from bedboard.services.turnaway_export import iso_week, weekly_counts
+from bedboard.services.exports.turnaways import iso_week, weekly_counts
 
 UNBILLED = "(unbilled)"
 

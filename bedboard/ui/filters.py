@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bedboard.services.availability import UnitNight
+from bedboard.services.beds.availability import UnitNight
 from bedboard.ui.format import TAG_LABELS
 
 KIND_LABELS = {"shelter": "shelters", "host_family": "host families"}

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from rich.text import Text
 
-from bedboard.services.availability import SiteCounts, UnitNight
+from bedboard.services.beds.availability import SiteCounts, UnitNight
 
 STATE_LABELS = {
     "free": ("free", "bold green"),

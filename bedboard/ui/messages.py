@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from bedboard.services.availability import UnitNight
+from bedboard.services.beds.availability import UnitNight
 from bedboard.services.choices import Choices
-from bedboard.services.guest_search import GuestHit
+from bedboard.services.people.search import GuestHit
 
 
 @dataclass

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from textual.widgets import DataTable, Input, Select
 
 from bedboard.db.models import Adjustment, BedNight, ClosedNight
-from bedboard.services.billing_export import BILLING_COLUMNS
-from bedboard.services.stays import check_in
+from bedboard.services.beds.stays import check_in
+from bedboard.services.exports.billing import BILLING_COLUMNS
 from bedboard.store import Store
 from bedboard.ui.screens.billing import BillingScreen
 from bedboard.ui.screens.confirm import ConfirmScreen

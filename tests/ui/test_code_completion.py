@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from bedboard.services.stays import check_in
+from bedboard.services.beds.stays import check_in
 from bedboard.store import Store
 from tests.ui.conftest import (
     FROZEN_AT,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 
 from bedboard.config import Settings
+from bedboard.services.beds.stays import check_in
 from bedboard.services.demo import load_demo
-from bedboard.services.stays import check_in
 from bedboard.store import Store, open_store
 from bedboard.ui.widgets.unit_table import UnitTable
 from tests.conftest import run_cli

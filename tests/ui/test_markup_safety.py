@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from bedboard.db.models import Payer, Site, Unit
-from bedboard.services.holds import hold
-from bedboard.services.stays import check_in
+from bedboard.services.beds.holds import hold
+from bedboard.services.beds.stays import check_in
 from bedboard.store import Store
 from bedboard.ui.screens.board import BoardScreen
 from tests.ui.conftest import FROZEN_AT, TONIGHT, frozen_app, open_board, type_text, wait_until

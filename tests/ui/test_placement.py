@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bedboard.services.placement import Needs, find_places
+from bedboard.services.beds.placement import Needs, find_places
 from bedboard.store import Store
 from bedboard.ui.screens.placement import OptionTable, PlacementScreen
 from tests.ui.conftest import (

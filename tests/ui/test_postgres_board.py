@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from bedboard.config import Settings
+from bedboard.services.beds.stays import check_in
 from bedboard.services.demo import load_demo
-from bedboard.services.stays import check_in
 from bedboard.store import Store, open_store
 from tests.ui.conftest import (
     FROZEN_AT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from bedboard.services.audit import verify
+from bedboard.services.safety.audit import verify
 from bedboard.store import Store
 from tests.ui.conftest import frozen_app, open_board
 

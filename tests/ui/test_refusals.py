@@ -4,7 +4,7 @@ one clear message and changes nothing."""
 from __future__ import annotations
 
 from bedboard.db.models import AuditEntry, ClosedNight, Guest
-from bedboard.services.stays import check_in
+from bedboard.services.beds.stays import check_in
 from bedboard.store import Store
 from bedboard.ui.screens.form import FormScreen
 from tests.ui.conftest import (

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from textual.app import App
 from textual.pilot import Pilot
 
-from bedboard.services.turnaways import record_turnaway
+from bedboard.services.people.turnaways import record_turnaway
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.reports import ReportsScreen

@@ -21,12 +21,12 @@ from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import get_current_worker
 
 from bedboard.errors import BedboardError
-from bedboard.services import close
-from bedboard.services.billing_export import PayerTotal, billing_summary
+from bedboard.services.billing import close
 from bedboard.services.clock import check_period, parse_night
-from bedboard.services.csvio import money
-from bedboard.services.export_kinds import billing_export
-from bedboard.services.exports import write_export_file
+from bedboard.services.exports.billing import PayerTotal, billing_summary
+from bedboard.services.exports.csvio import money
+from bedboard.services.exports.kinds import billing_export
+from bedboard.services.exports.occupancy import write_export_file
 from bedboard.services.money_input import parse_amount
 from bedboard.store import Store
 from bedboard.ui.clock import Clock

@@ -16,11 +16,11 @@ from textual.widgets import DataTable, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from bedboard.errors import BedboardError
-from bedboard.services.availability import UnitNight, availability, site_counts
+from bedboard.services.beds.availability import UnitNight, availability, site_counts
 from bedboard.services.changes import current_revision
 from bedboard.services.choices import choices
 from bedboard.services.demo import load_demo
-from bedboard.services.guest_search import record_name_search, search_guests
+from bedboard.services.people.search import record_name_search, search_guests
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.filters import KIND_LABELS, Filters

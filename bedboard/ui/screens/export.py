@@ -19,8 +19,8 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar,
 
 from bedboard.errors import BedboardError
 from bedboard.services.clock import parse_night
-from bedboard.services.export_kinds import KINDS, ExportKind, export_kind
-from bedboard.services.exports import write_export_file
+from bedboard.services.exports.kinds import KINDS, ExportKind, export_kind
+from bedboard.services.exports.occupancy import write_export_file
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 

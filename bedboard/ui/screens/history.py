@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input, Label
 from textual.worker import get_current_worker
 
 from bedboard.errors import BedboardError
-from bedboard.services.history import HistoryLine, guest_history, unit_history
+from bedboard.services.safety.history import HistoryLine, guest_history, unit_history
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import BoardBaseScreen

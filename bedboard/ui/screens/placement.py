@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Static
 from textual.worker import get_current_worker
 
 from bedboard.errors import BedboardError
-from bedboard.services.placement import Needs, PlaceOption, find_places, hold_places
+from bedboard.services.beds.placement import Needs, PlaceOption, find_places, hold_places
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import BoardBaseScreen

@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 from textual.worker import get_current_worker
 
-from bedboard.services.availability import UnitNight
+from bedboard.services.beds.availability import UnitNight
+from bedboard.services.beds.rack import RACK_NIGHTS, Rack, rack
 from bedboard.services.choices import Choices, choices
-from bedboard.services.rack import RACK_NIGHTS, Rack, rack
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.format import detail_text

@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 from textual.binding import Binding
 
-from bedboard.services import holds, stays
-from bedboard.services.availability import UnitNight
+from bedboard.services.beds import holds, out_of_service, stays
+from bedboard.services.beds.availability import UnitNight
+from bedboard.services.beds.holds import DEFAULT_HOLD_MINUTES, MAX_HOLD_MINUTES
 from bedboard.services.choices import Choices
-from bedboard.services.guest_search import reveal_name
-from bedboard.services.holds import DEFAULT_HOLD_MINUTES, MAX_HOLD_MINUTES
-from bedboard.services.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, record_turnaway
+from bedboard.services.people.search import reveal_name
+from bedboard.services.people.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, record_turnaway
 from bedboard.ui.format import tags_text
 from bedboard.ui.screens.base import BoardBaseScreen
 from bedboard.ui.screens.confirm import ConfirmScreen
@@ -412,7 +412,7 @@ class UnitActionsScreen(BoardBaseScreen):
                 return
 
             def change(session: Session) -> str:
-                count = holds.mark_out_of_service(
+                count = out_of_service.mark_out_of_service(
                     session,
                     unit=unit.ref,
                     first=values["first"],
@@ -443,7 +443,7 @@ class UnitActionsScreen(BoardBaseScreen):
                 return
 
             def change(session: Session) -> str:
-                count = holds.return_to_service(
+                count = out_of_service.return_to_service(
                     session,
                     unit=unit.ref,
                     first=values["first"],

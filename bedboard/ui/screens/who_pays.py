@@ -16,8 +16,8 @@ from textual.message import Message
 from textual.widgets import Label
 from textual.worker import get_current_worker
 
-from bedboard.services import billing
-from bedboard.services.payers import list_payers
+from bedboard.services.billing import payments
+from bedboard.services.billing.payers import list_payers
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import BoardBaseScreen
@@ -36,7 +36,7 @@ reference (decision or case number). Closed nights keep their payer.
 
 @dataclass
 class UnbilledLoaded(Message):
-    rows: list[billing.Unbilled]
+    rows: list[payments.Unbilled]
     payers: list[str]
 
 
@@ -66,7 +66,7 @@ class WhoPaysScreen(BoardBaseScreen):
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
         super().__init__(store, clock)
-        self.rows: list[billing.Unbilled] | None = None
+        self.rows: list[payments.Unbilled] | None = None
         self.payers: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -89,7 +89,7 @@ class WhoPaysScreen(BoardBaseScreen):
     @work(thread=True, exclusive=True, group="who-pays-load", exit_on_error=False)
     def load(self) -> None:
         with self.store.read() as session:
-            rows = billing.who_pays(session)
+            rows = payments.who_pays(session)
             names = [p.name for p in list_payers(session, include_inactive=False)]
         if not get_current_worker().is_cancelled:
             self.post_message(UnbilledLoaded(rows, names))
@@ -116,7 +116,7 @@ class WhoPaysScreen(BoardBaseScreen):
         self.refresh_bindings()
 
     @property
-    def selected(self) -> billing.Unbilled | None:
+    def selected(self) -> payments.Unbilled | None:
         key = self.query_one(UnbilledTable).current_key
         return next((u for u in self.rows or () if str(u.stay_id) == key), None)
 
@@ -159,7 +159,7 @@ class WhoPaysScreen(BoardBaseScreen):
             last: dt.date | None = values["last"]
 
             def change(session: Session) -> str:
-                result = billing.assign_payer(
+                result = payments.assign_payer(
                     session,
                     guest_code=stay.guest_code,
                     payer=values["payer"],

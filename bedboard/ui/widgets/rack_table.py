@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.binding import Binding
 
-from bedboard.services.availability import UnitNight
-from bedboard.services.rack import Rack
+from bedboard.services.beds.availability import UnitNight
+from bedboard.services.beds.rack import Rack
 from bedboard.ui.widgets.keyed_table import Cell, KeyedTable
 from bedboard.ui.widgets.unit_table import unit_key
 

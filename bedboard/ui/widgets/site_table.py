@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from bedboard.services.availability import SiteCounts
+from bedboard.services.beds.availability import SiteCounts
 from bedboard.ui.format import site_cells
 from bedboard.ui.widgets.keyed_table import KeyedTable
 

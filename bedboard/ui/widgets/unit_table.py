@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from textual.binding import Binding
 
-from bedboard.services.availability import UnitNight
+from bedboard.services.beds.availability import UnitNight
 from bedboard.ui.format import unit_cells
 from bedboard.ui.widgets.keyed_table import KeyedTable
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import SITE_KINDS, Site, Unit
 from bedboard.errors import BadInput
-from bedboard.services import audit
-from bedboard.services.csvio import read_csv
+from bedboard.services.exports.csvio import read_csv
+from bedboard.services.safety import audit
 
 INVENTORY_COLUMNS = ("site", "site_kind", "area", "room", "unit", "tags")
 TAG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_-")

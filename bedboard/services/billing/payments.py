@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight, Guest, Site, Unit
 from bedboard.errors import BadInput, NightClosed, RuleViolation
-from bedboard.services import audit
 from bedboard.services.lookup import find_guest, find_payer
+from bedboard.services.safety import audit
 
 MAX_REFERENCE = 200
 

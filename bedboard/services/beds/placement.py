@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Hold
 from bedboard.errors import BadInput
-from bedboard.services.availability import UnitNight, availability, natural_key
+from bedboard.services.beds.availability import UnitNight, availability, natural_key
+from bedboard.services.beds.holds import DEFAULT_HOLD_MINUTES, hold
 from bedboard.services.clock import check_night_count, nights, utcnow
-from bedboard.services.holds import DEFAULT_HOLD_MINUTES, hold
 
 MAX_PLACES = 20
 

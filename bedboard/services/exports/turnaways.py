@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Site, Turnaway
 from bedboard.services.clock import check_period
-from bedboard.services.exports import Export
+from bedboard.services.exports.occupancy import Export
 
 TURNAWAY_COLUMNS = ("night", "site", "reason", "people", "referred_to")
 TURNAWAY_SUMMARY_COLUMNS = ("week", "reason", "turnaways", "people")

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Adjustment, BedNight, ClosedNight, Guest, Site, Unit
 from bedboard.errors import BadInput, NightClosed, RuleViolation
-from bedboard.services import audit
+from bedboard.services.beds.nights import clear_expired_holds
+from bedboard.services.billing.rates import RateBook
 from bedboard.services.clock import utcnow
-from bedboard.services.csvio import money
+from bedboard.services.exports.csvio import money
 from bedboard.services.lookup import find_guest
-from bedboard.services.nights import clear_expired_holds
-from bedboard.services.rates import RateBook
+from bedboard.services.safety import audit
 
 MAX_REASON = 500
 

@@ -12,10 +12,10 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
-from bedboard.services.availability import UnitNight, availability, site_counts
-from bedboard.services.csvio import money, write_csv
-from bedboard.services.occupancy_rates import fill_rates
-from bedboard.services.outfile import atomic_text_file
+from bedboard.services.beds.availability import UnitNight, availability, site_counts
+from bedboard.services.exports.csvio import money, write_csv
+from bedboard.services.exports.occupancy_rates import fill_rates
+from bedboard.services.exports.outfile import atomic_text_file
 
 Progress = Callable[[int], None]
 

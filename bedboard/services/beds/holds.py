@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight, Hold, Stay
 from bedboard.errors import BadInput, NotFound, RuleViolation
-from bedboard.services import audit
-from bedboard.services.clock import night_range, utcnow
-from bedboard.services.lookup import clean_text, find_unit, unit_by_id, unit_ref
-from bedboard.services.nights import refuse_closed, refuse_taken
-from bedboard.services.stays import check_in
+from bedboard.services.beds.nights import refuse_closed, refuse_taken
+from bedboard.services.beds.stays import check_in
+from bedboard.services.clock import utcnow
+from bedboard.services.lookup import find_unit, unit_by_id, unit_ref
+from bedboard.services.safety import audit
 
 DEFAULT_HOLD_MINUTES = 90
 MAX_HOLD_MINUTES = 24 * 60
@@ -120,65 +120,3 @@ def cancel_hold(
     row = active_hold(session, hold_id, now)
     ref = _release(session, row, "cancelled")
     audit.record(session, actor, "cancel_hold", f"unit:{ref}", hold=row.id)
-
-
-def mark_out_of_service(
-    session: Session,
-    *,
-    unit: str,
-    first: dt.date,
-    last: dt.date,
-    reason: str,
-    actor: str,
-    now: dt.datetime | None = None,
-) -> int:
-    now = now or utcnow()
-    reason = clean_text(reason, "the reason", 300)  # the column's length
-    if not reason:
-        raise BadInput("say why the unit is out of service")
-    wanted = night_range(first, last)
-    if len(wanted) > 366:
-        raise BadInput("out of service for more than a year at once is not allowed")
-    site, target = find_unit(session, unit)
-    ref = unit_ref(site, target)
-    refuse_closed(session, wanted)
-    refuse_taken(session, target.id, ref, wanted, now)
-    session.add_all(
-        BedNight(unit_id=target.id, night=n, state="out_of_service", reason=reason) for n in wanted
-    )
-    session.flush()
-    audit.record(
-        session, actor, "out_of_service", f"unit:{ref}", first=first, last=last, reason=reason
-    )
-    return len(wanted)
-
-
-def return_to_service(
-    session: Session, *, unit: str, first: dt.date, last: dt.date, actor: str
-) -> int:
-    site, target = find_unit(session, unit)
-    wanted = night_range(first, last)
-    refuse_closed(session, wanted)
-    rows = list(
-        session.scalars(
-            select(BedNight).where(
-                BedNight.unit_id == target.id,
-                BedNight.night.in_(wanted),
-                BedNight.state == "out_of_service",
-            )
-        )
-    )
-    if not rows:
-        raise RuleViolation(f"{unit_ref(site, target)} is not out of service then")
-    for r in rows:
-        session.delete(r)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "return_to_service",
-        f"unit:{unit_ref(site, target)}",
-        first=first,
-        last=last,
-    )
-    return len(rows)

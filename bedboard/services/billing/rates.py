@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import SITE_KINDS, Payer, Rate, Site
 from bedboard.errors import BadInput, NotFound
-from bedboard.services import audit
 from bedboard.services.lookup import find_payer
+from bedboard.services.safety import audit
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Site, Unit
-from bedboard.services.availability import natural_key, split_tags
-from bedboard.services.exports import Export
-from bedboard.services.inventory import INVENTORY_COLUMNS
+from bedboard.services.beds.availability import natural_key, split_tags
+from bedboard.services.beds.inventory import INVENTORY_COLUMNS
+from bedboard.services.exports.occupancy import Export
 
 
 def inventory_export(session: Session) -> Export:

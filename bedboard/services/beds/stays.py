@@ -10,8 +10,13 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight, Guest, Stay
 from bedboard.errors import BadInput, RuleViolation
-from bedboard.services import audit
-from bedboard.services.billing import clean_reference
+from bedboard.services.beds.nights import (
+    refuse_closed,
+    refuse_guest_elsewhere,
+    refuse_posted,
+    refuse_taken,
+)
+from bedboard.services.billing.payments import clean_reference
 from bedboard.services.clock import check_night_count, nights, utcnow
 from bedboard.services.lookup import (
     find_guest,
@@ -21,12 +26,7 @@ from bedboard.services.lookup import (
     unit_by_id,
     unit_ref,
 )
-from bedboard.services.nights import (
-    refuse_closed,
-    refuse_guest_elsewhere,
-    refuse_posted,
-    refuse_taken,
-)
+from bedboard.services.safety import audit
 
 
 def check_in(

@@ -1,7 +1,7 @@
 """Guests' identities: names leave the program only on an explicit, audited request, and
 `forget` erases a guest's personal data while their nights and billing stay under the code.
 
-Names are read here (`release_names`, audited) and in services/guest_search.py (the board's
+Names are read here (`release_names`, audited) and in services/people/search.py (the board's
 search and its audited "show name"); tests/test_privacy.py fails if any other module reads them.
 """
 
@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Guest
 from bedboard.errors import BadInput
-from bedboard.services import audit
-from bedboard.services.exports import Export
+from bedboard.services.exports.occupancy import Export
 from bedboard.services.lookup import find_guest
+from bedboard.services.safety import audit
 
 NAME_COLUMN = "guest_name"
 PERSONAL_FIELDS = ("name", "birth_year", "languages", "notes")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import PAYER_KINDS, Payer
 from bedboard.errors import BadInput, NotFound, RuleViolation
-from bedboard.services import audit
+from bedboard.services.safety import audit
 
 FIELD_LIMITS = {"name": 200, "org_number": 50, "address": 500, "contact": 300}
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Payer, Unit
-from bedboard.services.availability import UnitNight
-from bedboard.services.rates import RateBook
+from bedboard.services.beds.availability import UnitNight
+from bedboard.services.billing.rates import RateBook
 
 
 def fill_rates(session: Session, units: list[UnitNight]) -> list[UnitNight]:

@@ -12,17 +12,17 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Adjustment, BedNight
 from bedboard.errors import BadInput
-from bedboard.services.billing_export import (
+from bedboard.services.clock import check_period
+from bedboard.services.exports.billing import (
     BILLING_COLUMNS,
     BILLING_SUMMARY_COLUMNS,
     billing_rows,
     billing_summary,
     summary_rows,
 )
-from bedboard.services.clock import check_period
-from bedboard.services.exports import Export, occupancy_export
-from bedboard.services.inventory_export import inventory_export
-from bedboard.services.turnaway_export import turnaway_export
+from bedboard.services.exports.inventory import inventory_export
+from bedboard.services.exports.occupancy import Export, occupancy_export
+from bedboard.services.exports.turnaways import turnaway_export
 
 
 def billing_export(

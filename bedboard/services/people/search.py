@@ -10,8 +10,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight, Guest, Site, Unit
-from bedboard.services import audit
 from bedboard.services.lookup import find_guest
+from bedboard.services.safety import audit
 
 MAX_HITS = 20
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bedboard.services.availability import UnitNight, availability
+from bedboard.services.beds.availability import UnitNight, availability
 from bedboard.services.clock import nights, utcnow
 
 RACK_NIGHTS = 14

@@ -17,8 +17,8 @@ from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Adjustment, BedNight, Guest, Payer, Site, Unit
-from bedboard.services.csvio import money
-from bedboard.services.rates import RateBook
+from bedboard.services.billing.rates import RateBook
+from bedboard.services.exports.csvio import money
 
 BILLING_COLUMNS = (
     "night",

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Site, Turnaway
 from bedboard.errors import BadInput, NotFound
-from bedboard.services import audit
 from bedboard.services.clock import utcnow
 from bedboard.services.lookup import clean_text
+from bedboard.services.safety import audit
 
 TURNAWAY_REASONS = ("no_free_unit", "no_payer", "not_eligible", "needs_not_met", "other")
 MAX_PEOPLE = 50

@@ -1,0 +1,1 @@
+"""Units and what each does on a night: inventory, availability, holds, stays, placement."""

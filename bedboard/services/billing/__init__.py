@@ -1,0 +1,1 @@
+"""Who pays: payers, rates, who pays which nights, night close and adjustments."""

@@ -1,0 +1,1 @@
+"""Files that leave the program: CSV writing and every export's rows."""

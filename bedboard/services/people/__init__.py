@@ -1,0 +1,1 @@
+"""Guests and requests for a place: finding a guest, turnaways."""

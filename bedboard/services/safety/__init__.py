@@ -1,0 +1,1 @@
+"""The audit log, backups, history and guests' privacy."""
