@@ -1,0 +1,65 @@
+"""The language people read: Swedish or English, chosen once per process.
+
+Every text a person reads goes through `_()` (or `ngettext()` for counts). The language comes
+from BEDBOARD_LANG, else the config's `language` (set by `use_language`), else the locale
+(`sv_*` gives Swedish), else English. Catalogs live in `bedboard/locale/`; a missing catalog
+falls back to the English text in the code, so a message is never lost.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+LANGUAGES = ("en", "sv")
+DOMAIN = "bedboard"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_translation: gettext.NullTranslations | None = None
+_language: str | None = None
+
+
+def language_from_environment() -> str:
+    wanted = os.environ.get("BEDBOARD_LANG", "")
+    if wanted[:2].lower() in LANGUAGES:
+        return wanted[:2].lower()
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "sv" if value.lower().startswith("sv") else "en"
+    return "en"
+
+
+def use_language(language: str | None) -> str:
+    """Switch the process to `language` (None: from the environment); returns the one in use."""
+    global _translation, _language
+    chosen = (language or language_from_environment())[:2].lower()
+    if chosen not in LANGUAGES:
+        chosen = "en"
+    _language = chosen
+    _translation = gettext.translation(
+        DOMAIN, localedir=LOCALE_DIR, languages=[chosen], fallback=True
+    )
+    return chosen
+
+
+def current_language() -> str:
+    if _language is None:
+        use_language(None)
+    assert _language is not None
+    return _language
+
+
+def _(message: str) -> str:
+    if _translation is None:
+        use_language(None)
+    assert _translation is not None
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    if _translation is None:
+        use_language(None)
+    assert _translation is not None
+    return _translation.ngettext(singular, plural, n)
