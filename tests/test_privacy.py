@@ -155,7 +155,9 @@ def test_database_and_folder_are_created_private(tmp_path: Path) -> None:
 # of a guest is a leak risk and fails this test until it is looked at and added here.
 NAME_READERS_ALLOWED = {
     "bedboard/db/models.py": "the column itself",
-    "bedboard/services/safety/privacy.py": "--with-names exports: audited before any name is returned",
+    "bedboard/services/safety/privacy.py": (
+        "--with-names exports: audited before any name is returned"
+    ),
     "bedboard/services/people/search.py": (
         "the board's search matches names but returns codes; reveal_name is audited"
     ),
