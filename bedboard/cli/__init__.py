@@ -1,7 +1,8 @@
 """`bedboard`: the board with no subcommand, and the scriptable subcommands.
 
 Errors are one line on stderr: exit code 1 when a rule refuses, 2 for bad usage or input.
-The Textual UI is imported only when the board opens, so subcommands start fast.
+Each command's module is imported only when that command runs (cli/registry.py), and the
+Textual UI only when the board opens, so `--version`, `--help` and every command start fast.
 """
 
 from __future__ import annotations
@@ -9,14 +10,17 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlalchemy.exc import DBAPIError
 
 from bedboard.cli.common import common_options, open_from_context, options
-from bedboard.db.session import translate
+from bedboard.cli.registry import LazyGroup
 from bedboard.errors import BedboardError
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @common_options
 @click.version_option(package_name="bedboard")
 @click.pass_context
@@ -57,27 +61,26 @@ def main(argv: list[str] | None = None) -> None:
             raise
         where = f" {exc.filename}" if exc.filename else ""
         _fail(f"cannot use{where}: {exc.strerror or exc}", 1)
-    except DBAPIError as exc:
-        if debug:
-            raise
-        _fail(str(translate(exc)), 1)
     except Exception as exc:
         if debug:
             raise
+        database_error = _database_error(exc)
+        if database_error is not None:
+            _fail(database_error, 1)
         first_line = (str(exc).strip().splitlines() or [""])[0]
         _fail(f"unexpected error: {type(exc).__name__}: {first_line} (--debug shows details)", 1)
     sys.exit(result if isinstance(result, int) else 0)
 
 
-def _register_subcommands() -> None:
-    """Each module in this package adds its commands to `cli` when imported."""
-    import importlib
-    import pkgutil
+def _database_error(exc: Exception) -> str | None:
+    """A driver's error as one line, if it is one (SQLAlchemy is loaded only if a command did)."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import DBAPIError
 
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
+    from bedboard.db.session import translate
 
+    return str(translate(exc)) if isinstance(exc, DBAPIError) else None
 
-_register_subcommands()
 
 __all__ = ["cli", "common_options", "main", "open_from_context", "options"]

@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from bedboard.config import load_settings
-from bedboard.store import Store, open_store
+
+if TYPE_CHECKING:
+    from bedboard.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,6 +68,8 @@ def common_options(f: F) -> F:
 
 
 def open_from_context() -> Store:
+    from bedboard.store import open_store  # SQLAlchemy loads only for commands that use it
+
     ctx = click.get_current_context()
     opts = options(ctx)
     store = open_store(load_settings(opts.db, opts.user))

@@ -1,0 +1,90 @@
+"""Which module defines each top-level command, and its one-line summary for `bedboard --help`.
+
+Commands are imported only when run, so `bedboard --version` and `--help` load neither
+SQLAlchemy nor the services. A command group may be extended by several modules (`export`
+by exports.py and billing.py): all of them are imported before the group runs.
+tests/test_cli_registry.py fails, with the line to add, when this table and the modules differ.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import NamedTuple
+
+import click
+
+
+class Entry(NamedTuple):
+    modules: tuple[str, ...]  # under bedboard.cli
+    summary: str
+
+
+COMMANDS: dict[str, Entry] = {
+    "adjust": Entry(("billing",), "Correct a closed night with an adjustment."),
+    "audit": Entry(("safety",), "The append-only audit log."),
+    "availability": Entry(("exports",), "Every unit's state on a night."),
+    "backup": Entry(
+        ("safety",), "Copy the database to FILE (consistent even while others write; created 0600)."
+    ),
+    "cancel-hold": Entry(("stays",), "Cancel a hold; the unit is free again."),
+    "checkin": Entry(("stays",), "Check a guest in to a unit."),
+    "checkout": Entry(("stays",), "Check a guest out: removes their nights from --night on."),
+    "close-night": Entry(
+        ("billing",), "Post every bed-night of a night with its rate and lock them."
+    ),
+    "confirm-hold": Entry(("stays",), "Turn a hold into a stay."),
+    "db": Entry(("db_commands",), "The database schema."),
+    "demo": Entry(
+        ("db_commands",),
+        "Load example sites, units, payers, guests and stays into an empty database.",
+    ),
+    "export": Entry(("exports", "billing"), "Write CSV files (UTF-8; --excel adds a BOM)."),
+    "extend": Entry(("stays",), "Add nights after a guest's last night, same unit and payer."),
+    "forget": Entry(
+        ("safety",),
+        "Erase a guest's name, birth year, languages and notes;"
+        " nights and billing stay under the code.",
+    ),
+    "hold": Entry(("stays",), "Hold a unit for a person on their way."),
+    "import": Entry(
+        ("inventory", "payers"),
+        "Read sites, units, payers or rates from CSV files (all rows or none).",
+    ),
+    "move": Entry(("stays",), "Move a guest to another unit from a night on."),
+    "out-of-service": Entry(("stays",), "Mark a unit out of service for a range of nights."),
+    "pay": Entry(("billing",), "Say who pays a guest's nights (closed nights keep their payer)."),
+    "payers": Entry(
+        ("payers",),
+        "Who is billed: police, court, social services, Migration Agency, embassy, NGO, own.",
+    ),
+    "rates": Entry(("payers",), "Prices per night, by site kind or site, optionally per payer."),
+    "restore": Entry(
+        ("safety",),
+        "Replace the database with the backup FILE, after checking it;"
+        " the replaced database is kept beside it as <db>.before-restore-<time>.",
+    ),
+    "turnaway": Entry(("turnaways",), "Record a turnaway: evidence of unmet need."),
+    "who-pays": Entry(("billing",), "Stays with nights nobody pays yet, oldest first."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported from their modules on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        for module in COMMANDS[cmd_name].modules if cmd_name in COMMANDS else ():
+            importlib.import_module(f"bedboard.cli.{module}")
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The summaries come from the table, so listing the commands imports none of them.
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, click.Command(name, help=COMMANDS[name].summary).get_short_help_str(limit))
+            for name in sorted(COMMANDS)
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)

@@ -1,0 +1,83 @@
+"""The table of commands (bedboard/cli/registry.py) names every command's modules and summary,
+and what `--version`, `--help` and `availability --json` import stays small (by sys.modules,
+not by time)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import subprocess
+import sys
+
+import click
+
+import bedboard.cli
+from bedboard.cli import cli
+from bedboard.cli.registry import COMMANDS
+
+
+def test_the_table_lists_every_command_with_its_modules_and_summary() -> None:
+    for module in pkgutil.iter_modules(bedboard.cli.__path__):
+        importlib.import_module(f"bedboard.cli.{module.name}")
+    ctx = click.Context(cli)
+    registered = {name: cli.commands[name] for name in click.Group.list_commands(cli, ctx)}
+    expected = {}
+    for name, command in registered.items():
+        modules = {command.callback.__module__} if command.callback else set()
+        if isinstance(command, click.Group):
+            modules |= {
+                sub.callback.__module__ for sub in command.commands.values() if sub.callback
+            }
+        expected[name] = (
+            tuple(sorted(m.removeprefix("bedboard.cli.") for m in modules)),
+            command.get_short_help_str(limit=1000),
+        )
+    table = {name: (tuple(sorted(e.modules)), e.summary) for name, e in COMMANDS.items()}
+    missing = {n: v for n, v in expected.items() if table.get(n) != v}
+    assert missing == {}, f"add or fix these lines in bedboard/cli/registry.py: {missing}"
+    assert set(table) == set(expected), "the table names commands that no module defines"
+
+
+def loaded_after(*args: str) -> set[str]:
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['bedboard', *{list(args)!r}]\n"
+        "from bedboard.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import json; print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def packages(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules} | {
+        ".".join(m.split(".")[:2]) for m in modules if m.startswith("bedboard.")
+    }
+
+
+def test_version_and_help_load_neither_sqlalchemy_nor_the_services() -> None:
+    for args in (["--version"], ["--help"]):
+        loaded = packages(loaded_after(*args))
+        heavy = loaded & {"sqlalchemy", "alembic", "textual", "bedboard.services", "bedboard.db"}
+        assert heavy == set(), f"bedboard {' '.join(args)} imports {sorted(heavy)}"
+
+
+def test_availability_loads_its_own_module_only(tmp_path) -> None:
+    db = tmp_path / "b.sqlite3"
+    subprocess.run(
+        [sys.executable, "-m", "bedboard", "db", "upgrade", "--db", str(db)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    loaded = loaded_after("availability", "--json", "--db", str(db))
+    commands = {m for m in loaded if m.startswith("bedboard.cli.")} - {
+        "bedboard.cli.common",
+        "bedboard.cli.registry",
+    }
+    assert commands <= {"bedboard.cli.exports", "bedboard.cli.safety"}, sorted(commands)
+    assert not {m for m in loaded if m.split(".")[0] in {"alembic", "textual"}}
