@@ -16,6 +16,7 @@ from bedboard.errors import BadInput
 
 DEFAULT_ROLLOVER_HOUR = 12
 DEFAULT_CURRENCY = "SEK"
+DEFAULT_GUEST_CODE_PREFIX = "G-"
 MAX_USER_LENGTH = 100  # the audit log's actor column
 
 
@@ -33,6 +34,7 @@ class Settings:
     user: str
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR
     currency: str = DEFAULT_CURRENCY
+    guest_code_prefix: str = DEFAULT_GUEST_CODE_PREFIX
 
 
 def _login_name() -> str:
@@ -67,9 +69,17 @@ def load_settings(db: str | None = None, user: str | None = None) -> Settings:
     actor = actor.strip()
     if not actor or len(actor) > MAX_USER_LENGTH or not actor.isprintable():
         raise BadInput(f"the user name must be 1 to {MAX_USER_LENGTH} printable characters")
+    prefix = str(
+        os.environ.get("BEDBOARD_GUEST_CODE_PREFIX")
+        or toml.get("guest_code_prefix")
+        or DEFAULT_GUEST_CODE_PREFIX
+    ).strip()
+    if len(prefix) > 20 or not prefix.isprintable():
+        raise BadInput("the guest code prefix must be at most 20 printable characters")
     return Settings(
         db=db or os.environ.get("BEDBOARD_DB") or toml.get("db") or str(default_db_path()),
         user=actor,
         rollover_hour=hour,
         currency=currency.upper(),
+        guest_code_prefix=prefix or DEFAULT_GUEST_CODE_PREFIX,
     )

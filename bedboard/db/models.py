@@ -30,6 +30,7 @@ NAMING_CONVENTION = {
 SITE_KINDS = ("shelter", "host_family")
 PAYER_KINDS = ("police", "court", "social_services", "migration_agency", "embassy", "ngo", "own")
 NIGHT_STATES = ("occupied", "held", "out_of_service")
+GENDERS = ("woman", "man", "other")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -61,8 +62,21 @@ class Unit(Base):
     tags: Mapped[str] = mapped_column(String(500), default="")  # ';'-separated, sorted
 
 
+class Household(Base):
+    """A group booked together (a mother and her children). Created on first use of its code."""
+
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class Guest(Base):
     __tablename__ = "guests"
+    __table_args__ = (
+        CheckConstraint("gender IS NULL OR " + _in("gender", GENDERS), name="gender"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(100), unique=True)
@@ -71,6 +85,33 @@ class Guest(Base):
     birth_year: Mapped[int | None] = mapped_column(Integer)
     languages: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    gender: Mapped[str | None] = mapped_column(String(10))
+    needs: Mapped[str] = mapped_column(String(200), default="")  # ';'-separated, sorted
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+
+
+class AvoidRule(Base):
+    """Where a guest must never be offered a place (a site or an area), or another guest to keep
+    apart from. Exactly one of the three targets is set."""
+
+    __tablename__ = "avoid_rules"
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN site_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN area IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN other_guest_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_target",
+        ),
+        CheckConstraint("other_guest_id IS NULL OR other_guest_id <> guest_id", name="not_self"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guest_id: Mapped[int] = mapped_column(ForeignKey("guests.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    area: Mapped[str | None] = mapped_column(String(200))
+    other_guest_id: Mapped[int | None] = mapped_column(ForeignKey("guests.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
 
 
 class Payer(Base):
@@ -96,18 +137,33 @@ class Stay(Base):
 
 
 class Hold(Base):
+    """Units kept for people on their way, for `nights` nights from `night`, until `expires_at`.
+    `unit_id` is the first unit; every unit, in the order guests are paired with them, is in
+    hold_units."""
+
     __tablename__ = "holds"
     __table_args__ = (
         CheckConstraint(_in("status", ("active", "confirmed", "cancelled")), name="status"),
+        CheckConstraint("nights >= 1", name="nights_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     night: Mapped[dt.date] = mapped_column(Date)
+    nights: Mapped[int] = mapped_column(Integer, default=1)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
     held_for: Mapped[str] = mapped_column(String(300), default="")
     created_by: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20), default="active")
+
+
+class HoldUnit(Base):
+    __tablename__ = "hold_units"
+    __table_args__ = (UniqueConstraint("hold_id", "unit_id"),)
+
+    hold_id: Mapped[int] = mapped_column(ForeignKey("holds.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
 
 
 class BedNight(Base):
@@ -193,6 +249,7 @@ class Turnaway(Base):
     referred_to: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(100))
+    needs: Mapped[str] = mapped_column(String(200), default="")  # unmet needs, ';'-separated
 
 
 class AuditEntry(Base):

@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import BedNight, Hold, Stay
+from bedboard.db.models import BedNight, Hold, HoldUnit, Stay
 from bedboard.errors import BadInput, NotFound, RuleViolation
 from bedboard.services.beds.nights import refuse_closed, refuse_taken
 from bedboard.services.beds.stays import check_in
@@ -50,6 +50,7 @@ def hold(
     )
     session.add(row)
     session.flush()
+    session.add(HoldUnit(hold_id=row.id, position=0, unit_id=target.id))
     session.add(BedNight(unit_id=target.id, night=night, state="held", hold_id=row.id, reason=""))
     session.flush()
     audit.record(

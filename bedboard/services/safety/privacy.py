@@ -21,7 +21,7 @@ from bedboard.services.lookup import find_guest
 from bedboard.services.safety import audit
 
 NAME_COLUMN = "guest_name"
-PERSONAL_FIELDS = ("name", "birth_year", "languages", "notes")
+PERSONAL_FIELDS = ("name", "birth_year", "languages", "notes", "gender", "needs")
 
 
 def release_names(
@@ -77,7 +77,7 @@ def add_names(
 
 
 def forget(session: Session, *, guest_code: str, actor: str) -> list[str]:
-    """Erase name, birth year, languages and notes; keep the code, nights, stays and billing.
+    """Erase name, birth year, languages, notes, gender and needs; keep the code, nights, stays and billing.
 
     On SQLite the old values are overwritten in the file too (secure_delete), not merely
     unlinked; the caller checkpoints the WAL afterwards. Returns the fields that held data."""
@@ -89,6 +89,8 @@ def forget(session: Session, *, guest_code: str, actor: str) -> list[str]:
     guest.birth_year = None
     guest.languages = ""
     guest.notes = ""
+    guest.gender = None
+    guest.needs = ""
     session.flush()
     audit.record(session, actor, "forget", f"guest:{guest.code}", erased=erased)
     return erased
