@@ -77,7 +77,8 @@ def add_names(
 
 
 def forget(session: Session, *, guest_code: str, actor: str) -> list[str]:
-    """Erase name, birth year, languages, notes, gender and needs; keep the code, nights, stays and billing.
+    """Erase name, birth year, languages, notes, gender and needs; keep the code, nights, stays
+    and billing.
 
     On SQLite the old values are overwritten in the file too (secure_delete), not merely
     unlinked; the caller checkpoints the WAL afterwards. Returns the fields that held data."""
