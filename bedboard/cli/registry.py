@@ -45,6 +45,9 @@ COMMANDS: dict[str, Entry] = {
         "Erase a guest's name, birth year, languages and notes;"
         " nights and billing stay under the code.",
     ),
+    "guests": Entry(
+        ("guests",), "Guests and households: register, edit, show, list, keep-away rules."
+    ),
     "hold": Entry(("stays",), "Hold a unit for a person on their way."),
     "import": Entry(
         ("inventory", "payers"),
