@@ -35,3 +35,11 @@ class DatabaseError(BedboardError):
     """The database cannot be used (newer schema, busy too long, unreachable): exit code 1."""
 
     exit_code = 1
+
+
+class ReadOnlyDatabase(RuleViolation):
+    """The database can be read but not written (a backup on a read-only disk): exit code 1."""
+
+
+class MissingDatabase(BadInput):
+    """No database where one was named; only the commands that create one make it: exit 2."""

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -13,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from bedboard.config import Settings
 from bedboard.db import migrate
-from bedboard.db.engine import make_engine
+from bedboard.db.engine import is_read_only, make_engine, normalise_url, sqlite_path
 from bedboard.db.session import read_session, translate, write_session
-from bedboard.errors import BadInput, DatabaseError
+from bedboard.errors import BadInput, DatabaseError, MissingDatabase
+from bedboard.i18n import _
 from bedboard.services.clock import current_night
 
 
@@ -23,6 +25,11 @@ from bedboard.services.clock import current_night
 class Store:
     settings: Settings
     engine: Engine
+
+    @property
+    def read_only(self) -> str | None:
+        """Why this database cannot be changed (a read-only file), or None."""
+        return is_read_only(self.engine)
 
     @property
     def actor(self) -> str:
@@ -45,7 +52,21 @@ class Store:
         self.engine.dispose()
 
 
-def connect(settings: Settings) -> Engine:
+def missing_file(settings: Settings) -> Path | None:
+    """The SQLite file `settings` names when it does not exist, else None."""
+    try:
+        path = sqlite_path(normalise_url(settings.db))
+    except ArgumentError:
+        return None  # connect() says what is wrong with it
+    return path if path is not None and not path.exists() else None
+
+
+def connect(settings: Settings, *, create: bool = False) -> Engine:
+    """An engine for the database. A SQLite file that does not exist is made only when `create`
+    says so: a mistyped path must not become a new, empty database that then takes bookings."""
+    missing = missing_file(settings)
+    if missing is not None and not create:
+        raise MissingDatabase(_("there is no database at {path}").format(path=missing))
     try:
         return make_engine(settings.db)
     except ArgumentError as exc:
@@ -59,9 +80,10 @@ def connect(settings: Settings) -> Engine:
         ) from exc
 
 
-def open_store(settings: Settings) -> Store:
-    """Connect, and bring the schema to head first (refusing a newer one)."""
-    engine = connect(settings)
+def open_store(settings: Settings, *, create: bool = True) -> Store:
+    """Connect, and bring the schema to head first (refusing a newer one). The command line
+    passes `create=False` for every command but those that make a database."""
+    engine = connect(settings, create=create)
     try:
         migrate.upgrade(engine)
     except DBAPIError as exc:

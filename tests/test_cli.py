@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bedboard.config import Settings
 from bedboard.db.models import AuditEntry, BedNight, Guest, Payer, Site, Unit
 from bedboard.services.beds import out_of_service, stays
 from bedboard.services.exports.occupancy import OCCUPANCY_COLUMNS, OCCUPANCY_SUMMARY_COLUMNS
-from bedboard.store import Store
+from bedboard.store import Store, open_store
 from tests.conftest import run_cli
 from tests.rules_world import NIGHT, NOW, build_world, night, table_contents
 
@@ -116,6 +117,7 @@ def test_checkin_checkout_and_hold_succeed_with_exit_0(world: Store) -> None:
 
 
 def test_bad_usage_exits_2(sqlite_url: str, tmp_path: Path) -> None:
+    open_store(Settings(db=sqlite_url, user="tester")).close()  # commands refuse a missing file
     bad_date = run_cli(
         "checkin", "--unit", "Hvilan/1", "--guest", "G-1", "--night", "2026-13-01", db=sqlite_url
     )
@@ -136,6 +138,7 @@ def test_bad_usage_exits_2(sqlite_url: str, tmp_path: Path) -> None:
 
 
 def test_debug_shows_the_traceback(sqlite_url: str) -> None:
+    open_store(Settings(db=sqlite_url, user="tester")).close()
     result = run_cli("checkin", "--unit", "Hvilan/1", "--guest", "G-1", "--debug", db=sqlite_url)
     assert result.returncode == 1
     assert "Traceback" in result.stderr and "NotFound" in result.stderr
@@ -301,9 +304,9 @@ def test_demo_loads_the_world_once(db_url: str) -> None:
 
 def test_db_current_and_check_change_nothing(tmp_path: Path) -> None:
     missing = str(tmp_path / "none" / "bedboard.sqlite3")
-    current = run_cli("db", "current", db=missing)
-    assert current.returncode == 0 and current.stdout.startswith("empty")
-    assert_refused(run_cli("db", "check", db=missing), 1, "db upgrade")
+    # A missing file is refused like everywhere else (a typo in --db), never made.
+    assert_refused(run_cli("db", "current", db=missing), 2, "no database", "db upgrade")
+    assert_refused(run_cli("db", "check", db=missing), 2, "no database", "db upgrade")
     assert not Path(missing).parent.exists()
     upgraded = run_cli("db", "upgrade", db=missing)
     assert upgraded.returncode == 0, upgraded.stderr

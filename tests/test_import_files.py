@@ -214,6 +214,7 @@ def billing_snapshot(db: str) -> tuple[list[tuple[str, str]], list[tuple[int, st
 def test_malformed_payers_and_rates_are_refused_and_change_nothing(
     case: str, sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    assert run_main("db", "upgrade", db=sqlite_url, capsys=capsys)[0] == 0
     for command, text in (("payers", GOOD_PAYERS), ("rates", GOOD_RATES)):
         good = _file(tmp_path, f"good-{command}.csv", text)
         code, _, err = run_main("import", command, str(good), db=sqlite_url, capsys=capsys)

@@ -8,12 +8,18 @@ Textual UI only when the board opens, so `--version`, `--help` and every command
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from bedboard.cli.common import common_options, open_from_context, options
 from bedboard.cli.registry import LazyGroup
-from bedboard.errors import BedboardError
+from bedboard.config import default_db_path, load_settings
+from bedboard.errors import BedboardError, MissingDatabase
+from bedboard.i18n import _
+
+if TYPE_CHECKING:
+    from bedboard.store import Store
 
 
 @click.group(
@@ -30,10 +36,35 @@ def cli(ctx: click.Context) -> None:
     With no command, opens the board.
     """
     if ctx.invoked_subcommand is None:
-        store = open_from_context()
+        store = open_board_store()
         from bedboard.ui.app import BedboardApp
 
-        BedboardApp(store).run()
+        app = BedboardApp(store)
+        app.run()
+        if app.return_code:
+            sys.exit(app.return_code)
+
+
+def open_board_store() -> Store:
+    """The board's store. On a first run there is no database yet: the board asks before it
+    makes one (a new file at a mistyped --db would otherwise look like an empty shelter)."""
+    from bedboard.store import missing_file  # SQLAlchemy loads only when the board opens
+
+    settings = load_settings(options(click.get_current_context()).db)
+    missing = missing_file(settings)
+    if missing is None:
+        return open_from_context()
+    if not sys.stdin.isatty():
+        return open_from_context()  # refuses in one line: nobody to ask
+    default = missing == default_db_path()
+    question = _("There is no database at {path} yet. Make a new, empty one there?").format(
+        path=missing
+    )
+    if not click.confirm(question, default=default):
+        raise MissingDatabase(
+            _("nothing was made: there is no database at {path}").format(path=missing)
+        )
+    return open_from_context(create=True)
 
 
 def _fail(message: str, code: int) -> None:

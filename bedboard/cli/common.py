@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from bedboard.config import load_settings
+from bedboard.errors import MissingDatabase
+from bedboard.i18n import _
 
 if TYPE_CHECKING:
     from bedboard.store import Store
@@ -67,14 +69,26 @@ def common_options(f: F) -> F:
     return f
 
 
-def open_from_context() -> Store:
+def open_from_context(*, create: bool = False) -> Store:
+    """The store for this command. Only the commands that make a database pass `create`."""
     from bedboard.store import open_store  # SQLAlchemy loads only for commands that use it
 
     ctx = click.get_current_context()
     opts = options(ctx)
-    store = open_store(load_settings(opts.db, opts.user))
+    try:
+        store = open_store(load_settings(opts.db, opts.user), create=create)
+    except MissingDatabase as exc:
+        raise MissingDatabase(f"{exc} ({create_hint()})") from exc
     ctx.call_on_close(store.close)
     return store
+
+
+def create_hint() -> str:
+    """Said after "there is no database at PATH": a typo in --db is the usual cause."""
+    return _(
+        "check --db; `bedboard db upgrade`, `bedboard demo` or `bedboard import inventory` "
+        "make a new one"
+    )
 
 
 class NightType(click.ParamType):

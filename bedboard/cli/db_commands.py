@@ -6,14 +6,14 @@ import click
 from sqlalchemy.exc import DBAPIError
 
 from bedboard.cli import cli
-from bedboard.cli.common import common_options, open_from_context, options
+from bedboard.cli.common import common_options, create_hint, open_from_context, options
 from bedboard.config import load_settings
 from bedboard.db import migrate
-from bedboard.db.engine import normalise_url, sqlite_path
 from bedboard.db.session import translate
-from bedboard.errors import DatabaseError
+from bedboard.errors import DatabaseError, MissingDatabase
+from bedboard.i18n import _
 from bedboard.services.demo import load_demo
-from bedboard.store import connect
+from bedboard.store import connect, missing_file
 
 
 @cli.group("db")
@@ -24,19 +24,20 @@ def db_group() -> None:
 @db_group.command("upgrade")
 @common_options
 def db_upgrade() -> None:
-    """Bring the database to the newest schema."""
-    store = open_from_context()
+    """Bring the database to the newest schema (making a new one if there is none)."""
+    store = open_from_context(create=True)
     click.echo(f"database at revision {migrate.head_revision()} (newest)")
     store.close()
 
 
 def _stored_revision() -> str | None:
-    """The database's schema revision, read without migrating anything (and without making a
-    new SQLite file where there is none)."""
+    """The database's schema revision, read without migrating anything (and refusing a SQLite
+    file that is not there, like every command that does not make one)."""
     settings = load_settings(options(click.get_current_context()).db)
-    path = sqlite_path(normalise_url(settings.db))
-    if path is not None and not path.exists():
-        return None
+    if (missing := missing_file(settings)) is not None:
+        raise MissingDatabase(
+            _("there is no database at {path}").format(path=missing) + f" ({create_hint()})"
+        )
     engine = connect(settings)
     try:
         with engine.connect() as conn:
@@ -75,7 +76,7 @@ def db_check() -> None:
 @common_options
 def demo() -> None:
     """Load example sites, units, payers, guests and stays into an empty database."""
-    store = open_from_context()
+    store = open_from_context(create=True)
     with store.write() as session:
         load_demo(
             session, tonight=store.tonight(), actor=store.actor, currency=store.settings.currency

@@ -22,7 +22,7 @@ def import_group() -> None:
 def import_inventory_command(file: Path) -> None:
     """Sites and units: site,site_kind,area,room,unit,tags."""
     rows = parse_inventory(file)  # a malformed file fails before the database is opened
-    store = open_from_context()
+    store = open_from_context(create=True)
     with store.write() as session:
         result = import_inventory(session, rows, actor=store.actor)
     if not result.changed:

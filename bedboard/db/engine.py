@@ -2,6 +2,10 @@
 
 SQLite: WAL, foreign keys on, synchronous=FULL, a busy timeout, and write transactions that
 begin IMMEDIATE so two terminals never both hold a read snapshot they then try to upgrade.
+
+A SQLite file that cannot be written (a backup on a read-only mount, a folder of someone else's)
+is opened read-only: SQLite's default read-write open fails outright there, even for reading.
+Such an engine refuses every write transaction with one line instead.
 """
 
 from __future__ import annotations
@@ -12,12 +16,17 @@ import sqlite3
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import make_url
 
+from bedboard.errors import ReadOnlyDatabase
+from bedboard.i18n import _
+
 BUSY_TIMEOUT_SECONDS = 30
+READ_ONLY_OPTION = "bedboard_read_only"  # an execution option: why the engine cannot write
 
 
 def normalise_url(path_or_url: str) -> str:
@@ -54,6 +63,39 @@ def prepare_sqlite_file(path: Path) -> None:
         os.close(fd)
 
 
+def read_only_reason(path: Path) -> str | None:
+    """Why an existing SQLite file cannot be written, or None when it can.
+
+    Writing needs the file and, for the -wal and -shm files beside it, its folder (unless those
+    files are already there and writable). os.access answers EROFS on a read-only mount even for
+    root, whom file modes do not stop."""
+    if not path.exists():
+        return None
+    if _on_read_only_mount(path):
+        return _("it is on a read-only disk")
+    if not os.access(path, os.W_OK):
+        return _("the file is read-only")
+    companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    if not os.access(path.parent, os.W_OK | os.X_OK) and not all(
+        os.access(c, os.W_OK) for c in companions
+    ):
+        return _("its folder is read-only")
+    return None
+
+
+def _on_read_only_mount(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def is_read_only(engine: Engine) -> str | None:
+    """Why `engine` cannot write (a read-only SQLite file), or None."""
+    reason = engine.get_execution_options().get(READ_ONLY_OPTION)
+    return str(reason) if reason else None
+
+
 def make_engine(path_or_url: str, **kwargs: Any) -> Engine:
     url = normalise_url(path_or_url)
     path = sqlite_path(url)
@@ -64,6 +106,9 @@ def make_engine(path_or_url: str, **kwargs: Any) -> Engine:
         if engine.dialect.name == "postgresql":
             _configure_postgresql(engine)
         return engine
+    reason = read_only_reason(path)
+    if reason is not None:
+        return _read_only_engine(url, path, reason, **kwargs)
     # SQLite gives the -wal and -shm files the database file's own mode.
     prepare_sqlite_file(path)
     engine = sa_create_engine(
@@ -71,6 +116,35 @@ def make_engine(path_or_url: str, **kwargs: Any) -> Engine:
     )
     _configure_sqlite(engine)
     return engine
+
+
+def _read_only_engine(url: str, path: Path, reason: str, **kwargs: Any) -> Engine:
+    """Open with SQLite's `mode=ro`. A WAL file whose -shm cannot be made beside it opens only
+    as `immutable`, which is safe where nothing can change the file (a read-only mount) and is
+    the last resort elsewhere (a folder of someone else's)."""
+    immutable = _on_read_only_mount(path)
+
+    def connect() -> sqlite3.Connection:
+        nonlocal immutable
+        base = f"file:{quote(str(path))}?mode=ro"
+        if not immutable:
+            try:
+                return _sqlite_connect(base)
+            except sqlite3.OperationalError:
+                immutable = True
+        return _sqlite_connect(base + "&immutable=1")
+
+    engine = sa_create_engine(url, creator=connect, **kwargs)
+    _configure_sqlite(engine, read_only=True)
+    return engine.execution_options(**{READ_ONLY_OPTION: reason})
+
+
+def _sqlite_connect(uri: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(
+        uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
+    )
+    connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # fails here, not later
+    return connection
 
 
 def _use_wal(cursor: Any) -> None:
@@ -100,24 +174,32 @@ def _configure_postgresql(engine: Engine) -> None:
         dbapi_connection.commit()
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is wrong).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
-        _use_wal(cursor)
+        if not read_only:  # switching to WAL writes to the file
+            _use_wal(cursor)
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Any) -> None:
-        immediate = conn.get_execution_options().get("bedboard_write", False)
+        options = conn.get_execution_options()
+        immediate = options.get("bedboard_write", False)
+        if immediate and options.get(READ_ONLY_OPTION):
+            raise ReadOnlyDatabase(read_only_message(options[READ_ONLY_OPTION]))
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def writer(engine: Engine) -> Engine:
     """The same engine, but its transactions are write transactions (BEGIN IMMEDIATE)."""
     return engine.execution_options(bedboard_write=True)
+
+
+def read_only_message(reason: str) -> str:
+    return _("the database is read-only ({reason}): changes are not possible").format(reason=reason)

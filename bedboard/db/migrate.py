@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
 
-from bedboard.db.engine import writer
-from bedboard.errors import DatabaseError
+from bedboard.db.engine import is_read_only, writer
+from bedboard.errors import DatabaseError, ReadOnlyDatabase
+from bedboard.i18n import _
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -128,6 +129,14 @@ def upgrade(engine: Engine, target: str = "head") -> None:
     _check_known(revision)
     if target == "head" and revision == head_revision():
         return
+    reason = is_read_only(engine)
+    if reason is not None:
+        raise ReadOnlyDatabase(
+            _(
+                "the database is read-only ({reason}) and its schema is older than this "
+                "bedboard's: copy it to a writable place to open it"
+            ).format(reason=reason)
+        )
     with migration_transaction(engine) as conn:
         revision = current_revision(conn)
         _check_known(revision)

@@ -28,6 +28,8 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
+from bedboard.i18n import _
+from bedboard.redact import error_line
 from bedboard.services.changes import RevisionWatcher
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
@@ -35,6 +37,10 @@ from bedboard.ui.messages import DatabaseOffline, RevisionChanged
 
 POLL_SECONDS = 0.5  # a change elsewhere shows within about half a second plus one read
 RETRY_SECONDS = 3.0
+# No answer for this long and the board says "stale": a few missed polls on a slow link are
+# normal, a minute of "live" over a frozen server is not.
+STALE_SECONDS = 5.0
+LIVE, STALE, OFFLINE = "live", "stale", "offline"
 
 
 @dataclass(frozen=True)
@@ -69,15 +75,25 @@ class BedboardApp(App[None]):
 
     # Bumped by the live watcher whenever the database changed; screens watch it.
     revision: reactive[int | None] = reactive(None)
-    online: reactive[bool] = reactive(True)
+    # LIVE, STALE or OFFLINE: whether what the screens show has been confirmed lately.
+    link: reactive[str] = reactive(LIVE)
 
     def __init__(
-        self, store: Store, *, clock: Clock | None = None, poll_seconds: float = POLL_SECONDS
+        self,
+        store: Store,
+        *,
+        clock: Clock | None = None,
+        poll_seconds: float = POLL_SECONDS,
+        stale_seconds: float = STALE_SECONDS,
     ) -> None:
         super().__init__()
         self.store = store
         self.clock = clock or Clock()
         self.poll_seconds = poll_seconds
+        self.stale_seconds = stale_seconds
+        self.unreachable = False  # the last poll failed (set by the watcher's thread)
+        self.confirmed_monotonic = time.monotonic()
+        self.confirmed_at = self.clock.local()  # when the database last answered, shown
 
     def get_default_screen(self) -> Screen[None]:
         from bedboard.ui.screens.board import BoardScreen
@@ -86,6 +102,7 @@ class BedboardApp(App[None]):
 
     def on_mount(self) -> None:
         self.watch_database()
+        self.set_interval(1, self._check_link)
 
     # Screens added by SCREENS ----------------------------------------------------------
 
@@ -132,44 +149,66 @@ class BedboardApp(App[None]):
 
     @work(thread=True, exclusive=True, group="live", exit_on_error=False)
     def watch_database(self) -> None:
-        """Poll one dedicated connection; post only when the revision moved."""
+        """Poll one dedicated connection; post only when the revision moved. Every answer is
+        noted as a confirmation: a poll that never returns (a frozen server, a dead network)
+        then shows as a stale board, not as a quiet, live-looking one."""
         worker = get_current_worker()
         watcher = RevisionWatcher(self.store.engine)
-        was_offline = False
         try:
             while not worker.is_cancelled:
                 try:
                     revision = watcher.poll()
                 except Exception as exc:
-                    if not was_offline:
-                        self.post_message(DatabaseOffline(_one_line(exc)))
-                    was_offline = True
+                    if not self.unreachable:
+                        self.post_message(DatabaseOffline(error_line(exc)))
+                    self.unreachable = True
                     time.sleep(RETRY_SECONDS)
                     continue
-                if was_offline or revision is not None:
+                was_unreachable, self.unreachable = self.unreachable, False
+                self.confirm()
+                if was_unreachable or revision is not None:
                     self.post_message(RevisionChanged(revision or watcher.revision))
-                was_offline = False
                 time.sleep(self.poll_seconds)
         finally:
             watcher.close()
 
+    def confirm(self) -> None:
+        """The database answered just now (called from the watcher's thread)."""
+        self.confirmed_monotonic = time.monotonic()
+        self.confirmed_at = self.clock.local()
+
+    def _check_link(self) -> None:
+        """Once a second: live, stale (no answer for a while) or offline (answers fail)."""
+        if self.unreachable:
+            link = OFFLINE
+        elif time.monotonic() - self.confirmed_monotonic > self.stale_seconds:
+            link = STALE
+        else:
+            link = LIVE
+        if link == STALE and self.link == LIVE:
+            self.notify(
+                _("No answer from the database since {time}: the board may be out of date.").format(
+                    time=self.confirmed_at.strftime("%H:%M:%S")
+                ),
+                title=_("Stale"),
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        self.link = link
+
     @on(RevisionChanged)
     def _changed(self, message: RevisionChanged) -> None:
-        self.online = True
+        self._check_link()
         self.revision = message.revision
 
     @on(DatabaseOffline)
     def _offline(self, message: DatabaseOffline) -> None:
-        self.online = False
+        self._check_link()
         self.notify(
-            f"Cannot reach the database; retrying. ({message.text})",
-            title="Offline",
+            _("Cannot reach the database; retrying. ({reason})").format(reason=message.text),
+            title=_("Offline"),
             markup=False,
             severity="error",
             timeout=10,
         )
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__

@@ -31,7 +31,7 @@ from bedboard.services.money_input import parse_amount
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.messages import ActionRefused
-from bedboard.ui.screens.base import BoardBaseScreen
+from bedboard.ui.screens.base import BoardBaseScreen, changes
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.widgets.key_bar import KeyBar
@@ -210,6 +210,7 @@ class BillingScreen(BoardBaseScreen):
 
     # Night close -----------------------------------------------------------------------
 
+    @changes
     def action_close_night(self) -> None:
         tonight = self.store.tonight(self.clock.local())
         form = FormScreen(
@@ -272,6 +273,7 @@ class BillingScreen(BoardBaseScreen):
 
     # Adjustments -----------------------------------------------------------------------
 
+    @changes
     def action_adjust(self) -> None:
         form = FormScreen(
             "Adjust a closed night",

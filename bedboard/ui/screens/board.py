@@ -16,12 +16,15 @@ from textual.widgets import DataTable, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from bedboard.errors import BedboardError
+from bedboard.i18n import _
+from bedboard.redact import error_line
 from bedboard.services.beds.availability import UnitNight, availability, site_counts
 from bedboard.services.changes import current_revision
 from bedboard.services.choices import choices
 from bedboard.services.demo import load_demo
 from bedboard.services.people.search import record_name_search, search_guests
 from bedboard.store import Store
+from bedboard.ui.app import LIVE, STALE
 from bedboard.ui.clock import Clock
 from bedboard.ui.filters import KIND_LABELS, Filters
 from bedboard.ui.format import detail_text, night_title
@@ -101,7 +104,7 @@ class BoardScreen(UnitActionsScreen):
     def on_mount(self) -> None:
         self.query_one(UnitTable).focus()
         self.watch(self.app, "revision", self._database_changed, init=False)
-        self.watch(self.app, "online", self._show_online)
+        self.watch(self.app, "link", self._show_status)
         self.set_interval(TICK_SECONDS, self._tick)
         self.load()
 
@@ -143,10 +146,19 @@ class BoardScreen(UnitActionsScreen):
         if revision is None or revision != self.read_revision:
             self.load()
 
-    def _show_online(self, online: bool) -> None:
-        state = "[green]●[/green] live" if online else "[red]● offline, retrying[/red]"
-        text = f"{escape(self.store.actor)} · {state}"
-        self.query_one("#status", Label).update(text)
+    def _show_status(self, link: str) -> None:
+        """Who is acting, and whether what the board shows is confirmed: in words, so that it
+        reads the same without colour. Stale or offline names the last confirmed moment."""
+        if link == LIVE:
+            state = "[green]●[/green] " + escape(_("live"))
+        else:
+            confirmed = getattr(self.app, "confirmed_at", self.clock.local())
+            word, colour = (_("STALE"), "yellow") if link == STALE else (_("OFFLINE"), "red")
+            since = _("since {time}").format(time=confirmed.strftime("%H:%M:%S"))
+            state = f"[bold {colour}]● {escape(word)}[/] {escape(since)}"
+        if self.store.read_only is not None:
+            state += " · [b]" + escape(_("read-only")) + "[/b]"
+        self.query_one("#status", Label).update(f"{escape(self.store.actor)} · {state}")
 
     def _tick(self) -> None:
         """Every half minute: hold countdowns and expiries, and the rollover hour."""
@@ -229,8 +241,12 @@ class BoardScreen(UnitActionsScreen):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            text = str(error) if isinstance(error, BedboardError) else f"{error!r}"
-            self.notify(text, title="Could not read the database", severity="error", markup=False)
+            text = error_line(error) if error is not None else _("unknown error")
+            if error is not None and not isinstance(error, BedboardError):
+                text = f"{type(error).__name__}: {text}"
+            self.notify(
+                text, title=_("Could not read the database"), severity="error", markup=False
+            )
 
     # Nights ---------------------------------------------------------------------------------
 

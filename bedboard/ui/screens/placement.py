@@ -22,7 +22,7 @@ from bedboard.errors import BedboardError
 from bedboard.services.beds.placement import Needs, PlaceOption, find_places, hold_places
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
-from bedboard.ui.screens.base import BoardBaseScreen
+from bedboard.ui.screens.base import BoardBaseScreen, changes
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.keyed_table import KeyedTable
 
@@ -239,6 +239,7 @@ class PlacementScreen(BoardBaseScreen):
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
 
+    @changes
     def action_hold_place(self) -> None:
         option = self.selected_option
         if option is None:

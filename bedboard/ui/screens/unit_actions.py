@@ -16,7 +16,7 @@ from bedboard.services.choices import Choices
 from bedboard.services.people.search import reveal_name
 from bedboard.services.people.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, record_turnaway
 from bedboard.ui.format import tags_text
-from bedboard.ui.screens.base import BoardBaseScreen
+from bedboard.ui.screens.base import BoardBaseScreen, changes
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.screens.pick import PickScreen
@@ -141,6 +141,7 @@ class UnitActionsScreen(BoardBaseScreen):
             Field("reference", "Reference", placeholder="decision or case number"),
         ]
 
+    @changes
     def action_check_in(self) -> None:
         unit = self._unit()
         if unit is None:
@@ -179,6 +180,7 @@ class UnitActionsScreen(BoardBaseScreen):
 
         self.app.push_screen(form, done)
 
+    @changes
     def action_confirm_hold(self) -> None:
         unit = self._unit()
         if unit is None or unit.hold_id is None:
@@ -213,6 +215,7 @@ class UnitActionsScreen(BoardBaseScreen):
 
         self.app.push_screen(form, done)
 
+    @changes
     def action_check_out(self) -> None:
         unit = self._unit()
         if unit is None:
@@ -253,6 +256,7 @@ class UnitActionsScreen(BoardBaseScreen):
 
         self.app.push_screen(form, done)
 
+    @changes
     def action_extend(self) -> None:
         unit = self._unit()
         if unit is None:
@@ -284,6 +288,7 @@ class UnitActionsScreen(BoardBaseScreen):
 
         self.app.push_screen(form, done)
 
+    @changes
     def action_move(self) -> None:
         unit = self._unit()
         if unit is None:
@@ -327,6 +332,7 @@ class UnitActionsScreen(BoardBaseScreen):
 
     # Holds ----------------------------------------------------------------------------------
 
+    @changes
     def action_hold(self) -> None:
         unit = self._unit()
         if unit is None:
@@ -368,6 +374,7 @@ class UnitActionsScreen(BoardBaseScreen):
 
         self.app.push_screen(form, done)
 
+    @changes
     def action_cancel_hold(self) -> None:
         unit = self._unit()
         if unit is None or unit.hold_id is None:
@@ -397,6 +404,7 @@ class UnitActionsScreen(BoardBaseScreen):
             Field("last", "Last night", "date", default=unit.night, required=True),
         ]
 
+    @changes
     def action_out_of_service(self) -> None:
         unit = self._unit()
         if unit is None:
@@ -427,6 +435,7 @@ class UnitActionsScreen(BoardBaseScreen):
 
         self.app.push_screen(form, done)
 
+    @changes
     def action_back_in_service(self) -> None:
         unit = self._unit()
         if unit is None:
@@ -458,6 +467,7 @@ class UnitActionsScreen(BoardBaseScreen):
 
     # Turnaways and names --------------------------------------------------------------------
 
+    @changes
     def action_turnaway(self) -> None:
         unit = self.selected_unit
         night = unit.night if unit else self.current_night
@@ -507,6 +517,7 @@ class UnitActionsScreen(BoardBaseScreen):
 
         self.app.push_screen(form, done)
 
+    @changes
     def action_reveal_name(self) -> None:
         unit = self._unit()
         if unit is None:

@@ -20,7 +20,7 @@ from bedboard.services.billing import payments
 from bedboard.services.billing.payers import list_payers
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
-from bedboard.ui.screens.base import BoardBaseScreen
+from bedboard.ui.screens.base import BoardBaseScreen, changes
 from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.keyed_table import KeyedTable
@@ -125,6 +125,7 @@ class WhoPaysScreen(BoardBaseScreen):
             return self.selected is not None
         return True
 
+    @changes
     def action_assign(self) -> None:
         stay = self.selected
         if stay is None:
