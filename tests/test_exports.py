@@ -147,9 +147,9 @@ def test_turnaway_export_and_summary(store: Store, tmp_path: Path) -> None:
         write_export_file(summary, turnaway_export(session, first, last, summary=True))
     _, rows = read_back(detail)
     assert rows == [
-        ["night", "site", "reason", "people", "referred_to"],
-        ["2026-11-20", "", "no_payer", "1", ""],
-        ["2026-11-27", AWKWARD_SITE, "no_free_unit", "3", "'" + REFERRED],
+        ["night", "site", "reason", "people", "referred_to", "needs"],
+        ["2026-11-20", "", "no_payer", "1", "", ""],
+        ["2026-11-27", AWKWARD_SITE, "no_free_unit", "3", "'" + REFERRED, ""],
     ]
     _, weeks = read_back(summary)
     assert weeks == [
@@ -231,8 +231,8 @@ def test_cli_exports_to_stdout_and_files(
                   "-", db=sqlite_url)  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
-        "night,site,reason,people,referred_to",
-        '2026-11-27,Hvilan,no_free_unit,2,"\'=Klara, 🙏"',
+        "night,site,reason,people,referred_to,needs",
+        '2026-11-27,Hvilan,no_free_unit,2,"\'=Klara, 🙏",',
     ]
     assert out.stderr == ""  # nothing but rows on stdout, and no chatter with --out -
 

@@ -34,7 +34,7 @@ counts_st = st.integers(1, 3)
 def fresh(store: Store) -> None:
     """Empty the bookings between examples (nothing here is posted, so nothing is locked)."""
     with store.write() as session:
-        for table in ("bed_nights", "holds", "stays", "guests"):
+        for table in ("bed_nights", "hold_units", "holds", "stays", "avoid_rules", "guests"):
             session.execute(text(f"DELETE FROM {table}"))
         if not session.execute(text("SELECT count(*) FROM units")).scalar_one():
             seed(session, sites=1, units=len(UNITS))

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import click
 
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, F, common_options, open_from_context
+from bedboard.errors import RuleViolation
+from bedboard.i18n import _
 from bedboard.services.beds import holds, stays
 from bedboard.services.beds.out_of_service import mark_out_of_service
 from bedboard.services.clock import MAX_NIGHTS
+from bedboard.services.people.eligibility import NotEligible
 
 # A hold number is a database id: beyond 64 bits it is no hold at all (and SQLite overflows).
 HOLD_ID = click.IntRange(1, 2**63 - 1)
@@ -27,47 +31,76 @@ def _nights_option(default: int | None = 1) -> Callable[[F], F]:
     )
 
 
+@contextmanager
+def _override_hint() -> Iterator[None]:
+    """The service says a reason can override; here that is an option."""
+    try:
+        yield
+    except NotEligible as exc:
+        message = _("{refusal}; to place anyway: --override REASON").format(refusal=exc.refusal)
+        raise RuleViolation(message) from None
+
+
+_OVERRIDE = click.option(
+    "--override",
+    default="",
+    metavar="REASON",
+    help="Place the guest although their gender or needs contradict the unit (audited).",
+)
+
+
 @cli.command("checkin")
-@click.option("--unit", required=True, metavar="SITE/UNIT", help="Like Hvilan/12.")
+@click.option(
+    "--unit", "units", required=True, multiple=True, metavar="SITE/UNIT", help="Like Hvilan/12."
+)
 @click.option(
     "--guest",
-    "guest_code",
+    "guest_codes",
     required=True,
+    multiple=True,
     metavar="CODE",
-    help="Guest code; a new code creates the guest.",
+    help="Guest code; a new code creates the guest. Repeat with --unit: paired in order.",
 )
 @click.option("--night", type=NIGHT, help="First night. Default: the current night.")
 @_nights_option()
 @click.option("--payer", metavar="NAME", help="Who pays these nights.")
 @click.option("--reference", default="", metavar="TEXT", help="Decision or case number.")
+@_OVERRIDE
 @common_options
 def checkin(
-    unit: str,
-    guest_code: str,
+    units: tuple[str, ...],
+    guest_codes: tuple[str, ...],
     night: dt.date | None,
     nights: int,
     payer: str | None,
     reference: str,
+    override: str,
 ) -> None:
-    """Check a guest in to a unit."""
+    """Check guests in, each to a unit (--unit A --guest G --unit B --guest H): all or none."""
+    if len(units) != len(guest_codes):
+        raise click.UsageError(
+            _("give one --guest for each --unit ({units} units, {guests} guests)").format(
+                units=len(units), guests=len(guest_codes)
+            )
+        )
     store = open_from_context()
     first = night or store.tonight()
-    with store.write() as session:
-        stay = stays.check_in(
+    with _override_hint(), store.write() as session:
+        booked = stays.check_in_many(
             session,
-            unit=unit,
-            guest_code=guest_code,
+            pairs=list(zip(units, guest_codes, strict=True)),
             night=first,
             nights_count=nights,
             payer=payer,
             reference=reference,
+            override=override,
             actor=store.actor,
         )
+        stay_ids = [stay.id for stay in booked]
     last = first + dt.timedelta(days=nights - 1)
     unbilled = "" if payer else " (no payer yet: unbilled)"
-    click.echo(
-        f"checked in {guest_code} to {unit}, nights {first}..{last}, stay {stay.id}{unbilled}"
-    )
+    for unit, code, stay_id in zip(units, guest_codes, stay_ids, strict=True):
+        click.echo(f"checked in {code} to {unit}, nights {first}..{last}, stay {stay_id}{unbilled}")
 
 
 @cli.command("checkout")
@@ -111,21 +144,38 @@ def extend(guest_code: str, nights: int) -> None:
 @click.option("--guest", "guest_code", required=True, metavar="CODE")
 @click.option("--to", "to_unit", required=True, metavar="SITE/UNIT")
 @click.option("--night", type=NIGHT, help="First night in the new unit. Default: current night.")
+@_OVERRIDE
 @common_options
-def move(guest_code: str, to_unit: str, night: dt.date | None) -> None:
+def move(guest_code: str, to_unit: str, night: dt.date | None, override: str) -> None:
     """Move a guest to another unit from a night on."""
     store = open_from_context()
     first = night or store.tonight()
-    with store.write() as session:
+    with _override_hint(), store.write() as session:
         stays.move(
-            session, guest_code=guest_code, to_unit=to_unit, from_night=first, actor=store.actor
+            session,
+            guest_code=guest_code,
+            to_unit=to_unit,
+            from_night=first,
+            override=override,
+            actor=store.actor,
         )
     click.echo(f"moved {guest_code} to {to_unit} from {first} on")
 
 
+def hold_line(
+    hold_id: int, units: list[str], first: dt.date, count: int, until: dt.datetime
+) -> str:
+    """`hold #ID ...`: scripts read the id from this start, in every language."""
+    local = until.replace(tzinfo=dt.UTC).astimezone()
+    return f"hold #{hold_id} " + _(
+        "on {units} for {nights} night(s) from {first}, until {until:%H:%M}"
+    ).format(units=", ".join(units), nights=count, first=first, until=local)
+
+
 @cli.command("hold")
-@click.option("--unit", required=True, metavar="SITE/UNIT")
-@click.option("--night", type=NIGHT, help="Default: the current night.")
+@click.option("--unit", "units", required=True, multiple=True, metavar="SITE/UNIT")
+@click.option("--night", type=NIGHT, help="First night. Default: the current night.")
+@_nights_option()
 @click.option("--for", "held_for", default="", metavar="TEXT", help="Who is on their way.")
 @click.option(
     "--minutes",
@@ -134,45 +184,66 @@ def move(guest_code: str, to_unit: str, night: dt.date | None) -> None:
     show_default=True,
 )
 @common_options
-def hold(unit: str, night: dt.date | None, held_for: str, minutes: int) -> None:
-    """Hold a unit for a person on their way."""
+def hold(
+    units: tuple[str, ...], night: dt.date | None, nights: int, held_for: str, minutes: int
+) -> None:
+    """Hold units for people on their way: every unit, every night, under one hold."""
     store = open_from_context()
     with store.write() as session:
         row = holds.hold(
             session,
-            unit=unit,
+            units=units,
             night=night or store.tonight(),
+            nights_count=nights,
             held_for=held_for,
             minutes=minutes,
             actor=store.actor,
         )
-    local = row.expires_at.replace(tzinfo=dt.UTC).astimezone()
-    click.echo(f"hold #{row.id} on {unit} for the night of {row.night}, until {local:%H:%M}")
+        line = hold_line(
+            row.id, holds.held_units(session, row.id), row.night, nights, row.expires_at
+        )
+    click.echo(line)
 
 
 @cli.command("confirm-hold")
 @click.argument("hold_id", type=HOLD_ID)
-@click.option("--guest", "guest_code", required=True, metavar="CODE")
-@_nights_option()
+@click.option(
+    "--guest",
+    "guest_codes",
+    required=True,
+    multiple=True,
+    metavar="CODE",
+    help="One for each held unit, in the order the units were held.",
+)
+@_nights_option(default=None)
 @click.option("--payer", metavar="NAME")
 @click.option("--reference", default="", metavar="TEXT")
+@_OVERRIDE
 @common_options
 def confirm_hold(
-    hold_id: int, guest_code: str, nights: int, payer: str | None, reference: str
+    hold_id: int,
+    guest_codes: tuple[str, ...],
+    nights: int | None,
+    payer: str | None,
+    reference: str,
+    override: str,
 ) -> None:
-    """Turn a hold into a stay."""
+    """Turn a hold into stays: every held night, each unit for the guest paired with it."""
     store = open_from_context()
-    with store.write() as session:
-        stay = holds.confirm_hold(
+    with _override_hint(), store.write() as session:
+        booked = holds.confirm(
             session,
             hold_id=hold_id,
-            guest_code=guest_code,
+            guest_codes=guest_codes,
             nights_count=nights,
             payer=payer,
             reference=reference,
+            override=override,
             actor=store.actor,
         )
-    click.echo(f"hold #{hold_id} confirmed: stay {stay.id} for {guest_code}")
+        ids = [stay.id for stay in booked]
+    stays_text = ", ".join(f"stay {i} for {c}" for i, c in zip(ids, guest_codes, strict=True))
+    click.echo(f"hold #{hold_id} " + _("confirmed: {stays}").format(stays=stays_text))
 
 
 @cli.command("cancel-hold")

@@ -19,9 +19,20 @@ from bedboard.services.people.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, rec
 )
 @click.option("--site", metavar="NAME", help="The site that had to say no, if one did.")
 @click.option("--referred-to", default="", metavar="TEXT", help="Where they were sent instead.")
+@click.option(
+    "--needs",
+    default="",
+    metavar="women_only,children,accessible,language_xx",
+    help="The needs that could not be met.",
+)
 @common_options
 def turnaway(
-    night: dt.date | None, reason: str, people: int, site: str | None, referred_to: str
+    night: dt.date | None,
+    reason: str,
+    people: int,
+    site: str | None,
+    referred_to: str,
+    needs: str,
 ) -> None:
     """Record a turnaway: evidence of unmet need."""
     store = open_from_context()
@@ -34,6 +45,7 @@ def turnaway(
             people=people,
             site=site,
             referred_to=referred_to,
+            needs=needs,
             actor=store.actor,
         )
     where = f" at {site}" if site else ""

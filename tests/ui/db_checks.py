@@ -6,7 +6,17 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from bedboard.db.models import AuditEntry, BedNight, Guest, Hold, Payer, Site, Turnaway, Unit
+from bedboard.db.models import (
+    AuditEntry,
+    BedNight,
+    Guest,
+    Hold,
+    HoldUnit,
+    Payer,
+    Site,
+    Turnaway,
+    Unit,
+)
 from bedboard.store import Store
 
 
@@ -47,7 +57,8 @@ def active_holds(store: Store) -> list[tuple[str, dt.date, str]]:
     with store.read() as s:
         rows = s.execute(
             select(Site.name, Unit.label, Hold.night, Hold.held_for)
-            .join(Unit, Unit.id == Hold.unit_id)
+            .join(HoldUnit, HoldUnit.hold_id == Hold.id)
+            .join(Unit, Unit.id == HoldUnit.unit_id)
             .join(Site, Site.id == Unit.site_id)
             .where(Hold.status == "active")
             .order_by(Site.name, Unit.label)

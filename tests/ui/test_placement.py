@@ -21,8 +21,10 @@ def test_needs_are_required_and_area_and_language_sort_first(frozen_store: Store
     with frozen_store.read() as s:
         # Three places together, with children: only sites with 3 free children_ok units.
         family = find_places(s, TONIGHT, Needs(places=3, children=True), FROZEN_AT)
-        assert [o.site for o in family] == ["Jourboendet Huddinge", "Familjen Sandberg"]
-        assert family[0].units == (
+        # A host family's places are one home: together first, then the shelter's rooms.
+        assert [o.site for o in family] == ["Familjen Sandberg", "Jourboendet Huddinge"]
+        assert family[0].same_room and not family[1].same_room
+        assert family[1].units == (
             "Jourboendet Huddinge/3",  # rooms with most free places first: 2, then 3
             "Jourboendet Huddinge/4",
             "Jourboendet Huddinge/5",
@@ -54,13 +56,13 @@ async def test_hold_three_places_together_with_one_key(frozen_store: Store) -> N
         await pilot.press("tab", "tab")  # past accessible, to the list
         assert table.has_focus
         await pilot.press("h")
-        await wait_for_note(pilot, "Held Jourboendet Huddinge/3, Jourboendet Huddinge/4")
-        assert await wait_until(pilot, lambda: table.row_count == 1)  # Huddinge is full now
+        await wait_for_note(pilot, "Held Familjen Sandberg/1, Familjen Sandberg/2")
+        assert await wait_until(pilot, lambda: table.row_count == 1)  # Sandberg is full now
     held = active_holds(frozen_store)
-    huddinge = [h for h in held if h[0].startswith("Jourboendet Huddinge/")]
-    assert len(huddinge) == 3
-    assert {h[2] for h in huddinge} == {"Find a place: 3 places, children"}
-    assert {h[1] for h in huddinge} == {TONIGHT}
+    sandberg = [h for h in held if h[0].startswith("Familjen Sandberg/")]
+    assert len(sandberg) == 3
+    assert {h[2] for h in sandberg} == {"Find a place: 3 places, children"}
+    assert {h[1] for h in sandberg} == {TONIGHT}
 
 
 async def test_nothing_fits_says_so_and_a_bad_night_is_explained(frozen_store: Store) -> None:

@@ -1,48 +1,72 @@
-"""Holds: a unit kept for a person on their way, until an expiry time. An expired hold is free
-everywhere at once (availability compares with the clock); its row is cleared lazily."""
+"""Holds: units kept for people on their way, for one or more nights, until an expiry time. A hold
+has all its units and all its nights under one id and expires as a whole: an expired hold is free
+everywhere at once (availability compares with the clock), whichever night is asked about, and
+its rows are cleared lazily. Confirming books every held night, each unit for the guest paired
+with it, in the caller's one transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import BedNight, Hold, HoldUnit, Stay
+from bedboard.db.models import BedNight, Hold, HoldUnit, Site, Stay, Unit
 from bedboard.errors import BadInput, NotFound, RuleViolation
+from bedboard.i18n import _
 from bedboard.services.beds.nights import refuse_closed, refuse_taken
 from bedboard.services.beds.stays import check_in
-from bedboard.services.clock import utcnow
-from bedboard.services.lookup import find_unit, unit_by_id, unit_ref
+from bedboard.services.clock import check_night_count, nights, utcnow
+from bedboard.services.lookup import find_unit, unit_ref
 from bedboard.services.safety import audit
 
 DEFAULT_HOLD_MINUTES = 90
 MAX_HOLD_MINUTES = 24 * 60
 MAX_HELD_FOR = 300  # the column's length
+MAX_HOLD_UNITS = 20
 
 
 def hold(
     session: Session,
     *,
-    unit: str,
+    unit: str | None = None,
+    units: Sequence[str] = (),
     night: dt.date,
+    nights_count: int = 1,
     held_for: str = "",
     minutes: int = DEFAULT_HOLD_MINUTES,
     actor: str,
     now: dt.datetime | None = None,
 ) -> Hold:
+    """Hold `units` (or the one `unit`) for `nights_count` nights from `night`: all or none."""
     now = now or utcnow()
+    refs = [*([unit] if unit is not None else []), *units]
+    if not refs:
+        raise BadInput(_("name at least one unit to hold"))
+    if len(refs) > MAX_HOLD_UNITS:
+        raise BadInput(_("a hold covers at most {n} units").format(n=MAX_HOLD_UNITS))
     if not 1 <= minutes <= MAX_HOLD_MINUTES:
         raise BadInput(f"a hold lasts 1 to {MAX_HOLD_MINUTES} minutes, not {minutes}")
     if len(held_for.strip()) > MAX_HELD_FOR or not held_for.strip().isprintable():
         raise BadInput(f"who the hold is for: at most {MAX_HELD_FOR} printable characters")
-    site, target = find_unit(session, unit)
-    ref = unit_ref(site, target)
-    refuse_closed(session, [night])
-    refuse_taken(session, target.id, ref, [night], now)
+    check_night_count(nights_count)
+    wanted = nights(night, nights_count)
+    targets = [find_unit(session, ref) for ref in refs]
+    seen: set[int] = set()
+    for site, target in targets:
+        if target.id in seen:
+            raise BadInput(
+                _("{unit} is named twice in one hold").format(unit=unit_ref(site, target))
+            )
+        seen.add(target.id)
+    refuse_closed(session, wanted)
+    for site, target in targets:
+        refuse_taken(session, target.id, unit_ref(site, target), wanted, now)
     row = Hold(
-        unit_id=target.id,
+        unit_id=targets[0][1].id,
         night=night,
+        nights=nights_count,
         expires_at=now + dt.timedelta(minutes=minutes),
         held_for=held_for.strip(),
         created_by=actor,
@@ -50,20 +74,39 @@ def hold(
     )
     session.add(row)
     session.flush()
-    session.add(HoldUnit(hold_id=row.id, position=0, unit_id=target.id))
-    session.add(BedNight(unit_id=target.id, night=night, state="held", hold_id=row.id, reason=""))
+    for position, (_site, target) in enumerate(targets):
+        session.add(HoldUnit(hold_id=row.id, position=position, unit_id=target.id))
+        session.add_all(
+            BedNight(unit_id=target.id, night=n, state="held", hold_id=row.id, reason="")
+            for n in wanted
+        )
     session.flush()
+    refs_held = [unit_ref(site, target) for site, target in targets]
     audit.record(
         session,
         actor,
         "hold",
-        f"unit:{ref}",
+        f"unit:{refs_held[0]}",
         hold=row.id,
+        units=refs_held,
         night=night,
+        nights=nights_count,
         minutes=minutes,
         held_for=row.held_for,
     )
     return row
+
+
+def held_units(session: Session, hold_id: int) -> list[str]:
+    """The hold's units as SITE/UNIT, in the order guests are paired with them."""
+    rows = session.execute(
+        select(Site.name, Unit.label)
+        .join(Unit, Unit.site_id == Site.id)
+        .join(HoldUnit, HoldUnit.unit_id == Unit.id)
+        .where(HoldUnit.hold_id == hold_id)
+        .order_by(HoldUnit.position)
+    ).all()
+    return [f"{name}/{label}" for name, label in rows]
 
 
 def active_hold(session: Session, hold_id: int, now: dt.datetime) -> Hold:
@@ -77,12 +120,60 @@ def active_hold(session: Session, hold_id: int, now: dt.datetime) -> Hold:
     return row
 
 
-def _release(session: Session, row: Hold, status: str) -> str:
+def _release(session: Session, row: Hold, status: str) -> list[str]:
     session.execute(delete(BedNight).where(BedNight.hold_id == row.id))
     row.status = status
     session.flush()
-    site, unit = unit_by_id(session, row.unit_id)
-    return unit_ref(site, unit)
+    return held_units(session, row.id)
+
+
+def confirm(
+    session: Session,
+    *,
+    hold_id: int,
+    guest_codes: Sequence[str],
+    nights_count: int | None = None,
+    payer: str | None = None,
+    reference: str = "",
+    override: str = "",
+    actor: str,
+    now: dt.datetime | None = None,
+) -> list[Stay]:
+    """Book every held night: the first guest in the first unit held, and so on, all in the
+    caller's one transaction. `nights_count` other than the hold's books that many nights from
+    the first held night instead."""
+    now = now or utcnow()
+    row = active_hold(session, hold_id, now)
+    refs = held_units(session, row.id)
+    codes = [c.strip() for c in guest_codes]
+    if len(codes) != len(refs):
+        raise BadInput(
+            _(
+                "hold #{id} has {units} unit(s): name {units} guest(s), one for each, in order"
+            ).format(id=hold_id, units=len(refs))
+        )
+    if len(set(codes)) != len(codes):
+        raise BadInput(_("a guest is named twice for one hold"))
+    _release(session, row, "confirmed")
+    count = nights_count if nights_count is not None else row.nights
+    audit.record(
+        session, actor, "confirm_hold", f"unit:{refs[0]}", hold=row.id, guests=codes, units=refs
+    )
+    return [
+        check_in(
+            session,
+            unit=ref,
+            guest_code=code,
+            night=row.night,
+            nights_count=count,
+            payer=payer,
+            reference=reference,
+            override=override,
+            actor=actor,
+            now=now,
+        )
+        for ref, code in zip(refs, codes, strict=True)
+    ]
 
 
 def confirm_hold(
@@ -90,28 +181,25 @@ def confirm_hold(
     *,
     hold_id: int,
     guest_code: str,
-    nights_count: int = 1,
+    nights_count: int | None = None,
     payer: str | None = None,
     reference: str = "",
+    override: str = "",
     actor: str,
     now: dt.datetime | None = None,
 ) -> Stay:
-    """Turn a hold into a stay that starts on the held night."""
-    now = now or utcnow()
-    row = active_hold(session, hold_id, now)
-    ref = _release(session, row, "confirmed")
-    audit.record(session, actor, "confirm_hold", f"unit:{ref}", hold=row.id, guest=guest_code)
-    return check_in(
+    """A hold of one unit, for one guest."""
+    return confirm(
         session,
-        unit=ref,
-        guest_code=guest_code,
-        night=row.night,
+        hold_id=hold_id,
+        guest_codes=[guest_code],
         nights_count=nights_count,
         payer=payer,
         reference=reference,
+        override=override,
         actor=actor,
         now=now,
-    )
+    )[0]
 
 
 def cancel_hold(
@@ -119,5 +207,5 @@ def cancel_hold(
 ) -> None:
     now = now or utcnow()
     row = active_hold(session, hold_id, now)
-    ref = _release(session, row, "cancelled")
-    audit.record(session, actor, "cancel_hold", f"unit:{ref}", hold=row.id)
+    refs = _release(session, row, "cancelled")
+    audit.record(session, actor, "cancel_hold", f"unit:{refs[0]}", hold=row.id, units=refs)

@@ -22,18 +22,18 @@ def refuse_closed(session: Session, nights: list[dt.date]) -> None:
 def clear_expired_holds(
     session: Session, nights: list[dt.date], now: dt.datetime, unit_id: int | None = None
 ) -> None:
-    """An expired hold is free: remove its row before anything else takes the unit (or, with
-    no unit, before the night is closed)."""
-    expired = select(Hold.id).where(Hold.night.in_(nights), Hold.expires_at <= now)
+    """An expired hold is free: remove its rows before anything else takes the unit (or, with
+    no unit, before the night is closed). A hold expires as a whole, so every night and unit of
+    a hold that touches these nights is cleared, not only the ones asked about."""
+    touching = select(BedNight.hold_id).where(BedNight.night.in_(nights), BedNight.state == "held")
     if unit_id is not None:
-        expired = expired.where(Hold.unit_id == unit_id)
-    session.execute(
-        delete(BedNight).where(
-            BedNight.night.in_(nights),
-            BedNight.state == "held",
-            BedNight.hold_id.in_(expired),
-        )
+        touching = touching.where(BedNight.unit_id == unit_id)
+    expired = list(
+        session.scalars(select(Hold.id).where(Hold.id.in_(touching), Hold.expires_at <= now))
     )
+    if not expired:
+        return
+    session.execute(delete(BedNight).where(BedNight.hold_id.in_(expired)))
     session.execute(
         update(Hold).where(Hold.id.in_(expired), Hold.status == "active").values(status="cancelled")
     )

@@ -1,18 +1,28 @@
 """Find a place: the outreach worker's question. Which free units fit this person (or this
-mother with her children) on a night, best first, and hold them in one go."""
+mother with her children) on every night asked for, best first, and hold them in one go.
+
+Needs come from what is asked and from the guest's or household's record. Women only, children,
+accessible, each member's eligibility and every keep-away rule are hard filters; language and
+area rank a place first unless they are asked as filters. A place left out is never explained:
+the reason could tell the person searching where a guest must not be."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import Hold
-from bedboard.errors import BadInput
+from bedboard.db.models import Guest, Hold, Site, Unit
+from bedboard.errors import BadInput, RuleViolation
+from bedboard.i18n import _
 from bedboard.services.beds.availability import UnitNight, availability, natural_key
 from bedboard.services.beds.holds import DEFAULT_HOLD_MINUTES, hold
 from bedboard.services.clock import check_night_count, nights, utcnow
+from bedboard.services.lookup import find_guest
+from bedboard.services.people import avoid, eligibility, households
+from bedboard.services.people.intake_text import split_list
 
 MAX_PLACES = 20
 
@@ -24,18 +34,43 @@ class Needs:
     women_only: bool = False
     children: bool = False
     accessible: bool = False
-    language: str = ""  # preferred: "ro" matches units tagged language_ro
+    language: str = ""  # preferred: "ro" matches units tagged language_ro; may be "ro,ru"
     area: str = ""  # preferred area (municipality or district)
+    children_count: int = 0
+    language_required: bool = False
+    area_required: bool = False
+    guest_codes: tuple[str, ...] = field(default=())  # whose rules and eligibility apply
 
     def required_tags(self) -> set[str]:
         tags = set()
         if self.women_only:
             tags.add("women_only")
-        if self.children:
+        if self.children or self.children_count:
             tags.add("children_ok")
         if self.accessible:
             tags.add("accessible")
         return tags
+
+    def language_tags(self) -> set[str]:
+        return {f"language_{p}" for p in split_list(self.language)}
+
+    def unmet(self) -> list[str]:
+        """The needs, as a turnaway records them when nothing fits."""
+        found: list[str] = [
+            n for n in ("women_only", "children", "accessible") if n in self._asked()
+        ]
+        found += sorted(self.language_tags()) if self.language_required else []
+        return found
+
+    def _asked(self) -> set[str]:
+        asked = set()
+        if self.women_only:
+            asked.add("women_only")
+        if self.children or self.children_count:
+            asked.add("children")
+        if self.accessible:
+            asked.add("accessible")
+        return asked
 
 
 @dataclass(frozen=True)
@@ -47,29 +82,86 @@ class PlaceOption:
     free_fitting: int  # how many units at the site fit, of which `units` are the first
     area_match: bool
     language_match: bool
+    same_room: bool = False
 
     @property
-    def why(self) -> str:
+    def reasons(self) -> list[str]:
         parts = []
+        if self.same_room:
+            parts.append("same room")
         if self.area_match:
             parts.append("area")
         if self.language_match:
             parts.append("language")
-        return ", ".join(parts)
+        return parts
+
+    @property
+    def why(self) -> str:
+        return ", ".join(self.reasons)
 
 
 def check_needs(needs: Needs) -> None:
     if not 1 <= needs.places <= MAX_PLACES:
         raise BadInput(f"places together must be from 1 to {MAX_PLACES}, not {needs.places}")
+    if not 0 <= needs.children_count <= needs.places:
+        raise BadInput(
+            _("children must be from 0 to the number of people ({n})").format(n=needs.places)
+        )
     check_night_count(needs.nights)
+
+
+def needs_for(
+    session: Session,
+    needs: Needs,
+    *,
+    night: dt.date,
+    guest: str | None = None,
+    household: str | None = None,
+) -> Needs:
+    """The needs asked, with the guest's or the household's own added: its size, its children,
+    and every need any member has recorded. Asked needs are never dropped."""
+    members: list[Guest] = []
+    if household:
+        members = households.members(session, households.find_household(session, household).id)
+        if not members:
+            raise RuleViolation(_("household {code} has nobody in it").format(code=household))
+    elif guest:
+        members = [find_guest(session, guest)]
+    if not members:
+        return needs
+    recorded: set[str] = set()
+    languages = set(split_list(needs.language))
+    for m in members:
+        recorded |= eligibility.guest_needs(m)
+        languages |= set(split_list(m.languages))
+    children = sum(1 for m in members if eligibility.is_child(m.birth_year, night))
+    return replace(
+        needs,
+        places=max(needs.places, len(members)) if household else needs.places,
+        women_only=needs.women_only or "women_only" in recorded,
+        children=needs.children or "children" in recorded,
+        accessible=needs.accessible or "accessible" in recorded,
+        children_count=max(needs.children_count, children),
+        language=",".join(sorted(languages)),
+        guest_codes=tuple(m.code for m in members),
+    )
+
+
+def _largest_site(session: Session) -> int:
+    per_site = select(func.count(Unit.id).label("n")).group_by(Unit.site_id).subquery()
+    return int(session.scalar(select(func.max(per_site.c.n))) or 0)
 
 
 def find_places(
     session: Session, night: dt.date, needs: Needs, now: dt.datetime | None = None
 ) -> list[PlaceOption]:
-    """Sites with enough free units that fit on every night asked for; best first: in the
-    preferred area, then speaking the language, then the most room to spare."""
+    """Sites with enough units that fit on every night asked for; best first: in one room, in
+    the preferred area, speaking the language, then the most room to spare."""
     check_needs(needs)
+    if needs.places > 1 and needs.places > _largest_site(session):
+        raise RuleViolation(
+            _("no site has {n} places; a group this large must be split").format(n=needs.places)
+        )
     now = now or utcnow()
     wanted = nights(night, needs.nights)
     free_all_nights: set[int] | None = None
@@ -80,31 +172,52 @@ def find_places(
         free_all_nights = free if free_all_nights is None else free_all_nights & free
         if n == night:
             first_night = units
+    guests = [find_guest(session, c) for c in needs.guest_codes]
+    barred = avoid.barred_for(session, [g.id for g in guests], wanted)
+    site_ids = dict(session.execute(select(Site.name, Site.id)).all())
     required = needs.required_tags()
-    language_tag = f"language_{needs.language.strip().lower()}" if needs.language.strip() else ""
+    language_tags = needs.language_tags()
+    area = needs.area.strip().lower()
     by_site: dict[str, list[UnitNight]] = {}
     for u in first_night:
-        if u.unit_id in (free_all_nights or set()) and required <= set(u.tags):
-            by_site.setdefault(u.site, []).append(u)
+        if u.unit_id not in (free_all_nights or set()) or not required <= set(u.tags):
+            continue
+        if barred.bars(site_ids[u.site], u.area, u.unit_id):
+            continue
+        if any(eligibility.problems(g, u.tags, night) for g in guests):
+            continue
+        if needs.area_required and area and u.area.strip().lower() != area:
+            continue
+        if needs.language_required and language_tags and not language_tags & set(u.tags):
+            continue
+        by_site.setdefault(u.site, []).append(u)
     options = []
     for site, fitting in by_site.items():
         if len(fitting) < needs.places:
             continue
         first = fitting[0]
+        chosen = _together(fitting)[: needs.places]
         options.append(
             PlaceOption(
                 site=site,
                 site_kind=first.site_kind,
                 area=first.area,
-                units=tuple(u.ref for u in _together(fitting)[: needs.places]),
+                units=tuple(u.ref for u in chosen),
                 free_fitting=len(fitting),
-                area_match=bool(needs.area.strip())
-                and first.area.lower() == needs.area.strip().lower(),
-                language_match=bool(language_tag) and any(language_tag in u.tags for u in fitting),
+                area_match=bool(area) and first.area.strip().lower() == area,
+                language_match=bool(language_tags)
+                and any(language_tags & set(u.tags) for u in fitting),
+                same_room=needs.places > 1 and len({u.room for u in chosen}) == 1,
             )
         )
     options.sort(
-        key=lambda o: (not o.area_match, not o.language_match, -o.free_fitting, o.site.lower())
+        key=lambda o: (
+            not o.same_room,
+            not o.area_match,
+            not o.language_match,
+            -o.free_fitting,
+            o.site.lower(),
+        )
     )
     return options
 
@@ -123,21 +236,20 @@ def hold_places(
     *,
     units: tuple[str, ...],
     night: dt.date,
+    nights_count: int = 1,
     held_for: str,
     minutes: int = DEFAULT_HOLD_MINUTES,
     actor: str,
     now: dt.datetime | None = None,
-) -> list[Hold]:
-    """Hold every unit of an option in the caller's one transaction: all of them or none."""
-    return [
-        hold(
-            session,
-            unit=ref,
-            night=night,
-            held_for=held_for,
-            minutes=minutes,
-            actor=actor,
-            now=now,
-        )
-        for ref in units
-    ]
+) -> Hold:
+    """Hold every unit of an option for every night, as one hold: all of them or none."""
+    return hold(
+        session,
+        units=units,
+        night=night,
+        nights_count=nights_count,
+        held_for=held_for,
+        minutes=minutes,
+        actor=actor,
+        now=now,
+    )

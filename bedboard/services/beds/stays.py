@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight, Guest, Stay
 from bedboard.errors import BadInput, RuleViolation
+from bedboard.services.beds.availability import split_tags
 from bedboard.services.beds.nights import (
     refuse_closed,
     refuse_guest_elsewhere,
@@ -26,6 +27,7 @@ from bedboard.services.lookup import (
     unit_by_id,
     unit_ref,
 )
+from bedboard.services.people import avoid, eligibility
 from bedboard.services.safety import audit
 
 
@@ -38,9 +40,12 @@ def check_in(
     nights_count: int = 1,
     payer: str | None = None,
     reference: str = "",
+    override: str = "",
     actor: str,
     now: dt.datetime | None = None,
 ) -> Stay:
+    """Book `nights_count` nights from `night`. The unit must fit the guest (eligibility, unless
+    `override` gives a reason) and no keep-away rule may bar it."""
     now = now or utcnow()
     check_night_count(nights_count)
     reference = clean_reference(reference)
@@ -52,6 +57,8 @@ def check_in(
     refuse_taken(session, target.id, ref, wanted, now)
     guest, created = guest_or_new(session, guest_code)
     refuse_guest_elsewhere(session, guest, wanted)
+    overridden = eligibility.check(guest, ref, split_tags(target.tags), night, override)
+    avoid.refuse_barred(session, guest, site, target, wanted)
     stay = Stay(guest_id=guest.id, created_at=now, created_by=actor)
     session.add(stay)
     session.flush()
@@ -82,7 +89,62 @@ def check_in(
         payer=payer_row.name if payer_row else None,
         reference=reference.strip(),
     )
+    _record_override(session, actor, ref, guest, overridden, override)
     return stay
+
+
+def _record_override(
+    session: Session, actor: str, ref: str, guest: Guest, overridden: list[str], reason: str
+) -> None:
+    if overridden:
+        audit.record(
+            session,
+            actor,
+            "eligibility_override",
+            f"unit:{ref}",
+            guest=guest.code,
+            problems=overridden,
+            reason=reason.strip(),
+        )
+
+
+def check_in_many(
+    session: Session,
+    *,
+    pairs: list[tuple[str, str]],
+    night: dt.date,
+    nights_count: int = 1,
+    payer: str | None = None,
+    reference: str = "",
+    override: str = "",
+    actor: str,
+    now: dt.datetime | None = None,
+) -> list[Stay]:
+    """Check in several guests, each to their unit (a household), in the caller's one
+    transaction: when any of them is refused, the exception leaves none booked."""
+    if not pairs:
+        raise BadInput("name at least one unit and guest")
+    units = [u.strip() for u, _g in pairs]
+    codes = [g.strip() for _u, g in pairs]
+    if len(set(units)) != len(units):
+        raise BadInput("a unit is named twice; each guest needs their own unit")
+    if len(set(codes)) != len(codes):
+        raise BadInput("a guest is named twice")
+    return [
+        check_in(
+            session,
+            unit=unit,
+            guest_code=code,
+            night=night,
+            nights_count=nights_count,
+            payer=payer,
+            reference=reference,
+            override=override,
+            actor=actor,
+            now=now,
+        )
+        for unit, code in pairs
+    ]
 
 
 def guest_nights(session: Session, guest: Guest, from_night: dt.date) -> list[BedNight]:
@@ -192,10 +254,12 @@ def move(
     guest_code: str,
     to_unit: str,
     from_night: dt.date,
+    override: str = "",
     actor: str,
     now: dt.datetime | None = None,
 ) -> Stay:
-    """Move the guest's nights from `from_night` on to another unit, as a new stay there."""
+    """Move the guest's nights from `from_night` on to another unit, as a new stay there. The
+    unit must fit the guest, as at check-in."""
     now = now or utcnow()
     guest = find_guest(session, guest_code)
     rows = guest_nights(session, guest, from_night)
@@ -207,6 +271,8 @@ def move(
         raise BadInput(f"guest {guest.code} is already in {unit_ref(site, target)}")
     ref = unit_ref(site, target)
     refuse_taken(session, target.id, ref, [r.night for r in rows], now)
+    overridden = eligibility.check(guest, ref, split_tags(target.tags), rows[0].night, override)
+    avoid.refuse_barred(session, guest, site, target, [r.night for r in rows])
     # One new stay per stay moved: the guest's later nights may belong to several stays with
     # gaps between them, and a stay is consecutive nights (one shared stay would have a gap).
     new_stays: dict[int | None, Stay] = {}
@@ -235,4 +301,5 @@ def move(
         stay=first_stay.id,
         stays=sorted(s.id for s in new_stays.values()),
     )
+    _record_override(session, actor, ref, guest, overridden, override)
     return first_stay

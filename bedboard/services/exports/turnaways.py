@@ -14,7 +14,7 @@ from bedboard.db.models import Site, Turnaway
 from bedboard.services.clock import check_period
 from bedboard.services.exports.occupancy import Export
 
-TURNAWAY_COLUMNS = ("night", "site", "reason", "people", "referred_to")
+TURNAWAY_COLUMNS = ("night", "site", "reason", "people", "referred_to", "needs")
 TURNAWAY_SUMMARY_COLUMNS = ("week", "reason", "turnaways", "people")
 
 
@@ -38,14 +38,21 @@ def turnaway_export(
 
 def _rows(session: Session, first: dt.date, last: dt.date) -> Iterator[list[Any]]:
     stmt = (
-        select(Turnaway.night, Site.name, Turnaway.reason, Turnaway.people, Turnaway.referred_to)
+        select(
+            Turnaway.night,
+            Site.name,
+            Turnaway.reason,
+            Turnaway.people,
+            Turnaway.referred_to,
+            Turnaway.needs,
+        )
         .outerjoin(Site, Site.id == Turnaway.site_id)
         .where(Turnaway.night >= first, Turnaway.night <= last)
         .order_by(Turnaway.night, Turnaway.id)
         .execution_options(yield_per=1000)
     )
-    for night, site, reason, people, referred_to in session.execute(stmt):
-        yield [night.isoformat(), site or "", reason, people, referred_to]
+    for night, site, reason, people, referred_to, needs in session.execute(stmt):
+        yield [night.isoformat(), site or "", reason, people, referred_to, needs]
 
 
 def weekly_counts(

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Site, Turnaway
 from bedboard.errors import BadInput, NotFound
+from bedboard.i18n import _
 from bedboard.services.clock import utcnow
 from bedboard.services.lookup import clean_text
+from bedboard.services.people.intake_text import NEEDS
 from bedboard.services.safety import audit
 
 TURNAWAY_REASONS = ("no_free_unit", "no_payer", "not_eligible", "needs_not_met", "other")
@@ -25,8 +28,11 @@ def record_turnaway(
     people: int = 1,
     site: str | None = None,
     referred_to: str = "",
+    needs: str = "",
     actor: str,
 ) -> Turnaway:
+    """`needs`: the needs that could not be met (women_only;children;...), kept with the
+    turnaway as evidence of what is missing."""
     if reason not in TURNAWAY_REASONS:
         raise BadInput(f"unknown reason {reason!r} (use {', '.join(TURNAWAY_REASONS)})")
     if not 1 <= people <= MAX_PEOPLE:
@@ -42,6 +48,7 @@ def record_turnaway(
         reason=reason,
         people=people,
         referred_to=clean_text(referred_to, "referred to", 300),
+        needs=_clean_needs(needs),
         created_at=utcnow(),
         created_by=actor,
     )
@@ -56,5 +63,18 @@ def record_turnaway(
         reason=reason,
         people=people,
         referred_to=row.referred_to,
+        needs=row.needs,
     )
     return row
+
+
+def _clean_needs(text: str) -> str:
+    parts = sorted({p.strip().lower() for p in text.replace(",", ";").split(";") if p.strip()})
+    bad = [p for p in parts if p not in NEEDS and not re.fullmatch(r"language_[a-z]{2,3}", p)]
+    if bad:
+        raise BadInput(
+            _("unknown need {need!r} (use {known} or language_xx)").format(
+                need=bad[0], known=", ".join(NEEDS)
+            )
+        )
+    return ";".join(parts)
