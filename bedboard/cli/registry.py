@@ -27,12 +27,18 @@ COMMANDS: dict[str, Entry] = {
         ("safety",), "Copy the database to FILE (consistent even while others write; created 0600)."
     ),
     "cancel-hold": Entry(("stays",), "Cancel a hold; the unit is free again."),
-    "checkin": Entry(("stays",), "Check a guest in to a unit."),
+    "checkin": Entry(
+        ("stays",),
+        "Check guests in, each to a unit (--unit A --guest G --unit B --guest H): all or none.",
+    ),
     "checkout": Entry(("stays",), "Check a guest out: removes their nights from --night on."),
     "close-night": Entry(
         ("billing",), "Post every bed-night of a night with its rate and lock them."
     ),
-    "confirm-hold": Entry(("stays",), "Turn a hold into a stay."),
+    "confirm-hold": Entry(
+        ("stays",),
+        "Turn a hold into stays: every held night, each unit for the guest paired with it.",
+    ),
     "db": Entry(("db_commands",), "The database schema."),
     "demo": Entry(
         ("db_commands",),
@@ -48,7 +54,10 @@ COMMANDS: dict[str, Entry] = {
     "guests": Entry(
         ("guests",), "Guests and households: register, edit, show, list, keep-away rules."
     ),
-    "hold": Entry(("stays",), "Hold a unit for a person on their way."),
+    "find": Entry(("find",), "Places that fit, best first; with --hold, hold the best one."),
+    "hold": Entry(
+        ("stays",), "Hold units for people on their way: every unit, every night, under one hold."
+    ),
     "import": Entry(
         ("inventory", "payers"),
         "Read sites, units, payers or rates from CSV files (all rows or none).",
