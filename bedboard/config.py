@@ -1,5 +1,6 @@
-"""Settings: database, actor, rollover hour and currency, from flags, then the environment
-(BEDBOARD_*), then `<user config dir>/bedboard/config.toml`, then defaults."""
+"""Settings: database, actor, rollover hour, currency and our organisation (for the invoice
+basis), from flags, then the environment (BEDBOARD_*), then `<user config dir>/bedboard/
+config.toml`, then defaults."""
 
 from __future__ import annotations
 
@@ -35,6 +36,13 @@ class Settings:
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR
     currency: str = DEFAULT_CURRENCY
     guest_code_prefix: str = DEFAULT_GUEST_CODE_PREFIX
+    organisation_name: str = ""
+    organisation_number: str = ""
+    organisation_address: str = ""  # lines separated by newlines (or ", " typed in one line)
+
+
+ORGANISATION_FIELDS = ("organisation_name", "organisation_number", "organisation_address")
+MAX_ORGANISATION_FIELD = 500
 
 
 def _login_name() -> str:
@@ -51,6 +59,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BadInput(f"the settings file {path} is not valid TOML: {exc}") from exc
+
+
+def _organisation_field(field: str, toml: dict[str, Any]) -> str:
+    value = os.environ.get(f"BEDBOARD_{field.upper()}") or toml.get(field) or ""
+    value = str(value).strip()
+    printable = all(ch.isprintable() or ch == "\n" for ch in value)
+    if len(value) > MAX_ORGANISATION_FIELD or not printable:
+        raise BadInput(
+            f"the setting {field} must be at most {MAX_ORGANISATION_FIELD} printable characters"
+        )
+    return value
 
 
 def load_settings(db: str | None = None, user: str | None = None) -> Settings:
@@ -76,7 +95,9 @@ def load_settings(db: str | None = None, user: str | None = None) -> Settings:
     ).strip()
     if len(prefix) > 20 or not prefix.isprintable():
         raise BadInput("the guest code prefix must be at most 20 printable characters")
+    organisation = {field: _organisation_field(field, toml) for field in ORGANISATION_FIELDS}
     return Settings(
+        **organisation,
         db=db or os.environ.get("BEDBOARD_DB") or toml.get("db") or str(default_db_path()),
         user=actor,
         rollover_hour=hour,

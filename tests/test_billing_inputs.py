@@ -100,7 +100,8 @@ def test_bad_inputs_change_nothing(
             "before",
         ),
         (1, ("close-night", "--night", FUTURE), "has not come"),
-        (1, ("close-night", "--night", PAST), "unbilled"),
+        (1, ("close-night", "--night", PAST, "--out-of-order"), "unbilled"),
+        (1, ("close-night", "--night", PAST), "close the nights in order"),
         (
             2,
             ("adjust", "--guest", "G-101", "--night", PAST, "--amount", "0", "--reason", "x"),
@@ -113,7 +114,7 @@ def test_bad_inputs_change_nothing(
         ),
         (
             2,
-            ("adjust", "--guest", "G-101", "--night", PAST, "--amount", "1,5", "--reason", "x"),
+            ("adjust", "--guest", "G-101", "--night", PAST, "--amount", "1,5.0", "--reason", "x"),
             "not an amount",
         ),
         (
@@ -154,7 +155,7 @@ def test_each_command_refuses_as_a_process(sqlite_url: str, tmp_path: Path) -> N
         (2, ("payers", "add", "X", "--kind", "bank")),
         (2, ("rates", "set", "--amount", "450.001", "--from", PAST, "--site-kind", "shelter")),
         (1, ("pay", "--guest", "NOPE", "--payer", "Polisen", "--from", PAST)),
-        (1, ("close-night", "--night", PAST)),
+        (1, ("close-night", "--night", PAST, "--out-of-order")),
         (2, ("adjust", "--guest", "G-101", "--night", PAST, "--amount", "x", "--reason", "x")),
         (2, ("import", "payers", bad)),
     ]

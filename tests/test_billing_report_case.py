@@ -97,7 +97,7 @@ def test_report_case(store: Store, db_url: str, tmp_path: Path) -> None:
         ("G-7", night(5), night(5), 1)
     ]
     with pytest.raises(RuleViolation, match="1 unbilled night"), store.write() as s:
-        close.close_night(s, night=night(5), currency="SEK", actor=actor)
+        close.close_night(s, night=night(5), currency="SEK", actor=actor, out_of_order=True)
     with store.read() as s:
         assert not close.is_closed(s, night(5))
     with store.write() as s:

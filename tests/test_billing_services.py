@@ -65,14 +65,24 @@ def test_most_specific_rate_wins() -> None:
 
 @pytest.mark.parametrize(
     ("text", "minor"),
-    [("450.00", 45000), ("450", 45000), ("0.5", 50), ("+1.05", 105), (" 12.34 ", 1234)],
+    [
+        ("450.00", 45000),
+        ("450,00", 45000),
+        ("1,5", 150),
+        ("450", 45000),
+        ("0.5", 50),
+        ("+1.05", 105),
+        (" 12.34 ", 1234),
+    ],
 )
 def test_amounts_parse_exactly(text: str, minor: int) -> None:
     assert parse_amount(text) == minor
     assert parse_amount("-" + text.strip().lstrip("+"), allow_negative=True) == -minor
 
 
-@pytest.mark.parametrize("text", ["", "1.234", "1e3", "nan", "inf", "1,50", "0x10", "-1", "1 000"])
+@pytest.mark.parametrize(
+    "text", ["", "1.234", "1e3", "nan", "inf", "1,5.0", "1,234", "0x10", "-1", "1 000"]
+)
 def test_bad_amounts_refused(text: str) -> None:
     with pytest.raises(BadInput):
         parse_amount(text)

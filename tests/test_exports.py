@@ -44,7 +44,7 @@ SUMMARY_HEADER = (
     "night,site,site_kind,area,capacity,occupied,held,free,out_of_service,occupancy_rate"
 )
 BILLING_HEADER = (
-    "night,payer,payer_reference,site,unit,guest_code,stay_id,rate,currency,posted,kind"
+    "night,payer,payer_reference,site,unit,guest_code,stay_id,rate,currency,posted,kind,reason"
 )
 REFERRED = '+Stadsmissionen, "Klara"\nrum 3 🙏'
 
@@ -332,7 +332,12 @@ def test_billing_export_round_trip(store: Store, tmp_path: Path) -> None:
         assert hold_id is not None
         holds.cancel_hold(session, hold_id=hold_id, actor="tester")
         close.close_night(
-            session, night=TONIGHT, currency="SEK", actor="tester", allow_unbilled=True
+            session,
+            night=TONIGHT,
+            currency="SEK",
+            actor="tester",
+            allow_unbilled=True,
+            out_of_order=True,
         )
         close.adjust(
             session,
@@ -372,6 +377,8 @@ def test_billing_export_round_trip(store: Store, tmp_path: Path) -> None:
     assert night["guest_code"] == '\'@guest, "x" 🙂'
     assert (night["rate"], night["currency"], night["posted"]) == ("650.00", "SEK", "true")
     assert adjustment["rate"] == "-450.00"  # an amount, not a formula to neutralise
+    assert adjustment["reason"] == 'left early, "=refund"'
+    assert (night["kind"], night["reason"]) == ("night", "")
     unbilled = [r for r in records if r["kind"] == "night" and r["payer"] == ""]
     assert {r["guest_code"] for r in unbilled} >= {"G-104", "G-106"}
 
@@ -397,8 +404,8 @@ def test_cli_billing_export_with_excel(
     assert done.returncode == 0, done.stderr
     raw, rows = read_back(target)
     assert raw.startswith(BOM)
-    assert rows[0][0] == "night" and rows[0][-1] == "kind"
-    assert len(rows) > 1 and {r[-1] for r in rows[1:]} == {"night"}
+    assert rows[0][0] == "night" and rows[0][-2:] == ["kind", "reason"]
+    assert len(rows) > 1 and {(r[-2], r[-1]) for r in rows[1:]} == {("night", "")}
     code, out, _ = run_main("export", "billing", "--from", first, "--to", last, "--summary",
                             "--out", "-", db=sqlite_url, capsys=capsys)  # fmt: skip
     assert code == 0 and not out.startswith("\ufeff")

@@ -11,7 +11,8 @@ from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
 from bedboard.cli.exports import export_group, out_options, write_out
 from bedboard.cli.safety import with_names_option
-from bedboard.services.billing import close, payers, payments
+from bedboard.i18n import _
+from bedboard.services.billing import close, commitments, payers, payments
 from bedboard.services.clock import check_period
 from bedboard.services.exports.csvio import money
 from bedboard.services.exports.kinds import billing_export
@@ -44,14 +45,22 @@ def pay(guest_code: str, payer: str, first: dt.date, last: dt.date | None, refer
 
 
 @cli.command("close-night")
-@click.option("--night", type=NIGHT, help="Default: the current night.")
+@click.option(
+    "--night",
+    type=NIGHT,
+    help="Default: the night before the current one (the last night that has ended).",
+)
 @click.option("--unbilled-ok", is_flag=True, help="Close even if some nights have no payer.")
+@click.option(
+    "--out-of-order", is_flag=True, help="Close it although an earlier night is still open."
+)
 @common_options
-def close_night(night: dt.date | None, unbilled_ok: bool) -> None:
-    """Post every bed-night of a night with its rate and lock them."""
+def close_night(night: dt.date | None, unbilled_ok: bool, out_of_order: bool) -> None:
+    """Post every bed-night of a night with its rate and lock them. A night closes once it
+    has ended (the rollover hour after it has passed), and after the nights before it."""
     store = open_from_context()
     tonight = store.tonight()
-    night = night or tonight
+    night = night or tonight - dt.timedelta(days=1)
     with store.write() as session:
         result = close.close_night(
             session,
@@ -60,6 +69,7 @@ def close_night(night: dt.date | None, unbilled_ok: bool) -> None:
             actor=store.actor,
             allow_unbilled=unbilled_ok,
             latest=tonight,
+            out_of_order=out_of_order,
         )
     if result.unbilled:
         click.echo(f"warning: {result.unbilled} night(s) closed UNBILLED:", err=True)
@@ -96,16 +106,44 @@ def adjust(guest_code: str, night: dt.date, amount: str, reason: str) -> None:
 @cli.command("who-pays")
 @common_options
 def who_pays() -> None:
-    """Stays with nights nobody pays yet, oldest first."""
+    """Stays with nights nobody pays yet, closed nights nobody pays, and commitments that
+    end within 3 days while the stay goes on; oldest first."""
     store = open_from_context()
     with store.read() as session:
         rows = payments.who_pays(session)
+        closed_rows = payments.closed_unbilled(session)
+        ending = commitments.ending_soon(session, store.tonight())
     if not rows:
-        click.echo("every open night has a payer")
+        click.echo(_("every open night has a payer"))
     for u in rows:
+        why = (
+            "  " + _("beyond the cap of commitment #{id}").format(id=u.beyond_cap_of)
+            if u.beyond_cap_of
+            else ""
+        )
         click.echo(
             f"{u.first_night}..{u.last_night}  {u.nights} night(s)  {u.guest_code}  {u.ref}  "
-            f"stay {u.stay_id}"
+            f"stay {u.stay_id}{why}"
+        )
+    if closed_rows:
+        click.echo(_("closed nights nobody pays (bedboard correct moves them to a payer):"))
+    for u in closed_rows:
+        click.echo(
+            f"  {u.first_night}..{u.last_night}  {u.nights} night(s)  {u.guest_code}  {u.ref}  "
+            f"stay {u.stay_id}  " + _("CLOSED UNBILLED")
+        )
+    if ending:
+        click.echo(_("commitments that end within 3 days while the stay goes on:"))
+    for e in ending:
+        click.echo(
+            "  "
+            + _("#{id} {payer} for {guest} ends on {last}; booked again on {next}").format(
+                id=e.commitment_id,
+                payer=e.payer,
+                guest=e.guest_code,
+                last=e.last_night,
+                next=e.next_night,
+            )
         )
 
 
@@ -126,7 +164,8 @@ def export_billing(
     excel: bool,
     with_names: bool,
 ) -> None:
-    """The billing basis: every occupied night in the period, and adjustments."""
+    """The billing basis: every occupied night in the period, and adjustments, credits and
+    rebills (kind), each with its reason."""
     check_period(first, last)  # before the database is opened
     store = open_from_context()
     currency = store.settings.currency

@@ -28,7 +28,22 @@ NAMING_CONVENTION = {
 }
 
 SITE_KINDS = ("shelter", "host_family")
-PAYER_KINDS = ("police", "court", "social_services", "migration_agency", "embassy", "ngo", "own")
+PAYER_KINDS = (
+    "police",
+    "court",
+    "social_services",
+    "migration_agency",
+    "embassy",
+    "ngo",
+    "own",
+    "prosecutor",
+    "municipality",
+    "region",
+    "other",
+)
+# What a row of `adjustments` is: a correction by hand, or the two halves of moving a closed
+# night to another payer (the old amount back to the old payer, the new payer's rate).
+ADJUSTMENT_KINDS = ("adjustment", "credit", "rebill")
 NIGHT_STATES = ("occupied", "held", "out_of_service")
 GENDERS = ("woman", "man", "other")
 
@@ -194,6 +209,9 @@ class BedNight(Base):
     payer_id: Mapped[int | None] = mapped_column(ForeignKey("payers.id"))
     payer_reference: Mapped[str] = mapped_column(String(200), default="")
     reason: Mapped[str] = mapped_column(String(300), default="")
+    # The commitment that routed this night to its payer; NULL when an explicit `pay` set the
+    # payer or nothing covers the night. Set with no payer: the night is beyond the cap.
+    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"))
     # Set by night close; a posted row is locked by a trigger on every backend.
     posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     rate: Mapped[int | None] = mapped_column(Integer)  # minor units (öre)
@@ -218,7 +236,11 @@ class Rate(Base):
 
 
 class Adjustment(Base):
+    """A change to a posted night's billing, locked like the night itself (triggers refuse
+    UPDATE and DELETE). `payer_id` is who this amount is billed to (NULL: nobody)."""
+
     __tablename__ = "adjustments"
+    __table_args__ = (CheckConstraint(_in("kind", ADJUSTMENT_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bed_night_id: Mapped[int] = mapped_column(ForeignKey("bed_nights.id"), index=True)
@@ -227,6 +249,53 @@ class Adjustment(Base):
     reason: Mapped[str] = mapped_column(String(500))
     actor: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(20), default="adjustment")
+    payer_id: Mapped[int | None] = mapped_column(ForeignKey("payers.id"))
+    payer_reference: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Commitment(Base):
+    """A payer's decision to pay for a guest's nights from a date, with its reference and an
+    optional cap. Nights are routed to it unless an explicit `pay` says otherwise."""
+
+    __tablename__ = "commitments"
+    __table_args__ = (
+        CheckConstraint("max_nights IS NULL OR max_nights > 0", name="max_nights_positive"),
+        CheckConstraint("max_amount IS NULL OR max_amount > 0", name="max_amount_positive"),
+        CheckConstraint("last_night IS NULL OR last_night >= first_night", name="range"),
+        Index("ix_commitments_guest_id", "guest_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"))
+    guest_id: Mapped[int] = mapped_column(ForeignKey("guests.id"))
+    first_night: Mapped[dt.date] = mapped_column(Date)
+    last_night: Mapped[dt.date | None] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    max_nights: Mapped[int | None] = mapped_column(Integer)
+    max_amount: Mapped[int | None] = mapped_column(Integer)  # minor units
+    signed_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class CompensationRate(Base):
+    """What a host family is paid per night, separate from what payers are billed."""
+
+    __tablename__ = "compensation_rates"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("site_kind IS NULL OR site_kind = 'host_family'", name="site_kind"),
+        CheckConstraint("(site_kind IS NULL) <> (site_id IS NULL)", name="one_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    amount: Mapped[int] = mapped_column(Integer)  # minor units
+    currency: Mapped[str] = mapped_column(String(3))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    site_kind: Mapped[str | None] = mapped_column(String(20))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
 
 
 class ClosedNight(Base):

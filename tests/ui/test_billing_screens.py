@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import select
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import Checkbox, DataTable, Input, Select
 
 from bedboard.db.models import Adjustment, BedNight, ClosedNight
 from bedboard.services.beds.stays import check_in
@@ -98,10 +98,21 @@ async def test_billing_screen_totals_csv_close_and_adjust(
 
         await pilot.press("c")
         assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
+        assert app.screen.query_one("#field-night", Input).value == str(TONIGHT - dt.timedelta(1))
         app.screen.query_one("#field-night", Input).value = str(NIGHT)
+        await pilot.press("ctrl+s")  # earlier nights are open: refused, nothing posted
+        await wait_for_note(pilot, "night of 2026-11-23 is still open")
+        await pilot.press("c")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
+        app.screen.query_one("#field-night", Input).value = str(NIGHT)
+        app.screen.query_one("#field-out_of_order", Checkbox).value = True
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        assert "G-104 in Familjen Berg/2" in app.screen.question
+        question = app.screen.question
+        assert "G-104 in Familjen Berg/2" in question
+        assert "UNBILLED (nobody pays): 2" in question  # G-104 and G-106 on the 26th
+        with frozen_store.read() as s:
+            assert s.scalar(select(ClosedNight.night)) is None  # asked, not posted yet
         await pilot.press("y")
         await wait_for_note(pilot, f"Night of {NIGHT} closed")
         with frozen_store.read() as s:
@@ -126,16 +137,17 @@ async def test_billing_screen_totals_csv_close_and_adjust(
             ]
 
 
-async def test_closing_a_night_with_a_hold_is_refused(frozen_store: Store) -> None:
+async def test_closing_tonight_is_refused_before_the_rollover(frozen_store: Store) -> None:
     app = frozen_app(frozen_store)
     async with app.run_test(size=(110, 40)) as pilot:
         await pilot.press("B")
         assert await wait_until(pilot, lambda: isinstance(app.screen, BillingScreen))
         await pilot.press("c")
         assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
-        await pilot.press("ctrl+s")  # tonight: two unbilled nights, and Hvilan/12 is held
-        assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("y")
-        await wait_for_note(pilot, "Hvilan/12 is held")
+        app.screen.query_one("#field-night", Input).value = str(TONIGHT)
+        app.screen.query_one("#field-out_of_order", Checkbox).value = True
+        await pilot.press("ctrl+s")  # 21:30 on the 27th: the night of the 27th goes on
+        await wait_for_note(pilot, "still going on")
+        assert not isinstance(app.screen, ConfirmScreen)
         with frozen_store.read() as s:
             assert s.scalar(select(ClosedNight.night)) is None

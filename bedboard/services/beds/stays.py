@@ -18,6 +18,7 @@ from bedboard.services.beds.nights import (
     refuse_taken,
 )
 from bedboard.services.billing.payments import clean_reference
+from bedboard.services.billing.routing import route_guest
 from bedboard.services.clock import check_night_count, nights, utcnow
 from bedboard.services.lookup import (
     find_guest,
@@ -76,6 +77,8 @@ def check_in(
         for n in wanted
     )
     session.flush()
+    if payer_row is None:
+        route_guest(session, guest.id)  # a commitment may already cover these nights
     audit.record(
         session,
         actor,
@@ -228,11 +231,13 @@ def extend(
             guest_id=guest.id,
             payer_id=last.payer_id,
             payer_reference=last.payer_reference,
+            commitment_id=last.commitment_id,
             reason="",
         )
         for n in wanted
     )
     session.flush()
+    route_guest(session, guest.id)  # the new nights may fall outside the commitment or its cap
     audit.record(
         session,
         actor,
@@ -289,6 +294,7 @@ def move(
         row.stay_id = stay.id
         first_stay = first_stay or stay
     session.flush()
+    route_guest(session, guest.id)  # another site may have another rate, against a money cap
     assert first_stay is not None
     audit.record(
         session,

@@ -2,9 +2,13 @@
 
 Closing a night posts every bed-night of it: occupied nights get the rate valid that night and
 the currency, then every row is locked (triggers refuse UPDATE and DELETE of a posted row, and
-any new row on a closed night). Unbilled nights are listed first and refused unless the caller
-accepts them; a night without a rate or with an undecided hold is refused. A posted night is
-corrected only by an adjustment (amount, reason, actor) that references it."""
+any new row on a closed night; the closed_nights row itself is locked too). Unbilled nights
+are listed first and refused unless the caller accepts them; a night without a rate or with an
+undecided hold is refused. Nights close in order: an earlier night with bed-nights that is
+still open refuses the close unless the caller says out of order; and a night closes only once
+it has ended (the rollover hour after it has passed). `plan_close` shows what a close would
+post without writing. A posted night is corrected only by an adjustment (amount, reason,
+actor) that references it, or moved to another payer by a correction."""
 
 from __future__ import annotations
 
@@ -12,13 +16,16 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import Adjustment, BedNight, ClosedNight, Guest, Site, Unit
+from bedboard.db.models import Adjustment, BedNight, ClosedNight, Guest, Payer, Site, Unit
 from bedboard.errors import BadInput, NightClosed, RuleViolation
+from bedboard.i18n import _
 from bedboard.services.beds.nights import clear_expired_holds
+from bedboard.services.billing.billed import billed_now
 from bedboard.services.billing.rates import RateBook
+from bedboard.services.billing.routing import route_night
 from bedboard.services.clock import utcnow
 from bedboard.services.exports.csvio import money
 from bedboard.services.lookup import find_guest
@@ -52,9 +59,7 @@ class CloseResult:
     @property
     def total_text(self) -> str:
         """`1300.00 SEK`, or each currency's sum when rates of several were posted."""
-        if not self.amounts:
-            return f"0.00 {self.currency}"
-        return " + ".join(f"{money(v)} {c}" for c, v in sorted(self.amounts.items()))
+        return _total_text(self.amounts, self.currency)
 
 
 def unbilled_on(session: Session, night: dt.date) -> list[NightLine]:
@@ -73,30 +78,76 @@ def is_closed(session: Session, night: dt.date) -> bool:
     return session.get(ClosedNight, night) is not None
 
 
-def close_night(
+def earliest_open_before(session: Session, night: dt.date) -> dt.date | None:
+    """The first night before `night` that has bed-nights and is not closed."""
+    return session.scalar(
+        select(func.min(BedNight.night)).where(
+            BedNight.night < night,
+            BedNight.night.not_in(select(ClosedNight.night)),
+        )
+    )
+
+
+def refuse_too_early(
     session: Session,
-    *,
     night: dt.date,
-    currency: str,
-    actor: str,
-    allow_unbilled: bool = False,
-    latest: dt.date | None = None,
-    now: dt.datetime | None = None,
-) -> CloseResult:
-    now = now or utcnow()
+    *,
+    latest: dt.date | None,
+    out_of_order: bool,
+) -> None:
+    """The rules of when a night may close: after it has ended, after the nights before it."""
     if latest is not None and night > latest:
-        raise RuleViolation(f"the night of {night} has not come yet (the current is {latest})")
+        raise RuleViolation(
+            _("the night of {night} has not come yet (the current is {latest})").format(
+                night=night, latest=latest
+            )
+        )
+    if latest is not None and night == latest:
+        raise RuleViolation(
+            _(
+                "the night of {night} is still going on; it can be closed once the rollover "
+                "hour has passed tomorrow"
+            ).format(night=night)
+        )
     if is_closed(session, night):
         raise NightClosed(f"the night of {night} is already closed")
-    unbilled = unbilled_on(session, night)
-    if unbilled and not allow_unbilled:
-        names = ", ".join(f"{u.guest_code} in {u.ref}" for u in unbilled[:5])
-        more = f" and {len(unbilled) - 5} more" if len(unbilled) > 5 else ""
-        raise RuleViolation(
-            f"{len(unbilled)} unbilled night(s) on {night}: {names}{more}; assign a payer "
-            "(`bedboard pay`) or close anyway (--unbilled-ok)"
-        )
-    clear_expired_holds(session, [night], now)
+    if not out_of_order:
+        earlier = earliest_open_before(session, night)
+        if earlier is not None:
+            raise RuleViolation(
+                _(
+                    "the night of {earlier} is still open; close the nights in order, or close "
+                    "this one out of order"
+                ).format(earlier=earlier)
+            )
+
+
+@dataclass(frozen=True)
+class ClosePlan:
+    """What closing a night would post: every row of it, grouped by the rate it gets."""
+
+    night: dt.date
+    currency: str
+    rows: int
+    occupied: int
+    unbilled: tuple[NightLine, ...]
+    amounts: dict[str, int]
+    by_payer: dict[str, tuple[int, dict[str, int]]]  # payer ("" nobody) -> nights, amounts
+    groups: dict[tuple[int | None, str | None], list[int]]
+
+    @property
+    def total_text(self) -> str:
+        return _total_text(self.amounts, self.currency)
+
+
+def _total_text(amounts: dict[str, int], currency: str) -> str:
+    if not amounts:
+        return f"0.00 {currency}"
+    return " + ".join(f"{money(v)} {c}" for c, v in sorted(amounts.items()))
+
+
+def plan_close(session: Session, *, night: dt.date, currency: str) -> ClosePlan:
+    """Read-only: what `close_night` would post, or the refusal it would give."""
     rows = session.execute(
         select(
             BedNight.id,
@@ -117,8 +168,10 @@ def close_night(
             f"{held[0].name}/{held[0].label} is held on {night}; confirm or cancel the hold first"
         )
     book = RateBook.load(session)
+    names = {a: b for a, b in session.execute(select(Payer.id, Payer.name))}
     groups: dict[tuple[int | None, str | None], list[int]] = defaultdict(list)
     amounts: dict[str, int] = defaultdict(int)
+    by_payer: dict[str, tuple[int, dict[str, int]]] = {}
     occupied = 0
     for r in rows:
         if r.state != "occupied":
@@ -132,11 +185,52 @@ def close_night(
             )
         groups[(rule.amount, rule.currency)].append(r.id)
         amounts[rule.currency] += rule.amount
+        payer = names.get(r.payer_id, "") if r.payer_id is not None else ""
+        count, sums = by_payer.get(payer, (0, {}))
+        sums[rule.currency] = sums.get(rule.currency, 0) + rule.amount
+        by_payer[payer] = (count + 1, sums)
         occupied += 1
+    return ClosePlan(
+        night,
+        currency,
+        len(rows),
+        occupied,
+        tuple(unbilled_on(session, night)),
+        dict(amounts),
+        by_payer,
+        dict(groups),
+    )
+
+
+def close_night(
+    session: Session,
+    *,
+    night: dt.date,
+    currency: str,
+    actor: str,
+    allow_unbilled: bool = False,
+    latest: dt.date | None = None,
+    out_of_order: bool = False,
+    now: dt.datetime | None = None,
+) -> CloseResult:
+    """Post the night. `latest` is the current night: given, the night must have ended."""
+    now = now or utcnow()
+    refuse_too_early(session, night, latest=latest, out_of_order=out_of_order)
+    route_night(session, night)  # the decisions as they stand now, not as last written
+    unbilled = unbilled_on(session, night)
+    if unbilled and not allow_unbilled:
+        names = ", ".join(f"{u.guest_code} in {u.ref}" for u in unbilled[:5])
+        more = f" and {len(unbilled) - 5} more" if len(unbilled) > 5 else ""
+        raise RuleViolation(
+            f"{len(unbilled)} unbilled night(s) on {night}: {names}{more}; assign a payer "
+            "(`bedboard pay`) or close anyway (--unbilled-ok)"
+        )
+    clear_expired_holds(session, [night], now)
+    plan = plan_close(session, night=night, currency=currency)
     session.add(ClosedNight(night=night, closed_at=now, closed_by=actor))
     session.flush()
     posted_at = now.replace(microsecond=0)
-    for (rate, rate_currency), ids in groups.items():
+    for (rate, rate_currency), ids in plan.groups.items():
         for start in range(0, len(ids), 500):
             session.execute(
                 update(BedNight)
@@ -144,17 +238,17 @@ def close_night(
                 .values(posted_at=posted_at, rate=rate, currency=rate_currency)
             )
     result = CloseResult(
-        night, len(rows), occupied, len(unbilled), dict(amounts), currency, tuple(unbilled)
+        night, plan.rows, plan.occupied, len(unbilled), plan.amounts, currency, tuple(unbilled)
     )
     audit.record(
         session,
         actor,
         "close_night",
         f"night:{night}",
-        posted=len(rows),
-        occupied=occupied,
+        posted=plan.rows,
+        occupied=plan.occupied,
         unbilled=len(unbilled),
-        amounts=dict(amounts),
+        amounts=plan.amounts,
     )
     return result
 
@@ -191,10 +285,14 @@ def adjust(
             f"the night of {night} is not closed yet; change it directly (pay, checkout) "
             "instead of adjusting"
         )
+    billed = billed_now(session, row)
     adjustment = Adjustment(
         bed_night_id=row.id,
+        kind="adjustment",
         amount=amount,
         currency=row.currency or currency,
+        payer_id=billed.payer_id,
+        payer_reference=billed.reference,
         reason=reason,
         actor=actor,
         created_at=(now or utcnow()).replace(microsecond=0),

@@ -1,8 +1,9 @@
 """Who pays which nights: a guest's nights split among payers by date range, each with a
 reference (decision or case number), and the "who pays?" list of nights nobody pays yet.
 
-Re-routing from a night on changes only nights not yet closed: a posted night keeps its payer
-(the database refuses any change to it); corrections to it are adjustments."""
+An explicit payer for a night wins over any commitment (billing.routing). Re-routing from a
+night on changes only nights not yet closed: a posted night keeps its payer (the database
+refuses any change to it); moving it to another payer is a correction (billing.corrections)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import BedNight, Guest, Site, Unit
+from bedboard.db.models import Adjustment, BedNight, Guest, Site, Unit
 from bedboard.errors import BadInput, NightClosed, RuleViolation
 from bedboard.services.lookup import find_guest, find_payer
 from bedboard.services.safety import audit
@@ -63,15 +64,15 @@ def assign_payer(
     open_rows = [r for r in rows if r.posted_at is None]
     if not open_rows:
         raise NightClosed(
-            f"every night of {guest.code} in that range is closed; correct them with "
-            "`bedboard adjust`"
+            f"every night of {guest.code} in that range is closed; move them to another payer "
+            "with a correction (`bedboard correct`)"
         )
     ids = [r.id for r in open_rows]
     for start in range(0, len(ids), 500):
         session.execute(
             update(BedNight)
             .where(BedNight.id.in_(ids[start : start + 500]), BedNight.posted_at.is_(None))
-            .values(payer_id=payer_row.id, payer_reference=reference)
+            .values(payer_id=payer_row.id, payer_reference=reference, commitment_id=None)
         )
     result = PayResult(len(open_rows), len(rows) - len(open_rows), rows[0].night, rows[-1].night)
     audit.record(
@@ -91,7 +92,7 @@ def assign_payer(
 
 @dataclass(frozen=True)
 class Unbilled:
-    """One stay's open nights that nobody pays yet."""
+    """One stay's open (or, from `closed_unbilled`, closed) nights that nobody pays."""
 
     stay_id: int
     guest_code: str
@@ -100,6 +101,7 @@ class Unbilled:
     first_night: dt.date
     last_night: dt.date
     nights: int
+    beyond_cap_of: int | None = None  # a commitment covers them but its cap is used up
 
     @property
     def ref(self) -> str:
@@ -117,6 +119,7 @@ def who_pays(session: Session, limit: int = 1000) -> list[Unbilled]:
             func.min(BedNight.night),
             func.max(BedNight.night),
             func.count(),
+            func.max(BedNight.commitment_id),
         )
         .join(Guest, Guest.id == BedNight.guest_id)
         .join(Unit, Unit.id == BedNight.unit_id)
@@ -131,6 +134,40 @@ def who_pays(session: Session, limit: int = 1000) -> list[Unbilled]:
         .limit(limit)
     )
     return [
-        Unbilled(stay_id or 0, code, site, label, first, last, count)
-        for stay_id, code, site, label, first, last, count in session.execute(stmt)
+        Unbilled(stay_id or 0, code, site, label, first, last, count, commitment)
+        for stay_id, code, site, label, first, last, count, commitment in session.execute(stmt)
+    ]
+
+
+def closed_unbilled(session: Session, limit: int = 1000) -> list[Unbilled]:
+    """Closed nights that nobody pays, not even after a correction: per stay, oldest first.
+    They are billed only by correcting them to a payer."""
+    rebilled = select(Adjustment.bed_night_id).where(Adjustment.kind == "rebill")
+    stmt = (
+        select(
+            BedNight.stay_id,
+            Guest.code,
+            Site.name,
+            Unit.label,
+            func.min(BedNight.night),
+            func.max(BedNight.night),
+            func.count(),
+            func.max(BedNight.commitment_id),
+        )
+        .join(Guest, Guest.id == BedNight.guest_id)
+        .join(Unit, Unit.id == BedNight.unit_id)
+        .join(Site, Site.id == Unit.site_id)
+        .where(
+            BedNight.state == "occupied",
+            BedNight.payer_id.is_(None),
+            BedNight.posted_at.is_not(None),
+            BedNight.id.not_in(rebilled),
+        )
+        .group_by(BedNight.stay_id, Guest.code, Site.name, Unit.label)
+        .order_by(func.min(BedNight.night), BedNight.stay_id)
+        .limit(limit)
+    )
+    return [
+        Unbilled(stay_id or 0, code, site, label, first, last, count, commitment)
+        for stay_id, code, site, label, first, last, count, commitment in session.execute(stmt)
     ]

@@ -1,9 +1,13 @@
 """The billing basis: one row per occupied bed-night in a period (billed or not) and one per
-adjustment of such a night, streamed from the database (a year of a region is millions of rows);
-and the summary per payer, aggregated by the database.
+adjustment, credit or rebill of such a night, streamed from the database (a year of a region is
+millions of rows); and the summary per payer, aggregated by the database.
 
 A posted night shows its posted rate; a night not yet closed shows the rate that applies to it
-now (empty when no rate fits). An adjustment belongs to the period of the night it corrects."""
+now (empty when no rate fits). An adjustment, credit or rebill belongs to the period of the
+night it corrects and to the payer named on its own row; its reason is the last column.
+
+The rows are built in one place (`billing_statement` and `billing_rows`) for every reader:
+the CSV and xlsx exports, the invoice basis and the board."""
 
 from __future__ import annotations
 
@@ -32,33 +36,48 @@ BILLING_COLUMNS = (
     "currency",
     "posted",
     "kind",
+    "reason",
 )
 BILLING_SUMMARY_COLUMNS = ("payer", "nights", "amount", "currency", "unbilled_nights")
 STREAM_BATCH = 2000
 
 
-def _period(first: dt.date, last: dt.date, payer_id: int | None) -> list[ColumnElement[bool]]:
-    where = [BedNight.night >= first, BedNight.night <= last, BedNight.state == "occupied"]
+def _period(first: dt.date, last: dt.date) -> list[ColumnElement[bool]]:
+    return [BedNight.night >= first, BedNight.night <= last, BedNight.state == "occupied"]
+
+
+def _joined(stmt: Select[Any], payer_of: Any) -> Select[Any]:
+    return (
+        stmt.join(Unit, Unit.id == BedNight.unit_id)
+        .join(Site, Site.id == Unit.site_id)
+        .join(Guest, Guest.id == BedNight.guest_id)
+        .outerjoin(Payer, Payer.id == payer_of)
+    )
+
+
+def night_rows_where(first: dt.date, last: dt.date, payer_id: int | None) -> list[Any]:
+    where = _period(first, last)
     if payer_id is not None:
         where.append(BedNight.payer_id == payer_id)
     return where
 
 
-def _joined(stmt: Select[Any]) -> Select[Any]:
-    return (
-        stmt.join(Unit, Unit.id == BedNight.unit_id)
-        .join(Site, Site.id == Unit.site_id)
-        .join(Guest, Guest.id == BedNight.guest_id)
-        .outerjoin(Payer, Payer.id == BedNight.payer_id)
-    )
+def adjustment_rows_where(first: dt.date, last: dt.date, payer_id: int | None) -> list[Any]:
+    """Adjustments, credits and rebills belong to the payer on their own row."""
+    where = _period(first, last)
+    if payer_id is not None:
+        where.append(Adjustment.payer_id == payer_id)
+    return where
 
 
 def billing_statement(first: dt.date, last: dt.date, payer_id: int | None = None) -> Select[Any]:
-    def columns(amount: Any, currency: Any, kind: str, order: int) -> list[Any]:
+    def columns(
+        amount: Any, currency: Any, reference: Any, kind: Any, reason: Any, order: Any
+    ) -> list[Any]:
         return [
             BedNight.night.label("night"),
             Payer.name.label("payer"),
-            BedNight.payer_reference.label("payer_reference"),
+            reference.label("payer_reference"),
             Site.name.label("site"),
             Unit.label.label("unit"),
             Guest.code.label("guest_code"),
@@ -66,21 +85,43 @@ def billing_statement(first: dt.date, last: dt.date, payer_id: int | None = None
             amount.label("rate"),
             currency.label("currency"),
             BedNight.posted_at.label("posted_at"),
-            literal(kind).label("kind"),
+            kind.label("kind"),
+            reason.label("reason"),
             Unit.site_id.label("site_id"),
             Site.kind.label("site_kind"),
             BedNight.payer_id.label("payer_id"),
-            literal(order).label("ord"),
+            order.label("ord"),
             BedNight.id.label("bed_night_id"),
         ]
 
-    where = _period(first, last, payer_id)
-    nights = _joined(select(*columns(BedNight.rate, BedNight.currency, "night", 0))).where(*where)
+    nights = _joined(
+        select(
+            *columns(
+                BedNight.rate,
+                BedNight.currency,
+                BedNight.payer_reference,
+                literal("night"),
+                literal(""),
+                literal(0),
+            )
+        ),
+        BedNight.payer_id,
+    ).where(*night_rows_where(first, last, payer_id))
     adjustments = _joined(
-        select(*columns(Adjustment.amount, Adjustment.currency, "adjustment", 1)).join(
-            BedNight, BedNight.id == Adjustment.bed_night_id
+        select(
+            *columns(
+                Adjustment.amount,
+                Adjustment.currency,
+                Adjustment.payer_reference,
+                Adjustment.kind,
+                Adjustment.reason,
+                Adjustment.id,
+            )
         )
-    ).where(*where)
+        .select_from(Adjustment)
+        .join(BedNight, BedNight.id == Adjustment.bed_night_id),
+        Adjustment.payer_id,
+    ).where(*adjustment_rows_where(first, last, payer_id))
     both = union_all(nights, adjustments).subquery()
     return select(both).order_by(
         both.c.night, both.c.site, both.c.unit, both.c.bed_night_id, both.c.ord
@@ -113,6 +154,7 @@ def billing_rows(
         row_currency,
         posted_at,
         kind,
+        reason,
         site_id,
         site_kind,
         row_payer_id,
@@ -136,6 +178,7 @@ def billing_rows(
             row_currency or currency,
             "false" if posted_at is None else "true",
             kind,
+            reason or "",
         ]
 
 
@@ -156,9 +199,10 @@ def billing_summary(
     currency: str,
     payer_id: int | None = None,
 ) -> list[PayerTotal]:
-    """Per payer and currency: nights, amount (rates plus adjustments), unbilled nights. The
-    database groups; only nights not yet closed are priced here, per (night, site, payer)."""
-    where = _period(first, last, payer_id)
+    """Per payer and currency: nights, amount (rates plus adjustments, credits and rebills),
+    unbilled nights. A rebill adds a night to its payer and a credit takes one away, so a
+    corrected night counts once, for the payer it is billed to now. The database groups; only
+    nights not yet closed are priced here, per (night, site, payer)."""
     totals: dict[tuple[int | None, str], PayerTotal] = {}
     names = {a: b for a, b in session.execute(select(Payer.id, Payer.name))}
 
@@ -168,6 +212,7 @@ def billing_summary(
             totals[key] = PayerTotal(names.get(pid, "") if pid is not None else "", cur)
         return totals[key]
 
+    where = night_rows_where(first, last, payer_id)
     posted = (
         select(BedNight.payer_id, BedNight.currency, func.count(), func.sum(BedNight.rate))
         .where(*where, BedNight.posted_at.is_not(None))
@@ -191,16 +236,27 @@ def billing_summary(
         t.nights += count
         t.amount += rule.amount * count if rule else 0
     adjustments = (
-        select(BedNight.payer_id, Adjustment.currency, func.sum(Adjustment.amount))
+        select(
+            Adjustment.payer_id,
+            Adjustment.currency,
+            Adjustment.kind,
+            func.count(),
+            func.sum(Adjustment.amount),
+        )
         .join(BedNight, BedNight.id == Adjustment.bed_night_id)
-        .where(*where)
-        .group_by(BedNight.payer_id, Adjustment.currency)
+        .where(*adjustment_rows_where(first, last, payer_id))
+        .group_by(Adjustment.payer_id, Adjustment.currency, Adjustment.kind)
     )
-    for pid, cur, amount in session.execute(adjustments):
-        total(pid, cur).amount += int(amount or 0)
+    night_change = {"rebill": 1, "credit": -1}
+    for pid, cur, kind, count, amount in session.execute(adjustments):
+        t = total(pid, cur)
+        t.amount += int(amount or 0)
+        t.nights += night_change.get(kind, 0) * count
     by_payer: dict[str, list[PayerTotal]] = defaultdict(list)
     for (pid, _cur), t in totals.items():
         if pid is None:
+            if t.nights == 0 and t.amount == 0:
+                continue  # every unbilled night was corrected to a payer: nothing to show
             t.unbilled_nights = t.nights
         by_payer[t.payer].append(t)
     billed = sorted((p for p in by_payer if p), key=str.lower)

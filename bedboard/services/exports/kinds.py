@@ -16,8 +16,10 @@ from bedboard.services.clock import check_period
 from bedboard.services.exports.billing import (
     BILLING_COLUMNS,
     BILLING_SUMMARY_COLUMNS,
+    adjustment_rows_where,
     billing_rows,
     billing_summary,
+    night_rows_where,
     summary_rows,
 )
 from bedboard.services.exports.inventory import inventory_export
@@ -40,16 +42,14 @@ def billing_export(
     if summary:
         totals = billing_summary(session, first, last, currency=currency, payer_id=payer_id)
         return Export(BILLING_SUMMARY_COLUMNS, summary_rows(totals), total=len(totals))
-    where = [BedNight.night >= first, BedNight.night <= last, BedNight.state == "occupied"]
-    if payer_id is not None:
-        where.append(BedNight.payer_id == payer_id)
+    where = night_rows_where(first, last, payer_id)
     nights = session.scalar(select(func.count()).select_from(BedNight).where(*where)) or 0
     adjustments = (
         session.scalar(
             select(func.count())
             .select_from(Adjustment)
             .join(BedNight, BedNight.id == Adjustment.bed_night_id)
-            .where(*where)
+            .where(*adjustment_rows_where(first, last, payer_id))
         )
         or 0
     )

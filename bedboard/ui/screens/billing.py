@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import get_current_worker
 
 from bedboard.errors import BedboardError
+from bedboard.i18n import _
 from bedboard.services.billing import close
 from bedboard.services.clock import check_period, parse_night
 from bedboard.services.exports.billing import PayerTotal, billing_summary
@@ -44,8 +45,9 @@ Amounts are the posted rates of closed nights, the current rate of open nights, 
 adjustments. Type the period in the two boxes and press Enter.
 
 `s` writes the billing CSV for the period, `c` closes a night (posts every bed-night of it
-with its rate; unbilled nights are listed first), `a` corrects a closed night with an
-adjustment.
+with its rate; first it shows what it will post per payer, and the nights nobody pays, and
+asks), `a` corrects a closed night with an adjustment. A night closes once it has ended (the
+rollover hour after it has passed) and after the nights before it.
 """
 
 
@@ -57,9 +59,9 @@ class TotalsLoaded(Message):
 
 
 @dataclass
-class UnbilledChecked(Message):
-    night: dt.date
-    lines: list[close.NightLine]
+class ClosePlanned(Message):
+    plan: close.ClosePlan
+    out_of_order: bool
 
 
 @dataclass
@@ -214,45 +216,84 @@ class BillingScreen(BoardBaseScreen):
     def action_close_night(self) -> None:
         tonight = self.store.tonight(self.clock.local())
         form = FormScreen(
-            "Close a night (night audit)",
-            [Field("night", "Night", "date", default=tonight.isoformat(), required=True)],
-            "Close",
-            intro="Posts every bed-night of the night with its rate; they can never change "
-            "again (corrections are adjustments).",
+            _("Close a night (night audit)"),
+            [
+                Field(
+                    "night",
+                    _("Night"),
+                    "date",
+                    default=(tonight - dt.timedelta(days=1)).isoformat(),
+                    required=True,
+                ),
+                Field(
+                    "out_of_order",
+                    _("Close it although an earlier night is open"),
+                    "check",
+                    default=False,
+                ),
+            ],
+            _("Show what it posts"),
+            intro=_(
+                "Posts every bed-night of the night with its rate; they can never change "
+                "again (corrections are adjustments). A night closes once it has ended, after "
+                "the nights before it. You see the totals before anything is posted."
+            ),
         )
 
         def done(values: dict[str, Any] | None) -> None:
             if values is not None:
-                self.check_unbilled(values["night"])
+                self.plan_close(values["night"], bool(values.get("out_of_order")))
 
         self.app.push_screen(form, done)
 
     @work(thread=True, group="billing-check", exit_on_error=False)
-    def check_unbilled(self, night: dt.date) -> None:
-        with self.store.read() as session:
-            lines = close.unbilled_on(session, night)
-        self.post_message(UnbilledChecked(night, lines))
-
-    @on(UnbilledChecked)
-    def _checked(self, message: UnbilledChecked) -> None:
-        night, lines = message.night, message.lines
-        if not lines:
-            self._close(night, allow_unbilled=False)
+    def plan_close(self, night: dt.date, out_of_order: bool) -> None:
+        """Read only: the refusal the close would give, or the totals it would post."""
+        latest = self.store.tonight(self.clock.local())
+        try:
+            with self.store.read() as session:
+                close.refuse_too_early(session, night, latest=latest, out_of_order=out_of_order)
+                plan = close.plan_close(session, night=night, currency=self.store.settings.currency)
+        except BedboardError as exc:
+            self._refuse(str(exc))
             return
-        listed = "\n".join(f"  {u.guest_code} in {u.ref}" for u in lines[:10])
-        more = f"\n  and {len(lines) - 10} more" if len(lines) > 10 else ""
-        question = (
-            f"{len(lines)} night(s) on {night} have no payer:\n{listed}{more}\n\n"
-            "Closed unbilled, they can never get a payer. Close anyway?"
-        )
+        self.post_message(ClosePlanned(plan, out_of_order))
+
+    @on(ClosePlanned)
+    def _planned(self, message: ClosePlanned) -> None:
+        plan = message.plan
+        lines = [
+            _("Closing the night of {night} posts {n} occupied night(s), {total}:").format(
+                night=plan.night, n=plan.occupied, total=plan.total_text
+            )
+        ]
+        for payer, (count, sums) in sorted(plan.by_payer.items(), key=lambda p: (not p[0], p[0])):
+            amount = " + ".join(f"{money(v)} {c}" for c, v in sorted(sums.items()))
+            who = payer or _("UNBILLED (nobody pays)")
+            lines.append(f"  {who}: {count} · {amount}")
+        if plan.unbilled:
+            listed = "\n".join(f"    {u.guest_code} in {u.ref}" for u in plan.unbilled[:10])
+            more = f"\n    and {len(plan.unbilled) - 10} more" if len(plan.unbilled) > 10 else ""
+            lines.append(
+                _("{n} night(s) have no payer:").format(n=len(plan.unbilled))
+                + f"\n{listed}{more}\n"
+                + _("Closed unbilled, they are billed later only by a correction.")
+            )
+        lines.append(_("Posted nights never change. Close it?"))
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._close(night, allow_unbilled=True)
+                self._close(
+                    plan.night,
+                    allow_unbilled=bool(plan.unbilled),
+                    out_of_order=message.out_of_order,
+                )
 
-        self.app.push_screen(ConfirmScreen(question, yes="Close anyway", no="Not now"), answered)
+        self.app.push_screen(
+            ConfirmScreen("\n".join(lines), yes=_("Close and post"), no=_("Not now")), answered
+        )
 
-    def _close(self, night: dt.date, *, allow_unbilled: bool) -> None:
+    def _close(self, night: dt.date, *, allow_unbilled: bool, out_of_order: bool) -> None:
         latest = self.store.tonight(self.clock.local())
 
         def change(session: Session) -> str:
@@ -263,6 +304,7 @@ class BillingScreen(BoardBaseScreen):
                 actor=self.store.actor,
                 allow_unbilled=allow_unbilled,
                 latest=latest,
+                out_of_order=out_of_order,
                 now=self.clock.utc(),
             )
             return (

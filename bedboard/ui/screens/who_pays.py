@@ -7,16 +7,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from sqlalchemy.orm import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Label
+from textual.widgets import Label, Static
 from textual.worker import get_current_worker
 
-from bedboard.services.billing import payments
+from bedboard.i18n import _
+from bedboard.services.billing import commitments, payments
 from bedboard.services.billing.payers import list_payers
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
@@ -28,9 +30,12 @@ from bedboard.ui.widgets.keyed_table import KeyedTable
 HELP = """\
 # Who pays?
 
-Every stay with nights that are not closed yet and have no payer, the oldest first.
-Select one and press `p` to say who pays its nights from a night on, with the payer's
-reference (decision or case number). Closed nights keep their payer.
+Every stay with nights that are not closed yet and have no payer, the oldest first; nights
+beyond a commitment's cap say so. Select one and press `p` to say who pays its nights from a
+night on, with the payer's reference (decision or case number). Closed nights keep their payer.
+
+Below the table: closed nights nobody pays (a correction moves them to a payer), and
+commitments that end within 3 days while the guest's stay goes on.
 """
 
 
@@ -38,6 +43,44 @@ reference (decision or case number). Closed nights keep their payer.
 class UnbilledLoaded(Message):
     rows: list[payments.Unbilled]
     payers: list[str]
+    closed: list[payments.Unbilled]
+    ending: list[commitments.EndingSoon]
+
+
+def _why(u: payments.Unbilled) -> str:
+    if u.beyond_cap_of:
+        return _("beyond cap of #{id}").format(id=u.beyond_cap_of)
+    return _("no decision")
+
+
+def _more_text(closed: list[payments.Unbilled], ending: list[commitments.EndingSoon]) -> Text:
+    text = Text()
+    if closed:
+        text.append(_("Closed nights nobody pays (correct them to a payer):") + "\n", "bold red")
+        for u in closed[:5]:
+            text.append(
+                f"  {u.first_night}..{u.last_night}  {u.nights}  {u.guest_code}  {u.ref}  "
+                + _("CLOSED UNBILLED")
+                + "\n"
+            )
+        if len(closed) > 5:
+            text.append("  " + _("and {n} more").format(n=len(closed) - 5) + "\n")
+    if ending:
+        text.append(_("Commitments ending within 3 days while the stay goes on:") + "\n", "bold")
+        for e in ending[:5]:
+            text.append(
+                "  "
+                + _("#{id} {payer} for {guest} ends on {last}; booked again on {next}").format(
+                    id=e.commitment_id, payer=e.payer, guest=e.guest_code, last=e.last_night,
+                    next=e.next_night,
+                )
+                + "\n"
+            )  # fmt: skip
+        if len(ending) > 5:
+            text.append("  " + _("and {n} more").format(n=len(ending) - 5) + "\n")
+    if not closed and not ending:
+        text.append(_("No closed night without a payer; no commitment ends soon."))
+    return text
 
 
 class UnbilledTable(KeyedTable):
@@ -49,8 +92,9 @@ class UnbilledTable(KeyedTable):
         ("last", "To night", 10),
         ("nights", "Nights", 6),
         ("guest", "Guest", 14),
-        ("place", "Place", 30),
+        ("place", "Place", 24),
         ("stay", "Stay", 8),
+        ("why", "Why", 18),
     )
 
 
@@ -58,6 +102,7 @@ class WhoPaysScreen(BoardBaseScreen):
     HELP = HELP
     DEFAULT_CSS = """
     WhoPaysScreen #who-pays { height: 1fr; }
+    WhoPaysScreen #who-pays-more { height: auto; max-height: 12; padding: 0 1; }
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Board", id="who-pays-back"),
@@ -73,6 +118,7 @@ class WhoPaysScreen(BoardBaseScreen):
         with Horizontal(id="title-bar"):
             yield Label("[b]Who pays?[/b]", id="title")
         yield UnbilledTable(id="who-pays")
+        yield Static("", id="who-pays-more")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -88,11 +134,14 @@ class WhoPaysScreen(BoardBaseScreen):
 
     @work(thread=True, exclusive=True, group="who-pays-load", exit_on_error=False)
     def load(self) -> None:
+        tonight = self.store.tonight(self.clock.local())
         with self.store.read() as session:
             rows = payments.who_pays(session)
             names = [p.name for p in list_payers(session, include_inactive=False)]
+            closed = payments.closed_unbilled(session)
+            ending = commitments.ending_soon(session, tonight)
         if not get_current_worker().is_cancelled:
-            self.post_message(UnbilledLoaded(rows, names))
+            self.post_message(UnbilledLoaded(rows, names, closed, ending))
 
     @on(UnbilledLoaded)
     def _loaded(self, message: UnbilledLoaded) -> None:
@@ -102,7 +151,7 @@ class WhoPaysScreen(BoardBaseScreen):
                 (
                     str(u.stay_id),
                     (str(u.first_night), str(u.last_night), str(u.nights), u.guest_code, u.ref,
-                     str(u.stay_id)),
+                     str(u.stay_id), _why(u)),
                 )
                 for u in message.rows
             ]
@@ -113,6 +162,7 @@ class WhoPaysScreen(BoardBaseScreen):
             if count
             else "[b]Who pays?[/b] · every open night has a payer"
         )
+        self.query_one("#who-pays-more", Static).update(_more_text(message.closed, message.ending))
         self.refresh_bindings()
 
     @property

@@ -1,0 +1,158 @@
+"""Payers' decisions from the command line: `commitments add|list|end` and `correct` (move
+closed nights to another payer: a credit and a rebill)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+
+from bedboard.cli import cli
+from bedboard.cli.common import NIGHT, common_options, open_from_context
+from bedboard.i18n import _
+from bedboard.services.billing import commitments, corrections
+from bedboard.services.exports.csvio import money
+from bedboard.services.money_input import parse_amount
+
+
+@cli.group("commitments")
+def commitments_group() -> None:
+    """Payers' decisions: who pays a guest's nights from a date, with a reference and a cap."""
+
+
+@commitments_group.command("add")
+@click.option("--payer", required=True, metavar="NAME")
+@click.option("--guest", "guest_code", metavar="CODE", help="The guest it pays for.")
+@click.option("--from", "first", type=NIGHT, required=True, help="First night it pays for.")
+@click.option("--to", "last", type=NIGHT, help="Last night it pays for. Default: open.")
+@click.option("--reference", default="", metavar="TEXT", help="Decision or case number.")
+@click.option("--max-nights", type=int, metavar="N", help="Pays at most N nights.")
+@click.option("--max-amount", metavar="A", help="Pays at most this much, like 4500.00.")
+@click.option("--signed-by", default="", metavar="TEXT", help="Who signed the decision.")
+@common_options
+def commitments_add(
+    payer: str,
+    guest_code: str | None,
+    first: dt.date,
+    last: dt.date | None,
+    reference: str,
+    max_nights: int | None,
+    max_amount: str | None,
+    signed_by: str,
+) -> None:
+    """Record a payer's decision; the guest's open nights it covers are routed to it."""
+    if not guest_code:
+        raise click.UsageError(_("name the guest the commitment pays for (--guest CODE)"))
+    cap = parse_amount(max_amount, what=_("--max-amount")) if max_amount is not None else None
+    store = open_from_context()
+    with store.write() as session:
+        row = commitments.add_commitment(
+            session,
+            payer=payer,
+            guest_code=guest_code,
+            first=first,
+            last=last,
+            reference=reference,
+            max_nights=max_nights,
+            max_amount=cap,
+            signed_by=signed_by,
+            actor=store.actor,
+        )
+    click.echo(
+        _("commitment #{id}: {payer} pays for {guest} from {first} to {last}").format(
+            id=row.id, payer=payer, guest=guest_code, first=first, last=last or _("open")
+        )
+    )
+
+
+@commitments_group.command("list")
+@click.option("--payer", metavar="NAME")
+@click.option("--guest", "guest_code", metavar="CODE")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@common_options
+def commitments_list(payer: str | None, guest_code: str | None, as_json: bool) -> None:
+    """Every commitment, oldest first, with the nights billed to it and beyond its cap."""
+    store = open_from_context()
+    with store.read() as session:
+        lines = commitments.list_commitments(session, payer=payer, guest_code=guest_code)
+    if as_json:
+        click.echo(json.dumps([c.as_json() for c in lines], ensure_ascii=False, indent=1))
+        return
+    if not lines:
+        click.echo(_("no commitments"))
+    for c in lines:
+        caps = []
+        if c.max_nights is not None:
+            caps.append(_("at most {n} night(s)").format(n=c.max_nights))
+        if c.max_amount is not None:
+            caps.append(_("at most {amount}").format(amount=money(c.max_amount)))
+        beyond = (
+            "  " + _("{n} night(s) BEYOND THE CAP").format(n=c.beyond_cap) if c.beyond_cap else ""
+        )
+        click.echo(
+            f"#{c.id}  {c.payer}  {c.guest_code}  {c.first_night}..{c.last_night or _('open')}"
+            + (f"  {c.reference}" if c.reference else "")
+            + "".join(f"  {cap}" for cap in caps)
+            + (f"  {_('signed by')} {c.signed_by}" if c.signed_by else "")
+            + "  "
+            + _("{n} night(s) billed").format(n=c.routed_nights)
+            + beyond
+        )
+
+
+@commitments_group.command("end")
+@click.argument("commitment_id", type=int, metavar="ID")
+@click.option("--on", "last", type=NIGHT, required=True, help="The last night it pays for.")
+@common_options
+def commitments_end(commitment_id: int, last: dt.date) -> None:
+    """End a commitment: it pays up to and including the night --on, no later night."""
+    store = open_from_context()
+    with store.write() as session:
+        commitments.end_commitment(
+            session, commitment_id=commitment_id, last=last, actor=store.actor
+        )
+    click.echo(_("commitment #{id} ends on {last}").format(id=commitment_id, last=last))
+
+
+@cli.command("correct")
+@click.option("--guest", "guest_code", required=True, metavar="CODE")
+@click.option("--night", "first", type=NIGHT, required=True, help="The (first) closed night.")
+@click.option("--to", "last", type=NIGHT, help="Last night to correct. Default: only --night.")
+@click.option("--payer", required=True, metavar="NAME", help="Who pays those nights now.")
+@click.option("--reference", default="", metavar="TEXT", help="The new payer's reference.")
+@click.option("--reason", required=True, help="Why (kept with the correction).")
+@common_options
+def correct(
+    guest_code: str,
+    first: dt.date,
+    last: dt.date | None,
+    payer: str,
+    reference: str,
+    reason: str,
+) -> None:
+    """Move closed nights to another payer: a credit to the old, a rebill to the new."""
+    store = open_from_context()
+    with store.write() as session:
+        done = corrections.correct(
+            session,
+            guest_code=guest_code,
+            first=first,
+            last=last,
+            payer=payer,
+            reference=reference,
+            reason=reason,
+            actor=store.actor,
+        )
+    for c in done:
+        old = c.old_payer or _("nobody (unbilled)")
+        click.echo(
+            _("{night}: credit {credit} {cur} to {old}, rebill {rebill} {cur} to {payer}").format(
+                night=c.night,
+                credit=money(c.credit),
+                rebill=money(c.rebill),
+                cur=c.currency,
+                old=old,
+                payer=payer,
+            )
+        )

@@ -1,0 +1,139 @@
+"""Who pays a night, decided from the payers' decisions: an explicit `pay` for the night wins,
+else the newest commitment that covers the night, else nobody (unbilled).
+
+The outcome is written onto the bed-night (`payer_id`, `payer_reference`, `commitment_id`), so
+every reader (board, exports, close) sees one answer without working it out again. Nights
+beyond a commitment's cap keep `commitment_id` with no payer: unbilled, and flagged as such.
+Posted nights never change; they only count towards their commitment's cap.
+
+Routing runs for a guest whenever their nights or commitments change, and once more for every
+guest of a night before it is closed, so a night is never posted with a stale decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import BedNight, Commitment, Site, Unit
+from bedboard.services.billing.rates import RateBook
+
+
+def beyond_cap() -> ColumnElement[bool]:
+    """Open or posted nights that a commitment covers but its cap does not pay for."""
+    return and_(BedNight.commitment_id.is_not(None), BedNight.payer_id.is_(None))
+
+
+@dataclass(frozen=True)
+class _Decision:
+    id: int
+    payer_id: int
+    first: dt.date
+    last: dt.date | None
+    reference: str
+    max_nights: int | None
+    max_amount: int | None
+
+    def covers(self, night: dt.date) -> bool:
+        return self.first <= night and (self.last is None or night <= self.last)
+
+
+def route_guests(session: Session, guest_ids: Iterable[int], book: RateBook | None = None) -> int:
+    """Route every open night of these guests; returns how many nights changed."""
+    changed = 0
+    for guest_id in sorted(set(guest_ids)):
+        changed += route_guest(session, guest_id, book)
+    return changed
+
+
+def route_guest(session: Session, guest_id: int, book: RateBook | None = None) -> int:
+    decisions = [
+        _Decision(c.id, c.payer_id, c.first_night, c.last_night, c.reference, c.max_nights,
+                  c.max_amount)
+        for c in session.scalars(
+            select(Commitment).where(Commitment.guest_id == guest_id).order_by(Commitment.id)
+        )
+    ]  # fmt: skip
+    rows = session.execute(
+        select(
+            BedNight.id,
+            BedNight.night,
+            BedNight.payer_id,
+            BedNight.payer_reference,
+            BedNight.commitment_id,
+            BedNight.posted_at,
+            BedNight.rate,
+            Unit.site_id,
+            Site.kind,
+        )
+        .join(Unit, Unit.id == BedNight.unit_id)
+        .join(Site, Site.id == Unit.site_id)
+        .where(BedNight.guest_id == guest_id, BedNight.state == "occupied")
+        .order_by(BedNight.night)
+    ).all()
+    if not decisions and not any(r.commitment_id is not None for r in rows):
+        return 0  # nothing routed by a decision, nothing to undo
+    if book is None and any(d.max_amount is not None for d in decisions):
+        book = RateBook.load(session)
+    used_nights: dict[int, int] = defaultdict(int)
+    used_amount: dict[int, int] = defaultdict(int)
+    wanted: dict[tuple[int | None, str, int | None], list[int]] = defaultdict(list)
+    for r in rows:
+        if r.posted_at is not None:
+            if r.commitment_id is not None and r.payer_id is not None:
+                used_nights[r.commitment_id] += 1
+                used_amount[r.commitment_id] += r.rate or 0
+            continue
+        if r.payer_id is not None and r.commitment_id is None:
+            continue  # an explicit `pay` wins
+        decision = next((d for d in reversed(decisions) if d.covers(r.night)), None)
+        target: tuple[int | None, str, int | None] = (None, "", None)
+        if decision is not None:
+            target = (None, "", decision.id)  # beyond the cap unless it fits below
+            price = 0
+            if decision.max_amount is not None and book is not None:
+                rule = book.find(r.night, r.site_id, r.kind, decision.payer_id)
+                price = rule.amount if rule else 0
+            fits = (
+                decision.max_nights is None or used_nights[decision.id] < decision.max_nights
+            ) and (
+                decision.max_amount is None
+                or used_amount[decision.id] + price <= decision.max_amount
+            )
+            if fits:
+                used_nights[decision.id] += 1
+                used_amount[decision.id] += price
+                target = (decision.payer_id, decision.reference, decision.id)
+        if (r.payer_id, r.payer_reference, r.commitment_id) != target:
+            wanted[target].append(r.id)
+    changed = 0
+    for (payer_id, reference, commitment_id), ids in wanted.items():
+        for start in range(0, len(ids), 500):
+            session.execute(
+                update(BedNight)
+                .where(BedNight.id.in_(ids[start : start + 500]), BedNight.posted_at.is_(None))
+                .values(payer_id=payer_id, payer_reference=reference, commitment_id=commitment_id)
+            )
+        changed += len(ids)
+    return changed
+
+
+def route_night(session: Session, night: dt.date) -> int:
+    """Before a close: route every guest of the night who has a decision or a routed night."""
+    with_decisions = select(Commitment.guest_id)
+    guests = session.scalars(
+        select(BedNight.guest_id)
+        .where(
+            BedNight.night == night,
+            BedNight.state == "occupied",
+            BedNight.posted_at.is_(None),
+            (BedNight.guest_id.in_(with_decisions)) | (BedNight.commitment_id.is_not(None)),
+        )
+        .distinct()
+    ).all()
+    return route_guests(session, [g for g in guests if g is not None])

@@ -1,0 +1,232 @@
+"""Commitments route nights: an explicit `pay` wins, else the newest commitment that covers the
+night, else nobody; nights beyond a cap stay unbilled and are flagged; overlapping commitments
+of one payer for one guest, and caps of zero or less, are refused and change nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import select
+
+from bedboard.db.models import BedNight, Commitment, Payer
+from bedboard.errors import BadInput, RuleViolation
+from bedboard.services.beds import stays
+from bedboard.services.billing import close, commitments, payers, payments, rates
+from bedboard.store import Store
+from tests.billing_world import add_site
+from tests.inprocess import run_main
+
+D = dt.date(2026, 11, 1)
+
+
+def night(i: int) -> dt.date:
+    return D + dt.timedelta(days=i)
+
+
+@pytest.fixture
+def booked(store: Store) -> Store:
+    """G-1 in Hvilan/1 for nights 0..7 (450.00 a night), nobody pays yet."""
+    with store.write() as s:
+        add_site(s, "Hvilan", "shelter", units=3)
+        for name, kind in (
+            ("Polisen", "police"),
+            ("Svea hovrätt", "court"),
+            ("Åklagaren", "prosecutor"),
+            ("Nacka kommun", "municipality"),
+        ):
+            payers.add_payer(s, name=name, kind=kind, actor="t")  # fmt: skip
+        rates.set_rate(
+            s, amount=45000, currency="SEK", valid_from=night(-9), site_kind="shelter", actor="t"
+        )
+        stays.check_in(
+            s, unit="Hvilan/1", guest_code="G-1", night=night(0), nights_count=8, actor="t"
+        )
+    return store
+
+
+def payers_by_night(store: Store, guest: str = "G-1") -> list[tuple[dt.date, str, str]]:
+    with store.read() as s:
+        rows = s.execute(
+            select(BedNight.night, Payer.name, BedNight.payer_reference)
+            .outerjoin(Payer, Payer.id == BedNight.payer_id)
+            .where(BedNight.guest_id.is_not(None))
+            .order_by(BedNight.night)
+        ).all()
+    return [(n, p or "", ref) for n, p, ref in rows]
+
+
+def add(store: Store, payer: str, first: int, last: int | None = None, **kw: object) -> int:
+    with store.write() as s:
+        c = commitments.add_commitment(
+            s,
+            payer=payer,
+            guest_code="G-1",
+            first=night(first),
+            last=night(last) if last is not None else None,
+            actor="t",
+            **kw,  # type: ignore[arg-type]
+        )
+        return c.id
+
+
+def test_newest_covering_commitment_routes_and_pay_wins(booked: Store) -> None:
+    add(booked, "Polisen", 0, reference="K-1")
+    add(booked, "Svea hovrätt", 3, reference="B 12-26")
+    with booked.write() as s:  # an explicit pay for night 5 wins over both
+        payments.assign_payer(
+            s, guest_code="G-1", payer="Åklagaren", first=night(5), last=night(5), actor="t"
+        )
+    assert payers_by_night(booked) == [
+        *[(night(i), "Polisen", "K-1") for i in range(3)],
+        (night(3), "Svea hovrätt", "B 12-26"),
+        (night(4), "Svea hovrätt", "B 12-26"),
+        (night(5), "Åklagaren", ""),
+        (night(6), "Svea hovrätt", "B 12-26"),
+        (night(7), "Svea hovrätt", "B 12-26"),
+    ]
+
+
+def test_ending_a_commitment_hands_the_nights_back(booked: Store) -> None:
+    police = add(booked, "Polisen", 0, reference="K-1")
+    court = add(booked, "Svea hovrätt", 3, reference="B")
+    with booked.write() as s:
+        commitments.end_commitment(s, commitment_id=court, last=night(4), actor="t")
+    got = payers_by_night(booked)
+    assert [p for _n, p, _r in got] == ["Polisen"] * 3 + ["Svea hovrätt"] * 2 + ["Polisen"] * 3
+    with booked.write() as s:
+        commitments.end_commitment(s, commitment_id=police, last=night(5), actor="t")
+    assert [p for _n, p, _r in payers_by_night(booked)][5:] == ["Polisen", "", ""]
+    with booked.read() as s:
+        chase = payments.who_pays(s)
+    assert [(u.first_night, u.last_night, u.beyond_cap_of) for u in chase] == [
+        (night(6), night(7), None)
+    ]
+
+
+def test_cap_in_nights_leaves_the_rest_unbilled_and_flagged(booked: Store) -> None:
+    cid = add(booked, "Nacka kommun", 0, max_nights=3, reference="SoN 1")
+    got = payers_by_night(booked)
+    assert [p for _n, p, _r in got] == ["Nacka kommun"] * 3 + [""] * 5
+    with booked.read() as s:
+        chase = payments.who_pays(s)
+        (line,) = commitments.list_commitments(s)
+    assert [(u.first_night, u.last_night, u.nights, u.beyond_cap_of) for u in chase] == [
+        (night(3), night(7), 5, cid)
+    ]
+    assert (line.routed_nights, line.beyond_cap) == (3, 5)
+
+
+def test_cap_in_money(booked: Store) -> None:
+    add(booked, "Nacka kommun", 0, max_amount=100000)  # two nights of 450.00 fit, not three
+    assert [p for _n, p, _r in payers_by_night(booked)][:3] == ["Nacka kommun"] * 2 + [""]
+
+
+def test_cap_counts_closed_nights(booked: Store) -> None:
+    add(booked, "Nacka kommun", 0, max_nights=2)
+    with booked.write() as s:
+        close.close_night(s, night=night(0), currency="SEK", actor="t")
+    with booked.write() as s:  # extending the stay re-routes; the closed night still counts
+        stays.extend(s, guest_code="G-1", extra_nights=1, actor="t")
+    assert [p for _n, p, _r in payers_by_night(booked)] == ["Nacka kommun"] * 2 + [""] * 7
+
+
+def test_check_in_after_the_decision_is_routed(store: Store) -> None:
+    with store.write() as s:
+        add_site(s, "Hvilan", "shelter", units=1)
+        payers.add_payer(s, name="Polisen", kind="police", actor="t")
+        stays.check_in(s, unit="Hvilan/1", guest_code="G-9", night=night(0), actor="t")
+        stays.check_out(s, guest_code="G-9", night=night(0), actor="t")
+        commitments.add_commitment(
+            s, payer="Polisen", guest_code="G-9", first=night(0), reference="K-9", actor="t"
+        )
+        stays.check_in(s, unit="Hvilan/1", guest_code="G-9", night=night(2), actor="t")
+    assert payers_by_night(store, "G-9") == [(night(2), "Polisen", "K-9")]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "needle"),
+    [
+        ({"payer": "Polisen", "first": night(2)}, RuleViolation, "already has commitment"),
+        ({"payer": "Polisen", "first": night(-5), "last": night(0)}, RuleViolation, "already"),
+        ({"payer": "Svea hovrätt", "first": night(0), "max_nights": 0}, BadInput, "at least 1"),
+        ({"payer": "Svea hovrätt", "first": night(0), "max_nights": -2}, BadInput, "at least 1"),
+        ({"payer": "Svea hovrätt", "first": night(0), "max_amount": 0}, BadInput, "more than"),
+        ({"payer": "Svea hovrätt", "first": night(0), "max_amount": -100}, BadInput, "more than"),
+        ({"payer": "Svea hovrätt", "first": night(3), "last": night(1)}, BadInput, "before"),
+    ],
+)
+def test_bad_commitments_change_nothing(
+    booked: Store, kwargs: dict[str, object], error: type[Exception], needle: str
+) -> None:
+    add(booked, "Polisen", 0, last=4)
+    before = payers_by_night(booked)
+    with pytest.raises(error, match=needle), booked.write() as s:
+        commitments.add_commitment(s, guest_code="G-1", actor="t", **kwargs)  # type: ignore[arg-type]
+    assert payers_by_night(booked) == before
+    with booked.read() as s:
+        assert len(s.scalars(select(Commitment)).all()) == 1
+
+
+def test_same_payer_may_commit_again_after_the_first_ends(booked: Store) -> None:
+    add(booked, "Polisen", 0, last=2, reference="K-1")
+    add(booked, "Polisen", 3, reference="K-2")
+    assert {r for _n, _p, r in payers_by_night(booked)} == {"K-1", "K-2"}
+
+
+def test_ending_soon_while_the_stay_goes_on(booked: Store) -> None:
+    cid = add(booked, "Polisen", 0, last=4)
+    add(booked, "Svea hovrätt", 0, last=7)  # ends with the stay: no warning
+    with booked.read() as s:
+        soon = commitments.ending_soon(s, night(2))
+        later = commitments.ending_soon(s, night(0))
+    assert [(e.commitment_id, e.last_night, e.next_night) for e in soon] == [
+        (cid, night(4), night(5))
+    ]
+    assert later == []  # four days ahead is not within three
+
+
+def test_cli_add_list_end_and_refusals(
+    booked: Store, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_main(
+        "commitments", "add", "--payer", "Polisen", "--guest", "G-1", "--from", str(night(0)),
+        "--reference", "K-2026-1", "--max-nights", "5", "--signed-by", "Insp. Berg",
+        db=db_url, capsys=capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "commitment #1" in out
+    code, out, err = run_main("commitments", "list", "--json", db=db_url, capsys=capsys)
+    (listed,) = json.loads(out)
+    assert (listed["payer"], listed["reference"], listed["nights"], listed["beyond_cap"]) == (
+        "Polisen", "K-2026-1", 5, 3,
+    )  # fmt: skip
+    assert listed["signed_by"] == "Insp. Berg"
+    code, out, err = run_main("who-pays", db=db_url, capsys=capsys)
+    assert "beyond the cap of commitment #1" in out
+    before = payers_by_night(booked)
+    for args, want in [
+        (("commitments", "add", "--payer", "Polisen", "--guest", "G-1", "--from",
+          str(night(3))), 1),
+        (("commitments", "add", "--payer", "Svea hovrätt", "--guest", "G-1", "--from",
+          str(night(3)), "--max-nights", "0"), 2),
+        (("commitments", "add", "--payer", "Svea hovrätt", "--guest", "G-1", "--from",
+          str(night(3)), "--max-amount", "-450,00"), 2),
+        (("commitments", "add", "--payer", "Svea hovrätt", "--from", str(night(3))), 2),
+        (("commitments", "end", "99", "--on", str(night(3))), 1),
+    ]:  # fmt: skip
+        code, out, err = run_main(*args, db=db_url, capsys=capsys)
+        assert code == want, (args, err)
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert payers_by_night(booked) == before
+    code, out, err = run_main(
+        "commitments", "add", "--payer", "Svea hovrätt", "--guest", "G-1", "--from",
+        str(night(6)), "--max-amount", "900,00", db=db_url, capsys=capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    assert [p for _n, p, _r in payers_by_night(booked)][5:] == ["", "Svea hovrätt", "Svea hovrätt"]
+    code, out, err = run_main("commitments", "end", "1", "--on", str(night(1)),
+                              db=db_url, capsys=capsys)  # fmt: skip
+    assert code == 0, err
+    assert [p for _n, p, _r in payers_by_night(booked)][:3] == ["Polisen", "Polisen", ""]
