@@ -73,8 +73,10 @@ def summary(store: Store) -> list[tuple[str, int, int, int]]:
 def test_correct_credits_the_old_and_rebills_the_new(closed: Store) -> None:
     before_nights = [r for r in rows(closed) if len(r) == 6]
     with closed.write() as s:
-        done = corrections.correct(s, guest_code="G-1", first=night(0), payer="Svea hovrätt",
-                                   reference="B 1", reason="court took over", actor="t")  # fmt: skip
+        done = corrections.correct(
+            s, guest_code="G-1", first=night(0), payer="Svea hovrätt", reference="B 1",
+            reason="court took over", actor="t",
+        )  # fmt: skip
     assert [(c.old_payer, c.credit, c.rebill) for c in done] == [("Polisen", -45000, 50000)]
     assert [r for r in rows(closed) if len(r) == 6] == before_nights  # posted rows untouched
     with closed.read() as s:
@@ -98,8 +100,10 @@ def test_correct_credits_the_old_and_rebills_the_new(closed: Store) -> None:
 
 def test_night_closed_unbilled_is_corrected(closed: Store) -> None:
     with closed.write() as s:
-        (c,) = corrections.correct(s, guest_code="G-1", first=night(1), payer="Polisen",
-                                   reference="K-1", reason="decision came late", actor="t")  # fmt: skip
+        (c,) = corrections.correct(
+            s, guest_code="G-1", first=night(1), payer="Polisen", reference="K-1",
+            reason="decision came late", actor="t",
+        )  # fmt: skip
     assert (c.old_payer, c.credit, c.rebill) == ("", -45000, 45000)
     assert summary(closed) == [("Polisen", 3, 135000, 0)]  # no unbilled line left
 
@@ -181,7 +185,7 @@ def test_closed_nights_and_adjustments_are_locked(closed: Store, statement: str)
     before = rows(closed)
     with closed.read() as s:
         closed_before = s.execute(select(ClosedNight.night, ClosedNight.closed_by)).all()
-    with pytest.raises(DBAPIError, match="bedboard: .* is locked"), closed.engine.begin() as c:
+    with pytest.raises(DBAPIError, match=r"bedboard: .* is locked"), closed.engine.begin() as c:
         c.execute(text(statement))
     assert rows(closed) == before
     with closed.read() as s:
@@ -197,7 +201,8 @@ def test_close_in_order_and_only_after_the_night(store: Store) -> None:
         )
         stays.check_in(s, unit="Hvilan/1", guest_code="G-1", night=night(0), nights_count=4,
                        payer="Polisen", actor="t")  # fmt: skip
-    with pytest.raises(RuleViolation, match=f"night of {night(0)} is still open"), store.write() as s:  # fmt: skip
+    still_open = f"night of {night(0)} is still open"
+    with pytest.raises(RuleViolation, match=still_open), store.write() as s:
         close.close_night(s, night=night(1), currency="SEK", actor="t")
     with pytest.raises(RuleViolation, match="still going on"), store.write() as s:
         close.close_night(s, night=night(3), currency="SEK", actor="t", latest=night(3),
