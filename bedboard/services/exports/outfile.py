@@ -40,3 +40,28 @@ def atomic_text_file(path: Path | str) -> Iterator[IO[str]]:
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def write_bytes_atomically(path: Path | str, data: bytes) -> None:
+    """A finished binary file (PDF, xlsx) put in place the same way: private, whole or not at
+    all under its real name."""
+    target = Path(path)
+    if target.is_dir():
+        raise BadInput(f"{target} is a folder; name a file to write")
+    if not target.parent.is_dir():
+        raise BadInput(f"cannot write {target}: the folder {target.parent} does not exist")
+    try:
+        fd, partial_name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+        )
+    except OSError as exc:
+        raise BadInput(f"cannot write {target}: {exc.strerror or exc}") from exc
+    partial = Path(partial_name)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)

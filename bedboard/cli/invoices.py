@@ -1,0 +1,89 @@
+"""`bedboard invoice-basis`: one payer's basis for invoicing a period, as PDF, xlsx or CSV
+(chosen by the --out file's ending; CSV on stdout without --out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from bedboard.cli import cli
+from bedboard.cli.common import NIGHT, common_options, open_from_context
+from bedboard.cli.exports import output
+from bedboard.errors import BadInput, RuleViolation
+from bedboard.i18n import _
+from bedboard.services.billing.invoice import invoice_basis, organisation
+from bedboard.services.clock import check_period
+from bedboard.services.exports.csvio import money
+from bedboard.services.exports.invoice_files import (
+    save_invoice_csv,
+    write_invoice_csv,
+    write_invoice_xlsx,
+)
+from bedboard.services.exports.outfile import write_bytes_atomically
+
+FORMATS = (".pdf", ".xlsx", ".csv")
+
+
+@cli.command("invoice-basis")
+@click.option("--payer", required=True, metavar="NAME")
+@click.option("--from", "first", type=NIGHT, required=True, help="First night.")
+@click.option("--to", "last", type=NIGHT, required=True, help="Last night (inclusive).")
+@click.option("--reference", metavar="TEXT", help="Only nights with this payer reference.")
+@click.option("--out", default="-", help="FILE.pdf, FILE.xlsx or FILE.csv; - is CSV on stdout.")
+@common_options
+def invoice_basis_command(
+    payer: str, first: dt.date, last: dt.date, reference: str | None, out: str
+) -> None:
+    """What a payer is billed for a period: closed nights per guest and reference, corrections
+    and adjustments with their reasons, totals."""
+    check_period(first, last)
+    suffix = Path(out).suffix.lower() if out != "-" else ".csv"
+    if suffix not in FORMATS:
+        raise BadInput(_("--out must end in .pdf, .xlsx or .csv, not {name!r}").format(name=out))
+    store = open_from_context()
+    with store.read() as session:
+        basis = invoice_basis(
+            session,
+            payer=payer,
+            first=first,
+            last=last,
+            reference=reference,
+            us=organisation(store.settings),
+        )
+    if suffix == ".pdf":
+        missing = basis.missing_for_pdf()
+        if missing:
+            raise RuleViolation(
+                _("the invoice basis PDF needs {missing}; nothing was written").format(
+                    missing=", ".join(missing)
+                )
+            )
+        from bedboard.services.exports.invoice_pdf import render_pdf  # fpdf2 only when needed
+
+        write_bytes_atomically(out, render_pdf(basis, created=dt.date.today()))
+    elif suffix == ".xlsx":
+        write_invoice_xlsx(out, basis)
+    elif out == "-":
+        with output("-") as stream:
+            write_invoice_csv(stream, basis)
+    else:
+        save_invoice_csv(out, basis)
+    for currency, total in sorted(basis.totals.items()):
+        click.echo(
+            _("{payer}: {nights} night(s), {amount} {currency}").format(
+                payer=basis.payer.name, nights=total.nights, amount=money(total.amount),
+                currency=currency,
+            ),
+            err=out == "-",
+        )  # fmt: skip
+    if basis.open_nights:
+        click.echo(
+            _("note: {n} night(s) in the period are not closed yet and are not included").format(
+                n=basis.open_nights
+            ),
+            err=True,
+        )
+    if out != "-":
+        click.echo(_("wrote {path}").format(path=out), err=True)
