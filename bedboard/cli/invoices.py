@@ -1,5 +1,6 @@
 """`bedboard invoice-basis`: one payer's basis for invoicing a period, as PDF, xlsx or CSV
-(chosen by the --out file's ending; CSV on stdout without --out)."""
+(chosen by the --out file's ending; CSV on stdout without --out); and `bedboard compensation`:
+what each host family is owed per month and year."""
 
 from __future__ import annotations
 
@@ -13,10 +14,16 @@ from bedboard.cli.common import NIGHT, common_options, open_from_context
 from bedboard.cli.exports import output
 from bedboard.errors import BadInput, RuleViolation
 from bedboard.i18n import _
+from bedboard.services.billing.compensation import (
+    COMPENSATION_COLUMNS,
+    compensation,
+    compensation_rows,
+)
 from bedboard.services.billing.invoice import invoice_basis, organisation
 from bedboard.services.clock import check_period
-from bedboard.services.exports.csvio import money
+from bedboard.services.exports.csvio import money, write_csv
 from bedboard.services.exports.invoice_files import (
+    render_compensation_xlsx,
     save_invoice_csv,
     write_invoice_csv,
     write_invoice_xlsx,
@@ -85,5 +92,37 @@ def invoice_basis_command(
             ),
             err=True,
         )
+    if out != "-":
+        click.echo(_("wrote {path}").format(path=out), err=True)
+
+
+@cli.command("compensation")
+@click.option("--from", "first", type=NIGHT, required=True, help="First night.")
+@click.option("--to", "last", type=NIGHT, required=True, help="Last night (inclusive).")
+@click.option("--site", metavar="NAME", help="Only this host family.")
+@click.option("--out", default="-", help="FILE.csv or FILE.xlsx; - is CSV on stdout.")
+@common_options
+def compensation_command(first: dt.date, last: dt.date, site: str | None, out: str) -> None:
+    """What each host family is owed: per family and month, then each year's total
+    (period YYYY-MM for a month, YYYY for the year)."""
+    check_period(first, last)
+    suffix = Path(out).suffix.lower() if out != "-" else ".csv"
+    if suffix not in (".csv", ".xlsx"):
+        raise BadInput(_("--out must end in .csv or .xlsx, not {name!r}").format(name=out))
+    store = open_from_context()
+    with store.read() as session:
+        owed = compensation(session, first, last, currency=store.settings.currency, site=site)
+    if suffix == ".xlsx":
+        write_bytes_atomically(out, render_compensation_xlsx(owed))
+    else:
+        with output(out) as stream:
+            write_csv(stream, COMPENSATION_COLUMNS, compensation_rows(owed))
+    missing = sum(r.nights_without_rate for r in owed if not r.is_year)
+    if missing:
+        click.echo(
+            _("warning: {n} night(s) have no compensation rate; set one with "
+              "`bedboard rates set --compensation`").format(n=missing),
+            err=True,
+        )  # fmt: skip
     if out != "-":
         click.echo(_("wrote {path}").format(path=out), err=True)

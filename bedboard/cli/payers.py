@@ -12,6 +12,8 @@ from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
 from bedboard.cli.inventory import import_group
 from bedboard.db.models import PAYER_KINDS, SITE_KINDS
+from bedboard.i18n import _
+from bedboard.services.billing import compensation as compensation_service
 from bedboard.services.billing import payers, rates
 from bedboard.services.billing.imports import (
     import_payers,
@@ -138,6 +140,11 @@ def rates_group() -> None:
 @click.option("--site-kind", help=" or ".join(SITE_KINDS) + ".")
 @click.option("--site", metavar="NAME")
 @click.option("--payer", metavar="NAME", help="Only for this payer's nights.")
+@click.option(
+    "--compensation",
+    is_flag=True,
+    help="What a host family is paid per night (not what payers are billed).",
+)
 @common_options
 def rates_set(
     amount: str,
@@ -146,9 +153,13 @@ def rates_set(
     site_kind: str | None,
     site: str | None,
     payer: str | None,
+    compensation: bool,
 ) -> None:
     """Set a rate from a night on (it supersedes older rates of the same scope)."""
     minor = parse_amount(amount)
+    if compensation:
+        _set_compensation(minor, first, last, site_kind, site, payer)
+        return
     store = open_from_context()
     with store.write() as session:
         rate = rates.set_rate(
@@ -170,13 +181,44 @@ def rates_set(
     )
 
 
+def _set_compensation(
+    minor: int,
+    first: dt.date,
+    last: dt.date | None,
+    site_kind: str | None,
+    site: str | None,
+    payer: str | None,
+) -> None:
+    if payer:
+        raise click.UsageError(_("a compensation rate is the family's, not a payer's: no --payer"))
+    store = open_from_context()
+    with store.write() as session:
+        rate = compensation_service.set_compensation_rate(
+            session,
+            amount=minor,
+            currency=store.settings.currency,
+            valid_from=first,
+            valid_to=last,
+            site=site,
+            site_kind=site_kind,
+            actor=store.actor,
+        )
+    scope = f"site {site}" if site else f"site kind {site_kind}"
+    click.echo(
+        _("compensation rate #{id}: {amount} {currency} per night to {scope}, {first}..{last}")
+        .format(id=rate.id, amount=money(minor), currency=rate.currency, scope=scope,
+                first=first, last=last or _("open"))
+    )  # fmt: skip
+
+
 @rates_group.command("list")
 @common_options
 def rates_list() -> None:
-    """Every rate."""
+    """Every rate, and the host families' compensation rates."""
     store = open_from_context()
     with store.read() as session:
         lines = rates.list_rates(session)
+        paid = compensation_service.list_compensation_rates(session)
     if not lines:
         click.echo("no rates yet (bedboard rates set --amount 450.00 --from D --site-kind K)")
     for r in lines:
@@ -184,6 +226,11 @@ def rates_list() -> None:
         click.echo(
             f"#{r.id} {money(r.amount)} {r.currency}  {r.applies_to}{payer}  "
             f"{r.valid_from}..{r.valid_to or 'open'}"
+        )
+    for c in paid:
+        click.echo(
+            f"{_('compensation')} #{c.id} {money(c.amount)} {c.currency}  {c.applies_to}  "
+            f"{c.valid_from}..{c.valid_to or _('open')}"
         )
 
 

@@ -1,6 +1,7 @@
-"""The invoice basis as a machine file: CSV (the machine formats of csvio: `450.00`, ISO dates)
-or xlsx (typed cells: dates, amounts with two decimals, text as text; a frozen header and a
-filter). One row per nights line and per correction, the same columns in both."""
+"""The invoice basis (and the host families' compensation) as a machine file: CSV (the
+machine formats of csvio: `450.00`, ISO dates) or xlsx (typed cells: dates, amounts with two
+decimals, text as text; a frozen header and a filter). One row per nights line and per
+correction, the same columns in both."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import IO, Any
 
 import xlsxwriter
 
+from bedboard.services.billing.compensation import COMPENSATION_COLUMNS, Owed
 from bedboard.services.billing.invoice import InvoiceBasis
 from bedboard.services.exports.csvio import money, write_csv
 from bedboard.services.exports.outfile import atomic_text_file, write_bytes_atomically
@@ -92,3 +94,28 @@ def render_invoice_xlsx(basis: InvoiceBasis) -> bytes:
 def write_invoice_xlsx(path: Path | str, basis: InvoiceBasis) -> int:
     write_bytes_atomically(path, render_invoice_xlsx(basis))
     return len(basis.lines) + len(basis.corrections)
+
+
+def render_compensation_xlsx(owed: list[Owed]) -> bytes:
+    """The compensation rows with typed cells: nights as numbers, amounts with two decimals."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("compensation")
+    bold = book.add_format({"bold": True})
+    amount = book.add_format({"num_format": "#,##0.00"})
+    sheet.write_row(0, 0, COMPENSATION_COLUMNS, bold)
+    for row, r in enumerate(owed, start=1):
+        fmt = bold if r.is_year else None
+        sheet.write_string(row, 0, r.site, fmt)
+        sheet.write_string(row, 1, r.area, fmt)
+        sheet.write_string(row, 2, r.period, fmt)
+        sheet.write_number(row, 3, r.nights, fmt)
+        sheet.write_number(row, 4, r.amount / 100, amount)
+        sheet.write_string(row, 5, r.currency, fmt)
+        sheet.write_number(row, 6, r.nights_without_rate, fmt)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(owed), 1), len(COMPENSATION_COLUMNS) - 1)
+    sheet.set_column(0, 1, 20)
+    sheet.set_column(4, 4, 12)
+    book.close()
+    return buffer.getvalue()
