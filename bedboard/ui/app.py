@@ -58,6 +58,12 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry("B", "billing", "Billing", "bedboard.ui.screens.billing:BillingScreen"),
     ScreenEntry("W", "who_pays", "Who pays?", "bedboard.ui.screens.who_pays:WhoPaysScreen"),
     ScreenEntry("H", "history", "History", "bedboard.ui.screens.history:HistoryScreen"),
+    ScreenEntry(
+        "C", "commitments", "Commitments", "bedboard.ui.screens.commitments:CommitmentsScreen"
+    ),
+    ScreenEntry(
+        "F", "families", "Host families", "bedboard.ui.screens.compensation:CompensationScreen"
+    ),
 )
 
 

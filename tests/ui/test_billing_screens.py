@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import select
-from textual.widgets import Checkbox, DataTable, Input, Select
+from textual.widgets import DataTable, Input, Select
 
 from bedboard.db.models import Adjustment, BedNight, ClosedNight
 from bedboard.services.beds.stays import check_in
@@ -105,7 +105,7 @@ async def test_billing_screen_totals_csv_close_and_adjust(
         await pilot.press("c")
         assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
         app.screen.query_one("#field-night", Input).value = str(NIGHT)
-        app.screen.query_one("#field-out_of_order", Checkbox).value = True
+        app.screen.query_one("#field-out_of_order", Select).value = True
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         question = app.screen.question
@@ -145,7 +145,7 @@ async def test_closing_tonight_is_refused_before_the_rollover(frozen_store: Stor
         await pilot.press("c")
         assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
         app.screen.query_one("#field-night", Input).value = str(TONIGHT)
-        app.screen.query_one("#field-out_of_order", Checkbox).value = True
+        app.screen.query_one("#field-out_of_order", Select).value = True
         await pilot.press("ctrl+s")  # 21:30 on the 27th: the night of the 27th goes on
         await wait_for_note(pilot, "still going on")
         assert not isinstance(app.screen, ConfirmScreen)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import BedNight, Commitment, Guest, Payer
+from bedboard.db.models import Adjustment, BedNight, Commitment, Guest, Payer
 from bedboard.errors import BadInput, NotFound, RuleViolation
 from bedboard.i18n import _
 from bedboard.services.billing.payments import clean_reference
@@ -219,9 +219,12 @@ def list_commitments(
     counts: dict[tuple[int | None, bool], int] = {}
     ids = [c.id for c, _p, _g in rows]
     if ids:
+        rebilled = select(Adjustment.bed_night_id).where(Adjustment.kind == "rebill")
         for commitment_id, paid in session.execute(
             select(BedNight.commitment_id, BedNight.payer_id.is_not(None)).where(
-                BedNight.commitment_id.in_(ids)
+                BedNight.commitment_id.in_(ids),
+                # a night beyond the cap that was later corrected to a payer is billed now
+                BedNight.payer_id.is_not(None) | BedNight.id.not_in(rebilled),
             )
         ):
             key = (commitment_id, bool(paid))

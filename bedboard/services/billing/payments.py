@@ -104,6 +104,11 @@ class Unbilled:
     beyond_cap_of: int | None = None  # a commitment covers them but its cap is used up
 
     @property
+    def key(self) -> str:
+        """One line per stay, and apart the stay's nights beyond a commitment's cap."""
+        return f"{self.stay_id}:{self.beyond_cap_of or ''}"
+
+    @property
     def ref(self) -> str:
         return f"{self.site}/{self.unit}"
 
@@ -119,7 +124,7 @@ def who_pays(session: Session, limit: int = 1000) -> list[Unbilled]:
             func.min(BedNight.night),
             func.max(BedNight.night),
             func.count(),
-            func.max(BedNight.commitment_id),
+            BedNight.commitment_id,
         )
         .join(Guest, Guest.id == BedNight.guest_id)
         .join(Unit, Unit.id == BedNight.unit_id)
@@ -129,7 +134,7 @@ def who_pays(session: Session, limit: int = 1000) -> list[Unbilled]:
             BedNight.payer_id.is_(None),
             BedNight.posted_at.is_(None),
         )
-        .group_by(BedNight.stay_id, Guest.code, Site.name, Unit.label)
+        .group_by(BedNight.stay_id, Guest.code, Site.name, Unit.label, BedNight.commitment_id)
         .order_by(func.min(BedNight.night), BedNight.stay_id)
         .limit(limit)
     )
@@ -152,7 +157,7 @@ def closed_unbilled(session: Session, limit: int = 1000) -> list[Unbilled]:
             func.min(BedNight.night),
             func.max(BedNight.night),
             func.count(),
-            func.max(BedNight.commitment_id),
+            BedNight.commitment_id,
         )
         .join(Guest, Guest.id == BedNight.guest_id)
         .join(Unit, Unit.id == BedNight.unit_id)
@@ -163,7 +168,7 @@ def closed_unbilled(session: Session, limit: int = 1000) -> list[Unbilled]:
             BedNight.posted_at.is_not(None),
             BedNight.id.not_in(rebilled),
         )
-        .group_by(BedNight.stay_id, Guest.code, Site.name, Unit.label)
+        .group_by(BedNight.stay_id, Guest.code, Site.name, Unit.label, BedNight.commitment_id)
         .order_by(func.min(BedNight.night), BedNight.stay_id)
         .limit(limit)
     )

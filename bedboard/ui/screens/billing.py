@@ -227,9 +227,14 @@ class BillingScreen(BoardBaseScreen):
                 ),
                 Field(
                     "out_of_order",
-                    _("Close it although an earlier night is open"),
-                    "check",
+                    _("Earlier nights"),
+                    "select",
+                    options=[
+                        (_("must all be closed first"), False),
+                        (_("may stay open (out of order)"), True),
+                    ],
                     default=False,
+                    required=True,
                 ),
             ],
             _("Show what it posts"),

@@ -49,7 +49,7 @@ class UnbilledLoaded(Message):
 
 def _why(u: payments.Unbilled) -> str:
     if u.beyond_cap_of:
-        return _("beyond cap of #{id}").format(id=u.beyond_cap_of)
+        return _("cap #{id} used up").format(id=u.beyond_cap_of)
     return _("no decision")
 
 
@@ -92,9 +92,9 @@ class UnbilledTable(KeyedTable):
         ("last", "To night", 10),
         ("nights", "Nights", 6),
         ("guest", "Guest", 14),
-        ("place", "Place", 24),
+        ("why", "Why", None),
+        ("place", "Place", 30),
         ("stay", "Stay", 8),
-        ("why", "Why", 18),
     )
 
 
@@ -149,9 +149,9 @@ class WhoPaysScreen(BoardBaseScreen):
         self.query_one(UnbilledTable).sync(
             [
                 (
-                    str(u.stay_id),
-                    (str(u.first_night), str(u.last_night), str(u.nights), u.guest_code, u.ref,
-                     str(u.stay_id), _why(u)),
+                    u.key,
+                    (str(u.first_night), str(u.last_night), str(u.nights), u.guest_code, _why(u),
+                     u.ref, str(u.stay_id)),
                 )
                 for u in message.rows
             ]
@@ -168,7 +168,7 @@ class WhoPaysScreen(BoardBaseScreen):
     @property
     def selected(self) -> payments.Unbilled | None:
         key = self.query_one(UnbilledTable).current_key
-        return next((u for u in self.rows or () if str(u.stay_id) == key), None)
+        return next((u for u in self.rows or () if u.key == key), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "assign":

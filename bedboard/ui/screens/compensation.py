@@ -1,0 +1,147 @@
+"""Host families: what each is owed per month for a period, and each year's total (their
+compensation rate times their occupied nights, whoever pays). Read in a thread worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.markup import escape
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label, Static
+from textual.worker import get_current_worker
+
+from bedboard.errors import BedboardError
+from bedboard.i18n import _
+from bedboard.services.billing.compensation import Owed, compensation
+from bedboard.services.clock import check_period, parse_night
+from bedboard.services.exports.swedish import amount_text
+from bedboard.store import Store
+from bedboard.ui.clock import Clock
+from bedboard.ui.screens.base import BoardBaseScreen
+from bedboard.ui.widgets.key_bar import KeyBar
+
+HELP = """\
+# Host families
+
+What each host family is owed for the period: one line per family and month, then the
+year's total in bold. Nights without a compensation rate are counted apart (**no rate**),
+never as 0.00: set one with `bedboard rates set --compensation`. Type the period in the two
+boxes and press Enter.
+"""
+
+
+@dataclass
+class OwedLoaded(Message):
+    first: dt.date
+    last: dt.date
+    rows: list[Owed]
+
+
+class CompensationScreen(BoardBaseScreen):
+    HELP = HELP
+    DEFAULT_CSS = """
+    CompensationScreen #owed-period { height: auto; padding: 0 1; }
+    CompensationScreen #owed-period Label { padding: 1 1 0 0; }
+    CompensationScreen #owed-period Input { width: 17; }
+    CompensationScreen #owed { height: 1fr; }
+    CompensationScreen #owed-status { height: auto; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape", "app.pop_screen", "Board", id="owed-back")]
+
+    def __init__(self, store: Store, clock: Clock | None = None) -> None:
+        super().__init__(store, clock)
+        tonight = self.store.tonight(self.clock.local())
+        self.first = tonight.replace(month=1, day=1)
+        self.last = tonight
+        self.rows: list[Owed] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="title-bar"):
+            yield Label(_("[b]Host families: compensation[/b]"), id="title")
+        with Horizontal(id="owed-period"):
+            yield Label(_("From"))
+            yield Input(self.first.isoformat(), id="owed-first")
+            yield Label(_(" to"))
+            yield Input(self.last.isoformat(), id="owed-last")
+        yield DataTable(id="owed", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="owed-status")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(
+            _("Family"), _("Area"), _("Month"), _("Nights"), _("Owed"), _("Currency"),
+            _("No rate"),
+        )  # fmt: skip
+        table.focus()
+        self.watch(self.app, "revision", self._database_changed, init=False)
+        self.load()
+
+    @on(Input.Submitted, "#owed-first, #owed-last")
+    def _period_changed(self) -> None:
+        try:
+            first = parse_night(self.query_one("#owed-first", Input).value, _("from"))
+            last = parse_night(self.query_one("#owed-last", Input).value, _("to"))
+            check_period(first, last)
+        except BedboardError as exc:
+            self.query_one("#owed-status", Static).update(f"[red]{escape(str(exc))}[/red]")
+            return
+        self.first, self.last = first, last
+        self.query_one(DataTable).focus()
+        self.load()
+
+    def changed(self) -> None:
+        self.load()
+
+    def _database_changed(self, _revision: int | None) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="owed-load", exit_on_error=False)
+    def load(self) -> None:
+        first, last = self.first, self.last
+        with self.store.read() as session:
+            rows = compensation(session, first, last, currency=self.store.settings.currency)
+        if not get_current_worker().is_cancelled:
+            self.post_message(OwedLoaded(first, last, rows))
+
+    @on(OwedLoaded)
+    def _loaded(self, message: OwedLoaded) -> None:
+        if (message.first, message.last) != (self.first, self.last):
+            return
+        self.rows = message.rows
+        table = self.query_one(DataTable)
+        table.clear()
+        for r in message.rows:
+            style = "bold" if r.is_year else ""
+            period = _("{year} total").format(year=r.period) if r.is_year else r.period
+            table.add_row(
+                Text(r.site, style),
+                Text(r.area, style),
+                Text(period, style),
+                Text(str(r.nights), style, justify="right"),
+                Text(money_sv(r.amount), style, justify="right"),
+                Text(r.currency, style),
+                Text(_("{n} NO RATE").format(n=r.nights_without_rate), "red")
+                if r.nights_without_rate
+                else Text("0"),
+            )
+        missing = sum(r.nights_without_rate for r in message.rows if not r.is_year)
+        status = _("{first} to {last}").format(first=self.first, last=self.last)
+        if missing:
+            status += (
+                " · [red]"
+                + _("{n} night(s) without a compensation rate").format(n=missing)
+                + "[/red]"
+            )
+        self.query_one("#owed-status", Static).update(status)
+
+
+def money_sv(minor: int) -> str:
+    """`1 950,00`: the currency has its own column."""
+    return amount_text(minor).replace("\u00a0kr", "")
