@@ -106,8 +106,9 @@ def adjust(guest_code: str, night: dt.date, amount: str, reason: str) -> None:
 @cli.command("who-pays")
 @common_options
 def who_pays() -> None:
-    """Stays with nights nobody pays yet, closed nights nobody pays, and commitments that
-    end within 3 days while the stay goes on; oldest first."""
+    """Nights nobody pays (open and closed), and decisions that end soon while a stay goes on.
+
+    Oldest first; a commitment ends soon when its last night is within 3 nights."""
     store = open_from_context()
     with store.read() as session:
         rows = payments.who_pays(session)

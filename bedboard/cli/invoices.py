@@ -43,8 +43,10 @@ FORMATS = (".pdf", ".xlsx", ".csv")
 def invoice_basis_command(
     payer: str, first: dt.date, last: dt.date, reference: str | None, out: str
 ) -> None:
-    """What a payer is billed for a period: closed nights per guest and reference, corrections
-    and adjustments with their reasons, totals."""
+    """What a payer is billed for a period: closed nights, corrections, totals.
+
+    One line per guest code, reference and rate; then credits, rebills and adjustments with
+    their reasons; then the totals."""
     check_period(first, last)
     suffix = Path(out).suffix.lower() if out != "-" else ".csv"
     if suffix not in FORMATS:
@@ -103,8 +105,9 @@ def invoice_basis_command(
 @click.option("--out", default="-", help="FILE.csv or FILE.xlsx; - is CSV on stdout.")
 @common_options
 def compensation_command(first: dt.date, last: dt.date, site: str | None, out: str) -> None:
-    """What each host family is owed: per family and month, then each year's total
-    (period YYYY-MM for a month, YYYY for the year)."""
+    """What each host family is owed: per family and month, then each year's total.
+
+    The period column is YYYY-MM for a month and YYYY for a year's total."""
     check_period(first, last)
     suffix = Path(out).suffix.lower() if out != "-" else ".csv"
     if suffix not in (".csv", ".xlsx"):

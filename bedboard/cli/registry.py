@@ -32,6 +32,18 @@ COMMANDS: dict[str, Entry] = {
         "Check guests in, each to a unit (--unit A --guest G --unit B --guest H): all or none.",
     ),
     "checkout": Entry(("stays",), "Check a guest out: removes their nights from --night on."),
+    "commitments": Entry(
+        ("commitments",),
+        "Payers' decisions: who pays a guest's nights from a date, with a reference and a cap.",
+    ),
+    "compensation": Entry(
+        ("invoices",),
+        "What each host family is owed: per family and month, then each year's total.",
+    ),
+    "correct": Entry(
+        ("commitments",),
+        "Move closed nights to another payer: a credit to the old, a rebill to the new.",
+    ),
     "close-night": Entry(
         ("billing",), "Post every bed-night of a night with its rate and lock them."
     ),
@@ -62,6 +74,10 @@ COMMANDS: dict[str, Entry] = {
         ("inventory", "payers"),
         "Read sites, units, payers or rates from CSV files (all rows or none).",
     ),
+    "invoice-basis": Entry(
+        ("invoices",),
+        "What a payer is billed for a period: closed nights, corrections, totals.",
+    ),
     "move": Entry(("stays",), "Move a guest to another unit from a night on."),
     "out-of-service": Entry(("stays",), "Mark a unit out of service for a range of nights."),
     "pay": Entry(("billing",), "Say who pays a guest's nights (closed nights keep their payer)."),
@@ -76,7 +92,10 @@ COMMANDS: dict[str, Entry] = {
         " the replaced database is kept beside it as <db>.before-restore-<time>.",
     ),
     "turnaway": Entry(("turnaways",), "Record a turnaway: evidence of unmet need."),
-    "who-pays": Entry(("billing",), "Stays with nights nobody pays yet, oldest first."),
+    "who-pays": Entry(
+        ("billing",),
+        "Nights nobody pays (open and closed), and decisions that end soon while a stay goes on.",
+    ),
 }
 
 
