@@ -23,7 +23,7 @@ _PAIR_PASSWORD = re.compile(
     r"(?P<head>\b(?:pg)?pass(?:word)?\b['\"]?\s*[=:]\s*['\"]?)(?P<value>[^\s'\",;&)]+)", re.I
 )
 # A password this short would mask ordinary words; the patterns above still catch it in place.
-_MIN_REMEMBERED = 4
+_MIN_REMEMBERED = 6
 
 _remembered: set[str] = set()
 _lock = threading.Lock()
@@ -42,12 +42,14 @@ def remember_url(url: str) -> None:
                     _remembered.add(form)
 
 
-def scrub(text: str) -> str:
-    """`text` with every password masked."""
+def scrub(text: str, *, remembered: bool = True) -> str:
+    """`text` with every password masked. `remembered=False` masks only passwords in their
+    place (URLs, password=): for records that must keep every other word as it was."""
     text = _URL_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
     text = _PAIR_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
-    for secret in sorted(_remembered, key=len, reverse=True):
-        text = text.replace(secret, MASK)
+    if remembered:
+        for secret in sorted(_remembered, key=len, reverse=True):
+            text = text.replace(secret, MASK)
     return text
 
 

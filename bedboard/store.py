@@ -18,6 +18,7 @@ from bedboard.db.engine import is_read_only, make_engine, normalise_url, sqlite_
 from bedboard.db.session import read_session, translate, write_session
 from bedboard.errors import BadInput, DatabaseError, MissingDatabase
 from bedboard.i18n import _
+from bedboard.redact import mask_url
 from bedboard.services.clock import current_night
 
 
@@ -69,10 +70,14 @@ def connect(settings: Settings, *, create: bool = False) -> Engine:
         raise MissingDatabase(_("there is no database at {path}").format(path=missing))
     try:
         return make_engine(settings.db)
-    except ArgumentError as exc:
-        raise BadInput(f"--db {settings.db!r} is neither a file path nor a database URL") from exc
+    except ArgumentError:
+        raise BadInput(
+            f"--db {mask_url(settings.db)!r} is neither a file path nor a database URL"
+        ) from None  # SQLAlchemy's own text quotes the URL, password and all
     except OSError as exc:
-        raise DatabaseError(f"cannot create the database {settings.db}: {exc.strerror}") from exc
+        raise DatabaseError(
+            f"cannot create the database {mask_url(settings.db)}: {exc.strerror}"
+        ) from exc
     except ModuleNotFoundError as exc:
         raise DatabaseError(
             f"the driver for {settings.db.split(':', 1)[0]} is not installed "

@@ -16,6 +16,7 @@ import os
 import pwd
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -183,17 +184,20 @@ class PostgresServer:
         if result.returncode != 0:
             raise PostgresServerError(f"initdb failed:\n{result.stdout}{result.stderr}")
 
+    def _pg_ctl_start(self, port: int) -> subprocess.CompletedProcess[str]:
+        options = ["-p", str(port), "-k", str(self.socket_dir)]
+        options += ["-c", "listen_addresses=127.0.0.1"]
+        for key, value in _SERVER_SETTINGS.items():
+            options += ["-c", f"{key}={value}"]
+        return self._run(
+            "pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data_dir),
+            "-l", str(self.log_file), "-o", shlex.join(options),
+        )  # fmt: skip
+
     def _start_postmaster(self) -> None:
         for _ in range(_START_ATTEMPTS):
             port = _free_port()
-            options = ["-p", str(port), "-k", str(self.socket_dir)]
-            options += ["-c", "listen_addresses=127.0.0.1"]
-            for key, value in _SERVER_SETTINGS.items():
-                options += ["-c", f"{key}={value}"]
-            result = self._run(
-                "pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data_dir),
-                "-l", str(self.log_file), "-o", shlex.join(options),
-            )  # fmt: skip
+            result = self._pg_ctl_start(port)
             if result.returncode == 0:
                 self.port = port
                 return
@@ -203,6 +207,47 @@ class PostgresServer:
             f"PostgreSQL failed to start:\n{result.stdout}{result.stderr}\n"
             f"--- server log (tail) ---\n{_tail(self.log_file)}"
         )
+
+    # -- outages, for tests of what clients do meanwhile -------------------------------------
+
+    def halt(self) -> None:
+        """Stop the server but keep its data and port: clients see connections refused."""
+        result = self._run("pg_ctl", "stop", "-m", "fast", "-w", "-D", str(self.data_dir))
+        if result.returncode != 0:
+            raise PostgresServerError(f"pg_ctl stop failed:\n{result.stdout}{result.stderr}")
+
+    def resume(self) -> None:
+        """Start a halted server again on the same port."""
+        if self.port is None:
+            raise PostgresServerError("server not started")
+        result = self._pg_ctl_start(self.port)
+        if result.returncode != 0:
+            raise PostgresServerError(f"restart failed:\n{result.stdout}{result.stderr}")
+
+    def server_pids(self) -> list[int]:
+        """The postmaster and every process it started (backends, checkpointer, ...)."""
+        pid_file = self.data_dir / "postmaster.pid"
+        postmaster = int(pid_file.read_text().split()[0])
+        pids = [postmaster]
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue  # the process ended meanwhile
+            if int(fields[1]) == postmaster:  # field 4 of stat: the parent's pid
+                pids.append(int(stat.parent.name))
+        return pids
+
+    def freeze(self) -> None:
+        """SIGSTOP this server's processes: connections stay open, and nothing answers (a
+        frozen virtual machine, a network that stopped carrying packets)."""
+        for pid in self.server_pids():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """SIGCONT what freeze() stopped."""
+        for pid in self.server_pids():
+            os.kill(pid, signal.SIGCONT)
 
     def stop(self) -> None:
         """Kill the server (no clean shutdown needed) and remove its directory. Idempotent."""

@@ -6,6 +6,7 @@ Under pytest-xdist every worker starts its own server.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 
@@ -39,6 +40,23 @@ def postgres_server() -> Iterator[PostgresServer]:
     try:
         yield server
     finally:
+        server.stop()
+
+
+@pytest.fixture
+def private_postgres_server() -> Iterator[PostgresServer]:
+    """A server of this test's own, for tests that stop or freeze it (never the shared one)."""
+    bindir = find_binaries()
+    if bindir is None:
+        if _on_ci():
+            pytest.fail("CI=true but no PostgreSQL server binaries were found", pytrace=False)
+        pytest.skip(SKIP_REASON)
+    server = PostgresServer(bindir).start()
+    try:
+        yield server
+    finally:
+        with contextlib.suppress(Exception):
+            server.thaw()  # a frozen server cannot be stopped
         server.stop()
 
 

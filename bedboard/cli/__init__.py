@@ -8,6 +8,7 @@ Textual UI only when the board opens, so `--version`, `--help` and every command
 from __future__ import annotations
 
 import sys
+import traceback
 from typing import TYPE_CHECKING
 
 import click
@@ -17,6 +18,7 @@ from bedboard.cli.registry import LazyGroup
 from bedboard.config import default_db_path, load_settings
 from bedboard.errors import BedboardError, MissingDatabase
 from bedboard.i18n import _
+from bedboard.redact import install_log_scrubber, scrub
 
 if TYPE_CHECKING:
     from bedboard.store import Store
@@ -39,7 +41,7 @@ def cli(ctx: click.Context) -> None:
         store = open_board_store()
         from bedboard.ui.app import BedboardApp
 
-        app = BedboardApp(store)
+        app = BedboardApp(store, debug=options(ctx).debug)
         app.run()
         if app.return_code:
             sys.exit(app.return_code)
@@ -68,13 +70,22 @@ def open_board_store() -> Store:
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"bedboard: {message}", err=True)
+    click.echo(f"bedboard: {scrub(message)}", err=True)
+    sys.exit(code)
+
+
+def _debug_traceback(exc: BaseException, code: int) -> None:
+    """--debug: the traceback, without the values of local variables (a URL with its password
+    sits in several of them) and with passwords masked in every line."""
+    text = "".join(traceback.format_exception(exc))
+    click.echo(scrub(text).rstrip("\n"), err=True)
     sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    install_log_scrubber()
     try:
         result = cli.main(args=args, prog_name="bedboard", standalone_mode=False)
     except click.exceptions.Abort:
@@ -83,18 +94,18 @@ def main(argv: list[str] | None = None) -> None:
         _fail(f"error: {exc.format_message()}", exc.exit_code)
     except BedboardError as exc:
         if debug:
-            raise
+            _debug_traceback(exc, exc.exit_code)
         _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted; nothing was changed by the interrupted command", 1)
     except OSError as exc:
         if debug:
-            raise
+            _debug_traceback(exc, 1)
         where = f" {exc.filename}" if exc.filename else ""
         _fail(f"cannot use{where}: {exc.strerror or exc}", 1)
     except Exception as exc:
         if debug:
-            raise
+            _debug_traceback(exc, 1)
         database_error = _database_error(exc)
         if database_error is not None:
             _fail(database_error, 1)

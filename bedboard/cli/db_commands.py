@@ -12,6 +12,7 @@ from bedboard.db import migrate
 from bedboard.db.session import translate
 from bedboard.errors import DatabaseError, MissingDatabase
 from bedboard.i18n import _
+from bedboard.redact import mask_url
 from bedboard.services.demo import load_demo
 from bedboard.store import connect, missing_file
 
@@ -81,4 +82,4 @@ def demo() -> None:
         load_demo(
             session, tonight=store.tonight(), actor=store.actor, currency=store.settings.currency
         )
-    click.echo(f"demo data loaded into {store.settings.db}; tonight is {store.tonight()}")
+    click.echo(f"demo data loaded into {mask_url(store.settings.db)}; tonight is {store.tonight()}")

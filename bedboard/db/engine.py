@@ -24,8 +24,23 @@ from sqlalchemy.engine import make_url
 
 from bedboard.errors import ReadOnlyDatabase
 from bedboard.i18n import _
+from bedboard.redact import remember_url
 
 BUSY_TIMEOUT_SECONDS = 30
+# No statement of bedboard's runs this long; one that does waits on something that is stuck.
+STATEMENT_TIMEOUT_SECONDS = 60
+# libpq's own settings for a connection over a network. A wrong host fails in seconds, not
+# after the system's TCP timeout; an idle connection to a server that went away (a laptop
+# closed, a cable pulled) is noticed in about 25 s by keepalives, and one waiting for an answer
+# that never comes is dropped after 20 s of unacknowledged data (tcp_user_timeout).
+PG_CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": 10,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 20_000,
+}
 READ_ONLY_OPTION = "bedboard_read_only"  # an execution option: why the engine cannot write
 
 
@@ -98,10 +113,13 @@ def is_read_only(engine: Engine) -> str | None:
 
 def make_engine(path_or_url: str, **kwargs: Any) -> Engine:
     url = normalise_url(path_or_url)
+    remember_url(url)  # masked wherever it turns up from now on
     path = sqlite_path(url)
     if path is None:
-        # A wrong host should fail in seconds, not after the system's TCP timeout.
-        connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
+        connect_args: dict[str, Any] = {}
+        if url.startswith("postgresql"):
+            given = make_url(url).query  # settings in the URL itself win
+            connect_args = {k: v for k, v in PG_CONNECT_ARGS.items() if k not in given}
         engine = sa_create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
         if engine.dialect.name == "postgresql":
             _configure_postgresql(engine)
@@ -171,6 +189,7 @@ def _configure_postgresql(engine: Engine) -> None:
         # asleep in the middle of a write) gives up with a clear message instead of hanging.
         with dbapi_connection.cursor() as cursor:
             cursor.execute(f"SET lock_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            cursor.execute(f"SET statement_timeout = {int(STATEMENT_TIMEOUT_SECONDS * 1000)}")
         dbapi_connection.commit()
 
 

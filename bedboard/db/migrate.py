@@ -96,6 +96,8 @@ def migration_transaction(engine: Engine) -> Iterator[Connection]:
         try:
             with conn.begin():
                 if conn.dialect.name == "postgresql":
+                    # A migration of a big table may rightly take longer than any command.
+                    conn.execute(text("SET LOCAL statement_timeout = 0"))
                     conn.execute(
                         text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
                     )

@@ -21,6 +21,7 @@ from bedboard.errors import (
     RuleViolation,
     UnitTaken,
 )
+from bedboard.redact import scrub
 
 # Database messages that are really rules; the services check them first with a clearer
 # message, these catch the race between two terminals.
@@ -54,7 +55,8 @@ def translate(exc: DBAPIError) -> BedboardError:
     if isinstance(exc, OperationalError) and ("locked" in message or "lock timeout" in message):
         return DatabaseError("the database is busy (another terminal is writing); try again")
     first_line = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
-    return DatabaseError(f"database error: {first_line}")
+    # A driver may quote the connection string it was given, password and all.
+    return DatabaseError(f"database error: {scrub(first_line)}")
 
 
 @contextmanager

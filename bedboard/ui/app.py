@@ -16,6 +16,7 @@ Footer so every key that works shows, wrapped, even at 80 columns.
 from __future__ import annotations
 
 import importlib
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
 from bedboard.i18n import _
-from bedboard.redact import error_line
+from bedboard.redact import error_line, install_log_scrubber, scrub
 from bedboard.services.changes import RevisionWatcher
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
@@ -91,15 +92,46 @@ class BedboardApp(App[None]):
         clock: Clock | None = None,
         poll_seconds: float = POLL_SECONDS,
         stale_seconds: float = STALE_SECONDS,
+        debug: bool = False,
     ) -> None:
         super().__init__()
+        install_log_scrubber()
         self.store = store
+        self.show_traceback = debug  # --debug
+        self._exit_text = ""  # the error that ended the app, printed once the terminal is back
         self.clock = clock or Clock()
         self.poll_seconds = poll_seconds
         self.stale_seconds = stale_seconds
         self.unreachable = False  # the last poll failed (set by the watcher's thread)
         self.confirmed_monotonic = time.monotonic()
         self.confirmed_at = self.clock.local()  # when the database last answered, shown
+
+    def _fatal_error(self) -> None:
+        """An error nothing handled ends the app. Textual's own report shows every local
+        variable of every frame, and the database URL with its password is in several: show
+        one line instead, or with --debug the traceback without locals, passwords masked."""
+        import traceback
+
+        self.bell()
+        exc = sys.exception()
+        if exc is None:  # pragma: no cover - Textual calls this from an except block
+            text = _("bedboard: unexpected error")
+        elif self.show_traceback:
+            text = scrub("".join(traceback.format_exception(exc))).rstrip("\n")
+        else:
+            text = _("bedboard: unexpected error: {kind}: {text} (--debug shows details)").format(
+                kind=type(exc).__name__, text=error_line(exc)
+            )
+        self._exit_text = text
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Textual prints its exit errors here, once the terminal is back to normal. Ours is
+        plain text: Rich would cut a long line at its own idea of the terminal's width."""
+        super()._print_error_renderables()
+        if self._exit_text:
+            print(self._exit_text, file=sys.stderr)
+            self._exit_text = ""
 
     def get_default_screen(self) -> Screen[None]:
         from bedboard.ui.screens.board import BoardScreen

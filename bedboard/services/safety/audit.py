@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import AuditEntry
+from bedboard.redact import scrub
 from bedboard.services.clock import utcnow
 
 GENESIS = "0" * 64
@@ -32,7 +33,10 @@ def record(
     prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     prev_hash = prev or GENESIS
     at = utcnow().replace(microsecond=0)
-    detail_text = json.dumps(detail, sort_keys=True, ensure_ascii=False, default=str)
+    # Append-only: a password that got in (a URL in a detail) could never be taken out again.
+    raw = json.dumps(detail, sort_keys=True, ensure_ascii=False, default=str)
+    detail_text = scrub(raw, remembered=False)
+    target = scrub(target, remembered=False)
     entry = AuditEntry(
         at=at,
         actor=actor,

@@ -23,7 +23,13 @@ class GuestCodeSuggester(Suggester):
     async def get_suggestion(self, value: str) -> str | None:
         if not value.strip():
             return None
-        return await asyncio.to_thread(self._first_match, value)
+        try:
+            return await asyncio.to_thread(self._first_match, value)
+        except Exception:
+            # Textual runs this in a worker whose error ends the app: with the database out
+            # of reach, one typed letter took the board down. No suggestion is the right
+            # answer then; the header already says that the database does not answer.
+            return None
 
     def _first_match(self, value: str) -> str | None:
         with self.store.read() as session:
