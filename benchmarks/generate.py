@@ -30,7 +30,7 @@ COLUMNS = {
     "sites": ("id", "name", "kind", "area"),
     "units": ("id", "site_id", "room", "label", "tags"),
     "payers": ("id", "name", "kind", "active", "org_number", "address", "contact"),
-    "guests": ("id", "code", "name", "protected", "birth_year", "languages", "notes"),
+    "guests": ("id", "code", "name", "protected", "birth_year", "languages", "notes", "needs"),
     "rates": (
         "id", "amount", "currency", "valid_from", "valid_to", "site_kind", "site_id", "payer_id",
     ),

@@ -95,7 +95,7 @@ def build_world(size: Size, tonight: dt.date, history_nights: int) -> World:
         for i, (name, kind, _w) in enumerate(PAYERS)
     ]
     world.guests = [
-        (i + 1, f"G{i + 1:07d}", None, 1, 1960 + i % 50, ("ro", "ru", "en", "")[i % 4], "")
+        (i + 1, f"G{i + 1:07d}", None, 1, 1960 + i % 50, ("ro", "ru", "en", "")[i % 4], "", "")
         for i in range(len(world.units) * GUESTS_PER_UNIT)
     ]
     _rates(world)
