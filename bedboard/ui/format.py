@@ -84,7 +84,7 @@ def unit_cells(u: UnitNight, now: dt.datetime) -> tuple[str | Text, ...]:
     return (
         u.ref,
         state_cell(u),
-        u.guest_code,
+        u.guest_label,
         nights_cell(u),
         payer_cell(u),
         note_cell(u, now),
@@ -119,7 +119,12 @@ def detail_text(
     if tags:
         parts.append(tags)
     if u.status == "occupied":
-        stay = f"guest {u.guest_code}, nights {u.first_night} to {u.last_night}"
+        family = (
+            f" (household of {u.household_head}, {u.household_size} people)"
+            if u.household_size > 1
+            else ""
+        )
+        stay = f"guest {u.guest_code}{family}, nights {u.first_night} to {u.last_night}"
         payer = f"paid by {u.payer}" if u.payer else "NO PAYER (unbilled)"
         ref = f" ref {u.payer_reference}" if u.payer_reference else ""
         parts.append(f"{stay}; {payer}{ref}")

@@ -48,7 +48,8 @@ async def test_hold_three_places_together_with_one_key(frozen_store: Store) -> N
         assert await wait_until(pilot, lambda: isinstance(app.screen, PlacementScreen))
         screen = app.screen
         assert isinstance(screen, PlacementScreen)
-        await type_text(pilot, "3")  # places (focused first, its 1 selected)
+        await pilot.press("tab", "tab")  # past who and nights
+        await type_text(pilot, "3")  # places (its 1 selected on focus)
         # Tab past nights, language, area, women only to "Children".
         await pilot.press("tab", "tab", "tab", "tab", "tab", "space")
         table = screen.query_one(OptionTable)
@@ -71,10 +72,11 @@ async def test_nothing_fits_says_so_and_a_bad_night_is_explained(frozen_store: S
         await open_board(pilot)
         await pilot.press("p")
         assert await wait_until(pilot, lambda: isinstance(app.screen, PlacementScreen))
+        await pilot.press("tab", "tab")  # past who and nights
         await type_text(pilot, "20")  # more than any site has free
         detail = app.screen.query_one("#detail")
         assert await wait_until(pilot, lambda: "Nothing fits" in str(detail.render()))
-        await pilot.press("shift+tab")  # to the night
+        await pilot.press("tab")  # to the night
         await type_text(pilot, "2026-02-30")
         assert await wait_until(pilot, lambda: "is not a date" in str(detail.render()))
         await pilot.press("escape")

@@ -41,6 +41,16 @@ class UnitNight:
     reason: str = ""
     first_night: dt.date | None = None
     last_night: dt.date | None = None
+    household_head: str = ""  # the first member's code, when the guest is in a household
+    household_size: int = 0
+
+    @property
+    def guest_label(self) -> str:
+        """`G-201 +2` on the household's first member: the family reads as one."""
+        extra = self.household_size - 1
+        if self.household_head and self.household_head == self.guest_code and extra > 0:
+            return f"{self.guest_code} +{extra}"
+        return self.guest_code
 
     @property
     def ref(self) -> str:
@@ -99,6 +109,7 @@ def availability(
     )
     rows = session.execute(stmt).all()
     spans = _stay_spans(session, night)
+    families = _households(session, night)
     result = []
     for r in rows:
         status = r.state or "free"
@@ -130,6 +141,8 @@ def availability(
                 reason=r.reason or "",
                 first_night=span[0] if span else None,
                 last_night=span[1] if span else None,
+                household_head=families.get(r.code, ("", 0))[0] if r.code else "",
+                household_size=families.get(r.code, ("", 0))[1] if r.code else 0,
             )
         )
     result.sort(
@@ -156,6 +169,24 @@ def _stay_spans(session: Session, night: dt.date) -> dict[int, tuple[dt.date, dt
     )
     rows = session.execute(stmt)
     return {stay: (first, last) for stay, first, last in rows if stay is not None}
+
+
+def _households(session: Session, night: dt.date) -> dict[str, tuple[str, int]]:
+    """guest code -> (the household's first member, its size), for guests in a bed tonight who
+    belong to a household. Two small queries, whatever the history."""
+    tonight = select(BedNight.guest_id).where(
+        BedNight.night == night, BedNight.guest_id.is_not(None)
+    )
+    ids = select(Guest.household_id).where(Guest.id.in_(tonight), Guest.household_id.is_not(None))
+    rows = session.execute(
+        select(Guest.household_id, Guest.id, Guest.code)
+        .where(Guest.household_id.in_(ids))
+        .order_by(Guest.household_id, Guest.id)
+    ).all()
+    groups: dict[int | None, list[str]] = {}
+    for household_id, _id, code in rows:
+        groups.setdefault(household_id, []).append(code)
+    return {code: (codes[0], len(codes)) for codes in groups.values() for code in codes}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import Guest, Hold, Site, Unit
+from bedboard.db.models import Guest, Hold, Household, Site, Unit
 from bedboard.errors import BadInput, RuleViolation
 from bedboard.i18n import _
 from bedboard.services.beds.availability import UnitNight, availability, natural_key
@@ -145,6 +145,39 @@ def needs_for(
         language=",".join(sorted(languages)),
         guest_codes=tuple(m.code for m in members),
     )
+
+
+@dataclass(frozen=True)
+class Who:
+    """The person or household a search is for, from one code typed at the desk."""
+
+    guest: str | None = None
+    household: str | None = None
+    members: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """How the board shows them: the first member and how many come with her."""
+        if not self.members:
+            return ""
+        extra = len(self.members) - 1
+        return f"{self.members[0]} +{extra}" if extra else self.members[0]
+
+
+def who(session: Session, code: str) -> Who:
+    """A household's code, or a guest's code (whose household comes along, if she has one)."""
+    code = code.strip()
+    if not code:
+        return Who()
+    household = session.scalar(select(Household).where(Household.code == code))
+    if household is None:
+        guest = find_guest(session, code)
+        if guest.household_id is None:
+            return Who(guest=guest.code, members=(guest.code,))
+        household = session.get(Household, guest.household_id)
+        assert household is not None
+    members = tuple(g.code for g in households.members(session, household.id))
+    return Who(household=household.code, members=members)
 
 
 def _largest_site(session: Session) -> int:

@@ -148,6 +148,25 @@ def add_guest(
     return guest
 
 
+def register_or_update(
+    session: Session,
+    *,
+    code: str | None,
+    fields: GuestFields,
+    actor: str,
+    prefix: str = DEFAULT_PREFIX,
+) -> str:
+    """At the door: a new (or no) code registers the guest with what was filled in; a known code
+    gets the fields filled in, and keeps the rest. Returns the code."""
+    known = code is not None and session.scalar(select(Guest.id).where(Guest.code == code.strip()))
+    if not known:
+        return add_guest(session, code=code, fields=fields, actor=actor, prefix=prefix).code
+    assert code is not None
+    if any(v is not None for v in fields.__dict__.values()):
+        edit_guest(session, code=code, fields=fields, actor=actor)
+    return code.strip()
+
+
 def edit_guest(session: Session, *, code: str, fields: GuestFields, actor: str) -> Guest:
     guest = find_guest(session, code)
     changed = _apply(session, guest, fields)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from rich.text import Text
 from sqlalchemy.orm import Session
@@ -19,27 +20,45 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Static
 from textual.worker import get_current_worker
 
 from bedboard.errors import BedboardError
-from bedboard.services.beds.placement import Needs, PlaceOption, find_places, hold_places
+from bedboard.i18n import _
+from bedboard.services.beds import holds
+from bedboard.services.beds.placement import (
+    Needs,
+    PlaceOption,
+    Who,
+    find_places,
+    hold_places,
+    needs_for,
+    who,
+)
+from bedboard.services.choices import choices
+from bedboard.services.people.turnaways import record_turnaway
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import BoardBaseScreen, changes
+from bedboard.ui.screens.form import Field, FormScreen
+from bedboard.ui.widgets.code_suggester import GuestCodeSuggester
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.keyed_table import KeyedTable
 
 HELP = """\
 # Find a place
 
-Say what the person needs; the places that fit appear at once, best first: in the area
-asked for, then where the language is spoken, then where there is most room.
+Say who it is for, or what the person needs; the places that fit appear at once, best first:
+a household in one room (or one home) first, then in the area asked for, then where the
+language is spoken, then where there is most room.
 
-- **Places together**: a mother with two children needs 3, at one site (same room first).
+- **Who**: a guest's or a household's code. A household brings its size, its children (by
+  birth year) and every need its members have recorded; keep-away rules apply unseen.
 - **Nights**: the place must be free on every one of them.
+- **Places together**: a mother with two children needs 3, at one site (same room first).
 - **Women only**, **Children**, **Accessible** must all hold for a place to be listed.
 - **Language** (a code like `ro` or `ru`) and **Area** are preferences: they sort first.
 
-Tab moves between the fields and the list. On the list, `h` holds the places of the chosen
-row straight away (90 minutes, for the needs you typed); confirm the hold on the board when
-the person arrives. Esc goes back to the board.
+Tab moves between the fields and the list; Enter in a field goes to the list. On the list,
+`h` holds the places of the chosen row for every night (90 minutes); `c` then confirms that
+hold for the household in one step (payer completes with the right arrow). When nothing
+fits, `w` records a turnaway with the needs that could not be met. Esc goes back.
 """
 
 
@@ -49,6 +68,14 @@ class PlacesFound(Message):
     night: dt.date
     options: list[PlaceOption]
     error: str = ""
+    who: Who = field(default_factory=Who)
+
+
+@dataclass(frozen=True)
+class HeldHere:
+    hold_id: int
+    units: tuple[str, ...]
+    who: Who
 
 
 class OptionTable(KeyedTable):
@@ -83,6 +110,8 @@ class PlacementScreen(BoardBaseScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Board", id="back"),
         Binding("h", "hold_place", "Hold these", id="hold-place"),
+        Binding("c", "confirm_held", "Confirm for them", id="confirm-held"),
+        Binding("w", "turnaway", "Turnaway", id="placement-turnaway"),
     ]
 
     def __init__(
@@ -100,17 +129,29 @@ class PlacementScreen(BoardBaseScreen):
         self.languages = list(languages)
         self.options: list[PlaceOption] = []
         self.needs = Needs()
+        self.who = Who()
+        self.held: HeldHere | None = None  # the hold made here last, for `c`
+        self.payers: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
             yield Label(f"[b]Find a place[/b] · the night of {self.night:%a %d %b %Y}", id="title")
         with Horizontal(classes="needs"):
-            yield Label("Night")
-            yield Input(str(self.night), id="night", classes="date")
-            yield Label("Places")
-            yield Input("1", id="places", type="integer", classes="number")
+            yield Label(_("Who"))
+            yield Input(
+                "",
+                id="who",
+                placeholder=_("guest or household"),
+                classes="who",
+                suggester=GuestCodeSuggester(self.store),
+            )
             yield Label("Nights")
             yield Input("1", id="nights", type="integer", classes="number")
+            yield Label("Places")
+            yield Input("1", id="places", type="integer", classes="number")
+            yield Label("Night")
+            yield Input(str(self.night), id="night", classes="date")
+        with Horizontal(classes="needs"):
             yield Label("Language")
             yield Input(
                 "",
@@ -134,7 +175,7 @@ class PlacementScreen(BoardBaseScreen):
         return SuggestFromList(words, case_sensitive=False) if words else None
 
     def on_mount(self) -> None:
-        self.query_one("#places", Input).focus()
+        self.query_one("#who", Input).focus()
         self.watch(self.app, "revision", self._database_changed, init=False)
         self.search()
 
@@ -153,7 +194,7 @@ class PlacementScreen(BoardBaseScreen):
     def _to_results(self) -> None:
         self.query_one(OptionTable).focus()
 
-    def _read_needs(self) -> tuple[dt.date, Needs]:
+    def _read_needs(self) -> tuple[dt.date, Needs, str]:
         def number(widget_id: str) -> int:
             text = self.query_one(widget_id, Input).value.strip()
             return int(text) if text else 1
@@ -163,40 +204,55 @@ class PlacementScreen(BoardBaseScreen):
             night = dt.date.fromisoformat(night_text)
         except ValueError:
             raise ValueError(f"night {night_text!r} is not a date like 2026-11-27") from None
-        return night, Needs(
-            places=number("#places"),
-            nights=number("#nights"),
-            women_only=self.query_one("#women_only", Checkbox).value,
-            children=self.query_one("#children", Checkbox).value,
-            accessible=self.query_one("#accessible", Checkbox).value,
-            language=self.query_one("#language", Input).value.strip(),
-            area=self.query_one("#area", Input).value.strip(),
+        return (
+            night,
+            Needs(
+                places=number("#places"),
+                nights=number("#nights"),
+                women_only=self.query_one("#women_only", Checkbox).value,
+                children=self.query_one("#children", Checkbox).value,
+                accessible=self.query_one("#accessible", Checkbox).value,
+                language=self.query_one("#language", Input).value.strip(),
+                area=self.query_one("#area", Input).value.strip(),
+            ),
+            self.query_one("#who", Input).value.strip(),
         )
 
     def search(self) -> None:
         try:
-            night, needs = self._read_needs()
+            night, needs, code = self._read_needs()
         except ValueError as exc:
             self._show_message(str(exc))
             return
-        self._find(night, needs)
+        self._find(night, needs, code)
 
     @work(thread=True, exclusive=True, group="placement", exit_on_error=False)
-    def _find(self, night: dt.date, needs: Needs) -> None:
+    def _find(self, night: dt.date, needs: Needs, code: str) -> None:
+        person = Who()
         try:
             with self.store.read() as session:
+                person = who(session, code)
+                needs = needs_for(
+                    session, needs, night=night, guest=person.guest, household=person.household
+                )
                 options = find_places(session, night, needs, now=self.clock.utc())
+                self.payers = list(self.choices_payers(session))
         except BedboardError as exc:
-            self.post_message(PlacesFound(needs, night, [], str(exc)))
+            self.post_message(PlacesFound(needs, night, [], str(exc), person))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(PlacesFound(needs, night, options))
+            self.post_message(PlacesFound(needs, night, options, who=person))
+
+    @staticmethod
+    def choices_payers(session: Session) -> list[str]:
+        return list(choices(session).payers)
 
     @on(PlacesFound)
     def _found(self, message: PlacesFound) -> None:
         asked_anew = (message.night, message.needs) != (self.night, self.needs)
         self.night = message.night
         self.needs = message.needs
+        self.who = message.who
         self.options = message.options
         table = self.query_one(OptionTable)
         table.show(message.options)
@@ -204,15 +260,27 @@ class PlacementScreen(BoardBaseScreen):
             table.move_cursor(row=0)  # new needs: the best place is the one under the cursor
         if message.error:
             self._show_message(message.error)
+        elif self.held is not None and not message.options:
+            self._show_message(
+                _("Hold #{id} keeps {units}: c confirms it.").format(
+                    id=self.held.hold_id, units=", ".join(self.held.units)
+                )
+            )
         elif not message.options:
             self._show_message(
-                "Nothing fits. Try fewer needs or another area; w on the board records a turnaway."
+                _("Nothing fits. Try fewer needs or another area; w records a turnaway.")
             )
         else:
             n = len(message.options)
+            for_whom = f" {_('for')} {self.who.label}" if self.who.label else ""
+            held = (
+                " " + _("Hold #{id}: c confirms it.").format(id=self.held.hold_id)
+                if self.held
+                else ""
+            )
             self._show_message(
-                f"{n} site{'s' if n != 1 else ''} fit, best first. "
-                "Enter in a field goes to the list; h holds a row."
+                f"{n} site{'s' if n != 1 else ''} fit{for_whom}, best first. "
+                "Enter in a field goes to the list; h holds a row." + held
             )
         self.refresh_bindings()
 
@@ -230,6 +298,11 @@ class PlacementScreen(BoardBaseScreen):
         if action == "hold_place":
             table = self.query_one(OptionTable) if self.is_mounted else None
             return table is not None and table.has_focus and self.selected_option is not None
+        if action == "confirm_held":
+            return self.held is not None
+        if action == "turnaway":
+            table = self.query_one(OptionTable) if self.is_mounted else None
+            return table is not None and table.has_focus and not self.options and self.held is None
         return True
 
     @on(DataTable.RowHighlighted)
@@ -244,19 +317,107 @@ class PlacementScreen(BoardBaseScreen):
         option = self.selected_option
         if option is None:
             return
-        night, needs = self.night, self.needs
-        held_for = "Find a place: " + describe(needs)
+        night, needs, person = self.night, self.needs, self.who
+        held_for = (
+            "Find a place: " + (f"{person.label}, " if person.label else "") + describe(needs)
+        )
 
         def change(session: Session) -> str:
-            hold_places(
+            row = hold_places(
                 session,
                 units=option.units,
                 night=night,
-                held_for=held_for,
+                nights_count=needs.nights,
+                held_for=held_for[: holds.MAX_HELD_FOR],
                 actor=self.store.actor,
                 now=self.clock.utc(),
             )
-            return f"Held {', '.join(option.units)} for the night of {night} (90 minutes)."
+            self.held = HeldHere(row.id, option.units, person)
+            nights_text = f"{needs.nights} nights from " if needs.nights > 1 else ""
+            return (
+                f"Held {', '.join(option.units)} for {nights_text}the night of {night} "
+                f"(90 minutes), hold #{row.id}. c confirms it."
+            )
+
+        self.run_change(change)
+
+    @changes
+    def action_confirm_held(self) -> None:
+        held = self.held
+        if held is None:
+            return
+        members = " ".join(held.who.members) if len(held.who.members) == len(held.units) else ""
+        form = FormScreen(
+            _("Confirm hold #{id}").format(id=held.hold_id),
+            [
+                Field(
+                    "payer",
+                    _("Payer"),
+                    suggester=SuggestFromList(self.payers, case_sensitive=False),
+                    placeholder=_("nobody yet (unbilled); completes with the right arrow"),
+                ),
+                Field("reference", _("Reference"), placeholder=_("decision or case number")),
+                Field(
+                    "guests",
+                    _("Guests"),
+                    default=members,
+                    required=True,
+                    placeholder=_("codes in the order of the places"),
+                ),
+            ],
+            _("Confirm"),
+            intro=_("Books every held night: {pairs}.").format(
+                pairs=", ".join(
+                    f"{u} {_('for')} {g}"
+                    for u, g in zip(
+                        held.units, held.who.members or ("?",) * len(held.units), strict=False
+                    )
+                )
+            ),
+        )
+
+        def done(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
+            codes = values["guests"].replace(",", " ").split()
+            payer = values["payer"] or None
+
+            def change(session: Session) -> str:
+                booked = holds.confirm(
+                    session,
+                    hold_id=held.hold_id,
+                    guest_codes=codes,
+                    payer=payer,
+                    reference=values["reference"],
+                    actor=self.store.actor,
+                    now=self.clock.utc(),
+                )
+                self.held = None
+                unbilled = "" if payer else " No payer yet: unbilled."
+                return (
+                    f"Hold #{held.hold_id} confirmed: {len(booked)} guest(s), "
+                    f"every held night.{unbilled}"
+                )
+
+            self.run_change(change)
+
+        self.app.push_screen(form, done)
+
+    @changes
+    def action_turnaway(self) -> None:
+        night, needs = self.night, self.needs
+
+        def change(session: Session) -> str:
+            record_turnaway(
+                session,
+                night=night,
+                reason="needs_not_met",
+                people=needs.places,
+                needs=";".join(needs.unmet()),
+                actor=self.store.actor,
+            )
+            missing = ", ".join(needs.unmet()) or "no need recorded"
+            return f"Turnaway recorded for the night of {night}: {missing}."
 
         self.run_change(change)
 

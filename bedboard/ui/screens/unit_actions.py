@@ -9,10 +9,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 from textual.binding import Binding
 
+from bedboard.i18n import _
 from bedboard.services.beds import holds, out_of_service, stays
 from bedboard.services.beds.availability import UnitNight
 from bedboard.services.beds.holds import DEFAULT_HOLD_MINUTES, MAX_HOLD_MINUTES
 from bedboard.services.choices import Choices
+from bedboard.services.people.guests import GuestFields, register_or_update
+from bedboard.services.people.intake_text import GENDERS
 from bedboard.services.people.search import reveal_name
 from bedboard.services.people.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, record_turnaway
 from bedboard.ui.format import tags_text
@@ -141,27 +144,63 @@ class UnitActionsScreen(BoardBaseScreen):
             Field("reference", "Reference", placeholder="decision or case number"),
         ]
 
+    def _intake_fields(self) -> list[Field]:
+        """A new guest is registered in the same step as her check-in."""
+        return [
+            Field(
+                "gender",
+                _("Gender"),
+                "select",
+                options=[(_(g), g) for g in GENDERS],
+                prompt=_("(not recorded)"),
+            ),
+            Field("birth_year", _("Birth year"), "int", low=1900, high=dt.date.today().year),
+            Field("needs", _("Needs"), placeholder="women_only,children,accessible"),
+            Field("household", _("Household"), placeholder=_("code; a new one is created")),
+        ]
+
     @changes
     def action_check_in(self) -> None:
         unit = self._unit()
         if unit is None:
             return
         tags = tags_text(unit.tags)
+        fields = self._stay_fields()
+        fields[0] = Field(
+            "guest",
+            "Guest code",
+            suggester=GuestCodeSuggester(self.store),
+            placeholder=_("empty: a new code is made"),
+        )
         form = FormScreen(
             f"Check in to {unit.ref}",
-            self._stay_fields(),
+            [*fields, *self._intake_fields()],
             "Check in",
             intro=f"From the night of {unit.night}."
             + (f" This place: {tags}." if tags else "")
-            + " Known codes complete with the right arrow.",
+            + " Known codes complete with the right arrow; "
+            + _("a new guest is registered with what is filled in below."),
         )
 
         def done(values: dict[str, Any] | None) -> None:
             if values is None:
                 return
-            code, count = values["guest"], values["nights"] or 1
+            count = values["nights"] or 1
+            intake = GuestFields(
+                birth_year=values["birth_year"],
+                gender=values["gender"],
+                needs=values["needs"] or None,
+                household=values["household"] or None,
+            )
 
             def change(session: Session) -> str:
+                code = register_or_update(
+                    session,
+                    code=values["guest"] or None,
+                    fields=intake,
+                    actor=self.store.actor,
+                    prefix=self.store.settings.guest_code_prefix,
+                )
                 stays.check_in(
                     session,
                     unit=unit.ref,

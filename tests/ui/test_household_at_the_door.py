@@ -1,0 +1,88 @@
+"""The 23:10 scenario, key by key: a mother and her two children (registered as household H-7;
+she needs a women-only place that takes children), three nights, social services pays. From the
+board to three booked nights for all three, counting every key pressed, at 80x24 and 120x36."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from bedboard.db.models import BedNight, Guest, Payer
+from bedboard.services.beds.inventory import InventoryRow, import_inventory
+from bedboard.services.people import guests
+from bedboard.services.people.guests import GuestFields
+from bedboard.store import Store
+from bedboard.ui.screens.placement import OptionTable, PlacementScreen
+from tests.ui.conftest import TONIGHT, frozen_app, open_board, wait_for_note, wait_until
+
+BUDGET = 15
+KEYS = ["p", "H", "-", "7", "tab", "3", "enter", "h", "c", "S", "right", "enter"]
+
+
+def add_family(store: Store) -> None:
+    rows = [
+        InventoryRow(2 + i, "Kvinnohuset", "shelter", "Stockholm", room, str(i + 1), tags)
+        for i, (room, tags) in enumerate(
+            [("1", "women_only;children_ok")] * 3 + [("2", "women_only;children_ok")]
+        )
+    ]
+    with store.write() as s:
+        import_inventory(s, rows, actor="setup")
+        guests.add_guest(
+            s,
+            code="G-201",
+            fields=GuestFields(
+                household="H-7", gender="woman", needs="women_only,children", birth_year=1990
+            ),
+            actor="setup",
+        )
+        for code, year in (("G-202", 2016), ("G-203", 2019)):
+            guests.add_guest(
+                s, code=code, fields=GuestFields(household="H-7", birth_year=year), actor="setup"
+            )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_mother_and_two_children_booked_in_at_most_15_keys(
+    frozen_store: Store, size: tuple[int, int]
+) -> None:
+    add_family(frozen_store)
+    app = frozen_app(frozen_store)
+    pressed: list[str] = []
+
+    async def press(*keys: str) -> None:
+        pressed.extend(keys)
+        await pilot.press(*keys)
+
+    async with app.run_test(size=size) as pilot:
+        await open_board(pilot)
+        await press("p")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, PlacementScreen))
+        screen = app.screen
+        assert isinstance(screen, PlacementScreen)
+        await press("H", "-", "7", "tab", "3")
+        table = screen.query_one(OptionTable)
+        assert await wait_until(
+            pilot, lambda: screen.who.label == "G-201 +2" and screen.needs.nights == 3
+        )
+        assert [o.site for o in screen.options] == ["Kvinnohuset"]
+        await press("enter")
+        assert table.has_focus
+        await press("h")
+        await wait_for_note(pilot, "c confirms it")
+        await press("c", "S", "right", "enter")
+        await wait_for_note(pilot, "confirmed: 3 guest(s)")
+    assert pressed == KEYS and len(pressed) <= BUDGET
+    with frozen_store.read() as s:
+        rows = s.execute(
+            select(Guest.code, BedNight.night, Payer.name)
+            .join(Guest, Guest.id == BedNight.guest_id)
+            .join(Payer, Payer.id == BedNight.payer_id)
+            .where(Guest.code.in_(["G-201", "G-202", "G-203"]))
+        ).all()
+    nights = [TONIGHT + dt.timedelta(days=i) for i in range(3)]
+    assert sorted(rows) == sorted(
+        (code, n, "Socialtjänsten Norrmalm") for code in ("G-201", "G-202", "G-203") for n in nights
+    )
