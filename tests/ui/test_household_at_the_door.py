@@ -15,7 +15,15 @@ from bedboard.services.people import guests
 from bedboard.services.people.guests import GuestFields
 from bedboard.store import Store
 from bedboard.ui.screens.placement import OptionTable, PlacementScreen
-from tests.ui.conftest import TONIGHT, frozen_app, open_board, wait_for_note, wait_until
+from tests.ui.conftest import (
+    TONIGHT,
+    frozen_app,
+    open_board,
+    select_unit,
+    type_text,
+    wait_for_note,
+    wait_until,
+)
 
 BUDGET = 15
 KEYS = ["p", "H", "-", "7", "tab", "3", "enter", "h", "c", "S", "right", "enter"]
@@ -85,4 +93,34 @@ async def test_mother_and_two_children_booked_in_at_most_15_keys(
     nights = [TONIGHT + dt.timedelta(days=i) for i in range(3)]
     assert sorted(rows) == sorted(
         (code, n, "Socialtjänsten Norrmalm") for code in ("G-201", "G-202", "G-203") for n in nights
+    )
+
+
+async def test_the_check_in_form_registers_a_new_guest_in_the_same_step(
+    frozen_store: Store,
+) -> None:
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Familjen Sandberg/1")
+        await pilot.press("c")  # the code is left empty: one is made
+        await pilot.press("tab", "tab", "tab", "tab")  # past nights, payer, reference
+        await pilot.press("enter")  # open the gender list
+        await type_text(pilot, "wom")
+        await pilot.press("enter", "tab")
+        await type_text(pilot, "1992")
+        await pilot.press("tab")
+        await type_text(pilot, "children")
+        await pilot.press("tab")
+        await type_text(pilot, "H-9")
+        await pilot.press("enter")
+        note = await wait_for_note(pilot, "Checked in G-110 to Familjen Sandberg/1")
+        assert "unbilled" in note
+    with frozen_store.read() as s:
+        view = guests.show_guest(s, "G-110")
+    assert (view.gender, view.birth_year, view.needs, view.household) == (
+        "woman",
+        1992,
+        ("children",),
+        "H-9",
     )
