@@ -11,7 +11,6 @@ import click
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
 from bedboard.cli.inventory import import_group
-from bedboard.db.models import PAYER_KINDS, SITE_KINDS
 from bedboard.i18n import _
 from bedboard.services.billing import compensation as compensation_service
 from bedboard.services.billing import payers, rates
@@ -23,9 +22,10 @@ from bedboard.services.billing.imports import (
 )
 from bedboard.services.exports.csvio import money
 from bedboard.services.money_input import parse_amount
+from bedboard.states import PayerKind, SiteKind, values
 
 # Plain text checked by the services: click's Choice errors span several lines.
-KIND_HELP = "One of " + ", ".join(PAYER_KINDS) + "."
+KIND_HELP = "One of " + ", ".join(values(PayerKind)) + "."
 
 
 @cli.group("payers")
@@ -137,7 +137,7 @@ def rates_group() -> None:
 @click.option("--amount", required=True, help="Per night, like 450.00.")
 @click.option("--from", "first", type=NIGHT, required=True, help="First night it applies to.")
 @click.option("--to", "last", type=NIGHT, help="Last night it applies to. Default: open.")
-@click.option("--site-kind", help=" or ".join(SITE_KINDS) + ".")
+@click.option("--site-kind", help=" or ".join(values(SiteKind)) + ".")
 @click.option("--site", metavar="NAME")
 @click.option("--payer", metavar="NAME", help="Only for this payer's nights.")
 @click.option(

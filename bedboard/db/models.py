@@ -19,6 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bedboard.states import HoldStatus, NightState, PayerKind, SiteKind, values
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -27,24 +29,13 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-SITE_KINDS = ("shelter", "host_family")
-PAYER_KINDS = (
-    "police",
-    "court",
-    "social_services",
-    "migration_agency",
-    "embassy",
-    "ngo",
-    "own",
-    "prosecutor",
-    "municipality",
-    "region",
-    "other",
-)
+SITE_KINDS = values(SiteKind)
+PAYER_KINDS = values(PayerKind)
 # What a row of `adjustments` is: a correction by hand, or the two halves of moving a closed
 # night to another payer (the old amount back to the old payer, the new payer's rate).
 ADJUSTMENT_KINDS = ("adjustment", "credit", "rebill")
-NIGHT_STATES = ("occupied", "held", "out_of_service")
+NIGHT_STATES = values(NightState)
+HOLD_STATUSES = values(HoldStatus)
 GENDERS = ("woman", "man", "other")
 
 
@@ -158,7 +149,7 @@ class Hold(Base):
 
     __tablename__ = "holds"
     __table_args__ = (
-        CheckConstraint(_in("status", ("active", "confirmed", "cancelled")), name="status"),
+        CheckConstraint(_in("status", HOLD_STATUSES), name="status"),
         CheckConstraint("nights >= 1", name="nights_positive"),
     )
 
@@ -169,7 +160,7 @@ class Hold(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
     held_for: Mapped[str] = mapped_column(String(300), default="")
     created_by: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(20), default="active")
+    status: Mapped[str] = mapped_column(String(20), default=HoldStatus.ACTIVE)
 
 
 class HoldUnit(Base):

@@ -1,0 +1,58 @@
+"""The named states and kinds: what a unit is on a night, where a hold stands, what a site and a
+payer are. Stored as the plain strings they are equal to (a `StrEnum` member *is* its value), so
+the database, the CSV files and older rows need no change; in code they have one spelling.
+
+This module imports nothing from bedboard: the tables, the rules, the CLI and the board all
+name states with it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class SiteKind(StrEnum):
+    SHELTER = "shelter"
+    HOST_FAMILY = "host_family"
+
+
+class PayerKind(StrEnum):
+    POLICE = "police"
+    COURT = "court"
+    SOCIAL_SERVICES = "social_services"
+    MIGRATION_AGENCY = "migration_agency"
+    EMBASSY = "embassy"
+    NGO = "ngo"
+    OWN = "own"
+    PROSECUTOR = "prosecutor"
+    MUNICIPALITY = "municipality"
+    REGION = "region"
+    OTHER = "other"
+
+
+class NightState(StrEnum):
+    """A stored bed-night: a unit that is not free on a night has exactly one of these."""
+
+    OCCUPIED = "occupied"
+    HELD = "held"
+    OUT_OF_SERVICE = "out_of_service"
+
+
+class UnitStatus(StrEnum):
+    """What the board shows for a unit on a night: a stored state, or free (no row)."""
+
+    FREE = "free"
+    OCCUPIED = "occupied"
+    HELD = "held"
+    OUT_OF_SERVICE = "out_of_service"
+
+
+class HoldStatus(StrEnum):
+    ACTIVE = "active"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+def values(kind: type[StrEnum]) -> tuple[str, ...]:
+    """The stored spellings, in declaration order (for CHECK constraints and help texts)."""
+    return tuple(member.value for member in kind)
