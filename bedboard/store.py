@@ -21,6 +21,17 @@ from bedboard.i18n import _
 from bedboard.redact import mask_url
 from bedboard.services.clock import current_night
 
+# The CLI turns a driver error into one line with the same translation as every write.
+__all__ = [
+    "Store",
+    "connect",
+    "missing_file",
+    "open_store",
+    "sqlite_file",
+    "stored_revision",
+    "translate",
+]
+
 
 @dataclass
 class Store:
@@ -51,6 +62,24 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def sqlite_file(settings: Settings) -> Path | None:
+    """The SQLite file the settings name, or None for a server database."""
+    return sqlite_path(normalise_url(settings.db))
+
+
+def stored_revision(settings: Settings) -> str | None:
+    """The database's schema revision, read without migrating anything (a SQLite file that is
+    not there is refused by `connect`, as by every command that does not make one)."""
+    engine = connect(settings)
+    try:
+        with engine.connect() as conn:
+            return migrate.current_revision(conn)
+    except DBAPIError as exc:  # unreachable server and the like: one line, not a traceback
+        raise translate(exc) from exc
+    finally:
+        engine.dispose()
 
 
 def missing_file(settings: Settings) -> Path | None:

@@ -120,7 +120,7 @@ def _database_error(exc: Exception) -> str | None:
         return None
     from sqlalchemy.exc import DBAPIError
 
-    from bedboard.db.session import translate
+    from bedboard.store import translate
 
     return str(translate(exc)) if isinstance(exc, DBAPIError) else None
 

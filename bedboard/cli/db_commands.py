@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy.exc import DBAPIError
 
 from bedboard.cli import cli
 from bedboard.cli.common import common_options, create_hint, open_from_context, options
 from bedboard.config import load_settings
 from bedboard.db import migrate
-from bedboard.db.session import translate
 from bedboard.errors import DatabaseError, MissingDatabase
 from bedboard.i18n import _
 from bedboard.redact import mask_url
 from bedboard.services.demo import load_demo
-from bedboard.store import connect, missing_file
+from bedboard.store import missing_file, stored_revision
 
 
 @cli.group("db")
@@ -39,14 +37,7 @@ def _stored_revision() -> str | None:
         raise MissingDatabase(
             _("there is no database at {path}").format(path=missing) + f" ({create_hint()})"
         )
-    engine = connect(settings)
-    try:
-        with engine.connect() as conn:
-            return migrate.current_revision(conn)
-    except DBAPIError as exc:  # unreachable server and the like: one line, not a traceback
-        raise translate(exc) from exc
-    finally:
-        engine.dispose()
+    return stored_revision(settings)
 
 
 @db_group.command("current")

@@ -6,19 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlalchemy import func, select, update
 
 from bedboard.cli import cli
 from bedboard.cli.common import F, common_options, open_from_context, options
 from bedboard.config import Settings, load_settings
-from bedboard.db.engine import normalise_url, sqlite_path
-from bedboard.db.models import AuditEntry, Revision
-from bedboard.db.session import current_revision
 from bedboard.errors import BadInput, DatabaseError, RuleViolation
 from bedboard.services.clock import utcnow
 from bedboard.services.safety import audit, backup, privacy
 from bedboard.services.safety.history import guest_history, unit_history
-from bedboard.store import open_store
+from bedboard.store import open_store, sqlite_file
 
 
 def with_names_option(f: F) -> F:
@@ -36,7 +32,7 @@ def _settings() -> Settings:
 
 
 def _sqlite_file(settings: Settings) -> Path:
-    path = sqlite_path(normalise_url(settings.db))
+    path = sqlite_file(settings)
     if path is None:
         raise BadInput(backup.PG_NOT_BUILT_IN)
     return path
@@ -86,9 +82,7 @@ def restore_command(file: Path) -> None:
     store = open_store(settings)  # migrates a backup made by an older bedboard
     try:
         with store.write() as session:
-            # Boards poll the revision for changes: never let it go backwards.
-            if current_revision(session) <= old_revision:
-                session.execute(update(Revision).values(value=old_revision + 1))
+            backup.keep_revision_ahead(session, old_revision)
             audit.record(
                 session,
                 store.actor,
@@ -126,24 +120,19 @@ def audit_verify(anchor: str | None) -> None:
     store = open_from_context()
     with store.read() as session:
         problems = audit.verify(session)
-        total = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
-        newest = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
-        anchored = (
-            session.scalar(select(AuditEntry.id).where(AuditEntry.hash.startswith(anchor)))
-            if anchor
-            else None
-        )
+        ends = audit.chain_ends(session, anchor)
+    newest = ends.newest
     if problems:
         first = problems[0]
         more = f" ({len(problems)} problems in all)" if len(problems) > 1 else ""
         raise RuleViolation(f"audit log broken at entry #{first.entry_id}: {first.problem}{more}")
-    if anchor and anchored is None:
+    if anchor and ends.anchored is None:
         raise RuleViolation(
             f"audit log broken: the entry with hash {anchor[:12]} is gone (entries removed from "
             f"the end; the newest now is #{newest.id if newest else 0})"
         )
     last = f"last #{newest.id}, hash {newest.hash[:16]}" if newest else "empty"
-    click.echo(f"audit log intact: {total} entries ({last})")
+    click.echo(f"audit log intact: {ends.total} entries ({last})")
 
 
 @audit_group.command("history")

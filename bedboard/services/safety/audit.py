@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import AuditEntry
@@ -71,6 +71,27 @@ def verify(session: Session) -> list[ChainProblem]:
             problems.append(ChainProblem(entry.id, "its content was changed"))
         expected_prev = entry.hash
     return problems
+
+
+@dataclass(frozen=True)
+class ChainEnds:
+    """What `verify` reports beside the problems: how long the chain is, where it ends, and
+    whether an entry named by an earlier hash is still there."""
+
+    total: int
+    newest: AuditEntry | None
+    anchored: int | None
+
+
+def chain_ends(session: Session, anchor: str = "") -> ChainEnds:
+    total = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+    newest = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
+    anchored = (
+        session.scalar(select(AuditEntry.id).where(AuditEntry.hash.startswith(anchor)))
+        if anchor
+        else None
+    )
+    return ChainEnds(total, newest, anchored)
 
 
 def history(session: Session, target: str, limit: int = 200) -> list[AuditEntry]:

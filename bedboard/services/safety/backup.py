@@ -18,8 +18,13 @@ from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
 from bedboard.db.engine import BUSY_TIMEOUT_SECONDS, prepare_sqlite_file
 from bedboard.db.migrate import alembic_config, head_revision
+from bedboard.db.models import Revision
+from bedboard.db.session import current_revision
 from bedboard.errors import BadInput, DatabaseError, NotFound
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -45,6 +50,13 @@ def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
     return conn
+
+
+def keep_revision_ahead(session: Session, old_revision: int) -> None:
+    """Boards poll the revision for changes: after a restore it must not go backwards, or a
+    board that saw the replaced database's counter would not reload."""
+    if current_revision(session) <= old_revision:
+        session.execute(update(Revision).values(value=old_revision + 1))
 
 
 def revision_counter(path: Path) -> int:
