@@ -64,6 +64,66 @@ def test_watcher_recovers_after_its_connection_is_closed(demo: Store) -> None:
     watcher.close()
 
 
+def test_waiting_wakes_on_a_commit_elsewhere_not_on_a_rollback(demo: Store, db_url: str) -> None:
+    """PostgreSQL: a write's NOTIFY wakes a waiting board at once (SQLite: it waits its
+    interval, then the pragma notices); a rolled-back write sends nothing."""
+    import threading
+    import time
+
+    from bedboard.services import changes
+
+    watcher = RevisionWatcher(demo.engine)
+    other = open_store(Settings(db=db_url, user="other-terminal"))
+    sqlite = demo.engine.dialect.name == "sqlite"
+    interval = 0.3 if sqlite else 30.0
+
+    def timed_wait() -> float:
+        started = time.monotonic()
+        watcher.wait(interval)
+        return time.monotonic() - started
+
+    try:
+        first = watcher.poll()
+        watcher.wait(0.05)  # LISTENs before anyone writes
+
+        def write_soon() -> None:
+            time.sleep(0.3)
+            with other.write() as session:
+                check_in(
+                    session, unit="Hvilan/3", guest_code="G-1", night=TONIGHT, actor="x", now=NOW
+                )
+
+        writer = threading.Thread(target=write_soon)
+        writer.start()
+        waited = timed_wait()
+        writer.join()
+        if sqlite:
+            assert waited == pytest.approx(interval, abs=0.2)
+        else:
+            # The write commits at 0.3 s; without its NOTIFY the wait would last IDLE_SECONDS.
+            assert waited < changes.IDLE_SECONDS - 0.5, "woken by the NOTIFY, not the idle read"
+        changed = watcher.poll()
+        assert first is not None and changed is not None and changed > first
+
+        if not sqlite:
+
+            def roll_back_soon() -> None:
+                time.sleep(0.2)
+                with pytest.raises(BadInput), other.write():
+                    raise BadInput("changed my mind")
+
+            writer = threading.Thread(target=roll_back_soon)
+            started = time.monotonic()
+            writer.start()
+            watcher.wait(1.0)  # on PostgreSQL: up to IDLE_SECONDS unless a NOTIFY comes
+            writer.join()
+            assert time.monotonic() - started >= changes.IDLE_SECONDS - 0.1
+            assert watcher.poll() is None
+    finally:
+        watcher.close()
+        other.close()
+
+
 def test_rack_cells_follow_stays_holds_and_repairs(demo: Store) -> None:
     with demo.read() as s:
         view = rack(s, TONIGHT, 14, now=NOW)

@@ -1,5 +1,7 @@
 """Units of work. Every write transaction bumps the revision first: the board polls it to see
-changes, and on PostgreSQL the row lock it takes serialises writers like SQLite's write lock."""
+changes, and on PostgreSQL the row lock it takes serialises writers like SQLite's write lock.
+On PostgreSQL the bump also sends a NOTIFY, delivered at commit (never for a rolled-back
+write), so open boards wake at once instead of polling."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -22,6 +24,8 @@ from bedboard.errors import (
     UnitTaken,
 )
 from bedboard.redact import scrub
+
+REVISION_CHANNEL = "bedboard_revision"  # LISTENed to by services/changes.py
 
 # Database messages that are really rules; the services check them first with a clearer
 # message, these catch the race between two terminals.
@@ -44,9 +48,9 @@ _RULE_MESSAGES: list[tuple[tuple[str, ...], type[BedboardError], str]] = [
 
 def translate(exc: DBAPIError) -> BedboardError:
     message = str(exc.orig)
-    for needles, error, text in _RULE_MESSAGES:
+    for needles, error, wording in _RULE_MESSAGES:
         if any(needle in message for needle in needles):
-            return error(text)
+            return error(wording)
     # PostgreSQL enforces VARCHAR lengths (SQLite does not); the services check the texts
     # people type, this names the limit for any text they missed.
     too_long = re.search(r"value too long for type character varying\((\d+)\)", message)
@@ -65,6 +69,8 @@ def write_session(engine: Engine) -> Iterator[Session]:
     try:
         with Session(writer(engine), expire_on_commit=False) as session, session.begin():
             session.execute(update(Revision).values(value=Revision.value + 1))
+            if engine.dialect.name == "postgresql":
+                session.execute(text(f"NOTIFY {REVISION_CHANNEL}"))
             yield session
     except DBAPIError as exc:
         raise translate(exc) from exc

@@ -206,7 +206,7 @@ class BedboardApp(App[None]):
                 self.confirm()
                 if was_unreachable or revision is not None:
                     self.post_message(RevisionChanged(revision or watcher.revision))
-                time.sleep(self.poll_seconds)
+                watcher.wait(self.poll_seconds, stop=lambda: worker.is_cancelled)
         finally:
             watcher.close()
 
