@@ -10,7 +10,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from bedboard.db.models import BedNight, Commitment, Payer
+from bedboard.db.models import BedNight, Commitment, Guest, Payer
 from bedboard.errors import BadInput, RuleViolation
 from bedboard.services.beds import stays
 from bedboard.services.billing import close, commitments, payers, payments, rates
@@ -230,3 +230,64 @@ def test_cli_add_list_end_and_refusals(
                               db=db_url, capsys=capsys)  # fmt: skip
     assert code == 0, err
     assert [p for _n, p, _r in payers_by_night(booked)][:3] == ["Polisen", "Polisen", ""]
+
+
+def test_a_households_commitment_covers_every_member_under_one_cap(
+    booked: Store, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for code in ("M-1", "C-1"):
+        code_, out, err = run_main("guests", "add", code, "--household", "H-1", db=db_url,
+                                   capsys=capsys)  # fmt: skip
+        assert code_ == 0, err
+    with booked.write() as s:
+        for code, unit in (("M-1", "Hvilan/2"), ("C-1", "Hvilan/3")):
+            stays.check_in(s, unit=unit, guest_code=code, night=night(0), nights_count=4,
+                           actor="t")  # fmt: skip
+    code_, out, err = run_main(
+        "commitments", "add", "--payer", "Nacka kommun", "--household", "H-1", "--from",
+        str(night(0)), "--max-nights", "5", "--reference", "SoN 7", db=db_url, capsys=capsys,
+    )  # fmt: skip
+    assert code_ == 0, err
+    assert "household H-1" in out
+    with booked.read() as s:
+        got = s.execute(
+            select(BedNight.night, Guest.code, Payer.name)
+            .join(Guest, Guest.id == BedNight.guest_id)
+            .outerjoin(Payer, Payer.id == BedNight.payer_id)
+            .where(Guest.code.in_(["M-1", "C-1"]))
+            .order_by(BedNight.night, Guest.id)
+        ).all()
+    # five nights in night order, the members together; the other three beyond the cap
+    assert [p or "" for _n, _c, p in got] == ["Nacka kommun"] * 5 + [""] * 3
+    code_, out, err = run_main("commitments", "list", "--guest", "C-1", "--json", db=db_url,
+                               capsys=capsys)  # fmt: skip
+    (listed,) = json.loads(out)
+    assert (listed["household"], listed["guest"], listed["nights"], listed["beyond_cap"]) == (
+        "H-1", None, 5, 3,
+    )  # fmt: skip
+    with booked.write() as s:  # the child's own, newer decision wins for the child's nights
+        commitments.add_commitment(s, payer="Polisen", guest_code="C-1", first=night(0),
+                                   actor="t")  # fmt: skip
+    with booked.read() as s:
+        mother = (
+            s.execute(
+                select(Payer.name)
+                .select_from(BedNight)
+                .join(Guest, Guest.id == BedNight.guest_id)
+                .outerjoin(Payer, Payer.id == BedNight.payer_id)
+                .where(Guest.code == "M-1")
+                .order_by(BedNight.night)
+            )
+            .scalars()
+            .all()
+        )
+    assert mother == ["Nacka kommun"] * 4  # the cap now has room for all her nights
+    code_, out, err = run_main(
+        "commitments", "add", "--payer", "Nacka kommun", "--household", "H-1", "--from",
+        str(night(2)), db=db_url, capsys=capsys,
+    )  # fmt: skip
+    assert code_ == 1 and "already has commitment" in err
+    code_, out, err = run_main("commitments", "add", "--payer", "Polisen", "--guest", "M-1",
+                               "--household", "H-1", "--from", str(night(0)), db=db_url,
+                               capsys=capsys)  # fmt: skip
+    assert code_ == 2

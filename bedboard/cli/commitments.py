@@ -24,6 +24,12 @@ def commitments_group() -> None:
 @commitments_group.command("add")
 @click.option("--payer", required=True, metavar="NAME")
 @click.option("--guest", "guest_code", metavar="CODE", help="The guest it pays for.")
+@click.option(
+    "--household",
+    "household_code",
+    metavar="CODE",
+    help="Or the household: every member's nights, under one cap.",
+)
 @click.option("--from", "first", type=NIGHT, required=True, help="First night it pays for.")
 @click.option("--to", "last", type=NIGHT, help="Last night it pays for. Default: open.")
 @click.option("--reference", default="", metavar="TEXT", help="Decision or case number.")
@@ -34,6 +40,7 @@ def commitments_group() -> None:
 def commitments_add(
     payer: str,
     guest_code: str | None,
+    household_code: str | None,
     first: dt.date,
     last: dt.date | None,
     reference: str,
@@ -42,8 +49,10 @@ def commitments_add(
     signed_by: str,
 ) -> None:
     """Record a payer's decision; the guest's open nights it covers are routed to it."""
-    if not guest_code:
-        raise click.UsageError(_("name the guest the commitment pays for (--guest CODE)"))
+    if bool(guest_code) == bool(household_code):
+        raise click.UsageError(
+            _("name the guest (--guest CODE) or the household (--household CODE) it pays for")
+        )
     cap = parse_amount(max_amount, what=_("--max-amount")) if max_amount is not None else None
     store = open_from_context()
     with store.write() as session:
@@ -51,6 +60,7 @@ def commitments_add(
             session,
             payer=payer,
             guest_code=guest_code,
+            household_code=household_code,
             first=first,
             last=last,
             reference=reference,
@@ -61,7 +71,11 @@ def commitments_add(
         )
     click.echo(
         _("commitment #{id}: {payer} pays for {guest} from {first} to {last}").format(
-            id=row.id, payer=payer, guest=guest_code, first=first, last=last or _("open")
+            id=row.id,
+            payer=payer,
+            guest=guest_code or _("household {code}").format(code=household_code),
+            first=first,
+            last=last or _("open"),
         )
     )
 
@@ -91,7 +105,7 @@ def commitments_list(payer: str | None, guest_code: str | None, as_json: bool) -
             "  " + _("{n} night(s) BEYOND THE CAP").format(n=c.beyond_cap) if c.beyond_cap else ""
         )
         click.echo(
-            f"#{c.id}  {c.payer}  {c.guest_code}  {c.first_night}..{c.last_night or _('open')}"
+            f"#{c.id}  {c.payer}  {c.party}  {c.first_night}..{c.last_night or _('open')}"
             + (f"  {c.reference}" if c.reference else "")
             + "".join(f"  {cap}" for cap in caps)
             + (f"  {_('signed by')} {c.signed_by}" if c.signed_by else "")

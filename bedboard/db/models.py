@@ -246,20 +246,25 @@ class Adjustment(Base):
 
 
 class Commitment(Base):
-    """A payer's decision to pay for a guest's nights from a date, with its reference and an
-    optional cap. Nights are routed to it unless an explicit `pay` says otherwise."""
+    """A payer's decision to pay for a guest's (or a household's) nights from a date, with its
+    reference and an optional cap. Nights are routed to it unless an explicit `pay` says
+    otherwise."""
 
     __tablename__ = "commitments"
     __table_args__ = (
         CheckConstraint("max_nights IS NULL OR max_nights > 0", name="max_nights_positive"),
         CheckConstraint("max_amount IS NULL OR max_amount > 0", name="max_amount_positive"),
         CheckConstraint("last_night IS NULL OR last_night >= first_night", name="range"),
+        CheckConstraint("(guest_id IS NULL) <> (household_id IS NULL)", name="one_party"),
         Index("ix_commitments_guest_id", "guest_id"),
+        Index("ix_commitments_household_id", "household_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"))
-    guest_id: Mapped[int] = mapped_column(ForeignKey("guests.id"))
+    # For one guest, or for every member of a household (its cap counts them all together).
+    guest_id: Mapped[int | None] = mapped_column(ForeignKey("guests.id"))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     first_night: Mapped[dt.date] = mapped_column(Date)
     last_night: Mapped[dt.date | None] = mapped_column(Date)
     reference: Mapped[str] = mapped_column(String(200), default="")

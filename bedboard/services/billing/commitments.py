@@ -1,10 +1,11 @@
-"""Payers' decisions (commitments): a payer pays for a guest's nights from a date, with its
-reference (decision or case number), optionally until a date and up to a cap in nights or in
-money, signed by someone. Adding or ending one routes the guest's open nights again
-(billing.routing). A commitment is never deleted: it is ended on a night instead.
+"""Payers' decisions (commitments): a payer pays for a guest's (or every member of a
+household's) nights from a date, with its reference (decision or case number), optionally
+until a date and up to a cap in nights or in money, signed by someone. Adding or ending one
+routes the guest's (or household's) open nights again (billing.routing). A commitment is
+never deleted: it is ended on a night instead.
 
-Two commitments of the same payer for the same guest may not overlap: which of them would a
-night count against?"""
+Two commitments of the same payer for the same guest (or household) may not overlap: which of
+them would a night count against?"""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import Adjustment, BedNight, Commitment, Guest, Payer
+from bedboard.db.models import Adjustment, BedNight, Commitment, Guest, Household, Payer
 from bedboard.errors import BadInput, NotFound, RuleViolation
 from bedboard.i18n import _
 from bedboard.services.billing.payments import clean_reference
 from bedboard.services.billing.routing import route_guest
 from bedboard.services.clock import utcnow
 from bedboard.services.lookup import clean_text, find_guest, find_payer
+from bedboard.services.people.households import find_household
 from bedboard.services.safety import audit
 
 MAX_SIGNED_BY = 200
@@ -40,12 +42,19 @@ class CommitmentLine:
     signed_by: str
     routed_nights: int  # nights billed to it (open and closed)
     beyond_cap: int  # nights it covers that its cap does not pay for
+    household_code: str = ""  # set instead of guest_code for a household's commitment
+
+    @property
+    def party(self) -> str:
+        """Who it pays for, as the board and the CLI show it."""
+        return self.guest_code or _("household {code}").format(code=self.household_code)
 
     def as_json(self) -> dict[str, object]:
         return {
             "id": self.id,
             "payer": self.payer,
-            "guest": self.guest_code,
+            "guest": self.guest_code or None,
+            "household": self.household_code or None,
             "from": self.first_night.isoformat(),
             "to": self.last_night.isoformat() if self.last_night else None,
             "reference": self.reference,
@@ -69,22 +78,23 @@ def _refuse_overlap(
     session: Session,
     *,
     payer_id: int,
-    guest_id: int,
+    guest_id: int | None,
+    household_id: int | None,
     first: dt.date,
     last: dt.date | None,
-    except_id: int | None = None,
 ) -> None:
-    for other in session.scalars(
-        select(Commitment).where(Commitment.payer_id == payer_id, Commitment.guest_id == guest_id)
-    ):
-        if other.id != except_id and _overlaps(
-            (first, last), (other.first_night, other.last_night)
-        ):
+    party = (
+        Commitment.guest_id == guest_id
+        if guest_id is not None
+        else Commitment.household_id == household_id
+    )
+    for other in session.scalars(select(Commitment).where(Commitment.payer_id == payer_id, party)):
+        if _overlaps((first, last), (other.first_night, other.last_night)):
             until = other.last_night.isoformat() if other.last_night else _("open")
             raise RuleViolation(
-                _(
-                    "this payer already has commitment #{id} for that guest ({first}..{last})"
-                ).format(id=other.id, first=other.first_night, last=until)
+                _("this payer already has commitment #{id} for them ({first}..{last})").format(
+                    id=other.id, first=other.first_night, last=until
+                )
             )
 
 
@@ -92,7 +102,8 @@ def add_commitment(
     session: Session,
     *,
     payer: str,
-    guest_code: str,
+    guest_code: str | None = None,
+    household_code: str | None = None,
     first: dt.date,
     last: dt.date | None = None,
     reference: str = "",
@@ -102,6 +113,9 @@ def add_commitment(
     actor: str,
     now: dt.datetime | None = None,
 ) -> Commitment:
+    """For one guest, or (household_code) for every member of a household together."""
+    if (guest_code is None) == (household_code is None):
+        raise BadInput(_("a commitment is for one guest or for one household"))
     if last is not None and last < first:
         raise BadInput(_("the commitment ends ({last}) before it starts ({first})").format(
             last=last, first=first))  # fmt: skip
@@ -112,11 +126,22 @@ def add_commitment(
     reference = clean_reference(reference)
     signed_by = clean_text(signed_by, _("signed by"), MAX_SIGNED_BY)
     payer_row = find_payer(session, payer)
-    guest = find_guest(session, guest_code)
-    _refuse_overlap(session, payer_id=payer_row.id, guest_id=guest.id, first=first, last=last)
+    guest = find_guest(session, guest_code) if guest_code is not None else None
+    household = find_household(session, household_code) if household_code is not None else None
+    guest_id = guest.id if guest is not None else None
+    household_id = household.id if household is not None else None
+    _refuse_overlap(
+        session,
+        payer_id=payer_row.id,
+        guest_id=guest_id,
+        household_id=household_id,
+        first=first,
+        last=last,
+    )
     commitment = Commitment(
         payer_id=payer_row.id,
-        guest_id=guest.id,
+        guest_id=guest_id,
+        household_id=household_id,
         first_night=first,
         last_night=last,
         reference=reference,
@@ -128,12 +153,13 @@ def add_commitment(
     )
     session.add(commitment)
     session.flush()
-    routed = route_guest(session, guest.id)
+    routed = _route_party(session, commitment)
+    target = f"guest:{guest.code}" if guest is not None else f"household:{household_code}"
     audit.record(
         session,
         actor,
         "add_commitment",
-        f"guest:{guest.code}",
+        target,
         commitment=commitment.id,
         payer=payer_row.name,
         first=first,
@@ -145,6 +171,15 @@ def add_commitment(
         nights_routed=routed,
     )
     return commitment
+
+
+def _route_party(session: Session, commitment: Commitment) -> int:
+    if commitment.guest_id is not None:
+        return route_guest(session, commitment.guest_id)
+    members = session.scalars(
+        select(Guest.id).where(Guest.household_id == commitment.household_id)
+    ).all()
+    return route_guest(session, members[0]) if members else 0  # the members route together
 
 
 def end_commitment(
@@ -186,7 +221,7 @@ def end_commitment(
     before = commitment.last_night
     commitment.last_night = last
     session.flush()
-    routed = route_guest(session, commitment.guest_id)
+    routed = _route_party(session, commitment)
     audit.record(
         session,
         actor,
@@ -203,9 +238,10 @@ def list_commitments(
     session: Session, *, payer: str | None = None, guest_code: str | None = None
 ) -> list[CommitmentLine]:
     stmt = (
-        select(Commitment, Payer.name, Guest.code)
+        select(Commitment, Payer.name, Guest.code, Household.code)
         .join(Payer, Payer.id == Commitment.payer_id)
-        .join(Guest, Guest.id == Commitment.guest_id)
+        .outerjoin(Guest, Guest.id == Commitment.guest_id)
+        .outerjoin(Household, Household.id == Commitment.household_id)
         .order_by(Commitment.first_night, Commitment.id)
     )
     if payer is not None:
@@ -214,10 +250,14 @@ def list_commitments(
             raise NotFound(_("no payer named {name!r}").format(name=payer))
         stmt = stmt.where(Commitment.payer_id == payer_id)
     if guest_code is not None:
-        stmt = stmt.where(Commitment.guest_id == find_guest(session, guest_code).id)
+        guest = find_guest(session, guest_code)
+        mine = Commitment.guest_id == guest.id
+        if guest.household_id is not None:  # and what the household's decisions pay for them
+            mine = mine | (Commitment.household_id == guest.household_id)
+        stmt = stmt.where(mine)
     rows = session.execute(stmt).all()
     counts: dict[tuple[int | None, bool], int] = {}
-    ids = [c.id for c, _p, _g in rows]
+    ids = [c.id for c, _p, _g, _h in rows]
     if ids:
         rebilled = select(Adjustment.bed_night_id).where(Adjustment.kind == "rebill")
         for commitment_id, paid in session.execute(
@@ -233,7 +273,7 @@ def list_commitments(
         CommitmentLine(
             c.id,
             payer_name,
-            code,
+            code or "",
             c.first_night,
             c.last_night,
             c.reference,
@@ -242,8 +282,9 @@ def list_commitments(
             c.signed_by,
             counts.get((c.id, True), 0),
             counts.get((c.id, False), 0),
+            household or "",
         )
-        for c, payer_name, code in rows
+        for c, payer_name, code, household in rows
     ]
 
 
@@ -264,9 +305,8 @@ def ending_soon(
 ) -> list[EndingSoon]:
     horizon = tonight + dt.timedelta(days=days)
     rows = session.execute(
-        select(Commitment, Payer.name, Guest.code)
+        select(Commitment, Payer.name)
         .join(Payer, Payer.id == Commitment.payer_id)
-        .join(Guest, Guest.id == Commitment.guest_id)
         .where(
             Commitment.last_night.is_not(None),
             Commitment.last_night >= tonight,
@@ -275,18 +315,22 @@ def ending_soon(
         .order_by(Commitment.last_night, Commitment.id)
     ).all()
     found: list[EndingSoon] = []
-    for c, payer_name, code in rows:
+    for c, payer_name in rows:
         assert c.last_night is not None
-        later = session.scalar(
-            select(BedNight.night)
-            .where(
-                BedNight.guest_id == c.guest_id,
-                BedNight.state == "occupied",
-                BedNight.night > c.last_night,
-            )
-            .order_by(BedNight.night)
-            .limit(1)
+        whose = (
+            BedNight.guest_id == c.guest_id
+            if c.guest_id is not None
+            else BedNight.guest_id.in_(select(Guest.id).where(Guest.household_id == c.household_id))
         )
+        later = session.execute(
+            select(BedNight.night, Guest.code)
+            .join(Guest, Guest.id == BedNight.guest_id)
+            .where(whose, BedNight.state == "occupied", BedNight.night > c.last_night)
+            .order_by(BedNight.night, Guest.code)
+            .limit(1)
+        ).first()
         if later is not None:
-            found.append(EndingSoon(c.id, payer_name, code, c.last_night, later, c.reference))
+            found.append(
+                EndingSoon(c.id, payer_name, later.code, c.last_night, later.night, c.reference)
+            )
     return found

@@ -7,7 +7,9 @@ beyond a commitment's cap keep `commitment_id` with no payer: unbilled, and flag
 Posted nights never change; they only count towards their commitment's cap.
 
 Routing runs for a guest whenever their nights or commitments change, and once more for every
-guest of a night before it is closed, so a night is never posted with a stale decision.
+guest of a night before it is closed, so a night is never posted with a stale decision. A
+household's commitment covers every member: the members are routed together, in night order,
+so its cap counts their nights as one.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import BedNight, Commitment, Site, Unit
+from bedboard.db.models import BedNight, Commitment, Guest, Site, Unit
 from bedboard.services.billing.rates import RateBook
 
 
@@ -33,13 +35,16 @@ def beyond_cap() -> ColumnElement[bool]:
 class _Decision:
     id: int
     payer_id: int
+    guest_id: int | None  # None: for every member of the household
     first: dt.date
     last: dt.date | None
     reference: str
     max_nights: int | None
     max_amount: int | None
 
-    def covers(self, night: dt.date) -> bool:
+    def covers(self, night: dt.date, guest_id: int) -> bool:
+        if self.guest_id is not None and self.guest_id != guest_id:
+            return False
         return self.first <= night and (self.last is None or night <= self.last)
 
 
@@ -51,18 +56,33 @@ def route_guests(session: Session, guest_ids: Iterable[int], book: RateBook | No
     return changed
 
 
+def _group(session: Session, guest_id: int) -> tuple[list[int], int | None]:
+    """The guests routed together: the guest, or every member of its household when the
+    household has a commitment (whose cap counts the members' nights together)."""
+    household_id = session.scalar(select(Guest.household_id).where(Guest.id == guest_id))
+    if household_id is None or not session.scalar(
+        select(Commitment.id).where(Commitment.household_id == household_id).limit(1)
+    ):
+        return [guest_id], None
+    members = session.scalars(select(Guest.id).where(Guest.household_id == household_id)).all()
+    return sorted(members), household_id
+
+
 def route_guest(session: Session, guest_id: int, book: RateBook | None = None) -> int:
+    guest_ids, household_id = _group(session, guest_id)
+    party: ColumnElement[bool] = Commitment.guest_id.in_(guest_ids)
+    if household_id is not None:
+        party = party | (Commitment.household_id == household_id)
     decisions = [
-        _Decision(c.id, c.payer_id, c.first_night, c.last_night, c.reference, c.max_nights,
-                  c.max_amount)
-        for c in session.scalars(
-            select(Commitment).where(Commitment.guest_id == guest_id).order_by(Commitment.id)
-        )
+        _Decision(c.id, c.payer_id, c.guest_id, c.first_night, c.last_night, c.reference,
+                  c.max_nights, c.max_amount)
+        for c in session.scalars(select(Commitment).where(party).order_by(Commitment.id))
     ]  # fmt: skip
     rows = session.execute(
         select(
             BedNight.id,
             BedNight.night,
+            BedNight.guest_id,
             BedNight.payer_id,
             BedNight.payer_reference,
             BedNight.commitment_id,
@@ -73,8 +93,8 @@ def route_guest(session: Session, guest_id: int, book: RateBook | None = None) -
         )
         .join(Unit, Unit.id == BedNight.unit_id)
         .join(Site, Site.id == Unit.site_id)
-        .where(BedNight.guest_id == guest_id, BedNight.state == "occupied")
-        .order_by(BedNight.night)
+        .where(BedNight.guest_id.in_(guest_ids), BedNight.state == "occupied")
+        .order_by(BedNight.night, BedNight.guest_id)
     ).all()
     if not decisions and not any(r.commitment_id is not None for r in rows):
         return 0  # nothing routed by a decision, nothing to undo
@@ -91,7 +111,7 @@ def route_guest(session: Session, guest_id: int, book: RateBook | None = None) -
             continue
         if r.payer_id is not None and r.commitment_id is None:
             continue  # an explicit `pay` wins
-        decision = next((d for d in reversed(decisions) if d.covers(r.night)), None)
+        decision = next((d for d in reversed(decisions) if d.covers(r.night, r.guest_id)), None)
         target: tuple[int | None, str, int | None] = (None, "", None)
         if decision is not None:
             target = (None, "", decision.id)  # beyond the cap unless it fits below
@@ -124,15 +144,23 @@ def route_guest(session: Session, guest_id: int, book: RateBook | None = None) -
 
 
 def route_night(session: Session, night: dt.date) -> int:
-    """Before a close: route every guest of the night who has a decision or a routed night."""
-    with_decisions = select(Commitment.guest_id)
+    """Before a close: route every guest of the night who has a decision (their own or their
+    household's) or a routed night."""
+    with_decisions = select(Commitment.guest_id).where(Commitment.guest_id.is_not(None))
+    in_households = select(Guest.id).where(
+        Guest.household_id.in_(
+            select(Commitment.household_id).where(Commitment.household_id.is_not(None))
+        )
+    )
     guests = session.scalars(
         select(BedNight.guest_id)
         .where(
             BedNight.night == night,
             BedNight.state == "occupied",
             BedNight.posted_at.is_(None),
-            (BedNight.guest_id.in_(with_decisions)) | (BedNight.commitment_id.is_not(None)),
+            BedNight.guest_id.in_(with_decisions)
+            | BedNight.guest_id.in_(in_households)
+            | BedNight.commitment_id.is_not(None),
         )
         .distinct()
     ).all()

@@ -55,7 +55,7 @@ class CommitmentTable(KeyedTable):
     COLUMNS = (
         ("id", "#", None),
         ("payer", "Payer", None),
-        ("guest", "Guest", None),
+        ("guest", "For", None),
         ("from", "From", None),
         ("to", "To", None),
         ("reference", "Reference", None),
@@ -122,7 +122,7 @@ class CommitmentsScreen(BoardBaseScreen):
             [
                 (
                     str(c.id),
-                    (str(c.id), c.payer, c.guest_code, str(c.first_night),
+                    (str(c.id), c.payer, c.party, str(c.first_night),
                      str(c.last_night) if c.last_night else _("open"), c.reference or "–",
                      _cap(c), str(c.routed_nights),
                      _("{n} UNBILLED").format(n=c.beyond_cap) if c.beyond_cap else "0"),
@@ -154,7 +154,8 @@ class CommitmentsScreen(BoardBaseScreen):
             [
                 Field("payer", _("Payer"), "select", options=[(p, p) for p in self.payers],
                       required=True),
-                Field("guest", _("Guest code"), required=True),
+                Field("guest", _("Guest code (or a household below)")),
+                Field("household", _("Household code (every member)")),
                 Field("first", _("From night"), "date", default=tonight.isoformat(),
                       required=True),
                 Field("last", _("To night (empty: open)"), "date"),
@@ -177,11 +178,14 @@ class CommitmentsScreen(BoardBaseScreen):
                 self.post_message(ActionRefused(str(exc)))
                 return
 
+            guest, household = values["guest"].strip(), values["household"].strip()
+
             def change(session: Session) -> str:
                 row = commitments.add_commitment(
                     session,
                     payer=values["payer"],
-                    guest_code=values["guest"],
+                    guest_code=guest or None,
+                    household_code=household or None,
                     first=values["first"],
                     last=values["last"],
                     reference=values["reference"],
@@ -190,8 +194,9 @@ class CommitmentsScreen(BoardBaseScreen):
                     signed_by=values["signed_by"],
                     actor=self.store.actor,
                 )
+                whom = guest or _("household {code}").format(code=household)
                 return _("Commitment #{id}: {payer} pays for {guest}").format(
-                    id=row.id, payer=values["payer"], guest=values["guest"]
+                    id=row.id, payer=values["payer"], guest=whom
                 )
 
             self.run_change(change)
@@ -205,7 +210,7 @@ class CommitmentsScreen(BoardBaseScreen):
         tonight = self.store.tonight(self.clock.local())
         form = FormScreen(
             _("End commitment #{id} ({payer} for {guest})").format(
-                id=chosen.id, payer=chosen.payer, guest=chosen.guest_code
+                id=chosen.id, payer=chosen.payer, guest=chosen.party
             ),
             [Field("last", _("Last night it pays for"), "date", default=tonight.isoformat(),
                    required=True)],
