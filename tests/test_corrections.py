@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from bedboard.db.models import Adjustment, BedNight, ClosedNight
 from bedboard.errors import BadInput, NotFound, RuleViolation
 from bedboard.services.beds import stays
+from bedboard.services.beds.availability import availability
 from bedboard.services.billing import close, corrections, payers, rates
 from bedboard.services.exports.billing import billing_summary
 from bedboard.store import Store
@@ -106,6 +107,11 @@ def test_night_closed_unbilled_is_corrected(closed: Store) -> None:
         )  # fmt: skip
     assert (c.old_payer, c.credit, c.rebill) == ("", -45000, 45000)
     assert summary(closed) == [("Polisen", 3, 135000, 0)]  # no unbilled line left
+    with closed.read() as s:  # the board and the occupancy export no longer say unbilled
+        (unit,) = [u for u in availability(s, night(1)) if u.status == "occupied"]
+    assert (unit.payer, unit.payer_reference, unit.rate, unit.unbilled) == (
+        "Polisen", "K-1", 45000, False,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from bedboard.db.models import BedNight, Guest, Hold, Payer, Site, Unit
+from bedboard.db.models import Adjustment, BedNight, Guest, Hold, Payer, Site, Unit
 from bedboard.services.clock import utcnow
 
 STATUSES = ("free", "occupied", "held", "out_of_service")
@@ -79,6 +79,16 @@ def availability(
     session: Session, night: dt.date, now: dt.datetime | None = None
 ) -> list[UnitNight]:
     now = now or utcnow()
+    # A closed night moved to another payer by a correction shows who it is billed to now:
+    # its latest rebill's payer, reference and amount (rebills are few; the posted row stays).
+    latest_rebill = (
+        select(func.max(Adjustment.id).label("id"))
+        .where(Adjustment.kind == "rebill")
+        .group_by(Adjustment.bed_night_id)
+        .subquery()
+    )
+    rebill = aliased(Adjustment)
+    rebill_payer = aliased(Payer)
     stmt = (
         select(
             Unit.id,
@@ -91,10 +101,12 @@ def availability(
             BedNight.state,
             BedNight.stay_id,
             Guest.code,
-            Payer.name,
-            BedNight.payer_reference,
-            BedNight.rate,
-            BedNight.currency,
+            func.coalesce(rebill_payer.name, Payer.name),
+            func.coalesce(rebill.payer_reference, BedNight.payer_reference).label(
+                "payer_reference"
+            ),
+            func.coalesce(rebill.amount, BedNight.rate).label("rate"),
+            func.coalesce(rebill.currency, BedNight.currency).label("currency"),
             BedNight.posted_at,
             Hold.id,
             Hold.expires_at,
@@ -106,6 +118,14 @@ def availability(
         .outerjoin(Guest, Guest.id == BedNight.guest_id)
         .outerjoin(Payer, Payer.id == BedNight.payer_id)
         .outerjoin(Hold, Hold.id == BedNight.hold_id)
+        .outerjoin(
+            rebill,
+            and_(
+                rebill.bed_night_id == BedNight.id,
+                rebill.id.in_(select(latest_rebill.c.id)),
+            ),
+        )
+        .outerjoin(rebill_payer, rebill_payer.id == rebill.payer_id)
     )
     rows = session.execute(stmt).all()
     spans = _stay_spans(session, night)
