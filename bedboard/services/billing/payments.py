@@ -65,7 +65,7 @@ def assign_payer(
     if not open_rows:
         raise NightClosed(
             f"every night of {guest.code} in that range is closed; move them to another payer "
-            "with a correction (`bedboard correct`)"
+            "with a correction"
         )
     ids = [r.id for r in open_rows]
     for start in range(0, len(ids), 500):
