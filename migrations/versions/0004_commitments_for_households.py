@@ -36,9 +36,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # A household's commitment has no single guest to go back to, and nights point at it.
-    count = op.get_bind().execute(
-        sa.text("SELECT count(*) FROM commitments WHERE guest_id IS NULL")
-    ).scalar()
+    count = (
+        op.get_bind()
+        .execute(sa.text("SELECT count(*) FROM commitments WHERE guest_id IS NULL"))
+        .scalar()
+    )
     if count:
         raise RuntimeError(f"{count} commitment(s) name a household; they cannot be downgraded")
     with op.batch_alter_table("commitments", schema=None) as batch_op:
