@@ -142,7 +142,11 @@ def test_restore_while_writers_run_puts_the_backup_back(
     backup_hash = file_hash(backup)
 
     with writers(db, 2, seconds=60, prefix="B") as procs:
-        time.sleep(0.7)
+        # Restore only once the second round has written (a loaded machine starts it late).
+        deadline = time.monotonic() + 60
+        while not any(c.startswith("B") for c in sqlite_checks(Path(db))[1]):
+            assert time.monotonic() < deadline, "the second round of writers never wrote"
+            time.sleep(0.1)
         result = cli_here("restore", str(backup), db=db)
         time.sleep(0.5)
         lines = [line for p in procs for line in stop(p)]

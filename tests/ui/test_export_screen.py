@@ -43,7 +43,7 @@ async def test_export_screen_writes_the_chosen_file(empty_store: Store, tmp_path
         raw = (target / "avvisade.csv").read_bytes()
         assert raw.startswith("\ufeff".encode())
         rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-        assert rows[0] == ["night", "site", "reason", "people", "referred_to"]
+        assert rows[0] == ["night", "site", "reason", "people", "referred_to", "needs"]
         assert len(rows) == 6
 
         screen.query_one("#export-kind", Select).value = "inventory"
