@@ -5,6 +5,7 @@ subcommand, and the demo world."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bedboard.config import Settings
-from bedboard.db.models import AuditEntry, BedNight, Guest, Payer, Site, Unit
+from bedboard.db.models import AuditEntry, AvoidRule, BedNight, Guest, Household, Payer, Site, Unit
 from bedboard.services.beds import out_of_service, stays
 from bedboard.services.exports.occupancy import OCCUPANCY_COLUMNS, OCCUPANCY_SUMMARY_COLUMNS
 from bedboard.store import Store, open_store
@@ -287,7 +288,9 @@ def test_demo_loads_the_world_once(db_url: str) -> None:
             shelters = [r for r in sites if r.kind == "shelter"]
             families = [r for r in sites if r.kind == "host_family"]
             womens = [r for r in shelters if "women_only" in r[3] and 15 <= r[2] <= 25]
-            assert len(womens) >= 1 and len(shelters) == 3
+            assert len(womens) >= 1 and len(shelters) == 4
+            with_children = [r for r in shelters if r[3] == "women_only;children_ok"]
+            assert [r[0] for r in with_children] == ["Kvinnohuset Maria"]
             assert len(families) == 4 and all(1 <= r[2] <= 3 for r in families)
             kinds = set(s.scalars(select(Payer.kind)))
             expected = {"police", "court", "social_services", "migration_agency", "embassy", "own"}
@@ -297,6 +300,11 @@ def test_demo_loads_the_world_once(db_url: str) -> None:
             ).all()
             assert any(p is None for (p,) in occupied)  # some stays have no payer yet
             assert any(p is not None for (p,) in occupied)
+            # People: a household booked together, one waiting, a keep-away rule, history.
+            assert s.scalar(select(func.count()).select_from(Household)) == 2
+            assert s.scalar(select(func.count()).select_from(AvoidRule)) == 1
+            first_night = s.scalar(select(func.min(BedNight.night)))
+            assert first_night is not None and (dt.date.today() - first_night).days >= 85
             assert s.scalar(select(func.count()).select_from(Guest)) >= 5
     finally:
         store.close()

@@ -12,6 +12,7 @@ from bedboard.errors import DatabaseError, MissingDatabase
 from bedboard.i18n import _
 from bedboard.redact import mask_url
 from bedboard.services.demo import load_demo
+from bedboard.services.demo_people import load_people_and_history
 from bedboard.store import missing_file, stored_revision
 
 
@@ -71,6 +72,9 @@ def demo() -> None:
     store = open_from_context(create=True)
     with store.write() as session:
         load_demo(
+            session, tonight=store.tonight(), actor=store.actor, currency=store.settings.currency
+        )
+        load_people_and_history(
             session, tonight=store.tonight(), actor=store.actor, currency=store.settings.currency
         )
     click.echo(f"demo data loaded into {mask_url(store.settings.db)}; tonight is {store.tonight()}")

@@ -78,7 +78,7 @@ async def test_empty_database_offers_the_demo_and_q_quits(empty_store: Store) ->
         assert await wait_until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         await pilot.press("y")
         board = board_of(app)
-        assert await wait_until(pilot, lambda: len(board.units) == 42)
+        assert await wait_until(pilot, lambda: len(board.units) == 48)
         units = app.screen.query_one(UnitTable)
         assert cell_of(units, "Hvilan/1", "guest") == "G-101"
         await pilot.press("q")

@@ -22,6 +22,7 @@ from bedboard.services.beds.availability import UnitNight, availability, site_co
 from bedboard.services.changes import current_revision
 from bedboard.services.choices import choices
 from bedboard.services.demo import load_demo
+from bedboard.services.demo_people import load_people_and_history
 from bedboard.services.people.search import record_name_search, search_guests
 from bedboard.store import Store
 from bedboard.ui.app import LIVE, STALE
@@ -437,7 +438,7 @@ class BoardScreen(UnitActionsScreen):
         self.app.push_screen(
             ConfirmScreen(
                 "This database has no sites yet.\n\n"
-                "Load the demo data (7 sites, 42 places, payers, guests)?\n"
+                "Load the demo data (8 sites, 48 places, payers, guests, households)?\n"
                 "You can import your own inventory instead with `bedboard import inventory`.",
                 yes="Load demo",
                 no="Not now",
@@ -447,4 +448,5 @@ class BoardScreen(UnitActionsScreen):
 
     def _load_demo(self, session: Any) -> str:
         load_demo(session, tonight=self.tonight(), actor=self.store.actor)
+        load_people_and_history(session, tonight=self.tonight(), actor=self.store.actor)
         return "Demo data loaded."
