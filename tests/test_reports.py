@@ -32,7 +32,7 @@ def test_report_agrees_with_availability_every_night(store: Store) -> None:
         record_turnaway(session, night=dt.date(2026, 11, 16), reason="no_payer", actor="t")
     far_future = dt.datetime(2000, 1, 1)  # every hold still live: reports count held rows
     with store.read() as session:
-        report = build_report(session, TONIGHT, 40)
+        report = build_report(session, TONIGHT, 40, now=far_future)
         assert report.first == dt.date(2026, 10, 19) and len(report.all_sites) == 40
         for i, totals in enumerate(report.all_sites):
             units = availability(session, totals.night, now=far_future)
@@ -67,6 +67,29 @@ def test_report_agrees_with_availability_every_night(store: Store) -> None:
     assert unbilled.nights["2026-11"] == 2 + 4 + 2
     hovratten = next(p for p in report.payers if p.payer == "Svea hovrätt")
     assert hovratten.nights == {"2026-11": 2 + 4}
+
+
+def test_an_expired_hold_is_not_counted_as_held(store: Store) -> None:
+    """Issue 13 item 3: Reports counted an expired hold as held (6 held against the board's 5):
+    its row lingers until someone takes the unit, but the place is free."""
+    from bedboard.services.beds.holds import hold
+    from tests.rules_world import build_world
+
+    build_world(store)
+    now = dt.datetime(2026, 11, 27, 20, 0)
+    with store.write() as session:
+        hold(session, unit="Hvilan/1", night=TONIGHT, minutes=30, actor="t", now=now)
+        hold(session, unit="Hvilan/2", night=TONIGHT, minutes=120, actor="t", now=now)
+    later = now + dt.timedelta(hours=1)
+    with store.read() as session:
+        report = build_report(session, TONIGHT, 7, now=later)
+        board = site_counts(availability(session, TONIGHT, now=later))
+    hvilan = next(c for c in board if c.site == "Hvilan")
+    assert (hvilan.held, hvilan.free) == (1, 2)
+    tonight = report.all_sites[-1]
+    assert (tonight.held, tonight.free) == (1, 4)
+    series = next(s for s in report.sites if s.site == "Hvilan")
+    assert (series.nights[-1].held, series.nights[-1].free) == (1, 2)
 
 
 def test_month_range_crosses_new_year() -> None:

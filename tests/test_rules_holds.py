@@ -4,10 +4,11 @@ everywhere without any job running; every refusal changes nothing. On both backe
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sqlalchemy import select
 
-from bedboard.db.models import BedNight, Hold
+from bedboard.db.models import AuditEntry, BedNight, Hold
 from bedboard.errors import BadInput, NightClosed, NotFound, RuleViolation, UnitTaken
 from bedboard.services.beds import holds, stays
 from bedboard.services.beds.availability import availability
@@ -19,6 +20,11 @@ def status_of(store: Store, ref: str, on: dt.date, now: dt.datetime) -> str:
     with store.read() as s:
         (unit,) = [u for u in availability(s, on, now=now) if u.ref == ref]
     return unit.status
+
+
+def audit_entries(store: Store) -> list[AuditEntry]:
+    with store.read() as s:
+        return list(s.scalars(select(AuditEntry).order_by(AuditEntry.id)))
 
 
 def place_hold(store: Store, unit: str = "Hvilan/2", **kw: int) -> Hold:
@@ -70,11 +76,82 @@ def test_expired_hold_counts_as_free_and_can_be_booked(world: Store) -> None:
     # Nothing ran in between: the row is still there until someone takes the unit.
     with world.read() as s:
         assert s.scalars(select(BedNight.state)).all() == ["held"]
-    with Recorded(world, "check_in"), world.write() as s:
+    with Recorded(world, "hold_expired", "check_in"), world.write() as s:
         stays.check_in(s, unit="Hvilan/2", guest_code="G-1", night=NIGHT, actor="t", now=later)
     assert status_of(world, "Hvilan/2", NIGHT, later) == "occupied"
     with world.read() as s:
-        assert s.get(Hold, row.id).status == "cancelled"  # type: ignore[union-attr]
+        assert s.get(Hold, row.id).status == "expired"  # type: ignore[union-attr]
+
+
+def test_an_expired_hold_is_expired_not_cancelled_and_its_expiry_is_audited(world: Store) -> None:
+    """Issue 13 item 10: a hold that ran out and whose unit was then taken was recorded as
+    "cancelled" with no audit entry, and cancel-hold then said "already cancelled"."""
+    row = place_hold(world, minutes=30)
+    later = NOW + dt.timedelta(minutes=45)
+    with world.write() as s:
+        stays.check_in(s, unit="Hvilan/2", guest_code="G-1", night=NIGHT, actor="t", now=later)
+    entry = next(e for e in audit_entries(world) if e.action == "hold_expired")
+    assert (entry.actor, entry.target) == ("system", "unit:Hvilan/2")
+    assert json.loads(entry.detail) == {
+        "hold": row.id,
+        "night": NIGHT.isoformat(),
+        "expired_at": (NOW + dt.timedelta(minutes=30)).isoformat(sep=" "),
+    }
+    with world.read() as s:
+        assert s.get(Hold, row.id).status == "expired"  # type: ignore[union-attr]
+    for attempt in (
+        lambda s: holds.cancel_hold(s, hold_id=row.id, actor="t", now=later),
+        lambda s: holds.confirm_hold(s, hold_id=row.id, guest_code="G-2", actor="t", now=later),
+    ):
+        error = refused(world, RuleViolation, attempt, match=f"hold #{row.id} expired at")
+        assert "cancelled" not in str(error)
+
+
+def test_a_hold_expires_once_in_the_audit_log(world: Store) -> None:
+    place_hold(world, minutes=30)
+    later = NOW + dt.timedelta(hours=1)
+    for code, unit in (("G-1", "Hvilan/2"), ("G-2", "Hvilan/1")):
+        with world.write() as s:
+            stays.check_in(s, unit=unit, guest_code=code, night=NIGHT, actor="t", now=later)
+    assert [e.action for e in audit_entries(world)].count("hold_expired") == 1
+
+
+def test_who_a_hold_is_for_never_enters_the_audit_log(world: Store) -> None:
+    """Issue 13 item 10: `hold --for "Anna Andersson, 34"` was written in plain text into the
+    append-only audit log; the log records only that a note was given."""
+    with world.write() as s:
+        row = holds.hold(
+            s, unit="Hvilan/2", night=NIGHT, held_for="Anna Andersson, 34", actor="t", now=NOW
+        )
+        plain = holds.hold(s, unit="Hvilan/3", night=NIGHT, actor="t", now=NOW)
+    entries = [e for e in audit_entries(world) if e.action == "hold"]
+    assert all("Anna" not in e.detail for e in audit_entries(world))
+    assert [json.loads(e.detail)["note_given"] for e in entries] == [True, False]
+    assert [json.loads(e.detail)["hold"] for e in entries] == [row.id, plain.id]
+    with world.read() as s:
+        assert s.get(Hold, row.id).held_for == "Anna Andersson, 34"  # type: ignore[union-attr]
+
+
+def test_the_note_is_erased_when_the_hold_ends(world: Store) -> None:
+    """Confirmed, cancelled or expired: who the hold was for served the hold and goes with it."""
+    with world.write() as s:
+        ids = [
+            holds.hold(s, unit=u, night=NIGHT, held_for="Anna Andersson, 34", actor="t", now=NOW).id
+            for u in ("Hvilan/1", "Hvilan/2", "Hvilan/3")
+        ]
+    with world.write() as s:
+        holds.confirm_hold(s, hold_id=ids[0], guest_code="G-1", actor="t", now=NOW)
+        holds.cancel_hold(s, hold_id=ids[1], actor="t", now=NOW)
+    later = NOW + dt.timedelta(hours=2)
+    with world.write() as s:
+        stays.check_in(s, unit="Hvilan/3", guest_code="G-2", night=NIGHT, actor="t", now=later)
+    with world.read() as s:
+        rows = [s.get(Hold, i) for i in ids]
+        assert [(r.status, r.held_for) for r in rows if r] == [
+            ("confirmed", ""),
+            ("cancelled", ""),
+            ("expired", ""),
+        ]
 
 
 def test_expired_hold_can_be_held_again(world: Store) -> None:

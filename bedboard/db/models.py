@@ -37,6 +37,7 @@ ADJUSTMENT_KINDS = ("adjustment", "credit", "rebill")
 NIGHT_STATES = values(NightState)
 HOLD_STATUSES = values(HoldStatus)
 GENDERS = ("woman", "man", "other")
+HOLD_STATUSES = ("active", "confirmed", "cancelled", "expired")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

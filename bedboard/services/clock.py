@@ -15,6 +15,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def local_time(utc: dt.datetime) -> dt.datetime:
+    """A stored (naive UTC) time as the wall clock here shows it (naive local)."""
+    return utc.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+
+
 def current_night(rollover_hour: int, now: dt.datetime | None = None) -> dt.date:
     local = now or dt.datetime.now()
     return local.date() - dt.timedelta(days=1) if local.hour < rollover_hour else local.date()

@@ -2,8 +2,9 @@
 and per site), held and unbilled nights, turnaways per week, each payer's nights per month.
 
 The database counts; Python only arranges the few hundred or thousand counted rows into series.
-Capacity is today's units (the inventory has no history). Held means a bed-night row held for
-someone that night, whether or not the hold later ran out."""
+Capacity is today's units (the inventory has no history). Held means held by a hold that has not
+run out: an expired hold's row lingers until someone takes the unit, but the place is free, as
+the board shows it."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import BedNight, Payer, Site, Unit
+from bedboard.db.models import BedNight, Hold, Payer, Site, Unit
+from bedboard.services.clock import utcnow
 from bedboard.services.exports.turnaways import iso_week, weekly_counts
 
 UNBILLED = "(unbilled)"
@@ -82,11 +84,17 @@ class Report:
         return [n.night for n in self.all_sites]
 
 
-def build_report(session: Session, last: dt.date, nights: int = 30, months: int = 6) -> Report:
+def build_report(
+    session: Session,
+    last: dt.date,
+    nights: int = 30,
+    months: int = 6,
+    now: dt.datetime | None = None,
+) -> Report:
     """The `nights` nights ending with `last`, and the `months` calendar months ending with
-    last's month."""
+    last's month. `now` (naive UTC) decides which holds have run out."""
     first = last - dt.timedelta(days=nights - 1)
-    sites = occupancy_per_site(session, first, last)
+    sites = occupancy_per_site(session, first, last, now or utcnow())
     total: list[NightCounts] = []
     for i in range(nights):
         night = first + dt.timedelta(days=i)
@@ -111,7 +119,9 @@ def build_report(session: Session, last: dt.date, nights: int = 30, months: int 
     )
 
 
-def occupancy_per_site(session: Session, first: dt.date, last: dt.date) -> list[SiteSeries]:
+def occupancy_per_site(
+    session: Session, first: dt.date, last: dt.date, now: dt.datetime
+) -> list[SiteSeries]:
     capacity_stmt = (
         select(Site.id, Site.name, Site.kind, func.count(Unit.id))
         .outerjoin(Unit, Unit.site_id == Site.id)
@@ -125,7 +135,10 @@ def occupancy_per_site(session: Session, first: dt.date, last: dt.date) -> list[
     counts_stmt = (
         select(Unit.site_id, BedNight.night, BedNight.state, func.count(), unbilled)
         .join(Unit, Unit.id == BedNight.unit_id)
+        .outerjoin(Hold, Hold.id == BedNight.hold_id)
         .where(BedNight.night >= first, BedNight.night <= last)
+        # an expired hold's lingering row is a free place, as on the board
+        .where(or_(BedNight.hold_id.is_(None), Hold.expires_at > now))
         .group_by(Unit.site_id, BedNight.night, BedNight.state)
     )
     found: dict[tuple[int, dt.date], dict[str, int]] = defaultdict(dict)

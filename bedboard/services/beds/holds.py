@@ -2,7 +2,12 @@
 has all its units and all its nights under one id and expires as a whole: an expired hold is free
 everywhere at once (availability compares with the clock), whichever night is asked about, and
 its rows are cleared lazily. Confirming books every held night, each unit for the guest paired
-with it, in the caller's one transaction."""
+with it, in the caller's one transaction.
+
+Who a hold is for is free text that may name a person: it lives on the hold only while the hold
+is active, is erased when the hold ends (confirmed, cancelled, expired), and never enters the
+append-only audit log, which records only that a note was given. An expired hold is marked
+`expired` with an audit entry when its rows are cleared (services.beds.nights.expire_hold)."""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from bedboard.errors import BadInput, NotFound, RuleViolation
 from bedboard.i18n import _
 from bedboard.services.beds.nights import refuse_closed, refuse_taken
 from bedboard.services.beds.stays import check_in
-from bedboard.services.clock import check_night_count, nights, utcnow
+from bedboard.services.clock import check_night_count, local_time, nights, utcnow
 from bedboard.services.lookup import find_unit, unit_ref
 from bedboard.services.safety import audit
 
@@ -92,7 +97,7 @@ def hold(
         night=night,
         nights=nights_count,
         minutes=minutes,
-        held_for=row.held_for,
+        note_given=bool(row.held_for),
     )
     return row
 
@@ -109,20 +114,35 @@ def held_units(session: Session, hold_id: int) -> list[str]:
     return [f"{name}/{label}" for name, label in rows]
 
 
+def ended_word(status: str) -> str:
+    return {
+        "confirmed": _("confirmed"),
+        "cancelled": _("cancelled"),
+        "expired": _("expired"),
+    }.get(status, status)
+
+
 def active_hold(session: Session, hold_id: int, now: dt.datetime) -> Hold:
     row = session.get(Hold, hold_id)
     if row is None:
-        raise NotFound(f"no hold #{hold_id}")
+        raise NotFound(_("no hold #{id}").format(id=hold_id))
+    if row.status == "expired" or (row.status == "active" and row.expires_at <= now):
+        raise RuleViolation(
+            _("hold #{id} expired at {time}; the place is free again").format(
+                id=hold_id, time=f"{local_time(row.expires_at):%H:%M}"
+            )
+        )
     if row.status != "active":
-        raise RuleViolation(f"hold #{hold_id} is already {row.status}")
-    if row.expires_at <= now:
-        raise RuleViolation(f"hold #{hold_id} expired at {row.expires_at:%H:%M} UTC")
+        raise RuleViolation(
+            _("hold #{id} is already {status}").format(id=hold_id, status=ended_word(row.status))
+        )
     return row
 
 
 def _release(session: Session, row: Hold, status: str) -> list[str]:
     session.execute(delete(BedNight).where(BedNight.hold_id == row.id))
     row.status = status
+    row.held_for = ""  # the note served the hold; it ends with it
     session.flush()
     return held_units(session, row.id)
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight, ClosedNight, Guest, Hold
 from bedboard.errors import NightClosed, RuleViolation, UnitTaken
+from bedboard.services.lookup import unit_by_id, unit_ref
+from bedboard.services.safety import audit
+
+# Who the audit log names for what the clock did (a hold running out).
+SYSTEM_ACTOR = "system"
 
 
 def refuse_closed(session: Session, nights: list[dt.date]) -> None:
@@ -22,20 +27,36 @@ def refuse_closed(session: Session, nights: list[dt.date]) -> None:
 def clear_expired_holds(
     session: Session, nights: list[dt.date], now: dt.datetime, unit_id: int | None = None
 ) -> None:
-    """An expired hold is free: remove its rows before anything else takes the unit (or, with
-    no unit, before the night is closed). A hold expires as a whole, so every night and unit of
-    a hold that touches these nights is cleared, not only the ones asked about."""
-    touching = select(BedNight.hold_id).where(BedNight.night.in_(nights), BedNight.state == "held")
+    """An expired hold is free: remove its row before anything else takes the unit (or, with
+    no unit, before the night is closed). The hold is marked expired (never "cancelled":
+    nobody cancelled it), its note about who it was for is erased, and the expiry is audited
+    with the time it ran out. A hold expires as a whole: every night and unit of a hold that
+    touches these nights is cleared, not only the ones asked about."""
+    # found through their bed-nights: a hold may cover several units and nights
+    held = select(BedNight.hold_id).where(BedNight.night.in_(nights), BedNight.state == "held")
     if unit_id is not None:
-        touching = touching.where(BedNight.unit_id == unit_id)
-    expired = list(
-        session.scalars(select(Hold.id).where(Hold.id.in_(touching), Hold.expires_at <= now))
-    )
-    if not expired:
-        return
-    session.execute(delete(BedNight).where(BedNight.hold_id.in_(expired)))
-    session.execute(
-        update(Hold).where(Hold.id.in_(expired), Hold.status == "active").values(status="cancelled")
+        held = held.where(BedNight.unit_id == unit_id)
+    stmt = select(Hold).where(Hold.id.in_(held), Hold.expires_at <= now, Hold.status == "active")
+    for row in session.scalars(stmt.order_by(Hold.id)).all():
+        expire_hold(session, row)
+
+
+def expire_hold(session: Session, row: Hold) -> None:
+    """Record that an active hold ran out: its bed-night goes, the note goes, an audit entry
+    stays. The actor is the clock (`system`): no person ended it."""
+    session.execute(delete(BedNight).where(BedNight.hold_id == row.id))
+    row.status = "expired"
+    row.held_for = ""
+    session.flush()
+    site, unit = unit_by_id(session, row.unit_id)
+    audit.record(
+        session,
+        SYSTEM_ACTOR,
+        "hold_expired",
+        f"unit:{unit_ref(site, unit)}",
+        hold=row.id,
+        night=row.night,
+        expired_at=row.expires_at,
     )
 
 

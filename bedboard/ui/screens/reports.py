@@ -100,7 +100,7 @@ class ReportsScreen(Screen[None]):
     def load(self) -> None:
         last = self.store.tonight(self.clock.local())
         with self.store.read() as session:
-            report = build_report(session, last, self.nights)
+            report = build_report(session, last, self.nights, now=self.clock.utc())
         if not get_current_worker().is_cancelled:
             self.post_message(ReportLoaded(report))
 
