@@ -51,6 +51,13 @@ def violations(conn: Connection) -> list[str]:
             problems.append(f"stay {stay_id} spans several units")
         if {guest for _, _, guest in rows} != {owners.get(stay_id)}:
             problems.append(f"stay {stay_id} has nights of another guest")
+    for row in conn.execute(
+        text(
+            "SELECT id FROM stays WHERE id NOT IN (SELECT stay_id FROM bed_nights "
+            "WHERE stay_id IS NOT NULL)"
+        )
+    ):
+        problems.append(f"stay {row[0]} has no nights")
     unposted = conn.execute(
         text(
             "SELECT count(*) FROM bed_nights b JOIN closed_nights c ON c.night = b.night "

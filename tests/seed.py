@@ -54,9 +54,19 @@ class StayModel:
         for i in range(count):
             mine[first + dt.timedelta(days=i)] = unit
 
+    def visit_from(self, code: str, night: dt.date) -> list[dt.date]:
+        """The guest's consecutive nights from `night` on (up to the first gap): what check-out
+        and move act on; a later booking after a gap is left alone."""
+        mine = self.nights.get(code, {})
+        run = []
+        while night in mine:
+            run.append(night)
+            night += dt.timedelta(days=1)
+        return run
+
     def check_out(self, code: str, night: dt.date) -> None:
         mine = self.nights.get(code, {})
-        for n in [n for n in mine if n >= night]:
+        for n in self.visit_from(code, night):
             del mine[n]
         self._tidy(code)
 
@@ -68,9 +78,8 @@ class StayModel:
 
     def move(self, code: str, to_unit: str, from_night: dt.date) -> None:
         mine = self.nights.get(code, {})
-        for n in mine:
-            if n >= from_night:
-                mine[n] = to_unit
+        for n in self.visit_from(code, from_night):
+            mine[n] = to_unit
 
     def _tidy(self, code: str) -> None:
         if not self.nights.get(code):

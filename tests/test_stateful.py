@@ -116,7 +116,8 @@ class Bookings(RuleBasedStateMachine):
 
     @rule(guest=guests_st, unit=units_st, night=nights_st)
     def move(self, guest: str, unit: str, night: dt.date) -> None:
-        moving = {n: u for n, u in self.model.nights.get(guest, {}).items() if n >= night}
+        mine = self.model.nights.get(guest, {})
+        moving = {n: mine[n] for n in self.model.visit_from(guest, night)}
         ok = (
             bool(moving)
             and unit not in moving.values()
@@ -200,7 +201,8 @@ def test_random_sequences_keep_every_invariant(store: Store, db_url: str) -> Non
 
 def test_moving_nights_of_two_stays_keeps_each_stay_whole(store: Store) -> None:
     """Found by the soak: move used to put a guest's later nights of two separate stays into
-    one new stay, which then had a gap."""
+    one new stay, which then had a gap. Now a move takes only the visit it starts in (issue 13):
+    the later stay stays whole where it was."""
     fresh(store)
     with store.write() as session:
         stays.check_in(
@@ -225,6 +227,8 @@ def test_moving_nights_of_two_stays_keeps_each_stay_whole(store: Store) -> None:
         conn = session.connection()
         assert violations(conn) == []
         moved = conn.execute(
-            text("SELECT count(DISTINCT stay_id) FROM bed_nights WHERE unit_id = 3")
-        ).scalar_one()
-        assert moved == 2
+            text("SELECT count(*), count(DISTINCT stay_id) FROM bed_nights WHERE unit_id = 3")
+        ).one()
+        assert tuple(moved) == (1, 1)
+        kept = conn.execute(text("SELECT count(*) FROM bed_nights WHERE unit_id = 2")).scalar_one()
+        assert kept == 2

@@ -119,25 +119,53 @@ def checkout(guest_code: str, night: dt.date | None) -> None:
         removed = stays.check_out(
             session, guest_code=guest_code, night=first_free, actor=store.actor
         )
+        later = stays.later_booking(session, guest_code, first_free)
     click.echo(f"checked out {guest_code}: {removed} night(s) from {first_free} on removed")
+    _say_kept(later)
+
+
+def _say_kept(later: stays.LaterBooking | None) -> None:
+    """A later booking after a gap was left alone: say so, so nobody thinks it is gone."""
+    if later is not None:
+        click.echo(
+            _("their later booking from the night of {night} in {unit} is kept").format(
+                night=later.first_night, unit=later.unit
+            )
+        )
 
 
 @cli.command("extend")
 @click.option("--guest", "guest_code", required=True, metavar="CODE")
 @_nights_option()
+@click.option(
+    "--night",
+    type=NIGHT,
+    help="A night of the stay to extend. Default: the stay of tonight or last night.",
+)
 @common_options
-def extend(guest_code: str, nights: int) -> None:
-    """Add nights after a guest's last night, same unit and payer."""
+def extend(guest_code: str, nights: int, night: dt.date | None) -> None:
+    """Add nights after the last night of a guest's stay, same unit and payer."""
     store = open_from_context()
     with store.write() as session:
-        stay = stays.extend(
+        done = stays.extend(
             session,
             guest_code=guest_code,
             extra_nights=nights,
             actor=store.actor,
             tonight=store.tonight(),
+            night=night,
         )
-    click.echo(f"extended {guest_code} by {nights} night(s) (stay {stay.id})")
+    click.echo(
+        f"extended {guest_code} by {nights} night(s) (stay {done.stay.id}, {done.unit}, "
+        f"to the night of {done.last_night})"
+    )
+    if done.inactive_payer:
+        click.echo(
+            _(
+                "the new nights are unbilled: payer {payer} is deactivated; set who pays them "
+                "with `bedboard pay`"
+            ).format(payer=done.inactive_payer)
+        )
 
 
 @cli.command("move")
@@ -151,7 +179,7 @@ def move(guest_code: str, to_unit: str, night: dt.date | None, override: str) ->
     store = open_from_context()
     first = night or store.tonight()
     with _override_hint(), store.write() as session:
-        stays.move(
+        stay = stays.move(
             session,
             guest_code=guest_code,
             to_unit=to_unit,
@@ -159,7 +187,9 @@ def move(guest_code: str, to_unit: str, night: dt.date | None, override: str) ->
             override=override,
             actor=store.actor,
         )
+        later = stays.later_booking(session, guest_code, stays.last_night_of(session, stay))
     click.echo(f"moved {guest_code} to {to_unit} from {first} on")
+    _say_kept(later)
 
 
 def hold_line(

@@ -4,12 +4,14 @@ single transaction (db.session.write_session), so it lands whole or not at all."
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import BedNight, Guest, Stay
+from bedboard.db.models import BedNight, Guest, Payer, Stay
 from bedboard.errors import BadInput, RuleViolation
+from bedboard.i18n import _
 from bedboard.services.beds.availability import split_tags
 from bedboard.services.beds.nights import (
     refuse_closed,
@@ -160,21 +162,96 @@ def guest_nights(session: Session, guest: Guest, from_night: dt.date) -> list[Be
     )
 
 
-def check_out(session: Session, *, guest_code: str, night: dt.date, actor: str) -> int:
-    """Remove the guest's nights from `night` (the first night not stayed) on. That night must
-    be one the guest is booked on: a date before their stay would silently delete all of it."""
-    guest = find_guest(session, guest_code)
+def consecutive(rows: list[BedNight]) -> list[BedNight]:
+    """The first rows up to the first gap: one visit, even where a move split it into stays.
+    A later booking after a gap (a host family next week) is another visit and is left alone."""
+    run = rows[:1]
+    for row in rows[1:]:
+        if row.night != run[-1].night + dt.timedelta(days=1):
+            break
+        run.append(row)
+    return run
+
+
+def visit_from(session: Session, guest: Guest, night: dt.date, doing: str) -> list[BedNight]:
+    """The guest's consecutive nights from `night` on; `night` must be one of them."""
     rows = guest_nights(session, guest, night)
     if not rows:
-        raise RuleViolation(f"guest {guest.code} has no nights from {night} on")
+        raise RuleViolation(
+            _("guest {code} has no nights from {night} on").format(code=guest.code, night=night)
+        )
     if rows[0].night != night:
         raise RuleViolation(
-            f"guest {guest.code} is not booked on the night of {night} (their next night is "
-            f"{rows[0].night}); check out from a night of their stay"
+            _(
+                "guest {code} is not booked on the night of {night} (their next night is "
+                "{next}); {doing} from a night of their stay"
+            ).format(code=guest.code, night=night, next=rows[0].night, doing=doing)
         )
+    return consecutive(rows)
+
+
+@dataclass(frozen=True)
+class LaterBooking:
+    """A booking of the guest after a gap, which a check-out or move left as it was."""
+
+    first_night: dt.date
+    unit: str
+
+
+def later_booking(session: Session, guest_code: str, after: dt.date) -> LaterBooking | None:
+    """The guest's first booked night after `after`, if any: what the person at the desk is told
+    was kept when they check out or move a guest."""
+    guest = find_guest(session, guest_code)
+    row = session.scalars(
+        select(BedNight)
+        .where(BedNight.guest_id == guest.id, BedNight.night > after)
+        .order_by(BedNight.night)
+    ).first()
+    if row is None:
+        return None
+    site, unit = unit_by_id(session, row.unit_id)
+    return LaterBooking(row.night, unit_ref(site, unit))
+
+
+def last_night_of(session: Session, stay: Stay) -> dt.date:
+    night = session.scalar(select(func.max(BedNight.night)).where(BedNight.stay_id == stay.id))
+    assert night is not None
+    return night
+
+
+def _unit_refs(session: Session, rows: list[BedNight]) -> list[str]:
+    refs = set()
+    for unit_id in {r.unit_id for r in rows}:
+        site, unit = unit_by_id(session, unit_id)
+        refs.add(unit_ref(site, unit))
+    return sorted(refs)
+
+
+def drop_empty_stays(session: Session, stay_ids: set[int | None]) -> None:
+    """A stay whose every night was removed or moved is no stay: delete its row, so no guest
+    has a stay of no nights (a full check-out used to leave one behind)."""
+    ids = [i for i in stay_ids if i is not None]
+    if not ids:
+        return
+    session.flush()
+    still = set(session.scalars(select(BedNight.stay_id).where(BedNight.stay_id.in_(ids))))
+    empty = [i for i in ids if i not in still]
+    if empty:
+        session.execute(delete(Stay).where(Stay.id.in_(empty)))
+
+
+def check_out(session: Session, *, guest_code: str, night: dt.date, actor: str) -> int:
+    """Remove the guest's nights from `night` (the first night not stayed) to the end of that
+    visit. That night must be one the guest is booked on: a date before their stay would
+    silently delete all of it. A later booking after a gap is another stay and is kept."""
+    guest = find_guest(session, guest_code)
+    rows = visit_from(session, guest, night, _("check out"))
     refuse_posted(session, rows)
+    units = _unit_refs(session, rows)
+    stay_ids = {r.stay_id for r in rows}
     for row in rows:
         session.delete(row)
+    drop_empty_stays(session, stay_ids)
     session.flush()
     audit.record(
         session,
@@ -182,7 +259,9 @@ def check_out(session: Session, *, guest_code: str, night: dt.date, actor: str) 
         "check_out",
         f"guest:{guest.code}",
         from_night=night,
+        last_night=rows[-1].night,
         nights_removed=len(rows),
+        units=units,
     )
     return len(rows)
 
@@ -192,8 +271,26 @@ def latest_night(session: Session, guest: Guest) -> BedNight:
         select(BedNight).where(BedNight.guest_id == guest.id).order_by(BedNight.night.desc())
     ).first()
     if row is None:
-        raise RuleViolation(f"guest {guest.code} has no stay to extend")
+        raise RuleViolation(_("guest {code} has no stay to extend").format(code=guest.code))
     return row
+
+
+def _last_of_visit(session: Session, guest: Guest, night: dt.date) -> BedNight | None:
+    """The last night of the visit that holds `night`, or None if the guest is not booked then."""
+    rows = guest_nights(session, guest, night)
+    if not rows or rows[0].night != night:
+        return None
+    return consecutive(rows)[-1]
+
+
+@dataclass(frozen=True)
+class Extended:
+    stay: Stay
+    unit: str
+    first_night: dt.date
+    last_night: dt.date
+    # The payer of the stay no longer takes new nights: the new ones are unbilled.
+    inactive_payer: str = ""
 
 
 def extend(
@@ -203,18 +300,39 @@ def extend(
     extra_nights: int,
     actor: str,
     tonight: dt.date | None = None,
+    night: dt.date | None = None,
     now: dt.datetime | None = None,
-) -> Stay:
-    """Add nights after the guest's last night, in the same unit, with the same payer.
-    Given `tonight`, a stay that ended before last night is not extended: that guest left,
-    and nights in the past would be booked by mistake."""
+) -> Extended:
+    """Add nights after the last night of a visit, in the same unit, with the same payer.
+
+    The visit is the one that holds `night` when given (the stay shown on the board), else the
+    one that holds `tonight` or last night, else the guest's latest booking. Given `tonight`, a
+    stay that ended before last night is not extended: that guest left, and nights in the past
+    would be booked by mistake. A payer that has been deactivated takes no new nights: they are
+    left unbilled, and the result says so."""
     now = now or utcnow()
     check_night_count(extra_nights)
     guest = find_guest(session, guest_code)
-    last = latest_night(session, guest)
+    last: BedNight | None = None
+    if night is not None:
+        last = _last_of_visit(session, guest, night)
+        if last is None:
+            raise RuleViolation(
+                _("guest {code} is not booked on the night of {night}").format(
+                    code=guest.code, night=night
+                )
+            )
+    elif tonight is not None:
+        last = _last_of_visit(session, guest, tonight) or _last_of_visit(
+            session, guest, tonight - dt.timedelta(days=1)
+        )
+    if last is None:
+        last = latest_night(session, guest)
     if tonight is not None and last.night < tonight - dt.timedelta(days=1):
         raise RuleViolation(
-            f"guest {guest.code}'s last night was {last.night}; check them in again instead"
+            _("guest {code}'s last night was {night}; check them in again instead").format(
+                code=guest.code, night=last.night
+            )
         )
     wanted = nights(last.night + dt.timedelta(days=1), extra_nights)
     refuse_closed(session, wanted)
@@ -222,6 +340,8 @@ def extend(
     ref = unit_ref(site, unit)
     refuse_taken(session, unit.id, ref, wanted, now)
     refuse_guest_elsewhere(session, guest, wanted)
+    payer = session.get(Payer, last.payer_id) if last.payer_id is not None else None
+    billed = payer is not None and payer.active
     session.add_all(
         BedNight(
             unit_id=last.unit_id,
@@ -229,15 +349,26 @@ def extend(
             state="occupied",
             stay_id=last.stay_id,
             guest_id=guest.id,
-            payer_id=last.payer_id,
-            payer_reference=last.payer_reference,
-            commitment_id=last.commitment_id,
+            payer_id=last.payer_id if billed else None,
+            payer_reference=last.payer_reference if billed else "",
+            commitment_id=last.commitment_id if billed else None,
             reason="",
         )
         for n in wanted
     )
     session.flush()
     route_guest(session, guest.id)  # the new nights may fall outside the commitment or its cap
+    if not billed and payer is not None:
+        # a commitment may have given the new nights a payer after all: then they are billed
+        routed = session.scalar(
+            select(func.count()).where(
+                BedNight.guest_id == guest.id,
+                BedNight.night.in_(wanted),
+                BedNight.payer_id.is_not(None),
+            )
+        )
+        if routed:
+            payer = None
     audit.record(
         session,
         actor,
@@ -247,10 +378,13 @@ def extend(
         stay=last.stay_id,
         nights_added=extra_nights,
         last_night=wanted[-1],
+        unbilled_payer_inactive=payer.name if payer is not None and not billed else None,
     )
     stay = session.get(Stay, last.stay_id)
     assert stay is not None
-    return stay
+    return Extended(
+        stay, ref, wanted[0], wanted[-1], payer.name if payer is not None and not billed else ""
+    )
 
 
 def move(
@@ -263,39 +397,36 @@ def move(
     actor: str,
     now: dt.datetime | None = None,
 ) -> Stay:
-    """Move the guest's nights from `from_night` on to another unit, as a new stay there. The
-    unit must fit the guest, as at check-in."""
+    """Move the guest's nights from `from_night` to the end of that visit to another unit, as a
+    new stay there. A later booking after a gap is another stay and stays where it is. The unit
+    must fit the guest, as at check-in."""
     now = now or utcnow()
     guest = find_guest(session, guest_code)
-    rows = guest_nights(session, guest, from_night)
-    if not rows:
-        raise RuleViolation(f"guest {guest.code} has no nights from {from_night} on to move")
+    rows = visit_from(session, guest, from_night, _("move"))
     refuse_posted(session, rows)
     site, target = find_unit(session, to_unit)
-    if any(r.unit_id == target.id for r in rows):
-        raise BadInput(f"guest {guest.code} is already in {unit_ref(site, target)}")
     ref = unit_ref(site, target)
+    already = [r.night for r in rows if r.unit_id == target.id]
+    if already:
+        raise RuleViolation(
+            _("guest {code} is already in {unit} on the night of {night}").format(
+                code=guest.code, unit=ref, night=already[0]
+            )
+        )
     refuse_taken(session, target.id, ref, [r.night for r in rows], now)
     overridden = eligibility.check(guest, ref, split_tags(target.tags), rows[0].night, override)
     avoid.refuse_barred(session, guest, site, target, [r.night for r in rows])
-    # One new stay per stay moved: the guest's later nights may belong to several stays with
-    # gaps between them, and a stay is consecutive nights (one shared stay would have a gap).
-    new_stays: dict[int | None, Stay] = {}
-    first_stay: Stay | None = None
+    from_units = _unit_refs(session, rows)
+    old_stays = {r.stay_id for r in rows}
+    stay = Stay(guest_id=guest.id, created_at=now, created_by=actor)
+    session.add(stay)
+    session.flush()
     for row in rows:
-        stay = new_stays.get(row.stay_id)
-        if stay is None:
-            stay = new_stays[row.stay_id] = Stay(
-                guest_id=guest.id, created_at=now, created_by=actor
-            )
-            session.add(stay)
-            session.flush()
         row.unit_id = target.id
         row.stay_id = stay.id
-        first_stay = first_stay or stay
+    drop_empty_stays(session, old_stays)
     session.flush()
     route_guest(session, guest.id)  # another site may have another rate, against a money cap
-    assert first_stay is not None
     audit.record(
         session,
         actor,
@@ -303,9 +434,10 @@ def move(
         f"unit:{ref}",
         guest=guest.code,
         from_night=from_night,
+        last_night=rows[-1].night,
         nights=len(rows),
-        stay=first_stay.id,
-        stays=sorted(s.id for s in new_stays.values()),
+        stay=stay.id,
+        units=from_units,
     )
     _record_override(session, actor, ref, guest, overridden, override)
-    return first_stay
+    return stay

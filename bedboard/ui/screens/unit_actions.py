@@ -49,6 +49,15 @@ REASON_LABELS = {
 }
 
 
+def kept_text(later: stays.LaterBooking | None) -> str:
+    """A later booking that a check-out or move left alone, said out loud."""
+    if later is None:
+        return ""
+    return " " + _("Their later booking from {night} in {unit} is kept.").format(
+        night=later.first_night, unit=later.unit
+    )
+
+
 def plural(n: int, word: str) -> str:
     if n == 1:
         return f"{n} {word}"
@@ -289,7 +298,8 @@ class UnitActionsScreen(BoardBaseScreen):
                 removed = stays.check_out(
                     session, guest_code=code, night=first_free, actor=self.store.actor
                 )
-                return f"Checked out {code}: {plural(removed, 'night')} from {first_free} removed."
+                said = f"Checked out {code}: {plural(removed, 'night')} from {first_free} removed."
+                return said + kept_text(stays.later_booking(session, code, first_free))
 
             self.run_change(change)
 
@@ -314,14 +324,20 @@ class UnitActionsScreen(BoardBaseScreen):
             extra: int = values["extra"]
 
             def change(session: Session) -> str:
-                stays.extend(
+                done = stays.extend(
                     session,
                     guest_code=code,
                     extra_nights=extra,
                     actor=self.store.actor,
+                    night=unit.night,
                     now=self.clock.utc(),
                 )
-                return f"Extended {code} by {plural(extra, 'night')}."
+                said = f"Extended {code} by {plural(extra, 'night')}."
+                if done.inactive_payer:
+                    said += " " + _(
+                        "The new nights are unbilled: payer {payer} is deactivated."
+                    ).format(payer=done.inactive_payer)
+                return said
 
             self.run_change(change)
 
@@ -346,7 +362,10 @@ class UnitActionsScreen(BoardBaseScreen):
                 Field("from_night", "From night", "date", default=unit.night, required=True),
             ],
             "Move",
-            intro="All of the guest's nights from that night on move, or none do.",
+            intro=_(
+                "The nights of this stay from that night on move, or none do; a later "
+                "booking after a gap stays where it is."
+            ),
         )
 
         def done(values: dict[str, Any] | None) -> None:
@@ -355,7 +374,7 @@ class UnitActionsScreen(BoardBaseScreen):
             target, from_night = values["to"], values["from_night"]
 
             def change(session: Session) -> str:
-                stays.move(
+                stay = stays.move(
                     session,
                     guest_code=code,
                     to_unit=target,
@@ -363,7 +382,10 @@ class UnitActionsScreen(BoardBaseScreen):
                     actor=self.store.actor,
                     now=self.clock.utc(),
                 )
-                return f"Moved {code} to {target} from the night of {from_night}."
+                later = stays.later_booking(session, code, stays.last_night_of(session, stay))
+                return f"Moved {code} to {target} from the night of {from_night}." + kept_text(
+                    later
+                )
 
             self.run_change(change)
 
