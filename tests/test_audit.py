@@ -166,13 +166,80 @@ def test_history_of_a_unit_and_of_a_guest(cli_here: CliRunner, store: Store, db_
     unit = cli_here("audit", "history", "--unit", "Site1/1", db=db_url)
     assert unit.returncode == 0, unit.stderr
     lines = unit.stdout.splitlines()
-    assert [line.split()[4] for line in lines] == ["check_in", "extend", "check_in"]
-    assert "guest=G-2" in lines[0] and "guest=G-1" in lines[2]
+    # issue 13 item 6: the move out of Site1/1 is part of its history (it was missing)
+    assert [line.split()[4] for line in lines] == ["check_in", "move", "extend", "check_in"]
+    assert "guest=G-2" in lines[0] and "guest=G-1" in lines[3]
+    assert "units=Site1/1" in lines[1]
+    # and so is the check-out from Site1/2, where G-1 was moved to
+    other = cli_here("audit", "history", "--unit", "Site1/2", db=db_url)
+    assert [line.split()[4] for line in other.stdout.splitlines()] == ["check_out", "move"]
+    assert cli_here("audit", "history", "--unit", "Site1/3", db=db_url).stdout == ""
     guest = cli_here("audit", "history", "--guest", "G-1", db=db_url)
     assert guest.returncode == 0, guest.stderr
     actions = [line.split()[4] for line in guest.stdout.splitlines()]
     assert actions == ["check_out", "move", "extend", "check_in"]
     assert "G-2" not in guest.stdout
+
+
+def test_history_shows_kronor_and_local_time(
+    cli_here: CliRunner, store: Store, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13 items 3 and 6: the history showed `amount=-65000` (öre) and UTC times while
+    everything else is local. The log itself keeps integer öre and UTC."""
+    import json
+    import time
+
+    from sqlalchemy import select
+
+    from bedboard.services.billing.close import adjust, close_night
+    from bedboard.services.billing.rates import set_rate
+
+    monkeypatch.setenv("TZ", "Europe/Stockholm")
+    time.tzset()
+    try:
+        with store.write() as session:
+            seed(session, sites=1, units=1)
+        with store.write() as session:
+            set_rate(
+                session,
+                amount=65000,
+                currency="SEK",
+                valid_from=BASE_NIGHT,
+                site="Site1",
+                actor="t",
+            )
+            stays.check_in(
+                session,
+                unit="Site1/1",
+                guest_code="G-1",
+                night=BASE_NIGHT,
+                payer="Polisen",
+                actor="t",
+            )
+        with store.write() as session:
+            close_night(session, night=BASE_NIGHT, currency="SEK", actor="t")
+            adjust(
+                session,
+                guest_code="G-1",
+                night=BASE_NIGHT,
+                amount=-65000,
+                reason="refund",
+                currency="SEK",
+                actor="t",
+            )
+        result = cli_here("audit", "history", "--guest", "G-1", db=db_url)
+        assert result.returncode == 0, result.stderr
+        first = result.stdout.splitlines()[0]
+        assert "amount=-650.00 SEK" in first and "65000" not in first
+        with store.read() as session:
+            entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+            assert entry is not None
+            assert json.loads(entry.detail)["amount"] == -65000  # stored as it was: öre
+            local = entry.at + dt.timedelta(hours=1)  # Stockholm in winter is UTC+1
+        assert first.startswith(local.isoformat(sep=" "))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Label
 from textual.worker import get_current_worker
 
 from bedboard.errors import BedboardError
+from bedboard.i18n import _
 from bedboard.services.safety.history import HistoryLine, guest_history, unit_history
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
@@ -75,7 +76,7 @@ class HistoryScreen(BoardBaseScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("When (UTC)", "Who", "What", "Where", "Details")
+        table.add_columns(_("When"), "Who", "What", "Where", "Details")
         self._remember_board_selection()
         self.watch(self.app, "revision", self._database_changed, init=False)
         start = self.unit_ref or self.guest_code
@@ -152,8 +153,14 @@ class HistoryScreen(BoardBaseScreen):
         table = self.query_one(DataTable)
         table.clear()
         for line in message.lines:
+            # the board's clock (fixed in tests), so every time on screen is the same wall clock
+            when = (
+                f"{self.clock.local_time_of(line.at_utc):%Y-%m-%d %H:%M}"
+                if line.at_utc is not None
+                else line.at
+            )
             table.add_row(
-                line.at,
+                when,
                 Text(line.actor),
                 Text(line.action.replace("_", " ")),
                 Text(line.target.split(":", 1)[-1]),
