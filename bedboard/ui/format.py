@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from rich.text import Text
 
+from bedboard.i18n import _
 from bedboard.services.beds.availability import SiteCounts, UnitNight
 
 STATE_LABELS = {
@@ -58,9 +59,16 @@ def payer_cell(u: UnitNight) -> Text:
 
 
 def time_left(expires_at: dt.datetime | None, now: dt.datetime) -> str:
+    """'1h05 left', '3 min left'; never '0 min left': under a minute says so, and a hold past
+    its time says it expired (until the screen's reload at that moment shows the place free)."""
     if expires_at is None:
         return ""
-    minutes = max(0, int((expires_at - now).total_seconds() // 60))
+    seconds = (expires_at - now).total_seconds()
+    if seconds <= 0:
+        return _("expired")
+    minutes = int(seconds // 60)
+    if minutes == 0:
+        return _("under 1 min left")
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h{minutes:02d} left" if hours else f"{minutes} min left"
 

@@ -178,6 +178,7 @@ class BoardScreen(UnitActionsScreen):
         self.loaded = True
         self.all_units = message.units
         self.choices = message.choices
+        self.reload_at_next_expiry(message.units)
         self._show_units()
         if self.jump_to:
             self._select_ref(self.jump_to)

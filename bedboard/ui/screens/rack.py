@@ -21,6 +21,7 @@ from bedboard.services.choices import Choices, choices
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.format import detail_text
+from bedboard.ui.screens.board import TICK_SECONDS
 from bedboard.ui.screens.unit_actions import UnitActionsScreen
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.rack_table import RackTable
@@ -80,6 +81,8 @@ class RackScreen(UnitActionsScreen):
     def on_mount(self) -> None:
         self.query_one(RackTable).focus()
         self.watch(self.app, "revision", self._database_changed, init=False)
+        # the countdown in the detail line; the expiry itself reloads (reload_at_next_expiry)
+        self.set_interval(TICK_SECONDS, self._show_detail)
         self.load()
 
     @work(thread=True, exclusive=True, group="rack-load", exit_on_error=False)
@@ -105,6 +108,7 @@ class RackScreen(UnitActionsScreen):
         self.choices = message.choices
         table = self.query_one(RackTable)
         table.show(message.rack)
+        self.reload_at_next_expiry(message.rack.cells.values())
         if self.start_unit is not None:
             table.select_key(f"unit:{self.start_unit}")
             self.start_unit = None

@@ -4,6 +4,7 @@ the rack both inherit this; each says which unit and night is selected."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -104,7 +105,31 @@ class UnitActionsScreen(BoardBaseScreen):
         if states is None:
             return True
         unit = self.selected_unit
-        return unit is not None and unit.status in states
+        return unit is not None and self.status_now(unit) in states
+
+    def status_now(self, unit: UnitNight) -> str:
+        """The unit's status by the clock now: a hold that ran out since the last load is free,
+        so no key offers to confirm or cancel it."""
+        expires = unit.hold_expires_at
+        if unit.status == "held" and expires is not None and expires <= self.clock.utc():
+            return "free"
+        return unit.status
+
+    def reload_at_next_expiry(self, units: Iterable[UnitNight]) -> None:
+        """Load again the moment the next hold shown runs out: an expiry changes nothing in the
+        database, so no revision would tell the screen. A hold that ran out between the read and
+        now (the data is already behind) loads again at once."""
+        now = self.clock.utc()
+        pending = [
+            u.hold_expires_at for u in units if u.status == "held" and u.hold_expires_at is not None
+        ]
+        timer = getattr(self, "_expiry_timer", None)
+        if timer is not None:
+            timer.stop()
+        self._expiry_timer = None
+        if pending:
+            delay = max((min(pending) - now).total_seconds(), 0) + 0.5
+            self._expiry_timer = self.set_timer(delay, self.changed)
 
     def action_menu(self) -> None:
         """Enter on a unit: the actions that work on it now, to pick from."""
@@ -124,7 +149,7 @@ class UnitActionsScreen(BoardBaseScreen):
 
         where = f"{unit.ref}, night of {unit.night}"
         self.app.push_screen(
-            PickScreen(f"{where}: {unit.status.replace('_', ' ')}", options), chosen
+            PickScreen(f"{where}: {self.status_now(unit).replace('_', ' ')}", options), chosen
         )
 
     def _unit(self) -> UnitNight | None:

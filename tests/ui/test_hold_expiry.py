@@ -1,0 +1,65 @@
+"""A hold running out changes nothing in the database, so no revision tells a screen: the board
+and the rack must notice it by the clock. Issue 13 item 3: the rack still offered "Confirm hold"
+minutes after the hold expired, and the countdown said "0 min left" past expiry."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bedboard.services.beds.holds import hold
+from bedboard.services.clock import utcnow
+from bedboard.store import Store
+from bedboard.ui.format import time_left
+from bedboard.ui.screens.rack import RackScreen
+from bedboard.ui.widgets.rack_table import RackTable
+from tests.rules_world import build_world
+from tests.ui.conftest import make_app, open_board, select_unit, wait_until
+
+
+def test_the_countdown_never_says_0_min_left() -> None:
+    now = dt.datetime(2026, 11, 27, 21, 0)
+    assert time_left(now + dt.timedelta(minutes=65), now) == "1h05 left"
+    assert time_left(now + dt.timedelta(minutes=3, seconds=10), now) == "3 min left"
+    assert time_left(now + dt.timedelta(seconds=30), now) == "under 1 min left"
+    assert time_left(now, now) == "expired"
+    assert time_left(now - dt.timedelta(minutes=4), now) == "expired"
+
+
+async def test_board_and_rack_notice_a_hold_running_out(empty_store: Store) -> None:
+    store = build_world(empty_store)
+    tonight = store.tonight()
+    # a hold of one minute placed 58 seconds ago: it runs out two seconds from now
+    with store.write() as session:
+        hold(
+            session,
+            unit="Hvilan/2",
+            night=tonight,
+            minutes=1,
+            actor="t",
+            now=utcnow() - dt.timedelta(seconds=58),
+        )
+    app = make_app(store)  # the real clock
+    async with app.run_test(size=(120, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/2")
+        assert board.selected_unit is not None and board.selected_unit.status == "held"
+        await pilot.press("r")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, RackScreen))
+        rack = app.screen
+        assert isinstance(rack, RackScreen)
+        table = rack.query_one(RackTable)
+        assert await wait_until(pilot, lambda: rack.data is not None)
+        unit = rack.selected_unit
+        assert unit is not None and (unit.ref, unit.night) == ("Hvilan/2", tonight)
+        if unit.status == "held":  # unless the machine was slow enough for it to run out
+            assert rack.check_action("confirm_hold", ()) is True
+        assert await wait_until(
+            pilot, lambda: str(table.get_row(f"unit:{unit.unit_id}")[1]) == "·", seconds=6
+        ), "the rack never noticed the hold running out"
+        assert rack.check_action("confirm_hold", ()) is False
+        assert rack.check_action("check_in", ()) is True
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: app.screen is board)
+        assert await wait_until(
+            pilot, lambda: board.selected_unit is not None and board.selected_unit.status == "free"
+        )
