@@ -14,6 +14,10 @@ from typing import Any
 import platformdirs
 
 from bedboard.errors import BadInput
+from bedboard.i18n import _
+
+# The tags an inventory may use unless config.toml says otherwise (see services.beds.inventory).
+DEFAULT_UNIT_TAGS = ("accessible", "children_ok", "women_only", "language_*")
 
 DEFAULT_ROLLOVER_HOUR = 12
 DEFAULT_CURRENCY = "SEK"
@@ -39,6 +43,8 @@ class Settings:
     organisation_name: str = ""
     organisation_number: str = ""
     organisation_address: str = ""  # lines separated by newlines (or ", " typed in one line)
+    unit_tags: tuple[str, ...] = DEFAULT_UNIT_TAGS  # the tags an inventory may use
+
 
 
 ORGANISATION_FIELDS = ("organisation_name", "organisation_number", "organisation_address")
@@ -103,4 +109,18 @@ def load_settings(db: str | None = None, user: str | None = None) -> Settings:
         rollover_hour=hour,
         currency=currency.upper(),
         guest_code_prefix=prefix or DEFAULT_GUEST_CODE_PREFIX,
+        unit_tags=_unit_tags(toml.get("unit_tags")),
     )
+
+
+def _unit_tags(value: Any) -> tuple[str, ...]:
+    """`unit_tags = ["women_only", "pets_ok", "language_*"]` in config.toml replaces the list."""
+    if value is None:
+        return DEFAULT_UNIT_TAGS
+    if not isinstance(value, list) or not all(isinstance(t, str) and t.strip() for t in value):
+        raise BadInput(
+            _('unit_tags in {path} must be a list of tags, like ["women_only", "pets_ok"]').format(
+                path=config_file()
+            )
+        )
+    return tuple(t.strip() for t in value)

@@ -52,7 +52,7 @@ MALFORMED: dict[str, tuple[bytes, tuple[str, ...]]] = {
     ),
     "bad tag": (
         b"site,site_kind,area,room,unit,tags\nHvilan,shelter,Stockholm,1,2,Women Only\n",
-        ("line 2", "tag 'women only'"),
+        ("line 2", "tag 'Women Only'"),
     ),
 }
 

@@ -87,7 +87,7 @@ def test_bad_row_on_line_3_imports_nothing(store: Store, tmp_path: Path) -> None
         ("Hvilan,hotel,Stockholm,1,2,", "unknown site kind 'hotel'"),
         ("Hvilan,shelter,Stockholm,1,2/3,", "must not contain '/'"),
         ("Hvilan,shelter,Solna,1,2,", "another kind or area"),
-        ("Hvilan,shelter,Stockholm,1,2,Bad Tag!", "tag 'bad tag!'"),
+        ("Hvilan,shelter,Stockholm,1,2,Bad Tag!", "tag 'Bad Tag!'"),
         ("Hvilan,shelter,Stockholm,1,1,", "already on line 2"),
         ("Hvilan,shelter,Stockholm,1", "4 cells where the header has 6"),
     ],
@@ -140,3 +140,57 @@ def test_bom_and_tag_order_do_not_count_as_changes(store: Store, tmp_path: Path)
     actions = audit_actions(store)
     assert not do_import(store, write(tmp_path, same, "same.csv")).changed
     assert audit_actions(store) == actions
+
+
+@pytest.mark.parametrize(
+    "tags, shown",
+    [
+        ("Women-Only", "unknown tag 'Women-Only' (did you mean women_only?)"),
+        ("womenonly", "unknown tag 'womenonly' (did you mean women_only?)"),
+        ("women_only;childrenok", "unknown tag 'childrenok' (did you mean children_ok?)"),
+        ("language_", "unknown tag 'language_'"),
+    ],
+)
+def test_unknown_tags_are_refused_with_their_line(
+    store: Store, tmp_path: Path, tags: str, shown: str
+) -> None:
+    """Issue 13 item 8: `Women-Only;womenonly` was stored, so the unit was not women-only."""
+    path = write(tmp_path, DESIGN_EXAMPLE + f"Hvilan,shelter,Stockholm,1,2,{tags}\r\n")
+    before = table_contents(store)
+    with pytest.raises(BadInput) as info:
+        do_import(store, path)
+    assert f"line 4: {shown}" in str(info.value)
+    assert table_contents(store) == before
+
+
+def test_the_known_tags_come_from_the_settings(store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path, DESIGN_EXAMPLE + "Hvilan,shelter,Stockholm,1,2,pets_ok;language_sv\r\n")
+    with pytest.raises(BadInput, match="unknown tag 'pets_ok'"):
+        parse_inventory(path)
+    rows = parse_inventory(path, ("women_only", "children_ok", "pets_ok", "language_*"))
+    assert rows[-1].tags == "language_sv;pets_ok"
+
+
+def test_reimporting_the_same_tags_in_another_order_changes_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    """Issue 13 item 9: the demo stored 'women_only;accessible'; re-importing its own export
+    (sorted) said "11 unit(s) updated"."""
+    import datetime as dt
+
+    from bedboard.services.demo import load_demo
+    from bedboard.services.exports.inventory import inventory_export
+
+    with store.write() as s:
+        load_demo(s, tonight=dt.date(2026, 11, 27), actor="t")
+        s.execute(
+            Unit.__table__.update()
+            .where(Unit.label == "1")
+            .values(tags="women_only;accessible")  # as an older demo stored them
+        )
+    with store.read() as s:
+        export = inventory_export(s)
+        lines = [",".join(map(str, export.header))] + [",".join(map(str, r)) for r in export.rows]
+    path = write(tmp_path, "\r\n".join(lines) + "\r\n")
+    result = do_import(store, path)
+    assert not result.changed, result

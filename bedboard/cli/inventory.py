@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from bedboard.cli import cli
-from bedboard.cli.common import common_options, open_from_context
+from bedboard.cli.common import common_options, open_from_context, options
+from bedboard.config import load_settings
 from bedboard.services.beds.inventory import import_inventory, parse_inventory
 
 
@@ -21,7 +22,9 @@ def import_group() -> None:
 @common_options
 def import_inventory_command(file: Path) -> None:
     """Sites and units: site,site_kind,area,room,unit,tags."""
-    rows = parse_inventory(file)  # a malformed file fails before the database is opened
+    opts = options(click.get_current_context())
+    # a malformed file fails before the database is opened
+    rows = parse_inventory(file, load_settings(opts.db, opts.user).unit_tags)
     store = open_from_context(create=True)
     with store.write() as session:
         result = import_inventory(session, rows, actor=store.actor)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bedboard.db.models import Guest, Payer, Rate, Site, Unit
 from bedboard.errors import RuleViolation
 from bedboard.services.beds.holds import hold
+from bedboard.services.beds.inventory import normalise_tags
 from bedboard.services.beds.out_of_service import mark_out_of_service
 from bedboard.services.beds.stays import check_in
 from bedboard.services.safety import audit
@@ -100,7 +101,10 @@ def load_demo(
         site = Site(name=name, kind=kind, area=area)
         session.add(site)
         session.flush()
-        session.add_all(Unit(site_id=site.id, room=r, label=u, tags=t) for r, u, t in units)
+        session.add_all(
+            Unit(site_id=site.id, room=r, label=u, tags=normalise_tags(t, "demo"))
+            for r, u, t in units
+        )
     session.add_all(Payer(name=n, kind=k) for n, k in PAYERS)
     start = tonight - dt.timedelta(days=60)
     session.add_all(

@@ -1,16 +1,24 @@
 """Sites and units from the inventory CSV: all rows or none, errors name the line, and
-importing the same file again changes nothing."""
+importing the same file again changes nothing (tags are compared as a set, whatever their order).
+
+Tags are a known list (DEFAULT_UNIT_TAGS, or `unit_tags` in config.toml): a mistyped tag
+(`Women-Only`, `womenonly`) would be stored and silently never match, so it is refused with
+its line. An entry ending in `*` allows every tag that starts so (`language_*`)."""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bedboard.config import DEFAULT_UNIT_TAGS
 from bedboard.db.models import SITE_KINDS, Site, Unit
 from bedboard.errors import BadInput
+from bedboard.i18n import _
 from bedboard.services.exports.csvio import read_csv
 from bedboard.services.safety import audit
 
@@ -43,15 +51,49 @@ class ImportResult:
         )
 
 
-def normalise_tags(text: str, where: str) -> str:
-    tags = sorted({t.strip().lower() for t in text.split(";") if t.strip()})
+def tag_known(tag: str, known: Sequence[str]) -> bool:
+    return any(
+        tag == k or (k.endswith("*") and tag.startswith(k[:-1]) and len(tag) > len(k) - 1)
+        for k in known
+    )
+
+
+def normalise_tags(text: str, where: str, known: Sequence[str] | None = DEFAULT_UNIT_TAGS) -> str:
+    """Sorted, ';'-separated, each tag once; with `known`, an unknown tag is refused."""
+    tags = sorted({t.strip() for t in text.split(";") if t.strip()})
     for tag in tags:
-        if not set(tag) <= TAG_CHARS:
-            raise BadInput(f"{where}: tag {tag!r} may only use a-z, 0-9, '_' and '-'")
+        known_here = known is None or tag_known(tag, known)
+        plain = [k for k in known or () if not k.endswith("*")]
+        close = (
+            []
+            if known_here
+            else difflib.get_close_matches(tag.lower().replace("-", "_"), plain, n=1)
+        )
+        if not set(tag) <= TAG_CHARS and not close:
+            raise BadInput(
+                _("{where}: tag {tag!r} may only use a-z, 0-9, '_' and '-'").format(
+                    where=where, tag=tag
+                )
+            )
+        if not known_here:
+            hint = _(" (did you mean {tag}?)").format(tag=close[0]) if close else ""
+            raise BadInput(
+                _(
+                    "{where}: unknown tag {tag!r}{hint}; known tags: {known} "
+                    "(more can be added as unit_tags in config.toml)"
+                ).format(where=where, tag=tag, hint=hint, known=", ".join(known or ()))
+            )
     return ";".join(tags)
 
 
-def parse_inventory(path: Path | str) -> list[InventoryRow]:
+def same_tags(a: str, b: str) -> bool:
+    """Tags as a set: 'women_only;accessible' is 'accessible;women_only'."""
+    return set(filter(None, a.split(";"))) == set(filter(None, b.split(";")))
+
+
+def parse_inventory(
+    path: Path | str, known_tags: Sequence[str] = DEFAULT_UNIT_TAGS
+) -> list[InventoryRow]:
     rows: list[InventoryRow] = []
     seen: dict[tuple[str, str], int] = {}
     kinds: dict[str, tuple[str, str]] = {}
@@ -83,7 +125,7 @@ def parse_inventory(path: Path | str) -> list[InventoryRow]:
                 r["area"],
                 r["room"],
                 r["unit"],
-                normalise_tags(r["tags"], where),
+                normalise_tags(r["tags"], where, known_tags),
             )
         )
     if not rows:
@@ -114,7 +156,7 @@ def import_inventory(session: Session, rows: list[InventoryRow], *, actor: str) 
         if unit is None:
             session.add(Unit(site_id=site.id, room=row.room, label=row.unit, tags=row.tags))
             units_added += 1
-        elif (unit.room, unit.tags) != (row.room, row.tags):
+        elif unit.room != row.room or not same_tags(unit.tags, row.tags):
             unit.room, unit.tags = row.room, row.tags
             units_updated += 1
     session.flush()
