@@ -7,6 +7,7 @@ Textual UI only when the board opens, so `--version`, `--help` and every command
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from typing import TYPE_CHECKING
@@ -24,8 +25,21 @@ if TYPE_CHECKING:
     from bedboard.store import Store
 
 
+class OutputClosed(Exception):
+    """Standard output went into a pipe whose reader stopped early (`bedboard export | head`)."""
+
+
+class BedboardGroup(LazyGroup):
+    def invoke(self, ctx: click.Context) -> object:
+        # Click turns a broken pipe into exit code 1 by itself; it is a normal end here.
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise OutputClosed() from exc
+
+
 @click.group(
-    cls=LazyGroup,
+    cls=BedboardGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -98,6 +112,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted; nothing was changed by the interrupted command", 1)
+    except (BrokenPipeError, OutputClosed):
+        _reader_went_away()
     except OSError as exc:
         if debug:
             _debug_traceback(exc, 1)
@@ -111,7 +127,20 @@ def main(argv: list[str] | None = None) -> None:
             _fail(database_error, 1)
         first_line = (str(exc).strip().splitlines() or [""])[0]
         _fail(f"unexpected error: {type(exc).__name__}: {first_line} (--debug shows details)", 1)
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, OutputClosed):
+        _reader_went_away()
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def _reader_went_away() -> None:
+    """The output went into a pipe whose reader stopped early (`bedboard export ... | head`):
+    that is a normal end, exit 0 and say nothing. Python would otherwise complain again when it
+    flushes stdout at exit, so stdout is pointed at /dev/null first."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)
 
 
 def _database_error(exc: Exception) -> str | None:

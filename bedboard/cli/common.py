@@ -4,6 +4,7 @@ subcommand's name), opening the store, and typed options for nights and units.""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -25,6 +26,7 @@ class Options:
     db: str | None = None
     user: str | None = None
     debug: bool = False
+    far: bool = False
 
 
 def options(ctx: click.Context) -> Options:
@@ -45,6 +47,14 @@ def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]
 
 
 def common_options(f: F) -> F:
+    f = click.option(
+        "--far",
+        is_flag=True,
+        is_eager=True,  # read before any night, whatever the order on the line
+        expose_value=False,
+        callback=_remember("far"),
+        help=_("Accept nights more than a year from today (a typed year is usually a typo)."),
+    )(f)
     f = click.option(
         "--debug",
         is_flag=True,
@@ -91,16 +101,32 @@ def create_hint() -> str:
     )
 
 
+# A night further from today than this is almost always a typo (2062 for 2026, 2020 for 2026):
+# refused unless --far (or BEDBOARD_FAR=1, for scripts that plan far ahead) says it is meant.
+FAR_DAYS = 366
+
+
 class NightType(click.ParamType):
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(f"{value!r} is not a date like 2026-11-27", param, ctx)
+            night = value
+        else:
+            try:
+                night = dt.date.fromisoformat(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a date like 2026-11-27", param, ctx)
+        far = (ctx is not None and options(ctx).far) or os.environ.get("BEDBOARD_FAR") == "1"
+        if not far and abs((night - dt.date.today()).days) > FAR_DAYS:
+            self.fail(
+                _("{night} is more than a year from today; if that is meant, add --far").format(
+                    night=night
+                ),
+                param,
+                ctx,
+            )
+        return night
 
 
 NIGHT = NightType()

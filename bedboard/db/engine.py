@@ -22,7 +22,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import make_url
 
-from bedboard.errors import ReadOnlyDatabase
+from bedboard.errors import BadInput, ReadOnlyDatabase
 from bedboard.i18n import _
 from bedboard.redact import remember_url
 
@@ -44,12 +44,24 @@ PG_CONNECT_ARGS: dict[str, Any] = {
 READ_ONLY_OPTION = "bedboard_read_only"  # an execution option: why the engine cannot write
 
 
+SUPPORTED_SCHEMES = ("sqlite", "postgresql", "postgres")
+
+
 def normalise_url(path_or_url: str) -> str:
     """A plain path means SQLite; `postgresql://` means psycopg 3."""
     if "://" not in path_or_url:
         return "sqlite:///" + str(Path(path_or_url).expanduser().absolute())
     if path_or_url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + path_or_url.split("://", 1)[1]
+    scheme = path_or_url.split("://", 1)[0].lower()
+    if scheme.split("+", 1)[0] not in SUPPORTED_SCHEMES:
+        # mysql://, oracle://, ...: no driver to install would make them work
+        raise BadInput(
+            _(
+                "database URLs starting {scheme}:// are not supported; give a file path "
+                "(SQLite) or a postgresql:// URL"
+            ).format(scheme=scheme)
+        )
     return path_or_url
 
 
