@@ -29,6 +29,14 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("bedboard", appauthor=False)) / "bedboard.sqlite3"
 
 
+def export_folder() -> Path:
+    """Where the board suggests writing an export: the user's documents folder (platformdirs),
+    not the current folder, which under `make run` is the source checkout. The home folder when
+    there is no documents folder."""
+    documents = Path(platformdirs.user_documents_dir())
+    return documents if documents.is_dir() else Path.home()
+
+
 def config_file() -> Path:
     return Path(platformdirs.user_config_dir("bedboard", appauthor=False)) / "config.toml"
 

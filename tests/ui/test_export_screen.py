@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from textual.widgets import Checkbox, Input, Select, Static
 
 from bedboard.store import Store
@@ -84,3 +85,28 @@ async def test_export_screen_refuses_a_bad_date(empty_store: Store, tmp_path: Pa
         await pilot.press("escape")
         await pilot.press("R")
         assert await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+
+
+async def test_exports_go_to_the_documents_folder_by_default(
+    empty_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13 item 9: the board suggested the current folder (under `make run`, the source
+    checkout); a relative name went there too."""
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    app = make_app(frozen_demo(empty_store), Clock.frozen(FROZEN_AT))
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("E")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        path = screen.query_one("#export-path", Input)
+        assert path.value == str(home / "Documents" / "occupancy-2026-11-27.csv")
+        path.value = "tonight.csv"  # a bare name: beside the suggested one
+        path.focus()
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: screen.last_written is not None, seconds=10)
+    assert (home / "Documents" / "tonight.csv").is_file()
+    assert not (Path.cwd() / "tonight.csv").exists()

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 
+from bedboard.config import export_folder
 from bedboard.errors import BedboardError
 from bedboard.services.clock import parse_night
 from bedboard.services.exports.kinds import KINDS, ExportKind, export_kind
@@ -132,7 +133,7 @@ class ExportScreen(Screen[None]):
         except BedboardError:
             return
         self._suggested = self.kind().file_name(first, last)
-        path.value = str(Path.cwd() / self._suggested)
+        path.value = str(export_folder() / self._suggested)
 
     @on(Button.Pressed, "#export-go")
     @on(Input.Submitted)
@@ -147,7 +148,7 @@ class ExportScreen(Screen[None]):
                 raise BedboardError("name a file to write")
             path = Path(text).expanduser()
             if not path.is_absolute():
-                path = Path.cwd() / path
+                path = export_folder() / path  # as suggested, not the current folder
         except BedboardError as exc:
             self._say(str(exc), error=True)
             return
