@@ -28,7 +28,7 @@ def test_the_countdown_never_says_0_min_left() -> None:
 async def test_board_and_rack_notice_a_hold_running_out(empty_store: Store) -> None:
     store = build_world(empty_store)
     tonight = store.tonight()
-    # a hold of one minute placed 58 seconds ago: it runs out two seconds from now
+    # a hold of one minute placed 55 seconds ago: it runs out five seconds from now
     with store.write() as session:
         hold(
             session,
@@ -36,13 +36,13 @@ async def test_board_and_rack_notice_a_hold_running_out(empty_store: Store) -> N
             night=tonight,
             minutes=1,
             actor="t",
-            now=utcnow() - dt.timedelta(seconds=58),
+            now=utcnow() - dt.timedelta(seconds=55),
         )
     app = make_app(store)  # the real clock
     async with app.run_test(size=(120, 30)) as pilot:
         board = await open_board(pilot)
         await select_unit(pilot, board, "Hvilan/2")
-        assert board.selected_unit is not None and board.selected_unit.status == "held"
+        assert board.selected_unit is not None and board.selected_unit.ref == "Hvilan/2"
         await pilot.press("r")
         assert await wait_until(pilot, lambda: isinstance(app.screen, RackScreen))
         rack = app.screen
@@ -51,10 +51,10 @@ async def test_board_and_rack_notice_a_hold_running_out(empty_store: Store) -> N
         assert await wait_until(pilot, lambda: rack.data is not None)
         unit = rack.selected_unit
         assert unit is not None and (unit.ref, unit.night) == ("Hvilan/2", tonight)
-        if unit.status == "held":  # unless the machine was slow enough for it to run out
+        if rack.status_now(unit) == "held":  # unless a slow machine got here after the expiry
             assert rack.check_action("confirm_hold", ()) is True
         assert await wait_until(
-            pilot, lambda: str(table.get_row(f"unit:{unit.unit_id}")[1]) == "·", seconds=6
+            pilot, lambda: str(table.get_row(f"unit:{unit.unit_id}")[1]) == "·", seconds=15
         ), "the rack never noticed the hold running out"
         assert rack.check_action("confirm_hold", ()) is False
         assert rack.check_action("check_in", ()) is True
