@@ -229,10 +229,12 @@ def test_with_names_that_fails_releases_nothing(
 
 
 def test_forget_keeps_billing_fields(store: Store) -> None:
+    """Payers and nights stay; the payer's reference (a case number that ties the code to a
+    person elsewhere) is erased from nights not yet closed (issue 13 item 9)."""
     with_guests(store)
     with store.write() as session:
         erased = forget(session, guest_code="G-A", actor="t")
-    assert erased == ["name", "birth_year", "languages", "notes"]
+    assert erased == ["name", "birth_year", "languages", "notes", "references"]
     with store.read() as session:
         rows = session.execute(
             text(
@@ -240,4 +242,58 @@ def test_forget_keeps_billing_fields(store: Store) -> None:
                 "ON g.id = b.guest_id JOIN payers p ON p.id = b.payer_id WHERE g.code = 'G-A'"
             )
         ).all()
-    assert rows == [("K-1", "Polisen")] * 3
+    assert rows == [("", "Polisen")] * 3
+
+
+def test_forget_keeps_references_of_closed_nights_and_says_so(
+    cli_here: CliRunner, store: Store, db_url: str
+) -> None:
+    from bedboard.services.billing.close import close_night
+    from bedboard.services.billing.rates import set_rate
+
+    with_guests(store)
+    with store.write() as session:
+        set_rate(
+            session, amount=45000, currency="SEK", valid_from=BASE_NIGHT, site="Site1", actor="t"
+        )
+        close_night(session, night=BASE_NIGHT, currency="SEK", actor="t", allow_unbilled=True)
+    result = cli_here("forget", "--guest", "G-A", db=db_url)
+    assert result.returncode == 0, result.stderr
+    assert "references" in result.stdout
+    assert "the payer's reference on 1 closed night(s) is kept" in result.stdout
+    with store.read() as session:
+        refs = session.execute(
+            text(
+                "SELECT b.night, b.payer_reference FROM bed_nights b JOIN guests g "
+                "ON g.id = b.guest_id WHERE g.code = 'G-A' ORDER BY b.night"
+            )
+        ).all()
+    assert [r[1] for r in refs] == ["K-1", "", ""]
+
+
+def test_forget_erases_the_note_of_a_hold_confirmed_for_the_guest(store: Store) -> None:
+    """Issue 13 items 9 and 10: `forget` left who a hold was for. A confirmed hold's note now
+    ends with the hold; forget erases any note still there (a database from before)."""
+    from bedboard.db.models import Hold
+    from bedboard.services.beds.holds import confirm_hold, hold
+
+    with_guests(store)
+    with store.write() as session:
+        held = hold(
+            session,
+            unit="Site1/3",
+            night=BASE_NIGHT,
+            held_for="Anna Hemlig-Namnsson, 34",
+            actor="t",
+        )
+    with store.write() as session:
+        confirm_hold(session, hold_id=held.id, guest_code="G-C", actor="t")
+        # as a database from before the fix kept it
+        session.execute(text("UPDATE holds SET held_for = 'Anna Hemlig-Namnsson, 34'"))
+    with store.write() as session:
+        erased = forget(session, guest_code="G-C", actor="t")
+    assert "hold_notes" in erased
+    with store.read() as session:
+        assert session.scalars(select(Hold.held_for)).all() == [""]
+        details = session.scalars(select(AuditEntry.detail)).all()
+    assert not any("Hemlig" in d for d in details)

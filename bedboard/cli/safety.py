@@ -11,6 +11,7 @@ from bedboard.cli import cli
 from bedboard.cli.common import F, common_options, open_from_context, options
 from bedboard.config import Settings, load_settings
 from bedboard.errors import BadInput, DatabaseError, RuleViolation
+from bedboard.i18n import _
 from bedboard.services.clock import utcnow
 from bedboard.services.safety import audit, backup, privacy
 from bedboard.services.safety.history import guest_history, unit_history
@@ -173,8 +174,17 @@ def forget_command(guest_code: str) -> None:
         privacy.checkpoint_sqlite(store.engine)
     except Exception as exc:  # the erase is committed; the checkpoint is only tidying
         raise DatabaseError(f"erased, but the WAL could not be checkpointed: {exc}") from exc
+    kept = [e.split(":", 1)[1] for e in erased if e.startswith("references_kept_closed:")]
+    erased = [e for e in erased if not e.startswith("references_kept_closed:")]
     what = ", ".join(erased) if erased else "nothing was stored"
     click.echo(
         f"forgot guest {guest_code.strip()}: {what}; nights and billing kept under the code "
         "(backups made before now still hold the old data)"
     )
+    if kept:
+        click.echo(
+            _(
+                "the payer's reference on {count} closed night(s) is kept: closed nights are "
+                "bookkeeping records and cannot change"
+            ).format(count=kept[0])
+        )

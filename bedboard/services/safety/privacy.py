@@ -7,14 +7,15 @@ search and its audited "show name"); tests/test_privacy.py fails if any other mo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import Guest
+from bedboard.db.models import AuditEntry, BedNight, Guest, Hold
 from bedboard.errors import BadInput
 from bedboard.services.exports.occupancy import Export
 from bedboard.services.lookup import find_guest
@@ -80,8 +81,13 @@ def forget(session: Session, *, guest_code: str, actor: str) -> list[str]:
     """Erase name, birth year, languages, notes, gender and needs; keep the code, nights, stays
     and billing.
 
+    The free text around the guest goes too: the payer's reference (a case number ties the
+    code to a person elsewhere) on every night not yet closed, and the note of any hold that
+    was confirmed for them. A closed (posted) night is a bookkeeping record, locked by the
+    database: its reference stays, and the result says how many (`references_kept_closed:N`).
+
     On SQLite the old values are overwritten in the file too (secure_delete), not merely
-    unlinked; the caller checkpoints the WAL afterwards. Returns the fields that held data."""
+    unlinked; the caller checkpoints the WAL afterwards. Returns what held data."""
     guest = find_guest(session, guest_code)
     erased = [f for f in PERSONAL_FIELDS if getattr(guest, f) not in (None, "")]
     if session.get_bind().dialect.name == "sqlite":
@@ -92,9 +98,58 @@ def forget(session: Session, *, guest_code: str, actor: str) -> list[str]:
     guest.notes = ""
     guest.gender = None
     guest.needs = ""
+    with_reference = BedNight.guest_id == guest.id, BedNight.payer_reference != ""
+    open_ids = list(
+        session.scalars(select(BedNight.id).where(*with_reference, BedNight.posted_at.is_(None)))
+    )
+    for start in range(0, len(open_ids), 500):
+        session.execute(
+            update(BedNight)
+            .where(BedNight.id.in_(open_ids[start : start + 500]))
+            .values(payer_reference="")
+        )
+    cleared = len(open_ids)
+    kept = session.scalar(
+        select(func.count()).where(*with_reference, BedNight.posted_at.is_not(None))
+    )
+    if cleared:
+        erased.append("references")
+    notes = _confirmed_hold_notes(session, guest.code)
+    if notes:
+        erased.append("hold_notes")
     session.flush()
-    audit.record(session, actor, "forget", f"guest:{guest.code}", erased=erased)
+    audit.record(
+        session,
+        actor,
+        "forget",
+        f"guest:{guest.code}",
+        erased=erased,
+        references_kept_closed=kept or None,
+    )
+    if kept:
+        erased.append(f"references_kept_closed:{kept}")
     return erased
+
+
+def _confirmed_hold_notes(session: Session, code: str) -> int:
+    """Erase the note of every hold confirmed for this guest (the audit log says which: the
+    holds table does not name guests). Such notes end with the hold since issue 13; older
+    databases are cleaned by migration 0002 too, so this finds none there either."""
+    quoted = json.dumps(code, ensure_ascii=False)
+    ids = []
+    for detail in session.scalars(
+        select(AuditEntry.detail).where(
+            AuditEntry.action == "confirm_hold",
+            AuditEntry.detail.contains(quoted, autoescape=True),
+        )
+    ):
+        data = json.loads(detail)
+        if data.get("guest") == code and isinstance(data.get("hold"), int):
+            ids.append(data["hold"])
+    noted = list(session.scalars(select(Hold.id).where(Hold.id.in_(ids), Hold.held_for != "")))
+    if noted:
+        session.execute(update(Hold).where(Hold.id.in_(noted)).values(held_for=""))
+    return len(noted)
 
 
 def checkpoint_sqlite(engine: Engine) -> None:
