@@ -54,7 +54,6 @@ class Settings:
     unit_tags: tuple[str, ...] = DEFAULT_UNIT_TAGS  # the tags an inventory may use
 
 
-
 ORGANISATION_FIELDS = ("organisation_name", "organisation_number", "organisation_address")
 MAX_ORGANISATION_FIELD = 500
 

@@ -21,6 +21,13 @@ pytest_plugins = ["tests.postgres_fixtures"]
 # The tests' nights are in 2030, more than a year from today: accept them as `--far` would.
 # tests/test_far_nights.py takes this away to test the refusal itself.
 os.environ["BEDBOARD_FAR"] = "1"
+# The board draws in ASCII without colour on a terminal that cannot do better (LANG=C,
+# TERM=vt100, bedboard/ui/terminal.py); the tests and snapshots are of a UTF-8 colour terminal.
+# tests/ui/test_terminal.py sets these itself.
+os.environ["LC_CTYPE"] = "C.UTF-8"
+if "utf" not in os.environ.get("LC_ALL", "utf").replace("UTF", "utf"):
+    del os.environ["LC_ALL"]
+os.environ["TERM"] = "xterm-256color"
 
 REPO = Path(__file__).resolve().parent.parent
 

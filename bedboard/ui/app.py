@@ -16,15 +16,17 @@ Footer so every key that works shows, wrapped, even at 80 columns.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter, NoColor
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
@@ -35,6 +37,7 @@ from bedboard.services.changes import RevisionWatcher
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.messages import DatabaseOffline, RevisionChanged
+from bedboard.ui.terminal import AsciiDrawing, shows_colour, shows_unicode
 
 POLL_SECONDS = 0.5  # a change elsewhere shows within about half a second plus one read
 RETRY_SECONDS = 3.0
@@ -96,6 +99,13 @@ class BedboardApp(App[None]):
     ) -> None:
         super().__init__()
         install_log_scrubber()
+        # What the terminal can show (TERM=vt100: no colour; LANG=C: ASCII drawing).
+        self.extra_filters: list[LineFilter] = []
+        if not shows_colour(os.environ) and not self.no_color:
+            self.extra_filters.append(NoColor())
+            self.add_class("-mono")
+        if not shows_unicode(os.environ):
+            self.extra_filters.append(AsciiDrawing())
         self.store = store
         self.show_traceback = debug  # --debug
         self._exit_text = ""  # the error that ended the app, printed once the terminal is back
@@ -132,6 +142,9 @@ class BedboardApp(App[None]):
         if self._exit_text:
             print(self._exit_text, file=sys.stderr)
             self._exit_text = ""
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        return [*super().get_line_filters(), *self.extra_filters]
 
     def get_default_screen(self) -> Screen[None]:
         from bedboard.ui.screens.board import BoardScreen

@@ -1,0 +1,59 @@
+"""Issue 13 item 9: TERM=vt100 still got colour and LANG=C still got UTF-8 box drawing. The
+board asks the environment and then draws without colour, in ASCII, cell for cell."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from textual.filter import NoColor
+
+from bedboard.store import Store
+from bedboard.ui.terminal import AsciiDrawing, ascii_for, shows_colour, shows_unicode
+from tests.ui.conftest import frozen_app, open_board, wait_until
+
+DRAWING = re.compile("[\u2500-\u259f\u25a0-\u25ff·•…→←]")
+
+
+def test_what_the_environment_says() -> None:
+    assert not shows_colour({"TERM": "vt100"}) and not shows_colour({"TERM": "dumb"})
+    assert shows_colour({"TERM": "xterm-256color"}) and shows_colour({})
+    assert not shows_unicode({"LANG": "C"})
+    assert not shows_unicode({})  # the POSIX locale
+    assert not shows_unicode({"LC_ALL": "C", "LANG": "sv_SE.UTF-8"})  # LC_ALL wins
+    assert shows_unicode({"LANG": "sv_SE.UTF-8"}) and shows_unicode({"LC_CTYPE": "C.utf8"})
+
+
+def test_drawing_characters_become_one_ascii_cell_each() -> None:
+    for char, expected in {
+        "─": "-", "━": "-", "│": "|", "┃": "|", "╭": "+", "┼": "+", "█": "#", "▇": "#",
+        "▁": "_", "▕": "|", "·": ".", "●": "*", "…": "~", "▼": "v", "▶": ">", "å": "å",
+    }.items():  # fmt: skip
+        assert ascii_for(char) == expected, char
+
+
+def screen_text(svg: str) -> str:
+    return html.unescape(" ".join(re.findall(r"<text[^>]*>(.*?)</text>", svg)))
+
+
+async def test_the_board_on_a_vt100_with_lang_c(
+    frozen_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TERM", "vt100")
+    monkeypatch.setenv("LANG", "C")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_CTYPE", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = await open_board(pilot)
+        assert await wait_until(pilot, lambda: board.selected_unit is not None)
+        filters = app.get_line_filters()
+        assert any(isinstance(f, NoColor) for f in filters)
+        assert any(isinstance(f, AsciiDrawing) for f in filters)
+        await pilot.press("r")  # the rack draws bars and dots
+        await pilot.pause(0.5)
+        text = screen_text(app.export_screenshot())
+    assert "Hvilan/1" in text and "G-101" in text
+    assert not DRAWING.findall(text), sorted(set(DRAWING.findall(text)))
