@@ -144,7 +144,8 @@ def _confirmed_hold_notes(session: Session, code: str) -> int:
         )
     ):
         data = json.loads(detail)
-        if data.get("guest") == code and isinstance(data.get("hold"), int):
+        named = data.get("guest") == code or code in data.get("guests", [])
+        if named and isinstance(data.get("hold"), int):
             ids.append(data["hold"])
     noted = list(session.scalars(select(Hold.id).where(Hold.id.in_(ids), Hold.held_for != "")))
     if noted:
