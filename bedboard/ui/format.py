@@ -68,7 +68,7 @@ def time_left(expires_at: dt.datetime | None, now: dt.datetime) -> str:
         return _("expired")
     minutes = int(seconds // 60)
     if minutes == 0:
-        return _("under 1 min left")
+        return _("<1 min left")
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h{minutes:02d} left" if hours else f"{minutes} min left"
 

@@ -27,12 +27,24 @@ def shows_colour(environ: Mapping[str, str]) -> bool:
 def shows_unicode(environ: Mapping[str, str]) -> bool:
     """The locale's character set, as C programs read it: LC_ALL, then LC_CTYPE, then LANG.
     No locale at all is the POSIX locale, which is ASCII."""
+    if _coerced(environ):
+        return False
     for name in ("LC_ALL", "LC_CTYPE", "LANG"):
         value = environ.get(name, "")
         if value:
             lowered = value.lower()
             return "utf-8" in lowered or "utf8" in lowered
     return False
+
+
+def _coerced(environ: Mapping[str, str]) -> bool:
+    """Python itself sets LC_CTYPE=C.UTF-8 when started in the C locale (PEP 538), for its own
+    sake: the terminal is still a C-locale one."""
+    return (
+        not environ.get("LC_ALL")
+        and environ.get("LC_CTYPE") == "C.UTF-8"
+        and environ.get("LANG", "C") in ("C", "POSIX")
+    )
 
 
 SIMPLE = {
@@ -44,6 +56,7 @@ SIMPLE = {
     "–": "-",
     "—": "-",
     "→": ">",
+    "⏎": "<",  # the Enter key in the key bar
     "←": "<",
     "↑": "^",
     "↓": "v",

@@ -20,7 +20,7 @@ def test_the_countdown_never_says_0_min_left() -> None:
     now = dt.datetime(2026, 11, 27, 21, 0)
     assert time_left(now + dt.timedelta(minutes=65), now) == "1h05 left"
     assert time_left(now + dt.timedelta(minutes=3, seconds=10), now) == "3 min left"
-    assert time_left(now + dt.timedelta(seconds=30), now) == "under 1 min left"
+    assert time_left(now + dt.timedelta(seconds=30), now) == "<1 min left"
     assert time_left(now, now) == "expired"
     assert time_left(now - dt.timedelta(minutes=4), now) == "expired"
 

@@ -23,6 +23,9 @@ def test_what_the_environment_says() -> None:
     assert not shows_unicode({})  # the POSIX locale
     assert not shows_unicode({"LC_ALL": "C", "LANG": "sv_SE.UTF-8"})  # LC_ALL wins
     assert shows_unicode({"LANG": "sv_SE.UTF-8"}) and shows_unicode({"LC_CTYPE": "C.utf8"})
+    # LANG=C, and Python's own coercion to C.UTF-8 (PEP 538): still a C-locale terminal
+    assert not shows_unicode({"LANG": "C", "LC_CTYPE": "C.UTF-8"})
+    assert not shows_unicode({"LC_CTYPE": "C.UTF-8"})
 
 
 def test_drawing_characters_become_one_ascii_cell_each() -> None:
