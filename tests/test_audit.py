@@ -309,7 +309,7 @@ async def test_the_board_shows_the_history_of_a_unit_and_of_a_guest(sqlite_url: 
             screen.query_one(Input).focus()
             await pilot.press("enter")
             assert await wait_until(
-                pilot, lambda: "no unit" in str(screen.query_one("#history-note", Label).render())
+                pilot, lambda: "no unit" in str(screen.query_one("#history-note").render())
             )
             # A change made meanwhile shows up: the screen follows the revision.
             await pilot.press("u")

@@ -1,16 +1,17 @@
 """The bedboard app: the live board, plus the screens other parts of the product add.
 
 Adding a screen (billing, exports, reports, history, ...):
-  1. Write `bedboard/ui/screens/NAME.py` with a `Screen` subclass whose constructor takes the
-     Store: `BillingScreen(store)`. Read and write the database in `@work(thread=True)` workers
-     only. `self.app.clock` is the board's clock; watch `self.app.revision` to stay live:
-     `self.watch(self.app, "revision", callback, init=False)`.
+  1. Write `bedboard/ui/screens/NAME.py` with a subclass of `screens.base.LiveScreen` (it
+     shows what the database holds) or `BoardBaseScreen` (it does not), constructed as
+     `NameScreen(store)`. A LiveScreen's `read(session)` runs in a thread and returns one
+     message; it runs again whenever the database changes, and a failed read shows as one line
+     in the screen's `Notice`. Changes go through `run_change` (a write in a thread worker;
+     a refusal says nothing was changed) from actions marked `@changes`; a file through
+     `file_writer.write_file`. Questions are awaited with `app.push_screen_wait` in an `@work`
+     async action. Give it a `HELP` text for F1, a `Notice()` and a `KeyBar()`.
   2. Add one line to SCREENS below. Its key then opens the screen from anywhere, the key bar
-     shows it, and the command palette (ctrl+p) lists it. Give the screen an "escape" binding
-     to `app.pop_screen` so Esc returns to the board.
-Optional: inherit `screens.base.BoardBaseScreen` for `run_change` (a write in a worker whose
-refusal shows as one line) and a `HELP` text for F1; use `widgets.key_bar.KeyBar` instead of
-Footer so every key that works shows, wrapped, even at 80 columns.
+     shows it, and the command palette (ctrl+p) lists it once. Give the screen an "escape"
+     binding to `app.pop_screen` so Esc returns to the board.
 """
 
 from __future__ import annotations
@@ -175,7 +176,8 @@ class BedboardApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette (ctrl+p) lists every action that works on this screen now, by name."""
-        seen = {"quit", "help", "command_palette"}
+        # Screens are listed once, below, whether or not their key shows here.
+        seen = {"quit", "help", "command_palette", *(f"open_screen('{e.name}')" for e in SCREENS)}
         for active in screen.active_bindings.values():
             binding = active.binding
             hidden = not binding.show or not binding.description

@@ -9,7 +9,6 @@ from textual.message import Message
 
 from bedboard.services.beds.availability import UnitNight
 from bedboard.services.choices import Choices
-from bedboard.services.people.search import GuestHit
 
 
 @dataclass
@@ -29,13 +28,6 @@ class ActionDone(Message):
 
 
 @dataclass
-class ActionRefused(Message):
-    """A change was refused (or failed); nothing was changed. `text` is one clear line."""
-
-    text: str
-
-
-@dataclass
 class DatabaseOffline(Message):
     """The live watcher cannot reach the database (it keeps retrying)."""
 
@@ -47,11 +39,3 @@ class RevisionChanged(Message):
     """The live watcher saw the database change (or come back after being offline)."""
 
     revision: int | None
-
-
-@dataclass
-class GuestsFound(Message):
-    """Results of a guest search (codes only; names are never sent to the screen)."""
-
-    text: str
-    hits: list[GuestHit]

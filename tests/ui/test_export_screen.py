@@ -40,7 +40,7 @@ async def test_export_screen_writes_the_chosen_file(empty_store: Store, tmp_path
         await pilot.press("enter")  # as a keyboard user starts it
         assert await wait_until(pilot, lambda: screen.last_written is not None, seconds=10)
         result = str(screen.query_one("#export-result", Static).render())
-        assert f"Wrote 5 row(s) to {target / 'avvisade.csv'}" in result
+        assert f"Wrote 5 rows to {target / 'avvisade.csv'}" in result
         raw = (target / "avvisade.csv").read_bytes()
         assert raw.startswith("\ufeff".encode())
         rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))

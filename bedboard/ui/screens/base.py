@@ -1,31 +1,50 @@
-"""What every board screen shares: the store and clock, F1 help, and changes run in a thread
-worker whose outcome comes back as one clear line.
+"""What every board screen shares: the store and clock, F1 help, one way to run a change, and
+one path for a worker that fails.
+
+Blocking database work runs in thread workers. Every worker a screen starts reports to that
+screen, and one handler here shows every failure the same way: a refused change as a message
+that says nothing was changed, any other failure as one line on the screen (`Notice`). No
+worker's exception ever takes the board down (see `failures.failure_text` for the wording).
 
 A change is refused at once on a read-only database, and on a board that has not heard from the
 database lately (stale or offline) it comes with a warning: what the screen shows may no longer
 be true. Key actions that lead to a change are marked `@changes` so the person hears it before
-filling in a form."""
+filling in a form.
+
+`LiveScreen` adds what every screen that shows the database needs: `read(session)` runs in a
+thread and returns one typed message; it runs again when the database changes anywhere (the
+app's revision), but not while another full screen covers this one (it catches up when it
+shows again); a failed read leaves what was shown and says why on the screen.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
-from textual import on, work
-from textual.screen import Screen
+from textual import events, on, work
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from bedboard.db.engine import read_only_message
-from bedboard.errors import BedboardError
-from bedboard.i18n import _
-from bedboard.redact import error_line
+from bedboard.i18n import _, ngettext
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
-from bedboard.ui.messages import ActionDone, ActionRefused
+from bedboard.ui.failures import failure_text
+from bedboard.ui.file_writer import FILE_GROUP, FileWritten
+from bedboard.ui.messages import ActionDone
+from bedboard.ui.widgets.notice import Notice
 
-Change = Callable[[Session], str]  # does the work inside one transaction; says what it did
+T = TypeVar("T")
 A = TypeVar("A", bound=Callable[..., Any])
+
+WRITE_GROUP = "write"
+LOAD_GROUP = "live-load"
 
 
 def changes(action: A) -> A:
@@ -48,10 +67,13 @@ class BoardBaseScreen(Screen[None]):
         super().__init__()
         self.store = store
         self._clock = clock
+        self.last_written: Path | None = None  # the last file `write_file` wrote from here
 
     @property
     def clock(self) -> Clock:
         return self._clock or getattr(self.app, "clock", None) or Clock()
+
+    # Changes -------------------------------------------------------------------------------
 
     def may_change(self) -> bool:
         """False (and says why) on a read-only database; warns on a stale or offline board."""
@@ -81,39 +103,42 @@ class BoardBaseScreen(Screen[None]):
             )
         return True
 
-    def run_change(self, change: Change) -> None:
-        """One write transaction: all of it or nothing. A refusal changes nothing."""
+    def run_change(
+        self, change: Callable[[Session], Any], said: str | Callable[[Any], str] | None = None
+    ) -> None:
+        """One write transaction: all of it or nothing. What it did is `said` (a text, or made
+        from the change's result), else the text the change returns. A refusal changes
+        nothing and reaches `worker_failed` like every other failure."""
         if self.may_change():
-            self._write(change)
+            self._write(change, said)
 
-    @work(thread=True, group="write", exit_on_error=False)
-    def _write(self, change: Change) -> None:
-        try:
-            with self.store.write() as session:
-                text = change(session)
-        except BedboardError as exc:
-            self.post_message(ActionRefused(error_line(exc)))
-        except Exception as exc:  # a bug must not take the board down at 3 a.m.
-            self.post_message(
-                ActionRefused(
-                    _("unexpected error ({kind}: {text})").format(
-                        kind=type(exc).__name__, text=error_line(exc)
-                    )
-                )
-            )
-        else:
-            self.post_message(ActionDone(text))
+    @work(thread=True, group=WRITE_GROUP, exit_on_error=False)
+    def _write(
+        self, change: Callable[[Session], Any], said: str | Callable[[Any], str] | None
+    ) -> None:
+        with self.store.write() as session:
+            result = change(session)
+        text = said(result) if callable(said) else said if said is not None else str(result)
+        self.post_message(ActionDone(text))
+
+    async def in_thread(self, work: Callable[[Session], T], *, write: bool = False) -> T:
+        """For an action that waits for answers (an async worker): one read, or one write
+        transaction, in a thread, awaited. A failure raises here and ends the action."""
+        return await asyncio.to_thread(self._once, work, write)
+
+    def _once(self, work: Callable[[Session], T], write: bool) -> T:
+        with self.store.write() if write else self.store.read() as session:
+            return work(session)
 
     @on(ActionDone)
     def _done(self, message: ActionDone) -> None:
-        self.notify(message.text, title="Done", markup=False)
+        self.notify(message.text, title=_("Done"), markup=False)
         self.changed()
 
-    @on(ActionRefused)
-    def _refused(self, message: ActionRefused) -> None:
+    def refused(self, text: str) -> None:
         self.notify(
-            f"{message.text}\nNothing was changed.",
-            title="Refused",
+            _("{text}\nNothing was changed.").format(text=text),
+            title=_("Refused"),
             severity="error",
             timeout=10,
             markup=False,
@@ -122,3 +147,103 @@ class BoardBaseScreen(Screen[None]):
 
     def changed(self) -> None:
         """Reload after a change (the live watcher would too, a moment later)."""
+
+    @on(FileWritten)
+    def _file_written(self, message: FileWritten) -> None:
+        self.last_written = message.path
+        rows = ngettext("{n} row", "{n} rows", message.rows).format(n=message.rows)
+        self.say(_("Wrote {rows} to {path}").format(rows=rows, path=message.path))
+        self.notify(
+            _("{rows} in {path}").format(rows=rows, path=message.path),
+            title=_("File written"),
+            markup=False,
+        )
+
+    # One path for worker failures ----------------------------------------------------------
+
+    @on(Worker.StateChanged)
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state == WorkerState.ERROR:
+            self.worker_failed(worker, worker.error)
+        elif event.state == WorkerState.SUCCESS:
+            self.worker_succeeded(worker)
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException | None) -> None:
+        text = failure_text(error)
+        if worker.group == WRITE_GROUP:
+            self.refused(text)
+        elif worker.group == FILE_GROUP:
+            self.say(_("Nothing written: {text}").format(text=text), error=True)
+        else:
+            self.say(text, error=True)
+
+    def worker_succeeded(self, worker: Worker[Any]) -> None:
+        """A read that went through: what a failed one said is no longer true."""
+        if worker.group == LOAD_GROUP and self.is_mounted:
+            for notice in self.query(Notice):
+                notice.clear_error()
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """One line on this screen (a screen without a Notice line says it as a message)."""
+        notice = self.query(Notice).first() if self.is_mounted and self.query(Notice) else None
+        if notice is not None:
+            notice.say(text, error=error)
+        elif text:
+            self.notify(text, severity="error" if error else "information", markup=False)
+
+
+class LiveScreen(BoardBaseScreen):
+    """A screen that shows what `read` returns and follows the database."""
+
+    def __init__(self, store: Store, clock: Clock | None = None) -> None:
+        super().__init__(store, clock)
+        self._missed = False  # a change came while hidden: read again when shown
+
+    def read(self, session: Session) -> Message | None:
+        """Runs in a thread: read what the screen shows and return one message to post
+        (None: nothing to show yet). Capture what it depends on from plain attributes."""
+        raise NotImplementedError
+
+    @on(events.Mount)
+    def _follow_the_database(self) -> None:
+        if hasattr(self.app, "revision"):  # the board's app; a bare test host has none
+            self.watch(self.app, "revision", self.database_changed, init=False)
+        self.load()
+
+    def database_changed(self, revision: int | None) -> None:
+        self.load()
+
+    def changed(self) -> None:
+        self.load()
+
+    @property
+    def hidden(self) -> bool:
+        """Another full screen covers this one (a question over it still lets it show).
+        Textual's `is_current` also counts the screen just under the top one as shown."""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return True
+        above = stack[stack.index(self) + 1 :]
+        return any(not isinstance(screen, ModalScreen) for screen in above)
+
+    def load(self) -> None:
+        if not self.is_attached:
+            return
+        if self.hidden:
+            self._missed = True
+            return
+        self._missed = False
+        self._read_in_thread()
+
+    @on(events.ScreenResume)
+    def _shown_again(self) -> None:
+        if self._missed:
+            self.load()
+
+    @work(thread=True, exclusive=True, group=LOAD_GROUP, exit_on_error=False)
+    def _read_in_thread(self) -> None:
+        with self.store.read() as session:
+            message = self.read(session)
+        if message is not None and not get_current_worker().is_cancelled:
+            self.post_message(message)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from rich.text import Text
+from sqlalchemy.orm import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,28 +13,26 @@ from textual.containers import Horizontal
 from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import DataTable, Label, Static
-from textual.worker import Worker, WorkerState, get_current_worker
 
-from bedboard.errors import BedboardError
 from bedboard.i18n import _
-from bedboard.redact import error_line
 from bedboard.services.beds.availability import UnitNight, availability, site_counts
 from bedboard.services.changes import current_revision
 from bedboard.services.choices import choices
 from bedboard.services.demo import load_demo
 from bedboard.services.demo_people import load_people_and_history
-from bedboard.services.people.search import record_name_search, search_guests
+from bedboard.services.people.search import GuestHit, record_name_search, search_guests
 from bedboard.store import Store
 from bedboard.ui.app import LIVE, STALE
 from bedboard.ui.clock import Clock
 from bedboard.ui.filters import KIND_LABELS, Filters
 from bedboard.ui.format import detail_text, night_title
-from bedboard.ui.messages import BoardLoaded, GuestsFound
+from bedboard.ui.messages import BoardLoaded
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.screens.pick import PickScreen
 from bedboard.ui.screens.unit_actions import UnitActionsScreen
 from bedboard.ui.widgets.key_bar import KeyBar
+from bedboard.ui.widgets.notice import Notice
 from bedboard.ui.widgets.site_table import SiteTable
 from bedboard.ui.widgets.unit_table import UnitTable, unit_key
 
@@ -100,14 +98,13 @@ class BoardScreen(UnitActionsScreen):
         yield SiteTable(id="sites")
         yield UnitTable(id="units")
         yield Static("", id="detail")
+        yield Notice()
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(UnitTable).focus()
-        self.watch(self.app, "revision", self._database_changed, init=False)
         self.watch(self.app, "link", self._show_status)
         self.set_interval(TICK_SECONDS, self._tick)
-        self.load()
 
     # What the unit actions act on -----------------------------------------------------------
 
@@ -125,23 +122,17 @@ class BoardScreen(UnitActionsScreen):
     def current_night(self) -> dt.date:
         return self.night
 
-    def changed(self) -> None:
-        self.load()
-
     # Loading --------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="board-load", exit_on_error=False)
-    def load(self) -> None:
+    def read(self, session: Session) -> BoardLoaded:
         night = self.night
-        with self.store.read() as session:
-            revision = current_revision(session)  # first: the rows read are at least this new
-            units = availability(session, night, now=self.clock.utc())
-            lists = choices(session)
+        revision = current_revision(session)  # first: the rows read are at least this new
+        units = availability(session, night, now=self.clock.utc())
+        lists = choices(session)
         self.read_revision = revision
-        if not get_current_worker().is_cancelled:
-            self.post_message(BoardLoaded(night, units, lists))
+        return BoardLoaded(night, units, lists)
 
-    def _database_changed(self, revision: int | None) -> None:
+    def database_changed(self, revision: int | None) -> None:
         # The watcher's first poll reports the revision the board's own first load has often
         # just read: reading 5,000 units twice at start-up would double the wait.
         if revision is None or revision != self.read_revision:
@@ -239,17 +230,6 @@ class BoardScreen(UnitActionsScreen):
         table.focus()
         return True
 
-    @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            text = error_line(error) if error is not None else _("unknown error")
-            if error is not None and not isinstance(error, BedboardError):
-                text = f"{type(error).__name__}: {text}"
-            self.notify(
-                text, title=_("Could not read the database"), severity="error", markup=False
-            )
-
     # Nights ---------------------------------------------------------------------------------
 
     def watch_night(self) -> None:
@@ -265,20 +245,17 @@ class BoardScreen(UnitActionsScreen):
     def action_tonight(self) -> None:
         self.night = self.tonight()
 
-    def action_go_to_date(self) -> None:
-        def done(values: dict[str, Any] | None) -> None:
-            if values:
-                self.night = values["night"]
-
-        self.app.push_screen(
-            FormScreen(
-                "Go to a night",
-                [Field("night", "Night", "date", default=self.night)],
-                "Go",
-                intro="A night is named by its evening's date.",
-            ),
-            done,
+    @work(group="ask", exit_on_error=False)
+    async def action_go_to_date(self) -> None:
+        form = FormScreen(
+            _("Go to a night"),
+            [Field("night", _("Night"), "date", default=self.night)],
+            _("Go"),
+            intro=_("A night is named by its evening's date."),
         )
+        values = await self.app.push_screen_wait(form)
+        if values:
+            self.night = values["night"]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "tonight":
@@ -299,7 +276,8 @@ class BoardScreen(UnitActionsScreen):
     def action_show_all(self) -> None:
         self.filters = Filters()
 
-    def action_filter(self) -> None:
+    @work(group="ask", exit_on_error=False)
+    async def action_filter(self) -> None:
         areas = sorted({u.area for u in self.all_units if u.area})
         f = self.filters
         form = FormScreen(
@@ -322,74 +300,70 @@ class BoardScreen(UnitActionsScreen):
             "Show",
             intro="Empty fields show everything. Press a on the board to toggle free only.",
         )
-
-        def done(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            tags = frozenset(t for t in ("women_only", "children_ok", "accessible") if values[t])
-            self.filters = Filters(
-                area=values["area"] or "",
-                kind=values["kind"] or "",
-                tags=tags,
-                language=values["language"].strip().lower(),
-                free_only=values["free_only"],
-            )
-
-        self.app.push_screen(form, done)
-
-    def action_find_guest(self) -> None:
-        def done(values: dict[str, Any] | None) -> None:
-            if values and values["text"]:
-                self._search(values["text"], self.night)
-
-        self.app.push_screen(
-            FormScreen(
-                "Find a guest",
-                [Field("text", "Code or name", required=True, placeholder="part of it is enough")],
-                "Find",
-                intro=(
-                    "Protected guests are shown by code only. Finding one by name is written "
-                    "to the audit log."
-                ),
-            ),
-            done,
+        values = await self.app.push_screen_wait(form)
+        if values is None:
+            return
+        tags = frozenset(t for t in ("women_only", "children_ok", "accessible") if values[t])
+        self.filters = Filters(
+            area=values["area"] or "",
+            kind=values["kind"] or "",
+            tags=tags,
+            language=values["language"].strip().lower(),
+            free_only=values["free_only"],
         )
 
-    @work(thread=True, group="board-search", exit_on_error=False)
-    def _search(self, text: str, around: dt.date) -> None:
-        with self.store.read() as session:
-            hits = search_guests(session, text, around)
-        if any(h.protected and h.by_name for h in hits):
-            with self.store.write() as session:
-                record_name_search(session, hits=hits, actor=self.store.actor)
-        self.post_message(GuestsFound(text, hits))
-
-    @on(GuestsFound)
-    def _found(self, message: GuestsFound) -> None:
-        booked = [h for h in message.hits if h.night is not None]
-        if not message.hits:
-            self.notify(f"No guest matches {message.text!r}.", severity="warning", markup=False)
-        elif len(message.hits) == 1:
-            hit = message.hits[0]
-            if hit.night is None:
-                self.notify(
-                    f"Guest {hit.code} has no bed booked.", severity="warning", markup=False
+    @work(group="ask", exit_on_error=False)
+    async def action_find_guest(self) -> None:
+        form = FormScreen(
+            _("Find a guest"),
+            [
+                Field(
+                    "text",
+                    _("Code or name"),
+                    required=True,
+                    placeholder=_("part of it is enough"),
                 )
-            else:
-                self._jump(hit.unit_ref, hit.night)
+            ],
+            _("Find"),
+            intro=_(
+                "Protected guests are shown by code only. Finding one by name is written "
+                "to the audit log."
+            ),
+        )
+        values = await self.app.push_screen_wait(form)
+        if not values or not values["text"]:
+            return
+        text, around = values["text"], self.night
+        hits = await self.in_thread(lambda session: search_guests(session, text, around))
+        if any(h.protected and h.by_name for h in hits):
+            actor = self.store.actor
+            await self.in_thread(
+                lambda session: record_name_search(session, hits=hits, actor=actor), write=True
+            )
+        if len(hits) > 1:
+            title = _("Guests matching {text!r}").format(text=text)
+            options = [(f"{h.code}  ·  {h.where}", h.code) for h in hits]
+            code = await self.app.push_screen_wait(PickScreen(title, options))
+            if code is None:
+                return
+            hits = [h for h in hits if h.code == code]
+        self._go_to_hit(text, hits)
+
+    def _go_to_hit(self, text: str, hits: list[GuestHit]) -> None:
+        if not hits:
+            self.notify(
+                _("No guest matches {text!r}.").format(text=text), severity="warning", markup=False
+            )
+            return
+        hit = hits[0]
+        if hit.night is None:
+            self.notify(
+                _("Guest {code} has no bed booked.").format(code=hit.code),
+                severity="warning",
+                markup=False,
+            )
         else:
-            options = [(f"{h.code}  ·  {h.where}", h.code) for h in message.hits]
-
-            def chosen(code: str | None) -> None:
-                hit = next((h for h in booked if h.code == code), None)
-                if hit is not None and hit.night is not None:
-                    self._jump(hit.unit_ref, hit.night)
-                elif code is not None:
-                    self.notify(
-                        f"Guest {code} has no bed booked.", severity="warning", markup=False
-                    )
-
-            self.app.push_screen(PickScreen(f"Guests matching {message.text!r}", options), chosen)
+            self._jump(hit.unit_ref, hit.night)
 
     def _jump(self, ref: str, night: dt.date) -> None:
         self.filters = Filters()
@@ -431,23 +405,19 @@ class BoardScreen(UnitActionsScreen):
 
     # Empty database -------------------------------------------------------------------------
 
-    def _offer_demo(self) -> None:
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.run_change(self._load_demo)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "This database has no sites yet.\n\n"
-                "Load the demo data (8 sites, 48 places, payers, guests, households)?\n"
-                "You can import your own inventory instead with `bedboard import inventory`.",
-                yes="Load demo",
-                no="Not now",
-            ),
-            answered,
+    @work(group="ask", exit_on_error=False)
+    async def _offer_demo(self) -> None:
+        question = _(
+            "This database has no sites yet.\n\n"
+            "Load the demo data (8 sites, 48 places, payers, guests, households)?\n"
+            "You can import your own inventory instead with `bedboard import inventory`."
         )
+        if await self.app.push_screen_wait(
+            ConfirmScreen(question, yes=_("Load demo"), no=_("Not now"))
+        ):
+            self.run_change(self._load_demo)
 
-    def _load_demo(self, session: Any) -> str:
+    def _load_demo(self, session: Session) -> str:
         load_demo(session, tonight=self.tonight(), actor=self.store.actor)
         load_people_and_history(session, tonight=self.tonight(), actor=self.store.actor)
-        return "Demo data loaded."
+        return _("Demo data loaded.")

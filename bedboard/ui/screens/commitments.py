@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Label
-from textual.worker import get_current_worker
 
 from bedboard.errors import BadInput, BedboardError
 from bedboard.i18n import _
@@ -25,11 +24,11 @@ from bedboard.services.exports.swedish import amount_text
 from bedboard.services.money_input import parse_amount
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
-from bedboard.ui.messages import ActionRefused
-from bedboard.ui.screens.base import BoardBaseScreen
+from bedboard.ui.screens.base import LiveScreen
 from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.keyed_table import KeyedTable
+from bedboard.ui.widgets.notice import Notice
 
 HELP = """\
 # Commitments
@@ -74,7 +73,7 @@ def _cap(c: commitments.CommitmentLine) -> str:
     return ", ".join(parts) or "–"
 
 
-class CommitmentsScreen(BoardBaseScreen):
+class CommitmentsScreen(LiveScreen):
     HELP = HELP
     DEFAULT_CSS = """
     CommitmentsScreen #commitments { height: 1fr; }
@@ -94,26 +93,16 @@ class CommitmentsScreen(BoardBaseScreen):
         with Horizontal(id="title-bar"):
             yield Label(_("[b]Commitments[/b]"), id="title")
         yield CommitmentTable(id="commitments")
+        yield Notice()
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(CommitmentTable).focus()
-        self.watch(self.app, "revision", self._database_changed, init=False)
-        self.load()
 
-    def changed(self) -> None:
-        self.load()
-
-    def _database_changed(self, _revision: int | None) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, group="commitments-load", exit_on_error=False)
-    def load(self) -> None:
-        with self.store.read() as session:
-            rows = commitments.list_commitments(session)
-            names = [p.name for p in list_payers(session, include_inactive=False)]
-        if not get_current_worker().is_cancelled:
-            self.post_message(CommitmentsLoaded(rows, names))
+    def read(self, session: Session) -> CommitmentsLoaded:
+        rows = commitments.list_commitments(session)
+        names = [p.name for p in list_payers(session, include_inactive=False)]
+        return CommitmentsLoaded(rows, names)
 
     @on(CommitmentsLoaded)
     def _loaded(self, message: CommitmentsLoaded) -> None:
@@ -175,7 +164,7 @@ class CommitmentsScreen(BoardBaseScreen):
                 cap = values["max_amount"].strip()
                 max_amount = parse_amount(cap, what=_("the cap")) if cap else None
             except BedboardError as exc:
-                self.post_message(ActionRefused(str(exc)))
+                self.refused(str(exc))
                 return
 
             guest, household = values["guest"].strip(), values["household"].strip()

@@ -7,14 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from sqlalchemy.orm import Session
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.markup import escape
 from textual.message import Message
-from textual.widgets import DataTable, Input, Label, Static
-from textual.worker import get_current_worker
+from textual.widgets import DataTable, Input, Label
 
 from bedboard.errors import BedboardError
 from bedboard.i18n import _
@@ -23,8 +22,9 @@ from bedboard.services.clock import check_period, parse_night
 from bedboard.services.exports.swedish import amount_text
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
-from bedboard.ui.screens.base import BoardBaseScreen
+from bedboard.ui.screens.base import LiveScreen
 from bedboard.ui.widgets.key_bar import KeyBar
+from bedboard.ui.widgets.notice import Notice
 
 HELP = """\
 # Host families
@@ -43,7 +43,7 @@ class OwedLoaded(Message):
     rows: list[Owed]
 
 
-class CompensationScreen(BoardBaseScreen):
+class CompensationScreen(LiveScreen):
     HELP = HELP
     DEFAULT_CSS = """
     CompensationScreen #owed-period { height: auto; padding: 0 1; }
@@ -70,7 +70,7 @@ class CompensationScreen(BoardBaseScreen):
             yield Label(_(" to"))
             yield Input(self.last.isoformat(), id="owed-last")
         yield DataTable(id="owed", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="owed-status")
+        yield Notice(id="owed-status")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -80,8 +80,6 @@ class CompensationScreen(BoardBaseScreen):
             _("No rate"),
         )  # fmt: skip
         table.focus()
-        self.watch(self.app, "revision", self._database_changed, init=False)
-        self.load()
 
     @on(Input.Submitted, "#owed-first, #owed-last")
     def _period_changed(self) -> None:
@@ -90,25 +88,16 @@ class CompensationScreen(BoardBaseScreen):
             last = parse_night(self.query_one("#owed-last", Input).value, _("to"))
             check_period(first, last)
         except BedboardError as exc:
-            self.query_one("#owed-status", Static).update(f"[red]{escape(str(exc))}[/red]")
+            self.say(str(exc), error=True)
             return
         self.first, self.last = first, last
         self.query_one(DataTable).focus()
         self.load()
 
-    def changed(self) -> None:
-        self.load()
-
-    def _database_changed(self, _revision: int | None) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, group="owed-load", exit_on_error=False)
-    def load(self) -> None:
+    def read(self, session: Session) -> OwedLoaded:
         first, last = self.first, self.last
-        with self.store.read() as session:
-            rows = compensation(session, first, last, currency=self.store.settings.currency)
-        if not get_current_worker().is_cancelled:
-            self.post_message(OwedLoaded(first, last, rows))
+        rows = compensation(session, first, last, currency=self.store.settings.currency)
+        return OwedLoaded(first, last, rows)
 
     @on(OwedLoaded)
     def _loaded(self, message: OwedLoaded) -> None:
@@ -134,12 +123,8 @@ class CompensationScreen(BoardBaseScreen):
         missing = sum(r.nights_without_rate for r in message.rows if not r.is_year)
         status = _("{first} to {last}").format(first=self.first, last=self.last)
         if missing:
-            status += (
-                " · [red]"
-                + _("{n} night(s) without a compensation rate").format(n=missing)
-                + "[/red]"
-            )
-        self.query_one("#owed-status", Static).update(status)
+            status += " · " + _("{n} night(s) without a compensation rate").format(n=missing)
+        self.say(status, error=bool(missing))
 
 
 def money_sv(minor: int) -> str:

@@ -1,53 +1,54 @@
 """Export from the board: pick what to export, the night or period and the file; the file is
-written in a thread worker (streamed, renamed into place when complete) with a progress bar,
-and the screen says where it went."""
+written by the board's one file writer (streamed, renamed into place when complete) with a
+progress bar, and the screen says where it went."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select
+from textual.worker import Worker
 
 from bedboard.config import export_folder
 from bedboard.errors import BedboardError
+from bedboard.i18n import _
 from bedboard.services.clock import parse_night
 from bedboard.services.exports.kinds import KINDS, ExportKind, export_kind
-from bedboard.services.exports.occupancy import write_export_file
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
+from bedboard.ui.file_writer import (
+    FileRequest,
+    FileWritten,
+    WriteProgress,
+    WriteStarted,
+    file_path,
+    write_file,
+)
+from bedboard.ui.screens.base import BoardBaseScreen
+from bedboard.ui.widgets.key_bar import KeyBar
+from bedboard.ui.widgets.notice import Notice
+
+HELP = """\
+# Export
+
+Writes one CSV file (UTF-8) that the coordinator sends on or opens in a spreadsheet:
+occupancy for a night (per unit or per site), the billing basis or turnaways for a period,
+or the inventory. The same files as `bedboard export ...` on the command line.
+
+Choose what, the night or the first and last night, and the file; **Enter** or the Export
+button writes it. The file appears only when it is complete. Tick **Excel** so Excel shows
+å, ä and ö. Esc goes back to the board.
+"""
 
 
-@dataclass
-class ExportStarted(Message):
-    total: int | None
-
-
-@dataclass
-class ExportProgress(Message):
-    rows: int
-
-
-@dataclass
-class ExportFinished(Message):
-    path: Path
-    rows: int
-
-
-@dataclass
-class ExportFailed(Message):
-    text: str
-
-
-class ExportScreen(Screen[None]):
+class ExportScreen(BoardBaseScreen):
+    HELP = HELP
     DEFAULT_CSS = """
     ExportScreen #export-title { height: 1; width: 1fr; background: $panel; padding: 0 1; }
     ExportScreen #export-form { padding: 1 2; height: auto; }
@@ -57,22 +58,13 @@ class ExportScreen(Screen[None]):
     ExportScreen #export-first, ExportScreen #export-last { width: 16; }
     ExportScreen #export-path { width: 1fr; }
     ExportScreen #export-progress { margin: 1 0; }
-    ExportScreen #export-result { height: auto; }
-    ExportScreen #export-result.error { color: $error; }
     """
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="export-back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Board", id="export-back")]
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
-        super().__init__()
-        self.store = store
-        self._clock = clock
+        super().__init__(store, clock)
         self.running = False
-        self.last_written: Path | None = None
         self._suggested: str | None = None
-
-    @property
-    def clock(self) -> Clock:
-        return self._clock or getattr(self.app, "clock", None) or Clock()
 
     def compose(self) -> ComposeResult:
         tonight = self.store.tonight(self.clock.local())
@@ -98,8 +90,8 @@ class ExportScreen(Screen[None]):
                 yield Checkbox("Excel (adds a BOM so Excel shows å, ä, ö)", id="export-excel")
                 yield Button("Export", variant="primary", id="export-go")
             yield ProgressBar(total=None, show_eta=False, id="export-progress")
-            yield Static("", id="export-result")
-        yield Footer()
+            yield Notice(id="export-result")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._kind_changed()
@@ -140,74 +132,35 @@ class ExportScreen(Screen[None]):
     def start(self) -> None:
         if self.running:
             return
-        result = self.query_one("#export-result", Static)
         try:
             first, last = self._dates()
-            text = self.query_one("#export-path", Input).value.strip()
-            if not text:
-                raise BedboardError("name a file to write")
-            path = Path(text).expanduser()
-            if not path.is_absolute():
-                path = export_folder() / path  # as suggested, not the current folder
+            path = file_path(self.query_one("#export-path", Input).value)
         except BedboardError as exc:
-            self._say(str(exc), error=True)
+            self.say(str(exc), error=True)
             return
-        self.running = True
-        self.query_one("#export-go", Button).disabled = True
-        result.update(Text(f"Writing {path} …"))
+        self._busy(True)
+        self.say(_("Writing {path} …").format(path=path))
         excel = self.query_one("#export-excel", Checkbox).value
-        self.write(self.kind(), first, last, path, excel)
+        write_file(self, FileRequest(self.kind(), first, last, path, excel))
 
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def write(
-        self, kind: ExportKind, first: dt.date, last: dt.date, path: Path, excel: bool
-    ) -> None:
-        try:
-            with self.store.read() as session:
-                export = kind.build(session, first, last, self.store.settings.currency)
-                self.post_message(ExportStarted(export.total))
-                rows = write_export_file(
-                    path,
-                    export,
-                    excel=excel,
-                    progress=self._report_progress,
-                    every=1000,
-                )
-        except BedboardError as exc:
-            self.post_message(ExportFailed(str(exc)))
-        except OSError as exc:
-            self.post_message(ExportFailed(f"cannot write {path}: {exc.strerror or exc}"))
-        else:
-            self.post_message(ExportFinished(path, rows))
+    def _busy(self, running: bool) -> None:
+        self.running = running
+        self.query_one("#export-go", Button).disabled = running
 
-    def _report_progress(self, rows: int) -> None:
-        self.post_message(ExportProgress(rows))  # post_message is safe from a thread
-
-    @on(ExportStarted)
-    def _started(self, message: ExportStarted) -> None:
+    @on(WriteStarted)
+    def _started(self, message: WriteStarted) -> None:
         self.query_one(ProgressBar).update(total=message.total, progress=0)
 
-    @on(ExportProgress)
-    def _progress(self, message: ExportProgress) -> None:
+    @on(WriteProgress)
+    def _progress(self, message: WriteProgress) -> None:
         self.query_one(ProgressBar).update(progress=message.rows)
 
-    @on(ExportFinished)
-    def _finished(self, message: ExportFinished) -> None:
-        bar = self.query_one(ProgressBar)
-        bar.update(total=max(message.rows, 1), progress=max(message.rows, 1))
-        self.last_written = message.path
-        self._say(f"Wrote {message.rows} row(s) to {message.path}")
-        self.notify(
-            f"{message.rows} row(s) in {message.path}", title="Export written", markup=False
-        )
+    @on(FileWritten)
+    def _finished(self, message: FileWritten) -> None:
+        self._busy(False)
+        done = max(message.rows, 1)
+        self.query_one(ProgressBar).update(total=done, progress=done)
 
-    @on(ExportFailed)
-    def _failed(self, message: ExportFailed) -> None:
-        self._say(f"Nothing written: {message.text}", error=True)
-
-    def _say(self, text: str, error: bool = False) -> None:
-        self.running = False
-        self.query_one("#export-go", Button).disabled = False
-        result = self.query_one("#export-result", Static)
-        result.set_class(error, "error")
-        result.update(Text(text))
+    def worker_failed(self, worker: Worker[Any], error: BaseException | None) -> None:
+        self._busy(False)
+        super().worker_failed(worker, error)

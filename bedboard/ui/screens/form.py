@@ -106,10 +106,14 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             try:
                 values[f.name] = self._value(f)
             except ValueError as exc:
-                self.query_one("#form-error", Label).update(f"[red]{escape(str(exc))}[/red]")
+                self.show_error(str(exc))
                 self.query_one(f"#field-{f.name}").focus()
                 return
         self.dismiss(values)
+
+    def show_error(self, text: str) -> None:
+        """One line under the fields: what is wrong with them, or a failed lookup."""
+        self.query_one("#form-error", Label).update(f"[red]{escape(text)}[/red]")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -9,22 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from sqlalchemy.orm import Session
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.markup import escape
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label
-from textual.worker import get_current_worker
 
-from bedboard.errors import BedboardError
 from bedboard.i18n import _
 from bedboard.services.safety.history import HistoryLine, guest_history, unit_history
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
-from bedboard.ui.screens.base import BoardBaseScreen
+from bedboard.ui.screens.base import LiveScreen
 from bedboard.ui.widgets.key_bar import KeyBar
+from bedboard.ui.widgets.notice import Notice
 
 HELP = """\
 # History
@@ -41,18 +41,11 @@ class HistoryLoaded(Message):
     lines: list[HistoryLine]
 
 
-@dataclass
-class HistoryFailed(Message):
-    query: str
-    text: str
-
-
-class HistoryScreen(BoardBaseScreen):
+class HistoryScreen(LiveScreen):
     HELP = HELP
     DEFAULT_CSS = """
     HistoryScreen #history { height: 1fr; }
     HistoryScreen #history-query { width: 1fr; }
-    HistoryScreen #history-note { height: 1; padding: 0 1; }
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Board", id="history-back"),
@@ -70,7 +63,7 @@ class HistoryScreen(BoardBaseScreen):
         with Horizontal(id="title-bar"):
             yield Label("[b]History[/b]", id="title")
         yield Input(placeholder="SITE/UNIT or guest code, then Enter", id="history-query")
-        yield Label("", id="history-note")
+        yield Notice(id="history-note")
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
@@ -78,10 +71,9 @@ class HistoryScreen(BoardBaseScreen):
         table = self.query_one(DataTable)
         table.add_columns(_("When"), "Who", "What", "Where", "Details")
         self._remember_board_selection()
-        self.watch(self.app, "revision", self._database_changed, init=False)
         start = self.unit_ref or self.guest_code
         if start:
-            self.show(start)
+            self.show(start)  # the first read (started after this) reads it
             table.focus()
         else:
             self.query_one(Input).focus()
@@ -119,48 +111,26 @@ class HistoryScreen(BoardBaseScreen):
     def show(self, query: str) -> None:
         self.query_text = query
         self.query_one(Input).value = query
-        self.load(query)
+        self.load()
 
-    def changed(self) -> None:
-        if self.query_text:
-            self.load(self.query_text)
-
-    def _database_changed(self, _revision: int | None) -> None:
-        self.changed()
-
-    @work(thread=True, exclusive=True, group="history-load", exit_on_error=False)
-    def load(self, query: str) -> None:
+    def read(self, session: Session) -> HistoryLoaded | None:
         """A unit if it has a '/', else a guest code."""
-        try:
-            with self.store.read() as session:
-                lines = (
-                    unit_history(session, query) if "/" in query else guest_history(session, query)
-                )
-        except BedboardError as exc:
-            if not get_current_worker().is_cancelled:
-                self.post_message(HistoryFailed(query, str(exc)))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(HistoryLoaded(query, lines))
-
-    @on(HistoryFailed)
-    def _failed(self, message: HistoryFailed) -> None:
-        self.query_one(DataTable).clear()
-        self.query_one("#history-note", Label).update(f"[red]{escape(message.text)}[/red]")
+        query = self.query_text
+        if not query:
+            return None
+        lines = unit_history(session, query) if "/" in query else guest_history(session, query)
+        return HistoryLoaded(query, lines)
 
     @on(HistoryLoaded)
     def _loaded(self, message: HistoryLoaded) -> None:
         table = self.query_one(DataTable)
         table.clear()
         for line in message.lines:
-            # the board's clock (fixed in tests), so every time on screen is the same wall clock
-            when = (
+            table.add_row(
+                # the board's clock (fixed in tests): every time on screen is one wall clock
                 f"{self.clock.local_time_of(line.at_utc):%Y-%m-%d %H:%M}"
                 if line.at_utc is not None
-                else line.at
-            )
-            table.add_row(
-                when,
+                else line.at,
                 Text(line.actor),
                 Text(line.action.replace("_", " ")),
                 Text(line.target.split(":", 1)[-1]),
@@ -173,5 +143,5 @@ class HistoryScreen(BoardBaseScreen):
             f"[b]History[/b] · {what} {escape(message.query)} · {count} entr"
             + ("y" if count == 1 else "ies")
         )
-        self.query_one("#history-note", Label).update("" if count else "nothing recorded yet")
+        self.say("" if count else _("nothing recorded yet"))
         self.refresh_bindings()

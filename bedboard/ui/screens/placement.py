@@ -40,6 +40,7 @@ from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.widgets.code_suggester import GuestCodeSuggester
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.keyed_table import KeyedTable
+from bedboard.ui.widgets.notice import Notice
 
 HELP = """\
 # Find a place
@@ -168,6 +169,7 @@ class PlacementScreen(BoardBaseScreen):
             yield Checkbox("Accessible", id="accessible")
         yield OptionTable(id="options")
         yield Static("", id="detail")
+        yield Notice()
         yield KeyBar()
 
     @staticmethod

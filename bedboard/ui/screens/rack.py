@@ -7,13 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from sqlalchemy.orm import Session
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Label, Static
-from textual.worker import get_current_worker
 
 from bedboard.services.beds.availability import UnitNight
 from bedboard.services.beds.rack import RACK_NIGHTS, Rack, rack
@@ -24,6 +24,7 @@ from bedboard.ui.format import detail_text
 from bedboard.ui.screens.board import TICK_SECONDS
 from bedboard.ui.screens.unit_actions import UnitActionsScreen
 from bedboard.ui.widgets.key_bar import KeyBar
+from bedboard.ui.widgets.notice import Notice
 from bedboard.ui.widgets.rack_table import RackTable
 from bedboard.ui.widgets.unit_table import unit_key
 
@@ -76,39 +77,28 @@ class RackScreen(UnitActionsScreen):
             yield Label("", id="title")
         yield RackTable(id="rack", nights=RACK_NIGHTS)
         yield Static("", id="detail")
+        yield Notice()
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(RackTable).focus()
-        self.watch(self.app, "revision", self._database_changed, init=False)
         # the countdown in the detail line; the expiry itself reloads (reload_at_next_expiry)
         self.set_interval(TICK_SECONDS, self._show_detail)
-        self.load()
 
-    @work(thread=True, exclusive=True, group="rack-load", exit_on_error=False)
-    def load(self) -> None:
+    def read(self, session: Session) -> RackLoaded:
         first = self.first
-        with self.store.read() as session:
-            data = rack(session, first, RACK_NIGHTS, now=self.clock.utc())
-            lists = choices(session)
-        if not get_current_worker().is_cancelled:
-            self.post_message(RackLoaded(first, data, lists))
-
-    def changed(self) -> None:
-        self.load()
-
-    def _database_changed(self, _revision: int | None) -> None:
-        self.load()
+        data = rack(session, first, RACK_NIGHTS, now=self.clock.utc())
+        return RackLoaded(first, data, choices(session))
 
     @on(RackLoaded)
     def _loaded(self, message: RackLoaded) -> None:
         if message.first != self.first:
             return
         self.data = message.rack
+        self.reload_at_next_expiry(message.rack.cells.values())
         self.choices = message.choices
         table = self.query_one(RackTable)
         table.show(message.rack)
-        self.reload_at_next_expiry(message.rack.cells.values())
         if self.start_unit is not None:
             table.select_key(f"unit:{self.start_unit}")
             self.start_unit = None

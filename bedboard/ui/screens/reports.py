@@ -8,21 +8,23 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from sqlalchemy.orm import Session
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Label, Static
-from textual.worker import get_current_worker
+from textual.widgets import Label, Static
 
 from bedboard.services.reports import UNBILLED, NightCounts, Report, build_report
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
+from bedboard.ui.screens.base import LiveScreen
 from bedboard.ui.widgets.charts import Fit, bar, columns, fit, squeeze
+from bedboard.ui.widgets.key_bar import KeyBar
+from bedboard.ui.widgets.notice import Notice
 
 RELOAD_AFTER_SECONDS = 3.0
 NAME_WIDTH = 24
@@ -35,7 +37,18 @@ class ReportLoaded(Message):
     report: Report
 
 
-class ReportsScreen(Screen[None]):
+HELP = """\
+# Reports
+
+Pictures of the nights for a coordinator arguing for beds: occupancy per night for all
+sites, then per site, the held and unbilled nights, turnaways per week and each payer's
+nights per month. `3` shows the last 30 nights, `9` the last 90. The figures follow changes
+made anywhere, a few seconds later.
+"""
+
+
+class ReportsScreen(LiveScreen):
+    HELP = HELP
     DEFAULT_CSS = """
     ReportsScreen #reports-title { height: 1; width: 1fr; background: $panel; padding: 0 1; }
     ReportsScreen VerticalScroll { padding: 0 1; }
@@ -43,7 +56,7 @@ class ReportsScreen(Screen[None]):
     ReportsScreen .chart { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="reports-back"),
+        Binding("escape", "app.pop_screen", "Board", id="reports-back"),
         Binding("3", "period(30)", "30 nights", id="reports-30"),
         Binding("9", "period(90)", "90 nights", id="reports-90"),
     ]
@@ -51,15 +64,9 @@ class ReportsScreen(Screen[None]):
     nights: reactive[int] = reactive(30, init=False)
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
-        super().__init__()
-        self.store = store
-        self._clock = clock
+        super().__init__(store, clock)
         self.report: Report | None = None
         self._reload: Timer | None = None
-
-    @property
-    def clock(self) -> Clock:
-        return self._clock or getattr(self.app, "clock", None) or Clock()
 
     def compose(self) -> ComposeResult:
         yield Label("Reports: loading…", id="reports-title")
@@ -73,14 +80,10 @@ class ReportsScreen(Screen[None]):
             ):
                 yield Static(heading, classes="chart-heading")
                 yield Static("", id=f"chart-{name}", classes="chart")
-        yield Footer()
+        yield Notice()
+        yield KeyBar()
 
-    def on_mount(self) -> None:
-        if hasattr(self.app, "revision"):
-            self.watch(self.app, "revision", self._database_changed, init=False)
-        self.load()
-
-    def _database_changed(self, _revision: int | None) -> None:
+    def database_changed(self, revision: int | None) -> None:
         """A busy night changes the database every few seconds; the figures are months of
         nights, so gather changes for a moment and read once."""
         if self._reload is None:
@@ -96,13 +99,9 @@ class ReportsScreen(Screen[None]):
     def watch_nights(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="reports-load", exit_on_error=False)
-    def load(self) -> None:
+    def read(self, session: Session) -> ReportLoaded:
         last = self.store.tonight(self.clock.local())
-        with self.store.read() as session:
-            report = build_report(session, last, self.nights, now=self.clock.utc())
-        if not get_current_worker().is_cancelled:
-            self.post_message(ReportLoaded(report))
+        return ReportLoaded(build_report(session, last, self.nights, now=self.clock.utc()))
 
     @on(ReportLoaded)
     def _show(self, message: ReportLoaded) -> None:

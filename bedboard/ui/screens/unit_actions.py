@@ -1,16 +1,22 @@
-"""Acting on one unit on one night: the keys, the forms, and the service calls. The board and
-the rack both inherit this; each says which unit and night is selected."""
+"""Acting on one unit on one night: the keys, the questions, and the service calls. The board
+and the rack both inherit this; each says which unit and night is selected.
+
+Each action is one async worker that reads top to bottom: take the selected unit, ask (a form
+or a yes/no, awaited with `push_screen_wait`), hand the answers to one service function in a
+write transaction (`run_change`). Esc on a question ends the action and changes nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
+from textual import work
 from textual.binding import Binding
 
-from bedboard.i18n import _
+from bedboard.i18n import _, ngettext
 from bedboard.services.beds import holds, out_of_service, stays
 from bedboard.services.beds.availability import UnitNight
 from bedboard.services.beds.holds import DEFAULT_HOLD_MINUTES, MAX_HOLD_MINUTES
@@ -20,7 +26,7 @@ from bedboard.services.people.intake_text import GENDERS
 from bedboard.services.people.search import reveal_name
 from bedboard.services.people.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, record_turnaway
 from bedboard.ui.format import tags_text
-from bedboard.ui.screens.base import BoardBaseScreen, changes
+from bedboard.ui.screens.base import LiveScreen, changes
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.screens.pick import PickScreen
@@ -59,13 +65,11 @@ def kept_text(later: stays.LaterBooking | None) -> str:
     )
 
 
-def plural(n: int, word: str) -> str:
-    if n == 1:
-        return f"{n} {word}"
-    return f"{n} people" if word == "person" else f"{n} {word}s"
+def nights_text(n: int) -> str:
+    return ngettext("{n} night", "{n} nights", n).format(n=n)
 
 
-class UnitActionsScreen(BoardBaseScreen):
+class UnitActionsScreen(LiveScreen):
     BINDINGS = [
         Binding("c", "check_in", "Check in", id="check-in"),
         Binding("c", "confirm_hold", "Confirm hold", id="confirm-hold"),
@@ -131,30 +135,41 @@ class UnitActionsScreen(BoardBaseScreen):
             delay = max((min(pending) - now).total_seconds(), 0) + 0.5
             self._expiry_timer = self.set_timer(delay, self.changed)
 
-    def action_menu(self) -> None:
-        """Enter on a unit: the actions that work on it now, to pick from."""
+    @work(group="ask", exit_on_error=False)
+    async def action_menu(self) -> None:
+        """Enter on a unit: the actions that work on it now; pick one, or press its key."""
         unit = self.selected_unit
         if unit is None:
             return
-        options = []
+        options, keys = [], {}
         for active in self.active_bindings.values():
             binding = active.binding
             if binding.action in NEEDS_STATE and active.enabled:
-                key = self.app.get_key_display(binding)
-                options.append((f"{binding.description}  ({key})", binding.action))
-
-        def chosen(action: str | None) -> None:
-            if action:
-                self.call_later(self.run_action, action)
-
-        where = f"{unit.ref}, night of {unit.night}"
-        self.app.push_screen(
-            PickScreen(f"{where}: {self.status_now(unit).replace('_', ' ')}", options), chosen
+                shown = self.app.get_key_display(binding)
+                options.append((f"{binding.description}  ({shown})", binding.action))
+                keys[binding.key] = binding.action
+        title = _("{ref}, night of {night}: {state}").format(
+            ref=unit.ref, night=unit.night, state=self.status_now(unit).replace("_", " ")
         )
+        action = await self.app.push_screen_wait(PickScreen(title, options, keys))
+        if action:
+            await self.run_action(action)
+
+    def who(self) -> dict[str, Any]:
+        """Who does a change, and when: the keywords most services take."""
+        return {"actor": self.store.actor, "now": self.clock.utc()}
 
     def _unit(self) -> UnitNight | None:
         """The selected unit, checked again: the footer may be a moment behind a live change."""
         return self.selected_unit
+
+    async def ask(self, title: str, fields: list[Field], submit: str, intro: str = "") -> Any:
+        """One form, awaited: its values by field name, or None when Esc closed it."""
+        return await self.app.push_screen_wait(FormScreen(title, fields, submit, intro=intro))
+
+    async def confirm(self, question: str, yes: str, no: str) -> bool:
+        answer: bool = await self.app.push_screen_wait(ConfirmScreen(question, yes=yes, no=no))
+        return answer
 
     # Stays ----------------------------------------------------------------------------------
 
@@ -162,21 +177,29 @@ class UnitActionsScreen(BoardBaseScreen):
         return [
             Field(
                 "guest",
-                "Guest code",
+                _("Guest code"),
                 required=True,
-                suggester=GuestCodeSuggester(self.store),
-                placeholder="a new code creates the guest",
+                suggester=GuestCodeSuggester(self.store, on_failure=self._completion_failed),
+                placeholder=_("a new code creates the guest"),
             ),
-            Field("nights", "Nights", "int", default=1, low=1, high=366),
+            Field("nights", _("Nights"), "int", default=1, low=1, high=366),
             Field(
                 "payer",
-                "Payer",
+                _("Payer"),
                 "select",
                 options=[(p, p) for p in self.choices.payers],
-                prompt="nobody yet (unbilled)",
+                prompt=_("nobody yet (unbilled)"),
             ),
-            Field("reference", "Reference", placeholder="decision or case number"),
+            Field("reference", _("Reference"), placeholder=_("decision or case number")),
         ]
+
+    def _completion_failed(self, text: str) -> None:
+        """Shown on the form being typed in if it is still open, else on this screen."""
+        form = self.app.screen
+        if isinstance(form, FormScreen):
+            form.show_error(text)
+        else:
+            self.say(text, error=True)
 
     def _intake_fields(self) -> list[Field]:
         """A new guest is registered in the same step as her check-in."""
@@ -194,7 +217,8 @@ class UnitActionsScreen(BoardBaseScreen):
         ]
 
     @changes
-    def action_check_in(self) -> None:
+    @work(group="ask", exit_on_error=False)
+    async def action_check_in(self) -> None:
         unit = self._unit()
         if unit is None:
             return
@@ -202,426 +226,391 @@ class UnitActionsScreen(BoardBaseScreen):
         fields = self._stay_fields()
         fields[0] = Field(
             "guest",
-            "Guest code",
-            suggester=GuestCodeSuggester(self.store),
+            _("Guest code"),
+            suggester=GuestCodeSuggester(self.store, on_failure=self._completion_failed),
             placeholder=_("empty: a new code is made"),
         )
-        form = FormScreen(
-            f"Check in to {unit.ref}",
+        intro = _("From the night of {night}.").format(night=unit.night)
+        if tags:
+            intro += " " + _("This place: {tags}.").format(tags=tags)
+        intro += " " + _("Known codes complete with the right arrow; ")
+        intro += _("a new guest is registered with what is filled in below.")
+        values = await self.ask(
+            _("Check in to {ref}").format(ref=unit.ref),
             [*fields, *self._intake_fields()],
-            "Check in",
-            intro=f"From the night of {unit.night}."
-            + (f" This place: {tags}." if tags else "")
-            + " Known codes complete with the right arrow; "
-            + _("a new guest is registered with what is filled in below."),
+            _("Check in"),
+            intro,
+        )
+        if values is None:
+            return
+        count = values["nights"] or 1
+        intake = GuestFields(
+            birth_year=values["birth_year"],
+            gender=values["gender"],
+            needs=values["needs"] or None,
+            household=values["household"] or None,
         )
 
-        def done(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            count = values["nights"] or 1
-            intake = GuestFields(
-                birth_year=values["birth_year"],
-                gender=values["gender"],
-                needs=values["needs"] or None,
-                household=values["household"] or None,
+        def change(session: Session) -> str:
+            code = register_or_update(
+                session,
+                code=values["guest"] or None,
+                fields=intake,
+                actor=self.store.actor,
+                prefix=self.store.settings.guest_code_prefix,
             )
+            stays.check_in(
+                session,
+                unit=unit.ref,
+                guest_code=code,
+                night=unit.night,
+                nights_count=count,
+                payer=values["payer"],
+                reference=values["reference"],
+                **self.who(),
+            )
+            done = _("Checked in {code} to {ref}, {nights}.")
+            done = done.format(code=code, ref=unit.ref, nights=nights_text(count))
+            return done + ("" if values["payer"] else " " + _("No payer yet: unbilled."))
 
-            def change(session: Session) -> str:
-                code = register_or_update(
-                    session,
-                    code=values["guest"] or None,
-                    fields=intake,
-                    actor=self.store.actor,
-                    prefix=self.store.settings.guest_code_prefix,
-                )
-                stays.check_in(
-                    session,
-                    unit=unit.ref,
-                    guest_code=code,
-                    night=unit.night,
-                    nights_count=count,
-                    payer=values["payer"],
-                    reference=values["reference"],
-                    actor=self.store.actor,
-                    now=self.clock.utc(),
-                )
-                unbilled = "" if values["payer"] else " No payer yet: unbilled."
-                return f"Checked in {code} to {unit.ref}, {plural(count, 'night')}.{unbilled}"
-
-            self.run_change(change)
-
-        self.app.push_screen(form, done)
+        self.run_change(change)
 
     @changes
-    def action_confirm_hold(self) -> None:
+    @work(group="ask", exit_on_error=False)
+    async def action_confirm_hold(self) -> None:
         unit = self._unit()
         if unit is None or unit.hold_id is None:
             return
         hold_id = unit.hold_id
-        form = FormScreen(
-            f"Confirm the hold on {unit.ref}",
+        values = await self.ask(
+            _("Confirm the hold on {ref}").format(ref=unit.ref),
             self._stay_fields(),
-            "Confirm",
-            intro=f"Held for: {unit.held_for or '(not said)'}. The stay starts {unit.night}.",
+            _("Confirm"),
+            _("Held for: {held_for}. The stay starts {night}.").format(
+                held_for=unit.held_for or _("(not said)"), night=unit.night
+            ),
+        )
+        if values is None:
+            return
+        code, count = values["guest"], values["nights"] or 1
+        self.run_change(
+            partial(
+                holds.confirm_hold,
+                hold_id=hold_id,
+                guest_code=code,
+                nights_count=count,
+                payer=values["payer"],
+                reference=values["reference"],
+                **self.who(),
+            ),
+            _("Hold confirmed: {code} in {ref}, {nights}.").format(
+                code=code, ref=unit.ref, nights=nights_text(count)
+            ),
         )
 
-        def done(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            code, count = values["guest"], values["nights"] or 1
-
-            def change(session: Session) -> str:
-                holds.confirm_hold(
-                    session,
-                    hold_id=hold_id,
-                    guest_code=code,
-                    nights_count=count,
-                    payer=values["payer"],
-                    reference=values["reference"],
-                    actor=self.store.actor,
-                    now=self.clock.utc(),
-                )
-                return f"Hold confirmed: {code} in {unit.ref}, {plural(count, 'night')}."
-
-            self.run_change(change)
-
-        self.app.push_screen(form, done)
-
     @changes
-    def action_check_out(self) -> None:
+    @work(group="ask", exit_on_error=False)
+    async def action_check_out(self) -> None:
         unit = self._unit()
         if unit is None:
             return
         code = unit.guest_code
         tomorrow = unit.night + dt.timedelta(days=1)
-        form = FormScreen(
-            f"Check out {code} from {unit.ref}",
-            [
-                Field(
-                    "first_free",
-                    "First free night",
-                    "date",
-                    default=tomorrow,
-                    required=True,
-                )
-            ],
-            "Check out",
-            intro=(
-                f"Booked nights {unit.first_night} to {unit.last_night}. The nights from the date "
-                f"below on are removed. Leaving tomorrow morning: {tomorrow}"
-                f"; not staying tonight: {unit.night}."
-            ),
+        intro = _(
+            "Booked nights {first} to {last}. The nights from the date below on are removed. "
+            "Leaving tomorrow morning: {tomorrow}; not staying tonight: {tonight}."
+        ).format(
+            first=unit.first_night, last=unit.last_night, tomorrow=tomorrow, tonight=unit.night
         )
+        values = await self.ask(
+            _("Check out {code} from {ref}").format(code=code, ref=unit.ref),
+            [Field("first_free", _("First free night"), "date", default=tomorrow, required=True)],
+            _("Check out"),
+            intro,
+        )
+        if values is None:
+            return
+        first_free: dt.date = values["first_free"]
 
-        def done(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            first_free: dt.date = values["first_free"]
+        def change(session: Session) -> str:
+            removed = stays.check_out(
+                session, guest_code=code, night=first_free, actor=self.store.actor
+            )
+            said = _("Checked out {code}: {nights} from {first_free} removed.").format(
+                code=code, nights=nights_text(removed), first_free=first_free
+            )
+            return said + kept_text(stays.later_booking(session, code, first_free))
 
-            def change(session: Session) -> str:
-                removed = stays.check_out(
-                    session, guest_code=code, night=first_free, actor=self.store.actor
-                )
-                said = f"Checked out {code}: {plural(removed, 'night')} from {first_free} removed."
-                return said + kept_text(stays.later_booking(session, code, first_free))
-
-            self.run_change(change)
-
-        self.app.push_screen(form, done)
+        self.run_change(change)
 
     @changes
-    def action_extend(self) -> None:
+    @work(group="ask", exit_on_error=False)
+    async def action_extend(self) -> None:
         unit = self._unit()
         if unit is None:
             return
         code = unit.guest_code
-        form = FormScreen(
-            f"Extend {code}'s stay in {unit.ref}",
-            [Field("extra", "Extra nights", "int", default=1, required=True)],
-            "Extend",
-            intro=f"Now booked to the night of {unit.last_night}; same unit, same payer.",
+        values = await self.ask(
+            _("Extend {code}'s stay in {ref}").format(code=code, ref=unit.ref),
+            [Field("extra", _("Extra nights"), "int", default=1, required=True)],
+            _("Extend"),
+            _("Now booked to the night of {last}; same unit, same payer.").format(
+                last=unit.last_night
+            ),
+        )
+        if values is None:
+            return
+        extra: int = values["extra"]
+
+        def said(done: stays.Extended) -> str:
+            text = _("Extended {code} by {nights}.").format(code=code, nights=nights_text(extra))
+            if done.inactive_payer:
+                text += " " + _(
+                    "The new nights are unbilled: payer {payer} is deactivated."
+                ).format(payer=done.inactive_payer)
+            return text
+
+        self.run_change(
+            partial(
+                stays.extend, guest_code=code, extra_nights=extra, night=unit.night, **self.who()
+            ),
+            said,
         )
 
-        def done(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            extra: int = values["extra"]
-
-            def change(session: Session) -> str:
-                done = stays.extend(
-                    session,
-                    guest_code=code,
-                    extra_nights=extra,
-                    actor=self.store.actor,
-                    night=unit.night,
-                    now=self.clock.utc(),
-                )
-                said = f"Extended {code} by {plural(extra, 'night')}."
-                if done.inactive_payer:
-                    said += " " + _(
-                        "The new nights are unbilled: payer {payer} is deactivated."
-                    ).format(payer=done.inactive_payer)
-                return said
-
-            self.run_change(change)
-
-        self.app.push_screen(form, done)
-
     @changes
-    def action_move(self) -> None:
+    @work(group="ask", exit_on_error=False)
+    async def action_move(self) -> None:
         unit = self._unit()
         if unit is None:
             return
         code = unit.guest_code
         free = [u for u in self.units_on(unit.night) if u.status == "free"]
-        options = [
-            (f"{u.ref}" + (f" ({tags_text(u.tags)})" if u.tags else ""), u.ref) for u in free
-        ]
-        form = FormScreen(
-            f"Move {code} out of {unit.ref}",
+        options = [(u.ref + (f" ({tags_text(u.tags)})" if u.tags else ""), u.ref) for u in free]
+        values = await self.ask(
+            _("Move {code} out of {ref}").format(code=code, ref=unit.ref),
             [
                 Field(
-                    "to", "To unit", "select", options=options, required=True, prompt="a free unit"
+                    "to",
+                    _("To unit"),
+                    "select",
+                    options=options,
+                    required=True,
+                    prompt=_("a free unit"),
                 ),
-                Field("from_night", "From night", "date", default=unit.night, required=True),
+                Field("from_night", _("From night"), "date", default=unit.night, required=True),
             ],
-            "Move",
-            intro=_(
+            _("Move"),
+            _(
                 "The nights of this stay from that night on move, or none do; a later "
                 "booking after a gap stays where it is."
             ),
         )
+        if values is None:
+            return
+        target, from_night = values["to"], values["from_night"]
 
-        def done(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            target, from_night = values["to"], values["from_night"]
+        def change(session: Session) -> str:
+            stay = stays.move(
+                session, guest_code=code, to_unit=target, from_night=from_night, **self.who()
+            )
+            later = stays.later_booking(session, code, stays.last_night_of(session, stay))
+            said = _("Moved {code} to {target} from the night of {night}.").format(
+                code=code, target=target, night=from_night
+            )
+            return said + kept_text(later)
 
-            def change(session: Session) -> str:
-                stay = stays.move(
-                    session,
-                    guest_code=code,
-                    to_unit=target,
-                    from_night=from_night,
-                    actor=self.store.actor,
-                    now=self.clock.utc(),
-                )
-                later = stays.later_booking(session, code, stays.last_night_of(session, stay))
-                return f"Moved {code} to {target} from the night of {from_night}." + kept_text(
-                    later
-                )
-
-            self.run_change(change)
-
-        self.app.push_screen(form, done)
+        self.run_change(change)
 
     # Holds ----------------------------------------------------------------------------------
 
     @changes
-    def action_hold(self) -> None:
+    @work(group="ask", exit_on_error=False)
+    async def action_hold(self) -> None:
         unit = self._unit()
         if unit is None:
             return
-        form = FormScreen(
-            f"Hold {unit.ref} for the night of {unit.night}",
+        values = await self.ask(
+            _("Hold {ref} for the night of {night}").format(ref=unit.ref, night=unit.night),
             [
-                Field("held_for", "Held for", placeholder="no names: who is coming, from where"),
+                Field(
+                    "held_for",
+                    _("Held for"),
+                    placeholder=_("no names: who is coming, from where"),
+                ),
                 Field(
                     "minutes",
-                    "Minutes",
+                    _("Minutes"),
                     "int",
                     default=DEFAULT_HOLD_MINUTES,
                     low=1,
                     high=MAX_HOLD_MINUTES,
                 ),
             ],
-            "Hold",
+            _("Hold"),
+        )
+        if values is None:
+            return
+        minutes = values["minutes"] or DEFAULT_HOLD_MINUTES
+
+        self.run_change(
+            partial(
+                holds.hold,
+                unit=unit.ref,
+                night=unit.night,
+                held_for=values["held_for"],
+                minutes=minutes,
+                **self.who(),
+            ),
+            _("Held {ref} for {minutes} minutes.").format(ref=unit.ref, minutes=minutes),
         )
 
-        def done(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            minutes = values["minutes"] or DEFAULT_HOLD_MINUTES
-
-            def change(session: Session) -> str:
-                holds.hold(
-                    session,
-                    unit=unit.ref,
-                    night=unit.night,
-                    held_for=values["held_for"],
-                    minutes=minutes,
-                    actor=self.store.actor,
-                    now=self.clock.utc(),
-                )
-                return f"Held {unit.ref} for {minutes} minutes."
-
-            self.run_change(change)
-
-        self.app.push_screen(form, done)
-
     @changes
-    def action_cancel_hold(self) -> None:
+    @work(group="ask", exit_on_error=False)
+    async def action_cancel_hold(self) -> None:
         unit = self._unit()
         if unit is None or unit.hold_id is None:
             return
         hold_id = unit.hold_id
+        question = _("Cancel the hold on {ref} ({note})?").format(
+            ref=unit.ref, note=unit.held_for or _("no note")
+        )
+        if not await self.confirm(question, yes=_("Cancel hold"), no=_("Keep it")):
+            return
 
-        def done(yes: bool | None) -> None:
-            if not yes:
-                return
-
-            def change(session: Session) -> str:
-                holds.cancel_hold(
-                    session, hold_id=hold_id, actor=self.store.actor, now=self.clock.utc()
-                )
-                return f"Hold on {unit.ref} cancelled; the place is free."
-
-            self.run_change(change)
-
-        question = f"Cancel the hold on {unit.ref} ({unit.held_for or 'no note'})?"
-        self.app.push_screen(ConfirmScreen(question, yes="Cancel hold", no="Keep it"), done)
+        self.run_change(
+            partial(holds.cancel_hold, hold_id=hold_id, **self.who()),
+            _("Hold on {ref} cancelled; the place is free.").format(ref=unit.ref),
+        )
 
     # Out of service -------------------------------------------------------------------------
 
     def _range_fields(self, unit: UnitNight) -> list[Field]:
         return [
-            Field("first", "First night", "date", default=unit.night, required=True),
-            Field("last", "Last night", "date", default=unit.night, required=True),
+            Field("first", _("First night"), "date", default=unit.night, required=True),
+            Field("last", _("Last night"), "date", default=unit.night, required=True),
         ]
 
     @changes
-    def action_out_of_service(self) -> None:
+    @work(group="ask", exit_on_error=False)
+    async def action_out_of_service(self) -> None:
         unit = self._unit()
         if unit is None:
             return
-        form = FormScreen(
-            f"Take {unit.ref} out of service",
-            [*self._range_fields(unit), Field("reason", "Why", required=True)],
-            "Out of service",
+        values = await self.ask(
+            _("Take {ref} out of service").format(ref=unit.ref),
+            [*self._range_fields(unit), Field("reason", _("Why"), required=True)],
+            _("Out of service"),
         )
+        if values is None:
+            return
 
-        def done(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-
-            def change(session: Session) -> str:
-                count = out_of_service.mark_out_of_service(
-                    session,
-                    unit=unit.ref,
-                    first=values["first"],
-                    last=values["last"],
-                    reason=values["reason"],
-                    actor=self.store.actor,
-                    now=self.clock.utc(),
-                )
-                return f"{unit.ref} out of service for {plural(count, 'night')}."
-
-            self.run_change(change)
-
-        self.app.push_screen(form, done)
+        self.run_change(
+            partial(
+                out_of_service.mark_out_of_service,
+                unit=unit.ref,
+                first=values["first"],
+                last=values["last"],
+                reason=values["reason"],
+                **self.who(),
+            ),
+            lambda count: _("{ref} out of service for {nights}.").format(
+                ref=unit.ref, nights=nights_text(count)
+            ),
+        )
 
     @changes
-    def action_back_in_service(self) -> None:
+    @work(group="ask", exit_on_error=False)
+    async def action_back_in_service(self) -> None:
         unit = self._unit()
         if unit is None:
             return
-        form = FormScreen(
-            f"Put {unit.ref} back in service",
+        values = await self.ask(
+            _("Put {ref} back in service").format(ref=unit.ref),
             self._range_fields(unit),
-            "Back in service",
-            intro=f"Out of service because: {unit.reason}",
+            _("Back in service"),
+            _("Out of service because: {reason}").format(reason=unit.reason),
         )
+        if values is None:
+            return
 
-        def done(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-
-            def change(session: Session) -> str:
-                count = out_of_service.return_to_service(
-                    session,
-                    unit=unit.ref,
-                    first=values["first"],
-                    last=values["last"],
-                    actor=self.store.actor,
-                )
-                return f"{unit.ref} back in service for {plural(count, 'night')}."
-
-            self.run_change(change)
-
-        self.app.push_screen(form, done)
+        self.run_change(
+            partial(
+                out_of_service.return_to_service,
+                unit=unit.ref,
+                first=values["first"],
+                last=values["last"],
+                actor=self.store.actor,
+            ),
+            lambda count: _("{ref} back in service for {nights}.").format(
+                ref=unit.ref, nights=nights_text(count)
+            ),
+        )
 
     # Turnaways and names --------------------------------------------------------------------
 
     @changes
-    def action_turnaway(self) -> None:
+    @work(group="ask", exit_on_error=False)
+    async def action_turnaway(self) -> None:
         unit = self.selected_unit
         night = unit.night if unit else self.current_night
-        form = FormScreen(
-            f"Record a turnaway for the night of {night}",
+        values = await self.ask(
+            _("Record a turnaway for the night of {night}").format(night=night),
             [
                 Field(
                     "reason",
-                    "Why",
+                    _("Why"),
                     "select",
                     options=[(REASON_LABELS[r], r) for r in TURNAWAY_REASONS],
                     default="no_free_unit",
                     required=True,
                 ),
-                Field("people", "People", "int", default=1, low=1, high=MAX_PEOPLE),
+                Field("people", _("People"), "int", default=1, low=1, high=MAX_PEOPLE),
                 Field(
                     "site",
-                    "Asked at site",
+                    _("Asked at site"),
                     "select",
                     options=[(s, s) for s in self.choices.sites],
                     default=unit.site if unit else "",
                 ),
-                Field("referred_to", "Referred to", placeholder="where the person was sent"),
+                Field("referred_to", _("Referred to"), placeholder=_("where the person was sent")),
             ],
-            "Record",
-            intro="A request for a place that could not be met: evidence of unmet need.",
+            _("Record"),
+            _("A request for a place that could not be met: evidence of unmet need."),
+        )
+        if values is None:
+            return
+        people = values["people"] or 1
+        who = ngettext("{n} person", "{n} people", people).format(n=people)
+        self.run_change(
+            partial(
+                record_turnaway,
+                night=night,
+                reason=values["reason"],
+                people=people,
+                site=values["site"],
+                referred_to=values["referred_to"],
+                actor=self.store.actor,
+            ),
+            _("Turnaway recorded for {who} on {night}.").format(who=who, night=night),
         )
 
-        def done(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            people = values["people"] or 1
-
-            def change(session: Session) -> str:
-                record_turnaway(
-                    session,
-                    night=night,
-                    reason=values["reason"],
-                    people=people,
-                    site=values["site"],
-                    referred_to=values["referred_to"],
-                    actor=self.store.actor,
-                )
-                return f"Turnaway recorded for {plural(people, 'person')} on {night}."
-
-            self.run_change(change)
-
-        self.app.push_screen(form, done)
-
     @changes
-    def action_reveal_name(self) -> None:
+    @work(group="ask", exit_on_error=False)
+    async def action_reveal_name(self) -> None:
         unit = self._unit()
         if unit is None:
             return
         code = unit.guest_code
-
-        def done(yes: bool | None) -> None:
-            if not yes:
-                return
-
-            def change(session: Session) -> str:
-                name = reveal_name(session, guest_code=code, actor=self.store.actor)
-                return f"{code} is {name}. (This was written to the audit log.)"
-
-            self.run_change(change)
-
-        question = (
-            f"Show the name of guest {code}?\n\n"
+        question = _(
+            "Show the name of guest {code}?\n\n"
             "Names are protected. Your name and the time are written to the audit log."
+        ).format(code=code)
+        if not await self.confirm(question, yes=_("Show name"), no=_("Cancel")):
+            return
+
+        self.run_change(
+            partial(reveal_name, guest_code=code, actor=self.store.actor),
+            lambda name: _("{code} is {name}. (This was written to the audit log.)").format(
+                code=code, name=name
+            ),
         )
-        self.app.push_screen(ConfirmScreen(question, yes="Show name", no="Cancel"), done)

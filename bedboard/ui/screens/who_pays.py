@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from rich.text import Text
 from sqlalchemy.orm import Session
@@ -15,17 +14,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Label, Static
-from textual.worker import get_current_worker
 
 from bedboard.i18n import _
 from bedboard.services.billing import commitments, payments
 from bedboard.services.billing.payers import list_payers
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
-from bedboard.ui.screens.base import BoardBaseScreen, changes
+from bedboard.ui.screens.base import LiveScreen, changes
 from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.keyed_table import KeyedTable
+from bedboard.ui.widgets.notice import Notice
 
 HELP = """\
 # Who pays?
@@ -98,7 +97,7 @@ class UnbilledTable(KeyedTable):
     )
 
 
-class WhoPaysScreen(BoardBaseScreen):
+class WhoPaysScreen(LiveScreen):
     HELP = HELP
     DEFAULT_CSS = """
     WhoPaysScreen #who-pays { height: 1fr; }
@@ -119,29 +118,19 @@ class WhoPaysScreen(BoardBaseScreen):
             yield Label("[b]Who pays?[/b]", id="title")
         yield UnbilledTable(id="who-pays")
         yield Static("", id="who-pays-more")
+        yield Notice()
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(UnbilledTable).focus()
-        self.watch(self.app, "revision", self._database_changed, init=False)
-        self.load()
 
-    def changed(self) -> None:
-        self.load()
-
-    def _database_changed(self, _revision: int | None) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, group="who-pays-load", exit_on_error=False)
-    def load(self) -> None:
+    def read(self, session: Session) -> UnbilledLoaded:
         tonight = self.store.tonight(self.clock.local())
-        with self.store.read() as session:
-            rows = payments.who_pays(session)
-            names = [p.name for p in list_payers(session, include_inactive=False)]
-            closed = payments.closed_unbilled(session)
-            ending = commitments.ending_soon(session, tonight)
-        if not get_current_worker().is_cancelled:
-            self.post_message(UnbilledLoaded(rows, names, closed, ending))
+        rows = payments.who_pays(session)
+        names = [p.name for p in list_payers(session, include_inactive=False)]
+        closed = payments.closed_unbilled(session)
+        ending = commitments.ending_soon(session, tonight)
+        return UnbilledLoaded(rows, names, closed, ending)
 
     @on(UnbilledLoaded)
     def _loaded(self, message: UnbilledLoaded) -> None:
@@ -176,58 +165,64 @@ class WhoPaysScreen(BoardBaseScreen):
         return True
 
     @changes
-    def action_assign(self) -> None:
+    @work(group="ask", exit_on_error=False)
+    async def action_assign(self) -> None:
         stay = self.selected
         if stay is None:
             return
-        form = FormScreen(
-            f"Who pays for {stay.guest_code} in {stay.ref}?",
-            [
-                Field(
-                    "payer", "Payer", "select", options=[(p, p) for p in self.payers], required=True
-                ),
-                Field(
-                    "first",
-                    "From night",
-                    "date",
-                    default=stay.first_night.isoformat(),
-                    required=True,
-                ),
-                Field(
-                    "last",
-                    "To night (empty: every night from then on)",
-                    "date",
-                    default=stay.last_night.isoformat(),
-                ),
-                Field("reference", "Reference (decision or case number)"),
-            ],
-            "Set payer",
+        values = await self.app.push_screen_wait(
+            FormScreen(
+                _("Who pays for {code} in {ref}?").format(code=stay.guest_code, ref=stay.ref),
+                [
+                    Field(
+                        "payer",
+                        _("Payer"),
+                        "select",
+                        options=[(p, p) for p in self.payers],
+                        required=True,
+                    ),
+                    Field(
+                        "first",
+                        _("From night"),
+                        "date",
+                        default=stay.first_night.isoformat(),
+                        required=True,
+                    ),
+                    Field(
+                        "last",
+                        _("To night (empty: every night from then on)"),
+                        "date",
+                        default=stay.last_night.isoformat(),
+                    ),
+                    Field("reference", _("Reference (decision or case number)")),
+                ],
+                _("Set payer"),
+            )
         )
+        if values is None:
+            return
+        last: dt.date | None = values["last"]
 
-        def done(values: dict[str, Any] | None) -> None:
-            if values is None:
-                return
-            last: dt.date | None = values["last"]
-
-            def change(session: Session) -> str:
-                result = payments.assign_payer(
-                    session,
-                    guest_code=stay.guest_code,
-                    payer=values["payer"],
-                    first=values["first"],
-                    last=last,
-                    reference=values["reference"],
-                    actor=self.store.actor,
+        def change(session: Session) -> str:
+            result = payments.assign_payer(
+                session,
+                guest_code=stay.guest_code,
+                payer=values["payer"],
+                first=values["first"],
+                last=last,
+                reference=values["reference"],
+                actor=self.store.actor,
+            )
+            kept = (
+                " " + _("({n} closed night(s) kept their payer)").format(n=result.kept_closed)
+                if result.kept_closed
+                else ""
+            )
+            return (
+                _("{payer} pays {n} night(s) of {code}").format(
+                    payer=values["payer"], n=result.changed, code=stay.guest_code
                 )
-                kept = (
-                    f" ({result.kept_closed} closed night(s) kept their payer)"
-                    if result.kept_closed
-                    else ""
-                )
-                return (
-                    f"{values['payer']} pays {result.changed} night(s) of {stay.guest_code}{kept}"
-                )
+                + kept
+            )
 
-            self.run_change(change)
-
-        self.app.push_screen(form, done)
+        self.run_change(change)
