@@ -11,6 +11,7 @@ from textual.binding import Binding
 
 from bedboard.services.beds.availability import UnitNight
 from bedboard.services.beds.rack import Rack
+from bedboard.ui.shorten import keep_end, unit_ref
 from bedboard.ui.widgets.keyed_table import Cell, KeyedTable
 from bedboard.ui.widgets.unit_table import unit_key
 
@@ -27,7 +28,7 @@ def rack_cell(u: UnitNight | None, shown_first: dt.date) -> Cell:
     style = "bold red" if u.unbilled else "bold"
     starts_here = u.first_night == u.night or u.night == shown_first
     if starts_here:
-        return Text(u.guest_code[:CELL_WIDTH], style=style)
+        return Text(keep_end(u.guest_code, CELL_WIDTH), style=style)
     return Text("━" * CELL_WIDTH, style="red" if u.unbilled else "blue")
 
 
@@ -37,7 +38,8 @@ def night_label(night: dt.date) -> Text:
 
 class RackTable(KeyedTable):
     BINDINGS = [Binding("enter", "select_cursor", "Actions", id="actions")]
-    COLUMNS = (("unit", "Unit", 20),)
+    UNIT_WIDTH = 20
+    COLUMNS = (("unit", "Unit", UNIT_WIDTH),)
 
     def __init__(self, *, id: str | None = None, nights: int = 14) -> None:
         super().__init__(id=id, cursor="cell")
@@ -53,7 +55,10 @@ class RackTable(KeyedTable):
         rows = [
             (
                 unit_key(u),
-                (u.ref, *(rack_cell(rack.cell(u.unit_id, n), first) for n in rack.nights)),
+                (
+                    unit_ref(u.ref, self.UNIT_WIDTH),
+                    *(rack_cell(rack.cell(u.unit_id, n), first) for n in rack.nights),
+                ),
             )
             for u in rack.units
         ]

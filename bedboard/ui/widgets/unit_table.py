@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from textual.binding import Binding
+from textual.widgets.data_table import ColumnKey
 
 from bedboard.services.beds.availability import UnitNight
 from bedboard.ui.format import unit_cells
+from bedboard.ui.shorten import content_width, keep_end, unit_ref
 from bedboard.ui.widgets.keyed_table import KeyedTable
+
+GUEST_CAP = 16  # beyond this a code is cut, keeping its end
+NIGHTS_CAP = 12
 
 
 def unit_key(u: UnitNight) -> str:
@@ -41,4 +46,34 @@ class UnitTable(KeyedTable):
         return [(key, label, widths.get(key, width)) for key, label, width in self.COLUMNS]
 
     def show(self, units: list[UnitNight], now: dt.datetime) -> int:
-        return self.sync([(unit_key(u), unit_cells(u, now)) for u in units])
+        rows = [(unit_key(u), unit_cells(u, now)) for u in units]
+        guest = self._fit("guest", (str(cells[2]) for _, cells in rows), GUEST_CAP)
+        self._fit("nights", (str(cells[3]) for _, cells in rows), NIGHTS_CAP)
+        unit = self.columns[ColumnKey("unit")].width
+        return self.sync(
+            [
+                (
+                    key,
+                    (
+                        unit_ref(str(cells[0]), unit),
+                        cells[1],
+                        keep_end(str(cells[2]), guest),
+                        *cells[3:],
+                    ),
+                )
+                for key, cells in rows
+            ]
+        )
+
+    def _fit(self, key: str, values: Iterable[str], cap: int) -> int:
+        """Widen (or narrow) a column to its content, so `11 of 15` and `KV-2026-1011` show
+        whole; returns the width. Columns have fixed widths (see KeyedTable), set here."""
+        column = self.columns[ColumnKey(key)]
+        label = next(lbl for k, lbl, _ in self.COLUMNS if k == key)
+        width = content_width(values, len(label), cap)
+        if column.width != width:
+            column.width = width
+            self._require_update_dimensions = True
+            self._clear_caches()
+            self.refresh()
+        return width

@@ -1,0 +1,37 @@
+"""Shortening text for a narrow column without making two rows look the same.
+
+Codes and unit names differ at their end (`KV-2026-1011`, `KV-2026-1012`; `Jourboendet
+Huddinge/3`, `.../4`), so a cut drops the least informative part - the start of a code, the
+middle of a site name - and always keeps the end."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+ELLIPSIS = "…"
+
+
+def keep_end(text: str, width: int) -> str:
+    """`KV-2026-1011` in 8 columns reads `…26-1011`."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return ELLIPSIS[:width]
+    return ELLIPSIS + text[len(text) - width + 1 :]
+
+
+def unit_ref(ref: str, width: int) -> str:
+    """`Jourboendet Huddinge/3` in 16 columns reads `Jourboendet H…/3`: the site name is cut,
+    the unit after the last `/` is kept whole (or, if even that cannot fit, its end)."""
+    if len(ref) <= width:
+        return ref
+    site, slash, unit = ref.rpartition("/")
+    room = width - len(slash + unit) - 1  # what is left of the site name beside the ellipsis
+    if not slash or room < 1:
+        return keep_end(ref, width)
+    return site[:room] + ELLIPSIS + slash + unit
+
+
+def content_width(values: Iterable[str], least: int, most: int) -> int:
+    """A column as wide as its longest value, between `least` (its header) and `most`."""
+    return max(least, min(most, max((len(v) for v in values), default=0)))

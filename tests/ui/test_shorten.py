@@ -1,0 +1,31 @@
+"""Cutting text for a narrow column keeps the end that tells rows apart."""
+
+from __future__ import annotations
+
+from bedboard.ui.shorten import content_width, keep_end, unit_ref
+
+
+def test_keep_end_keeps_the_distinguishing_end() -> None:
+    assert keep_end("KV-2026-1011", 8) == "…26-1011"
+    assert keep_end("KV-2026-1011", 8) != keep_end("KV-2026-1012", 8)
+    assert keep_end("KV-2026-1011", 12) == "KV-2026-1011"
+    assert keep_end("G-101", 6) == "G-101"
+    assert keep_end("abc", 1) == "…"
+    assert keep_end("abc", 0) == ""
+
+
+def test_unit_ref_cuts_the_site_name_and_keeps_the_unit() -> None:
+    assert unit_ref("Jourboendet Huddinge/3", 16) == "Jourboendet H…/3"
+    assert unit_ref("Jourboendet Huddinge/3", 22) == "Jourboendet Huddinge/3"
+    refs = [unit_ref(f"Jourboendet Huddinge Norra/{n}", 20) for n in range(1, 7)]
+    assert len(set(refs)) == 6 and all(len(r) == 20 for r in refs)
+    assert unit_ref("Jourboendet Huddinge Norra/12", 20) == "Jourboendet Hudd…/12"
+    # a unit label too long to keep whole: keep its end
+    assert unit_ref("Hvilan/room 12 bed 101", 10) == "…2 bed 101"
+    assert unit_ref("no slash in this long name", 10) == "…long name"
+
+
+def test_content_width_is_between_the_header_and_the_cap() -> None:
+    assert content_width(["11 of 15", "3 of 5"], 5, 12) == 8
+    assert content_width([], 5, 12) == 5
+    assert content_width(["x" * 40], 5, 16) == 16
