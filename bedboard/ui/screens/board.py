@@ -174,7 +174,7 @@ class BoardScreen(UnitActionsScreen):
         if self.jump_to:
             self._select_ref(self.jump_to)
             self.jump_to = None
-        if not message.units and not self.offered_demo:
+        if not message.units and not self.offered_demo and self.store.read_only is None:
             self.offered_demo = True
             self._offer_demo()
         self.refresh_bindings()

@@ -24,7 +24,7 @@ from bedboard.services.exports.swedish import amount_text
 from bedboard.services.money_input import parse_amount
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
-from bedboard.ui.screens.base import LiveScreen
+from bedboard.ui.screens.base import LiveScreen, changes
 from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.keyed_table import KeyedTable
@@ -136,6 +136,7 @@ class CommitmentsScreen(LiveScreen):
             return self.selected is not None
         return True
 
+    @changes
     def action_add(self) -> None:
         tonight = self.store.tonight(self.clock.local())
         form = FormScreen(
@@ -192,6 +193,7 @@ class CommitmentsScreen(LiveScreen):
 
         self.app.push_screen(form, done)
 
+    @changes
     def action_end(self) -> None:
         chosen = self.selected
         if chosen is None:
