@@ -116,6 +116,7 @@ class BedboardApp(App[None]):
         self.unreachable = False  # the last poll failed (set by the watcher's thread)
         self.confirmed_monotonic = time.monotonic()
         self.confirmed_at = self.clock.local()  # when the database last answered, shown
+        self.poll_started: float | None = None  # when the watcher's unanswered poll began
 
     def _fatal_error(self) -> None:
         """An error nothing handled ends the app. Textual's own report shows every local
@@ -209,14 +210,17 @@ class BedboardApp(App[None]):
         watcher = RevisionWatcher(self.store.engine)
         try:
             while not worker.is_cancelled:
+                self.poll_started = time.monotonic()
                 try:
                     revision = watcher.poll()
                 except Exception as exc:
+                    self.poll_started = None
                     if not self.unreachable:
                         self.post_message(DatabaseOffline(error_line(exc)))
                     self.unreachable = True
                     time.sleep(RETRY_SECONDS)
                     continue
+                self.poll_started = None
                 was_unreachable, self.unreachable = self.unreachable, False
                 self.confirm()
                 if was_unreachable or revision is not None:
@@ -234,7 +238,11 @@ class BedboardApp(App[None]):
         """Once a second: live, stale (no answer for a while) or offline (answers fail)."""
         if self.unreachable:
             link = OFFLINE
-        elif time.monotonic() - self.confirmed_monotonic > self.stale_seconds:
+        elif (started := self.poll_started) is not None and (
+            time.monotonic() - started > self.stale_seconds
+        ):
+            # A question the database has not answered: not the time since the last answer,
+            # which a busy machine that is slow to run the watcher's thread would also stretch.
             link = STALE
         else:
             link = LIVE
