@@ -57,7 +57,9 @@ COMMANDS: dict[str, Entry] = {
         "Load example sites, units, payers, guests and stays into an empty database.",
     ),
     "export": Entry(("exports", "billing"), "Write CSV files (UTF-8; --excel adds a BOM)."),
-    "extend": Entry(("stays",), "Add nights after a guest's last night, same unit and payer."),
+    "extend": Entry(
+        ("stays",), "Add nights after the last night of a guest's stay, same unit and payer."
+    ),
     "forget": Entry(
         ("safety",),
         "Erase a guest's name, birth year, languages and notes;"
