@@ -1,4 +1,9 @@
-"""Errors a user sees as one line. The exit code says whose fault it was."""
+"""Errors a user sees as one line. The exit code says whose fault it was.
+
+The rules word their refusals in the domain (a night, a payer, a rate). Where the person can do
+something about it, the error's class says what, and each edge adds its own words: the CLI
+names the command or option (bedboard/cli/hints.py), the board its key.
+"""
 
 
 class BedboardError(Exception):
@@ -23,6 +28,22 @@ class NightClosed(RuleViolation):
 
 class NotFound(RuleViolation):
     pass
+
+
+class UnknownPayer(NotFound):
+    """No payer by that name (the list of payers says which there are)."""
+
+
+class UnbilledNights(RuleViolation):
+    """A night cannot close while occupied units on it have no payer."""
+
+
+class NoRate(RuleViolation):
+    """A night cannot close while an occupied unit on it has no rate."""
+
+
+class NightsPosted(NightClosed):
+    """The nights asked for are posted: only an adjustment can correct them."""
 
 
 class BadInput(BedboardError):

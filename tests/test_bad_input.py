@@ -188,7 +188,7 @@ CASES = [
     Case("import-missing-column", ["import", "inventory", "{cols.csv}"], 2, "missing column", {"cols.csv": "site,unit\nA,1\n"}),
     Case("import-bad-kind", ["import", "inventory", "{kind.csv}"], 2, "line 2", {"kind.csv": INVENTORY_HEADER + "A,castle,Solna,1,1,\n"}),
     Case("import-slash-label", ["import", "inventory", "{slash.csv}"], 2, "line 2", {"slash.csv": INVENTORY_HEADER + "A,shelter,Solna,1,1/2,\n"}),
-    Case("import-newline-site", ["import", "inventory", "{nl.csv}"], 2, "control characters", {"nl.csv": INVENTORY_HEADER + '"A\nB",shelter,Solna,1,1,\n'}),
+    Case("import-newline-site", ["import", "inventory", "{nl.csv}"], 2, "printable", {"nl.csv": INVENTORY_HEADER + '"A\nB",shelter,Solna,1,1,\n'}),
     Case("import-duplicate-unit", ["import", "inventory", "{dup.csv}"], 2, "line 3", {"dup.csv": INVENTORY_HEADER + "A,shelter,Solna,1,1,\nA,shelter,Solna,1,1,\n"}),
     Case("import-bad-tag", ["import", "inventory", "{tag.csv}"], 2, "tag", {"tag.csv": INVENTORY_HEADER + "A,shelter,Solna,1,1,=cmd()\n"}),
     Case("import-ragged-row", ["import", "inventory", "{ragged.csv}"], 2, "cells", {"ragged.csv": INVENTORY_HEADER + "A,shelter\n"}),

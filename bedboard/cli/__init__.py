@@ -109,7 +109,9 @@ def main(argv: list[str] | None = None) -> None:
     except BedboardError as exc:
         if debug:
             _debug_traceback(exc, exc.exit_code)
-        _fail(str(exc), exc.exit_code)
+        from bedboard.cli.hints import with_hint  # only when there is something to say
+
+        _fail(with_hint(exc), exc.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted; nothing was changed by the interrupted command", 1)
     except (BrokenPipeError, OutputClosed):

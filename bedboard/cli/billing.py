@@ -10,7 +10,7 @@ import click
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
 from bedboard.cli.exports import export_group, out_options, write_out
-from bedboard.cli.safety import with_names_option
+from bedboard.cli.safety import names_need_rows, with_names_option
 from bedboard.i18n import _
 from bedboard.services.billing import close, commitments, payers, payments
 from bedboard.services.clock import check_period
@@ -168,6 +168,7 @@ def export_billing(
     """The billing basis: every occupied night in the period, and adjustments, credits and
     rebills (kind), each with its reason."""
     check_period(first, last)  # before the database is opened
+    names_need_rows(with_names, summary)
     store = open_from_context()
     currency = store.settings.currency
     with store.read() as session:

@@ -15,7 +15,7 @@ import click
 
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, F, common_options, open_from_context
-from bedboard.cli.safety import with_names_option
+from bedboard.cli.safety import names_need_rows, with_names_option
 from bedboard.services.beds.availability import availability, site_counts
 from bedboard.services.exports.inventory import inventory_export
 from bedboard.services.exports.occupancy import (
@@ -132,6 +132,7 @@ def export_occupancy(
     night: dt.date | None, summary: bool, out: str, excel: bool, with_names: bool
 ) -> None:
     """One row per unit for the night (or per site with --summary)."""
+    names_need_rows(with_names, summary)
     store = open_from_context()
     night = night or store.tonight()
     with store.read() as session:

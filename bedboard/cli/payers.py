@@ -11,6 +11,7 @@ import click
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
 from bedboard.cli.inventory import import_group
+from bedboard.errors import BadInput
 from bedboard.i18n import _
 from bedboard.services.billing import compensation as compensation_service
 from bedboard.services.billing import payers, rates
@@ -156,6 +157,8 @@ def rates_set(
     compensation: bool,
 ) -> None:
     """Set a rate from a night on (it supersedes older rates of the same scope)."""
+    if bool(site_kind) == bool(site):
+        raise BadInput("give either --site-kind or --site (exactly one)")
     minor = parse_amount(amount)
     if compensation:
         _set_compensation(minor, first, last, site_kind, site, payer)

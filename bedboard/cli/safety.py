@@ -27,6 +27,12 @@ def with_names_option(f: F) -> F:
     )(f)
 
 
+def names_need_rows(with_names: bool, summary: bool) -> None:
+    """Names go on rows with guests; a summary has none (the rules would refuse it too, later)."""
+    if with_names and summary:
+        raise BadInput("--with-names needs rows with guests (not --summary)")
+
+
 def _settings() -> Settings:
     opts = options(click.get_current_context())
     return load_settings(opts.db, opts.user)

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Guest, Payer, Site, Unit
-from bedboard.errors import BadInput, NotFound
+from bedboard.errors import BadInput, NotFound, UnknownPayer
+from bedboard.services.text import clean_text
 
 
 def unit_ref(site: Site | str, unit: Unit) -> str:
@@ -53,19 +54,7 @@ def complete_guest_code(session: Session, typed: str) -> str | None:
 
 
 def clean_code(code: str) -> str:
-    code = code.strip()
-    if not code or len(code) > 100 or any(not ch.isprintable() for ch in code):
-        raise BadInput(f"guest code {code!r} must be 1 to 100 printable characters")
-    return code
-
-
-def clean_text(text: str, what: str, limit: int) -> str:
-    """Free text as it is stored: trimmed, and no longer than its column. PostgreSQL refuses a
-    longer value and SQLite keeps it, so say so the same way on both, before the database."""
-    text = text.strip()
-    if len(text) > limit:
-        raise BadInput(f"{what} is {len(text)} characters long; at most {limit} are kept")
-    return text
+    return clean_text(code, Guest.code, "the guest code", required=True)
 
 
 def guest_or_new(session: Session, code: str) -> tuple[Guest, bool]:
@@ -79,10 +68,11 @@ def guest_or_new(session: Session, code: str) -> tuple[Guest, bool]:
     return guest, True
 
 
-def find_payer(session: Session, name: str) -> Payer:
+def find_payer(session: Session, name: str, *, deactivated_too: bool = False) -> Payer:
+    """A payer by name; a deactivated one only when asked for (editing it, reading its bills)."""
     payer = session.scalar(select(Payer).where(Payer.name == name.strip()))
     if payer is None:
-        raise NotFound(f"no payer named {name!r} (see `bedboard payers list`)")
-    if not payer.active:
+        raise UnknownPayer(f"no payer named {name!r}")
+    if not payer.active and not deactivated_too:
         raise NotFound(f"payer {name!r} is deactivated")
     return payer

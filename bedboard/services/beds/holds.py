@@ -25,10 +25,10 @@ from bedboard.services.beds.stays import check_in
 from bedboard.services.clock import check_night_count, local_time, nights, utcnow
 from bedboard.services.lookup import find_unit, unit_ref
 from bedboard.services.safety import audit
+from bedboard.services.text import clean_text
 
 DEFAULT_HOLD_MINUTES = 90
 MAX_HOLD_MINUTES = 24 * 60
-MAX_HELD_FOR = 300  # the column's length
 MAX_HOLD_UNITS = 20
 
 
@@ -53,8 +53,7 @@ def hold(
         raise BadInput(_("a hold covers at most {n} units").format(n=MAX_HOLD_UNITS))
     if not 1 <= minutes <= MAX_HOLD_MINUTES:
         raise BadInput(f"a hold lasts 1 to {MAX_HOLD_MINUTES} minutes, not {minutes}")
-    if len(held_for.strip()) > MAX_HELD_FOR or not held_for.strip().isprintable():
-        raise BadInput(f"who the hold is for: at most {MAX_HELD_FOR} printable characters")
+    held_for = clean_text(held_for, Hold.held_for, "who the hold is for")
     check_night_count(nights_count)
     wanted = nights(night, nights_count)
     targets = [find_unit(session, ref) for ref in refs]
@@ -73,7 +72,7 @@ def hold(
         night=night,
         nights=nights_count,
         expires_at=now + dt.timedelta(minutes=minutes),
-        held_for=held_for.strip(),
+        held_for=held_for,
         created_by=actor,
         status="active",
     )

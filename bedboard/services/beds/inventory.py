@@ -21,8 +21,10 @@ from bedboard.errors import BadInput
 from bedboard.i18n import _
 from bedboard.services.exports.csvio import read_csv
 from bedboard.services.safety import audit
+from bedboard.services.text import clean_text
 
 INVENTORY_COLUMNS = ("site", "site_kind", "area", "room", "unit", "tags")
+INVENTORY_TEXT = {"site": Site.name, "area": Site.area, "room": Unit.room, "unit": Unit.label}
 TAG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -107,9 +109,8 @@ def parse_inventory(
             raise BadInput(
                 f"{where}: unknown site kind {r['site_kind']!r} (use {' or '.join(SITE_KINDS)})"
             )
-        for field in ("site", "area", "room", "unit"):
-            if len(r[field]) > 100 or any(not ch.isprintable() for ch in r[field]):
-                raise BadInput(f"{where}: {field} is too long or has control characters")
+        for field, column in INVENTORY_TEXT.items():
+            r[field] = clean_text(r[field], column, f"{where}: {field}")
         key = (r["site"], r["unit"])
         if key in seen:
             raise BadInput(f"{where}: unit {r['site']}/{r['unit']} already on line {seen[key]}")

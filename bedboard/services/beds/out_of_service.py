@@ -12,8 +12,9 @@ from bedboard.db.models import BedNight
 from bedboard.errors import BadInput, RuleViolation
 from bedboard.services.beds.nights import refuse_closed, refuse_taken
 from bedboard.services.clock import night_range, utcnow
-from bedboard.services.lookup import clean_text, find_unit, unit_ref
+from bedboard.services.lookup import find_unit, unit_ref
 from bedboard.services.safety import audit
+from bedboard.services.text import clean_text
 
 
 def mark_out_of_service(
@@ -27,7 +28,7 @@ def mark_out_of_service(
     now: dt.datetime | None = None,
 ) -> int:
     now = now or utcnow()
-    reason = clean_text(reason, "the reason", 300)  # the column's length
+    reason = clean_text(reason, BedNight.reason, "the reason")
     if not reason:
         raise BadInput("say why the unit is out of service")
     wanted = night_range(first, last)

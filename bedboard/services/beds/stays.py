@@ -19,7 +19,6 @@ from bedboard.services.beds.nights import (
     refuse_posted,
     refuse_taken,
 )
-from bedboard.services.billing.payments import clean_reference
 from bedboard.services.billing.routing import route_guest
 from bedboard.services.clock import check_night_count, nights, utcnow
 from bedboard.services.lookup import (
@@ -32,6 +31,7 @@ from bedboard.services.lookup import (
 )
 from bedboard.services.people import avoid, eligibility
 from bedboard.services.safety import audit
+from bedboard.services.text import clean_text
 
 
 def check_in(
@@ -51,7 +51,7 @@ def check_in(
     `override` gives a reason) and no keep-away rule may bar it."""
     now = now or utcnow()
     check_night_count(nights_count)
-    reference = clean_reference(reference)
+    reference = clean_text(reference, BedNight.payer_reference, "the payer reference")
     site, target = find_unit(session, unit)
     payer_row = find_payer(session, payer) if payer else None
     wanted = nights(night, nights_count)

@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Adjustment, BedNight, ClosedNight, Guest, Payer, Site, Unit
-from bedboard.errors import BadInput, NightClosed, RuleViolation
+from bedboard.errors import BadInput, NightClosed, NoRate, RuleViolation, UnbilledNights
 from bedboard.i18n import _
 from bedboard.services.beds.nights import clear_expired_holds
 from bedboard.services.billing.billed import billed_now
@@ -30,8 +30,7 @@ from bedboard.services.clock import utcnow
 from bedboard.services.exports.csvio import money
 from bedboard.services.lookup import find_guest
 from bedboard.services.safety import audit
-
-MAX_REASON = 500
+from bedboard.services.text import clean_text
 
 
 @dataclass(frozen=True)
@@ -179,10 +178,7 @@ def plan_close(session: Session, *, night: dt.date, currency: str) -> ClosePlan:
             continue
         rule = book.find(night, r.site_id, r.kind, r.payer_id)
         if rule is None:
-            raise RuleViolation(
-                f"no rate for {r.name}/{r.label} ({r.kind}) on {night}; set one with "
-                "`bedboard rates set`"
-            )
+            raise NoRate(f"no rate for {r.name}/{r.label} ({r.kind}) on {night}; set one first")
         groups[(rule.amount, rule.currency)].append(r.id)
         amounts[rule.currency] += rule.amount
         payer = names.get(r.payer_id, "") if r.payer_id is not None else ""
@@ -221,9 +217,9 @@ def close_night(
     if unbilled and not allow_unbilled:
         names = ", ".join(f"{u.guest_code} in {u.ref}" for u in unbilled[:5])
         more = f" and {len(unbilled) - 5} more" if len(unbilled) > 5 else ""
-        raise RuleViolation(
+        raise UnbilledNights(
             f"{len(unbilled)} unbilled night(s) on {night}: {names}{more}; assign a payer "
-            "(`bedboard pay`) or close anyway (--unbilled-ok)"
+            "or close the night anyway"
         )
     clear_expired_holds(session, [night], now)
     plan = plan_close(session, night=night, currency=currency)
@@ -265,11 +261,9 @@ def adjust(
     now: dt.datetime | None = None,
 ) -> Adjustment:
     """A correction to a posted night: the night stays as it was, the adjustment adds to it."""
-    reason = reason.strip()
+    reason = clean_text(reason, Adjustment.reason, "the reason")
     if not reason:
-        raise BadInput("say why (--reason): an adjustment needs a reason")
-    if len(reason) > MAX_REASON or any(not ch.isprintable() for ch in reason):
-        raise BadInput(f"the reason must be at most {MAX_REASON} printable characters")
+        raise BadInput("an adjustment needs a reason: say why")
     if amount == 0:
         raise BadInput("an adjustment of 0.00 changes nothing")
     guest = find_guest(session, guest_code)

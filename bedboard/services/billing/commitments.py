@@ -18,14 +18,13 @@ from sqlalchemy.orm import Session
 from bedboard.db.models import Adjustment, BedNight, Commitment, Guest, Household, Payer
 from bedboard.errors import BadInput, NotFound, RuleViolation
 from bedboard.i18n import _
-from bedboard.services.billing.payments import clean_reference
 from bedboard.services.billing.routing import route_guest
 from bedboard.services.clock import utcnow
-from bedboard.services.lookup import clean_text, find_guest, find_payer
+from bedboard.services.lookup import find_guest, find_payer
 from bedboard.services.people.households import find_household
 from bedboard.services.safety import audit
+from bedboard.services.text import clean_text
 
-MAX_SIGNED_BY = 200
 ENDING_SOON_DAYS = 3
 
 
@@ -123,8 +122,8 @@ def add_commitment(
         raise BadInput(_("a cap in nights must be at least 1, not {n}").format(n=max_nights))
     if max_amount is not None and max_amount <= 0:
         raise BadInput(_("a cap in money must be more than 0.00"))
-    reference = clean_reference(reference)
-    signed_by = clean_text(signed_by, _("signed by"), MAX_SIGNED_BY)
+    reference = clean_text(reference, Commitment.reference, _("the reference"))
+    signed_by = clean_text(signed_by, Commitment.signed_by, _("signed by"))
     payer_row = find_payer(session, payer)
     guest = find_guest(session, guest_code) if guest_code is not None else None
     household = find_household(session, household_code) if household_code is not None else None

@@ -19,12 +19,11 @@ from bedboard.db.models import Adjustment, BedNight, Payer, Site, Unit
 from bedboard.errors import BadInput, RuleViolation
 from bedboard.i18n import _
 from bedboard.services.billing.billed import billed_now
-from bedboard.services.billing.close import MAX_REASON
-from bedboard.services.billing.payments import clean_reference
 from bedboard.services.billing.rates import RateBook
 from bedboard.services.clock import night_range, utcnow
 from bedboard.services.lookup import find_guest, find_payer
 from bedboard.services.safety import audit
+from bedboard.services.text import clean_text
 
 
 @dataclass(frozen=True)
@@ -40,11 +39,7 @@ def clean_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
         raise BadInput(_("say why: a correction needs a reason"))
-    if len(reason) > MAX_REASON or any(not ch.isprintable() for ch in reason):
-        raise BadInput(
-            _("the reason must be at most {n} printable characters").format(n=MAX_REASON)
-        )
-    return reason
+    return clean_text(reason, Adjustment.reason, _("the reason"))
 
 
 def correct(
@@ -61,7 +56,7 @@ def correct(
 ) -> list[Corrected]:
     """Move the guest's closed nights first..last (or just `first`) to `payer`."""
     reason = clean_reason(reason)
-    reference = clean_reference(reference)
+    reference = clean_text(reference, BedNight.payer_reference, _("the payer reference"))
     wanted = night_range(first, last or first)
     guest = find_guest(session, guest_code)
     new_payer = find_payer(session, payer)

@@ -7,20 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import PAYER_KINDS, Payer
-from bedboard.errors import BadInput, NotFound, RuleViolation
+from bedboard.errors import BadInput, RuleViolation
+from bedboard.services.lookup import find_payer
 from bedboard.services.safety import audit
-
-FIELD_LIMITS = {"name": 200, "org_number": 50, "address": 500, "contact": 300}
+from bedboard.services.text import clean_text
 
 
 def clean_field(field: str, value: str) -> str:
-    value = value.strip()
-    limit = FIELD_LIMITS[field]
-    if len(value) > limit or any(not ch.isprintable() for ch in value):
-        raise BadInput(
-            f"payer {field.replace('_', ' ')} is longer than {limit} or has control characters"
-        )
-    return value
+    """One of the payer's text fields (name, org_number, address, contact)."""
+    return clean_text(value, getattr(Payer, field), f"the payer {field.replace('_', ' ')}")
 
 
 def check_kind(kind: str) -> str:
@@ -30,11 +25,8 @@ def check_kind(kind: str) -> str:
 
 
 def any_payer(session: Session, name: str) -> Payer:
-    """A payer by name, active or not (lookup.find_payer refuses deactivated ones)."""
-    payer = session.scalar(select(Payer).where(Payer.name == name.strip()))
-    if payer is None:
-        raise NotFound(f"no payer named {name!r} (see `bedboard payers list`)")
-    return payer
+    """A payer by name, active or not (lookup.find_payer alone refuses deactivated ones)."""
+    return find_payer(session, name, deactivated_too=True)
 
 
 def add_payer(

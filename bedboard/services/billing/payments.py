@@ -14,11 +14,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Adjustment, BedNight, Guest, Site, Unit
-from bedboard.errors import BadInput, NightClosed, RuleViolation
+from bedboard.errors import BadInput, NightsPosted, RuleViolation
 from bedboard.services.lookup import find_guest, find_payer
 from bedboard.services.safety import audit
-
-MAX_REFERENCE = 200
+from bedboard.services.text import clean_text
 
 
 @dataclass(frozen=True)
@@ -27,13 +26,6 @@ class PayResult:
     kept_closed: int  # nights in the range already posted, left as they were
     first: dt.date
     last: dt.date
-
-
-def clean_reference(reference: str) -> str:
-    reference = reference.strip()
-    if len(reference) > MAX_REFERENCE or any(not ch.isprintable() for ch in reference):
-        raise BadInput(f"the reference must be at most {MAX_REFERENCE} printable characters")
-    return reference
 
 
 def assign_payer(
@@ -49,7 +41,7 @@ def assign_payer(
     """The payer (and reference) of the guest's nights first..last, or from first on."""
     if last is not None and last < first:
         raise BadInput(f"the range ends ({last}) before it starts ({first})")
-    reference = clean_reference(reference)
+    reference = clean_text(reference, BedNight.payer_reference, "the payer reference")
     guest = find_guest(session, guest_code)
     payer_row = find_payer(session, payer)
     stmt = select(BedNight.id, BedNight.night, BedNight.posted_at).where(
@@ -63,7 +55,7 @@ def assign_payer(
         raise RuleViolation(f"guest {guest.code} has no nights from {first}{until}")
     open_rows = [r for r in rows if r.posted_at is None]
     if not open_rows:
-        raise NightClosed(
+        raise NightsPosted(
             f"every night of {guest.code} in that range is closed; move them to another payer "
             "with a correction"
         )

@@ -104,7 +104,7 @@ def set_rate(
     if valid_to is not None and valid_to < valid_from:
         raise BadInput(f"the rate ends ({valid_to}) before it starts ({valid_from})")
     if bool(site_kind) == bool(site):
-        raise BadInput("give either --site-kind or --site (exactly one)")
+        raise BadInput("a rate is for a site kind or for one site: give exactly one")
     if site_kind and site_kind not in SITE_KINDS:
         raise BadInput(f"unknown site kind {site_kind!r} (use {' or '.join(SITE_KINDS)})")
     site_id = None

@@ -114,7 +114,7 @@ KINDS: tuple[ExportKind, ...] = (
     ),
     ExportKind(
         "inventory",
-        "Inventory: sites and units, as `import inventory` reads",
+        "Inventory: sites and units, in the form the inventory import reads",
         "none",
         lambda s, _first, _last, _cur: inventory_export(s),
     ),

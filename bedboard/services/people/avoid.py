@@ -17,8 +17,9 @@ from bedboard.db.models import AvoidRule, BedNight, Guest, Site, Unit
 from bedboard.errors import BadInput, NotFound, RuleViolation
 from bedboard.i18n import _
 from bedboard.services.clock import utcnow
-from bedboard.services.lookup import clean_text, find_guest
+from bedboard.services.lookup import find_guest
 from bedboard.services.safety import audit
+from bedboard.services.text import clean_text
 
 
 class NotSuitable(RuleViolation):
@@ -55,7 +56,7 @@ def add_rule(
         row.site_id = site_id
         exists = AvoidRule.site_id == site_id
     elif area is not None and area.strip():
-        cleaned = clean_text(area, "area", 200)
+        cleaned = clean_text(area, AvoidRule.area, _("the area"))
         known = session.scalar(select(Site.id).where(Site.area == cleaned).limit(1))
         if known is None:
             raise NotFound(_("no site is in an area named {area!r}").format(area=area))
@@ -79,7 +80,7 @@ def add_rule(
 
 def reveal_rules(session: Session, *, guest_code: str, reason: str, actor: str) -> list[Rule]:
     """The guest's rules, for someone who asked on purpose with a reason; audited."""
-    reason = clean_text(reason, "reason", 300)
+    reason = clean_text(reason, 300, _("the reason"))
     if not reason:
         raise BadInput(_("say why the rules are needed"))
     guest = find_guest(session, guest_code)

@@ -11,7 +11,7 @@ import datetime as dt
 from bedboard.db.models import Guest
 from bedboard.errors import RuleViolation
 from bedboard.i18n import _
-from bedboard.services.lookup import clean_text
+from bedboard.services.text import clean_text
 
 ADULT_AGE = 18
 
@@ -55,7 +55,7 @@ def check(
     """Refuse when the unit contradicts the guest and no reason to override is given. Returns
     the problems overridden (for the audit log)."""
     found = problems(guest, tags, night)
-    if found and not clean_text(override, "override reason", 300):
+    if found and not clean_text(override, 300, "the reason to override"):
         raise NotEligible(
             _("{code} cannot be placed in {unit}: {problems}").format(
                 code=guest.code, unit=ref, problems="; ".join(found)

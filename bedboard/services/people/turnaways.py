@@ -12,9 +12,9 @@ from bedboard.db.models import Site, Turnaway
 from bedboard.errors import BadInput, NotFound
 from bedboard.i18n import _
 from bedboard.services.clock import utcnow
-from bedboard.services.lookup import clean_text
 from bedboard.services.people.intake_text import NEEDS
 from bedboard.services.safety import audit
+from bedboard.services.text import clean_text
 
 TURNAWAY_REASONS = ("no_free_unit", "no_payer", "not_eligible", "needs_not_met", "other")
 MAX_PEOPLE = 50
@@ -47,7 +47,7 @@ def record_turnaway(
         site_id=site_id,
         reason=reason,
         people=people,
-        referred_to=clean_text(referred_to, "referred to", 300),
+        referred_to=clean_text(referred_to, Turnaway.referred_to, "referred to"),
         needs=_clean_needs(needs),
         created_at=utcnow(),
         created_by=actor,

@@ -64,7 +64,7 @@ def add_names(
     nothing, and a long export never holds the write lock that check-ins need."""
     header = list(export.header)
     if "guest_code" not in header:
-        raise BadInput("--with-names needs rows with guests (not --summary)")
+        raise BadInput("names can be added only to rows with guests, not to a summary")
     at = header.index("guest_code")
     rows = [list(row) for row in export.rows]
 
