@@ -4,7 +4,8 @@ database is open) and as the whole command a coordinator runs."""
 from __future__ import annotations
 
 from bedboard.config import Settings
-from bedboard.services.exports.occupancy import occupancy_export, write_export_file
+from bedboard.services.exports.export import write_export_file
+from bedboard.services.exports.occupancy import occupancy_export
 from bedboard.store import open_store
 from benchmarks.context import Context
 from benchmarks.measure import cpus, median, run_child, timed, walls

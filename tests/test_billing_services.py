@@ -15,7 +15,7 @@ from bedboard.services.billing import close, payers, rates
 from bedboard.services.billing.imports import import_payers, import_rates, parse_payers, parse_rates
 from bedboard.services.billing.rates import RateBook, RateRule
 from bedboard.services.exports.occupancy import occupancy_export
-from bedboard.services.money_input import parse_amount
+from bedboard.services.money import parse_amount
 from bedboard.store import Store
 from tests.billing_world import add_site
 

@@ -21,11 +21,13 @@ from bedboard.config import Settings
 from bedboard.db.models import Payer, Site, Unit
 from bedboard.services.beds.inventory import import_inventory, parse_inventory
 from bedboard.services.beds.stays import check_in
+from bedboard.services.clock import iso_week
+from bedboard.services.csvio import neutralise, restore
 from bedboard.services.demo import load_demo
-from bedboard.services.exports.csvio import neutralise, restore
+from bedboard.services.exports.export import Export, write_export_file
 from bedboard.services.exports.inventory import inventory_export
-from bedboard.services.exports.occupancy import Export, occupancy_export, write_export_file
-from bedboard.services.exports.turnaways import iso_week, turnaway_export
+from bedboard.services.exports.occupancy import occupancy_export
+from bedboard.services.exports.turnaways import turnaway_export
 from bedboard.services.people.turnaways import record_turnaway
 from bedboard.store import Store, open_store
 from tests.conftest import REPO, run_cli
@@ -46,7 +48,7 @@ SUMMARY_HEADER = (
 BILLING_HEADER = (
     "night,payer,payer_reference,site,unit,guest_code,stay_id,rate,currency,posted,kind,reason"
 )
-REFERRED = '+Stadsmissionen, "Klara"\nrum 3 🙏'
+REFERRED = '+Stadsmissionen, "Klara", rum 3 🙏'  # one line: free text is checked as typed
 
 
 def read_back(path: Path) -> tuple[bytes, list[list[str]]]:

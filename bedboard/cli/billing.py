@@ -14,9 +14,8 @@ from bedboard.cli.safety import names_need_rows, with_names_option
 from bedboard.i18n import _
 from bedboard.services.billing import close, commitments, payers, payments
 from bedboard.services.clock import check_period
-from bedboard.services.exports.csvio import money
 from bedboard.services.exports.kinds import billing_export
-from bedboard.services.money_input import parse_amount
+from bedboard.services.money import money, parse_amount
 from bedboard.services.safety.privacy import add_names
 
 

@@ -12,8 +12,7 @@ from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
 from bedboard.i18n import _
 from bedboard.services.billing import commitments, corrections
-from bedboard.services.exports.csvio import money
-from bedboard.services.money_input import parse_amount
+from bedboard.services.money import money, parse_amount
 
 
 @cli.group("commitments")

@@ -17,13 +17,9 @@ from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, F, common_options, open_from_context
 from bedboard.cli.safety import names_need_rows, with_names_option
 from bedboard.services.beds.availability import availability, site_counts
+from bedboard.services.exports.export import Export, write_export
 from bedboard.services.exports.inventory import inventory_export
-from bedboard.services.exports.occupancy import (
-    Export,
-    occupancy_export,
-    occupancy_record,
-    write_export,
-)
+from bedboard.services.exports.occupancy import occupancy_export, occupancy_record
 from bedboard.services.exports.occupancy_rates import fill_rates
 from bedboard.services.exports.outfile import atomic_text_file
 from bedboard.services.exports.turnaways import turnaway_export

@@ -21,7 +21,7 @@ from bedboard.services.billing.compensation import (
 )
 from bedboard.services.billing.invoice import invoice_basis, organisation
 from bedboard.services.clock import check_period
-from bedboard.services.exports.csvio import money, write_csv
+from bedboard.services.csvio import write_csv
 from bedboard.services.exports.invoice_files import (
     render_compensation_xlsx,
     save_invoice_csv,
@@ -29,6 +29,7 @@ from bedboard.services.exports.invoice_files import (
     write_invoice_xlsx,
 )
 from bedboard.services.exports.outfile import write_bytes_atomically
+from bedboard.services.money import money
 
 FORMATS = (".pdf", ".xlsx", ".csv")
 

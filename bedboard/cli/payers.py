@@ -21,8 +21,7 @@ from bedboard.services.billing.imports import (
     parse_payers,
     parse_rates,
 )
-from bedboard.services.exports.csvio import money
-from bedboard.services.money_input import parse_amount
+from bedboard.services.money import money, parse_amount
 from bedboard.states import PayerKind, SiteKind, values
 
 # Plain text checked by the services: click's Choice errors span several lines.

@@ -61,3 +61,9 @@ def check_period(first: dt.date, last: dt.date) -> None:
 def check_night_count(count: int) -> None:
     if not 1 <= count <= MAX_NIGHTS:
         raise BadInput(f"nights must be from 1 to {MAX_NIGHTS}, not {count}")
+
+
+def iso_week(night: dt.date) -> str:
+    """'2026-W48': the ISO year can differ from the calendar year around New Year."""
+    year, week, _ = night.isocalendar()
+    return f"{year}-W{week:02d}"

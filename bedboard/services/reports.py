@@ -16,8 +16,8 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight, Hold, Payer, Site, Unit
-from bedboard.services.clock import utcnow
-from bedboard.services.exports.turnaways import iso_week, weekly_counts
+from bedboard.services.clock import iso_week, utcnow
+from bedboard.services.people.turnaways import weekly_counts
 
 UNBILLED = "(unbilled)"
 

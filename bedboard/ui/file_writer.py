@@ -20,8 +20,8 @@ from textual.worker import Worker
 from bedboard.config import export_folder
 from bedboard.errors import BadInput, BedboardError
 from bedboard.i18n import _
+from bedboard.services.exports.export import write_export_file
 from bedboard.services.exports.kinds import ExportKind
-from bedboard.services.exports.occupancy import write_export_file
 
 if TYPE_CHECKING:
     from bedboard.ui.screens.base import BoardBaseScreen

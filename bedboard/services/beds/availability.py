@@ -4,14 +4,13 @@ without any job having to run."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bedboard.db.models import Adjustment, BedNight, Guest, Hold, Payer, Site, Unit
+from bedboard.services.beds.units import natural_key, split_tags
 from bedboard.services.clock import utcnow
 
 STATUSES = ("free", "occupied", "held", "out_of_service")
@@ -59,20 +58,6 @@ class UnitNight:
     @property
     def unbilled(self) -> bool:
         return self.status == "occupied" and not self.payer
-
-
-@lru_cache(maxsize=65536)  # rooms and labels repeat across sites: "1", "2", ...
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """'2' before '10': labels are mostly numbers typed as text."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part.lower())
-        for part in re.split(r"(\d+)", text)
-        if part
-    )
-
-
-def split_tags(tags: str) -> tuple[str, ...]:
-    return tuple(t for t in tags.split(";") if t)
 
 
 def availability(

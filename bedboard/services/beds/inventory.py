@@ -19,7 +19,7 @@ from bedboard.config import DEFAULT_UNIT_TAGS
 from bedboard.db.models import SITE_KINDS, Site, Unit
 from bedboard.errors import BadInput
 from bedboard.i18n import _
-from bedboard.services.exports.csvio import read_csv
+from bedboard.services.csvio import read_csv
 from bedboard.services.safety import audit
 from bedboard.services.text import clean_text
 

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from bedboard.db.models import Guest, Hold, Household, Site, Unit
 from bedboard.errors import BadInput, RuleViolation
 from bedboard.i18n import _
-from bedboard.services.beds.availability import UnitNight, availability, natural_key
+from bedboard.services.beds.availability import UnitNight, availability
 from bedboard.services.beds.holds import DEFAULT_HOLD_MINUTES, hold
+from bedboard.services.beds.units import natural_key
 from bedboard.services.clock import check_night_count, nights, utcnow
 from bedboard.services.lookup import find_guest
 from bedboard.services.people import avoid, eligibility, households

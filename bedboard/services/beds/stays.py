@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 from bedboard.db.models import BedNight, Guest, Payer, Stay
 from bedboard.errors import BadInput, RuleViolation
 from bedboard.i18n import _
-from bedboard.services.beds.availability import split_tags
 from bedboard.services.beds.nights import (
     refuse_closed,
     refuse_guest_elsewhere,
     refuse_posted,
     refuse_taken,
 )
+from bedboard.services.beds.units import split_tags
 from bedboard.services.billing.routing import route_guest
 from bedboard.services.clock import check_night_count, nights, utcnow
 from bedboard.services.lookup import (

@@ -27,8 +27,8 @@ from bedboard.services.billing.billed import billed_now
 from bedboard.services.billing.rates import RateBook
 from bedboard.services.billing.routing import route_night
 from bedboard.services.clock import utcnow
-from bedboard.services.exports.csvio import money
 from bedboard.services.lookup import find_guest
+from bedboard.services.money import money
 from bedboard.services.safety import audit
 from bedboard.services.text import clean_text
 

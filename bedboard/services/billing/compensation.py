@@ -21,7 +21,7 @@ from bedboard.db.models import BedNight, CompensationRate, Site, Unit
 from bedboard.errors import BadInput, NotFound
 from bedboard.i18n import _
 from bedboard.services.clock import check_period
-from bedboard.services.exports.csvio import money
+from bedboard.services.money import money
 from bedboard.services.safety import audit
 
 HOST_FAMILY = "host_family"

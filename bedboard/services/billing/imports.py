@@ -18,8 +18,8 @@ from bedboard.db.models import SITE_KINDS, Payer, Rate, Site
 from bedboard.errors import BadInput, BedboardError
 from bedboard.services.billing.payers import check_kind, clean_field
 from bedboard.services.clock import parse_night
-from bedboard.services.exports.csvio import read_csv
-from bedboard.services.money_input import parse_amount
+from bedboard.services.csvio import read_csv
+from bedboard.services.money import parse_amount
 from bedboard.services.safety import audit
 
 PAYER_COLUMNS = ("name", "kind")

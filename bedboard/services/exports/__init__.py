@@ -1,1 +1,1 @@
-"""Files that leave the program: CSV writing and every export's rows."""
+"""Files that leave the program: what an export is, writing one whole, and each export's rows."""

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Adjustment, BedNight, Guest, Payer, Site, Unit
 from bedboard.services.billing.rates import RateBook
-from bedboard.services.exports.csvio import money
+from bedboard.services.money import money
 
 BILLING_COLUMNS = (
     "night",

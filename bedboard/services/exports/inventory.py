@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Site, Unit
-from bedboard.services.beds.availability import natural_key, split_tags
 from bedboard.services.beds.inventory import INVENTORY_COLUMNS
-from bedboard.services.exports.occupancy import Export
+from bedboard.services.beds.units import natural_key, split_tags
+from bedboard.services.exports.export import Export
 
 
 def inventory_export(session: Session) -> Export:

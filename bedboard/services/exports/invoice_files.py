@@ -14,8 +14,9 @@ import xlsxwriter
 
 from bedboard.services.billing.compensation import COMPENSATION_COLUMNS, Owed
 from bedboard.services.billing.invoice import InvoiceBasis
-from bedboard.services.exports.csvio import money, write_csv
+from bedboard.services.csvio import write_csv
 from bedboard.services.exports.outfile import atomic_text_file, write_bytes_atomically
+from bedboard.services.money import money
 
 INVOICE_COLUMNS = (
     "kind",

@@ -22,8 +22,9 @@ from bedboard.services.exports.billing import (
     night_rows_where,
     summary_rows,
 )
+from bedboard.services.exports.export import Export
 from bedboard.services.exports.inventory import inventory_export
-from bedboard.services.exports.occupancy import Export, occupancy_export
+from bedboard.services.exports.occupancy import occupancy_export
 from bedboard.services.exports.turnaways import turnaway_export
 
 

@@ -1,69 +1,17 @@
-"""What every export is (a header, rows streamed from an open session, how many rows to
-expect), writing one to a file, and the rows of the occupancy export (DESIGN.md fixes the
-columns)."""
+"""The rows of the occupancy export (DESIGN.md fixes the columns)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import IO, Any
+from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bedboard.services.beds.availability import UnitNight, availability, site_counts
-from bedboard.services.exports.csvio import money, write_csv
+from bedboard.services.exports.export import Export
 from bedboard.services.exports.occupancy_rates import fill_rates
-from bedboard.services.exports.outfile import atomic_text_file
-
-Progress = Callable[[int], None]
-
-
-@dataclass
-class Export:
-    """Rows are produced lazily while the session they came from is still open."""
-
-    header: Sequence[str]
-    rows: Iterable[Sequence[Any]]
-    total: int | None = None  # rows to expect, for a progress bar; None when unknown
-
-
-def reporting(rows: Iterable[Sequence[Any]], progress: Progress, every: int) -> Iterator[Any]:
-    """Pass rows through, telling `progress` how many have gone by every `every` rows."""
-    count = 0
-    for row in rows:
-        yield row
-        count += 1
-        if count % every == 0:
-            progress(count)
-    progress(count)
-
-
-def write_export(
-    stream: IO[str],
-    export: Export,
-    *,
-    excel: bool = False,
-    progress: Progress | None = None,
-    every: int = 500,
-) -> int:
-    rows = export.rows if progress is None else reporting(export.rows, progress, every)
-    return write_csv(stream, export.header, rows, excel=excel)
-
-
-def write_export_file(
-    path: Path | str,
-    export: Export,
-    *,
-    excel: bool = False,
-    progress: Progress | None = None,
-    every: int = 500,
-) -> int:
-    """The whole file or nothing under `path`; returns the rows written."""
-    with atomic_text_file(path) as stream:
-        return write_export(stream, export, excel=excel, progress=progress, every=every)
-
+from bedboard.services.money import money
 
 OCCUPANCY_COLUMNS = (
     "night",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,16 +11,11 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Site, Turnaway
 from bedboard.services.clock import check_period
-from bedboard.services.exports.occupancy import Export
+from bedboard.services.exports.export import Export
+from bedboard.services.people.turnaways import weekly_counts
 
 TURNAWAY_COLUMNS = ("night", "site", "reason", "people", "referred_to", "needs")
 TURNAWAY_SUMMARY_COLUMNS = ("week", "reason", "turnaways", "people")
-
-
-def iso_week(night: dt.date) -> str:
-    """'2026-W48': the ISO year can differ from the calendar year around New Year."""
-    year, week, _ = night.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def turnaway_export(
@@ -53,25 +47,6 @@ def _rows(session: Session, first: dt.date, last: dt.date) -> Iterator[list[Any]
     )
     for night, site, reason, people, referred_to, needs in session.execute(stmt):
         yield [night.isoformat(), site or "", reason, people, referred_to, needs]
-
-
-def weekly_counts(
-    session: Session, first: dt.date, last: dt.date
-) -> dict[tuple[str, str], tuple[int, int]]:
-    """(ISO week, reason) -> (turnaways, people). The database sums per night and reason;
-    folding at most a few hundred of those into weeks is done here, the same on every
-    backend (SQLite has no ISO week)."""
-    stmt = (
-        select(Turnaway.night, Turnaway.reason, func.count(), func.sum(Turnaway.people))
-        .where(Turnaway.night >= first, Turnaway.night <= last)
-        .group_by(Turnaway.night, Turnaway.reason)
-    )
-    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for night, reason, turnaways, people in session.execute(stmt):
-        cell = counts[(iso_week(night), reason)]
-        cell[0] += turnaways
-        cell[1] += int(people or 0)
-    return {key: (c[0], c[1]) for key, c in sorted(counts.items())}
 
 
 def _summary_rows(session: Session, first: dt.date, last: dt.date) -> Iterator[list[Any]]:

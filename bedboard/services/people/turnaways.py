@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Site, Turnaway
 from bedboard.errors import BadInput, NotFound
 from bedboard.i18n import _
-from bedboard.services.clock import utcnow
+from bedboard.services.clock import iso_week, utcnow
 from bedboard.services.people.intake_text import NEEDS
 from bedboard.services.safety import audit
 from bedboard.services.text import clean_text
@@ -78,3 +79,22 @@ def _clean_needs(text: str) -> str:
             )
         )
     return ";".join(parts)
+
+
+def weekly_counts(
+    session: Session, first: dt.date, last: dt.date
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(ISO week, reason) -> (turnaways, people). The database sums per night and reason;
+    folding at most a few hundred of those into weeks is done here, the same on every
+    backend (SQLite has no ISO week)."""
+    stmt = (
+        select(Turnaway.night, Turnaway.reason, func.count(), func.sum(Turnaway.people))
+        .where(Turnaway.night >= first, Turnaway.night <= last)
+        .group_by(Turnaway.night, Turnaway.reason)
+    )
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for night, reason, turnaways, people in session.execute(stmt):
+        cell = counts[(iso_week(night), reason)]
+        cell[0] += turnaways
+        cell[1] += int(people or 0)
+    return {key: (c[0], c[1]) for key, c in sorted(counts.items())}

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import AuditEntry
 from bedboard.services.clock import local_time
-from bedboard.services.exports.csvio import money
 from bedboard.services.lookup import find_guest, find_unit, unit_ref
+from bedboard.services.money import money
 
 DEFAULT_LIMIT = 200
 

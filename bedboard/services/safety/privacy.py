@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import AuditEntry, BedNight, Guest, Hold
 from bedboard.errors import BadInput
-from bedboard.services.exports.occupancy import Export
+from bedboard.services.exports.export import Export
 from bedboard.services.lookup import find_guest
 from bedboard.services.safety import audit
 

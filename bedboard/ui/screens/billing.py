@@ -23,9 +23,8 @@ from bedboard.i18n import _
 from bedboard.services.billing import close
 from bedboard.services.clock import check_period, parse_night
 from bedboard.services.exports.billing import PayerTotal, billing_summary
-from bedboard.services.exports.csvio import money
 from bedboard.services.exports.kinds import export_kind
-from bedboard.services.money_input import parse_amount
+from bedboard.services.money import money, parse_amount
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.file_writer import FileRequest, file_path, write_file

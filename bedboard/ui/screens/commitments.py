@@ -21,7 +21,7 @@ from bedboard.i18n import _
 from bedboard.services.billing import commitments
 from bedboard.services.billing.payers import list_payers
 from bedboard.services.exports.swedish import amount_text
-from bedboard.services.money_input import parse_amount
+from bedboard.services.money import parse_amount
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import LiveScreen, changes

@@ -7,7 +7,6 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,16 +40,6 @@ def restore(value: str) -> str:
     if value.startswith("'") and _runs_as_formula(value[1:]):
         return value[1:]
     return value
-
-
-@lru_cache(maxsize=4096)  # a few rates repeat over millions of exported nights
-def money(minor: int | None) -> str:
-    """Integer minor units as a decimal string with two places: 45000 -> '450.00'."""
-    if minor is None:
-        return ""
-    sign = "-" if minor < 0 else ""
-    whole, cents = divmod(abs(minor), 100)
-    return f"{sign}{whole}.{cents:02d}"
 
 
 def write_csv(
