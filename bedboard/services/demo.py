@@ -16,12 +16,13 @@ from bedboard.services.beds.inventory import normalise_tags
 from bedboard.services.beds.out_of_service import mark_out_of_service
 from bedboard.services.beds.stays import check_in
 from bedboard.services.safety import audit
+from bedboard.states import SiteKind
 
 # (site, kind, area, [(room, unit, tags)])
 SITES: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
     (
         "Hvilan",
-        "shelter",
+        SiteKind.SHELTER,
         "Stockholm",
         [
             (str(1 + i // 3), str(i + 1), "women_only" + (";accessible" if i < 3 else ""))
@@ -30,32 +31,32 @@ SITES: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
     ),
     (
         "Tryggheten Södertälje",
-        "shelter",
+        SiteKind.SHELTER,
         "Södertälje",
         [(str(1 + i // 2), str(i + 1), "women_only;language_ro") for i in range(8)],
     ),
     (
         "Jourboendet Huddinge",
-        "shelter",
+        SiteKind.SHELTER,
         "Huddinge",
         [(str(1 + i // 2), str(i + 1), "children_ok") for i in range(6)],
     ),
     (
         "Familjen Berg",
-        "host_family",
+        SiteKind.HOST_FAMILY,
         "Nacka",
         [("", "1", "children_ok;language_ru"), ("", "2", "children_ok;language_ru")],
     ),
-    ("Familjen Lind", "host_family", "Solna", [("", "1", "women_only")]),
+    ("Familjen Lind", SiteKind.HOST_FAMILY, "Solna", [("", "1", "women_only")]),
     (
         "Familjen Sandberg",
-        "host_family",
+        SiteKind.HOST_FAMILY,
         "Sollentuna",
         [("", str(i), "accessible;children_ok") for i in (1, 2, 3)],
     ),
     (
         "Familjen Ek",
-        "host_family",
+        SiteKind.HOST_FAMILY,
         "Botkyrka",
         [("", "1", "language_ro;women_only"), ("", "2", "language_ro;women_only")],
     ),
@@ -109,8 +110,8 @@ def load_demo(
     start = tonight - dt.timedelta(days=60)
     session.add_all(
         [
-            Rate(amount=65000, currency=currency, valid_from=start, site_kind="shelter"),
-            Rate(amount=45000, currency=currency, valid_from=start, site_kind="host_family"),
+            Rate(amount=65000, currency=currency, valid_from=start, site_kind=SiteKind.SHELTER),
+            Rate(amount=45000, currency=currency, valid_from=start, site_kind=SiteKind.HOST_FAMILY),
         ]
     )
     for code, protected, born, languages, unit, before, after, payer, reference in STAYS:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bedboard.db.models import BedNight, Hold, Payer, Site, Unit
 from bedboard.services.clock import iso_week, utcnow
 from bedboard.services.people.turnaways import weekly_counts
+from bedboard.states import NightState, SiteKind
 
 UNBILLED = "(unbilled)"
 
@@ -128,9 +129,9 @@ def occupancy_per_site(
         .group_by(Site.id, Site.name, Site.kind)
     )
     sites = list(session.execute(capacity_stmt))
-    sites.sort(key=lambda s: (s.kind != "shelter", s.name.lower()))  # as on the board
+    sites.sort(key=lambda s: (s.kind != SiteKind.SHELTER, s.name.lower()))  # as on the board
     unbilled = func.sum(
-        case((BedNight.payer_id.is_(None) & (BedNight.state == "occupied"), 1), else_=0)
+        case((BedNight.payer_id.is_(None) & (BedNight.state == NightState.OCCUPIED), 1), else_=0)
     )
     counts_stmt = (
         select(Unit.site_id, BedNight.night, BedNight.state, func.count(), unbilled)
@@ -157,9 +158,9 @@ def occupancy_per_site(
                 NightCounts(
                     night,
                     capacity=capacity,
-                    occupied=cell.get("occupied", 0),
-                    held=cell.get("held", 0),
-                    out_of_service=cell.get("out_of_service", 0),
+                    occupied=cell.get(NightState.OCCUPIED, 0),
+                    held=cell.get(NightState.HELD, 0),
+                    out_of_service=cell.get(NightState.OUT_OF_SERVICE, 0),
                     unbilled=cell.get("unbilled", 0),
                 )
             )
@@ -200,7 +201,9 @@ def payer_nights_per_month(session: Session, months: list[str], last: dt.date) -
     # thousand (night, payer) groups are folded into months here.
     stmt = (
         select(BedNight.night, BedNight.payer_id, func.count())
-        .where(BedNight.state == "occupied", BedNight.night >= first, BedNight.night <= last)
+        .where(
+            BedNight.state == NightState.OCCUPIED, BedNight.night >= first, BedNight.night <= last
+        )
         .group_by(BedNight.night, BedNight.payer_id)
     )
     names = {pid: name for pid, name in session.execute(select(Payer.id, Payer.name))}

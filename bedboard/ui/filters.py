@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bedboard.services.beds.availability import UnitNight
+from bedboard.states import SiteKind, UnitStatus
 from bedboard.ui.format import TAG_LABELS
 
-KIND_LABELS = {"shelter": "shelters", "host_family": "host families"}
+KIND_LABELS: dict[str, str] = {SiteKind.SHELTER: "shelters", SiteKind.HOST_FAMILY: "host families"}
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Filters:
         return self != Filters()
 
     def keep(self, u: UnitNight) -> bool:
-        if self.free_only and u.status != "free":
+        if self.free_only and u.status != UnitStatus.FREE:
             return False
         if self.area and u.area.lower() != self.area.lower():
             return False

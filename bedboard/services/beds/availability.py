@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, aliased
 from bedboard.db.models import Adjustment, BedNight, Guest, Hold, Payer, Site, Unit
 from bedboard.services.beds.units import natural_key, split_tags
 from bedboard.services.clock import utcnow
+from bedboard.states import SiteKind, UnitStatus
 
-STATUSES = ("free", "occupied", "held", "out_of_service")
+STATUSES = tuple(UnitStatus)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class UnitNight:
 
     @property
     def unbilled(self) -> bool:
-        return self.status == "occupied" and not self.payer
+        return self.status == UnitStatus.OCCUPIED and not self.payer
 
 
 def availability(
@@ -117,10 +118,10 @@ def availability(
     families = _households(session, night)
     result = []
     for r in rows:
-        status = r.state or "free"
-        if status == "held" and r.expires_at is not None and r.expires_at <= now:
-            status = "free"
-        live = status != "free"
+        status = r.state or UnitStatus.FREE  # the stored string, or free (no row)
+        if status == UnitStatus.HELD and r.expires_at is not None and r.expires_at <= now:
+            status = UnitStatus.FREE
+        live = status != UnitStatus.FREE
         span = spans.get(r.stay_id) if r.stay_id is not None else None
         result.append(
             UnitNight(
@@ -152,7 +153,7 @@ def availability(
         )
     result.sort(
         key=lambda u: (
-            u.site_kind != "shelter",
+            u.site_kind != SiteKind.SHELTER,
             u.site.lower(),
             natural_key(u.room),
             natural_key(u.unit),
@@ -225,10 +226,10 @@ def site_counts(units: list[UnitNight]) -> list[SiteCounts]:
                 site_kind=members[0].site_kind,
                 area=members[0].area,
                 capacity=len(members),
-                occupied=count["occupied"],
-                held=count["held"],
-                free=count["free"],
-                out_of_service=count["out_of_service"],
+                occupied=count[UnitStatus.OCCUPIED],
+                held=count[UnitStatus.HELD],
+                free=count[UnitStatus.FREE],
+                out_of_service=count[UnitStatus.OUT_OF_SERVICE],
                 unbilled=sum(1 for u in members if u.unbilled),
             )
         )

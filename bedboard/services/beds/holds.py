@@ -26,6 +26,7 @@ from bedboard.services.clock import check_night_count, local_time, nights, utcno
 from bedboard.services.lookup import find_unit, unit_ref
 from bedboard.services.safety import audit
 from bedboard.services.text import clean_text
+from bedboard.states import HoldStatus, NightState
 
 DEFAULT_HOLD_MINUTES = 90
 MAX_HOLD_MINUTES = 24 * 60
@@ -74,14 +75,14 @@ def hold(
         expires_at=now + dt.timedelta(minutes=minutes),
         held_for=held_for,
         created_by=actor,
-        status="active",
+        status=HoldStatus.ACTIVE,
     )
     session.add(row)
     session.flush()
     for position, (_site, target) in enumerate(targets):
         session.add(HoldUnit(hold_id=row.id, position=position, unit_id=target.id))
         session.add_all(
-            BedNight(unit_id=target.id, night=n, state="held", hold_id=row.id, reason="")
+            BedNight(unit_id=target.id, night=n, state=NightState.HELD, hold_id=row.id, reason="")
             for n in wanted
         )
     session.flush()
@@ -125,13 +126,13 @@ def active_hold(session: Session, hold_id: int, now: dt.datetime) -> Hold:
     row = session.get(Hold, hold_id)
     if row is None:
         raise NotFound(_("no hold #{id}").format(id=hold_id))
-    if row.status == "expired" or (row.status == "active" and row.expires_at <= now):
+    if row.status == "expired" or (row.status == HoldStatus.ACTIVE and row.expires_at <= now):
         raise RuleViolation(
             _("hold #{id} expired at {time}; the place is free again").format(
                 id=hold_id, time=f"{local_time(row.expires_at):%H:%M}"
             )
         )
-    if row.status != "active":
+    if row.status != HoldStatus.ACTIVE:
         raise RuleViolation(
             _("hold #{id} is already {status}").format(id=hold_id, status=ended_word(row.status))
         )
@@ -173,7 +174,7 @@ def confirm(
         )
     if len(set(codes)) != len(codes):
         raise BadInput(_("a guest is named twice for one hold"))
-    _release(session, row, "confirmed")
+    _release(session, row, HoldStatus.CONFIRMED)
     count = nights_count if nights_count is not None else row.nights
     audit.record(
         session, actor, "confirm_hold", f"unit:{refs[0]}", hold=row.id, guests=codes, units=refs
@@ -226,5 +227,5 @@ def cancel_hold(
 ) -> None:
     now = now or utcnow()
     row = active_hold(session, hold_id, now)
-    refs = _release(session, row, "cancelled")
+    refs = _release(session, row, HoldStatus.CANCELLED)
     audit.record(session, actor, "cancel_hold", f"unit:{refs[0]}", hold=row.id, units=refs)

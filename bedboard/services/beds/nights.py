@@ -11,6 +11,7 @@ from bedboard.db.models import BedNight, ClosedNight, Guest, Hold
 from bedboard.errors import NightClosed, RuleViolation, UnitTaken
 from bedboard.services.lookup import unit_by_id, unit_ref
 from bedboard.services.safety import audit
+from bedboard.states import HoldStatus, NightState
 
 # Who the audit log names for what the clock did (a hold running out).
 SYSTEM_ACTOR = "system"
@@ -33,10 +34,14 @@ def clear_expired_holds(
     with the time it ran out. A hold expires as a whole: every night and unit of a hold that
     touches these nights is cleared, not only the ones asked about."""
     # found through their bed-nights: a hold may cover several units and nights
-    held = select(BedNight.hold_id).where(BedNight.night.in_(nights), BedNight.state == "held")
+    held = select(BedNight.hold_id).where(
+        BedNight.night.in_(nights), BedNight.state == NightState.HELD
+    )
     if unit_id is not None:
         held = held.where(BedNight.unit_id == unit_id)
-    stmt = select(Hold).where(Hold.id.in_(held), Hold.expires_at <= now, Hold.status == "active")
+    stmt = select(Hold).where(
+        Hold.id.in_(held), Hold.expires_at <= now, Hold.status == HoldStatus.ACTIVE
+    )
     for row in session.scalars(stmt.order_by(Hold.id)).all():
         expire_hold(session, row)
 

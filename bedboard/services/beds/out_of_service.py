@@ -15,6 +15,7 @@ from bedboard.services.clock import night_range, utcnow
 from bedboard.services.lookup import find_unit, unit_ref
 from bedboard.services.safety import audit
 from bedboard.services.text import clean_text
+from bedboard.states import NightState
 
 
 def mark_out_of_service(
@@ -39,7 +40,8 @@ def mark_out_of_service(
     refuse_closed(session, wanted)
     refuse_taken(session, target.id, ref, wanted, now)
     session.add_all(
-        BedNight(unit_id=target.id, night=n, state="out_of_service", reason=reason) for n in wanted
+        BedNight(unit_id=target.id, night=n, state=NightState.OUT_OF_SERVICE, reason=reason)
+        for n in wanted
     )
     session.flush()
     audit.record(
@@ -59,7 +61,7 @@ def return_to_service(
             select(BedNight).where(
                 BedNight.unit_id == target.id,
                 BedNight.night.in_(wanted),
-                BedNight.state == "out_of_service",
+                BedNight.state == NightState.OUT_OF_SERVICE,
             )
         )
     )

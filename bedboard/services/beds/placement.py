@@ -24,6 +24,7 @@ from bedboard.services.clock import check_night_count, nights, utcnow
 from bedboard.services.lookup import find_guest
 from bedboard.services.people import avoid, eligibility, households
 from bedboard.services.people.intake_text import split_list
+from bedboard.states import UnitStatus
 
 MAX_PLACES = 20
 
@@ -202,7 +203,7 @@ def find_places(
     first_night: list[UnitNight] = []
     for n in wanted:
         units = availability(session, n, now)
-        free = {u.unit_id for u in units if u.status == "free"}
+        free = {u.unit_id for u in units if u.status == UnitStatus.FREE}
         free_all_nights = free if free_all_nights is None else free_all_nights & free
         if n == night:
             first_night = units

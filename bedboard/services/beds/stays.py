@@ -32,6 +32,7 @@ from bedboard.services.lookup import (
 from bedboard.services.people import avoid, eligibility
 from bedboard.services.safety import audit
 from bedboard.services.text import clean_text
+from bedboard.states import NightState
 
 
 def check_in(
@@ -69,7 +70,7 @@ def check_in(
         BedNight(
             unit_id=target.id,
             night=n,
-            state="occupied",
+            state=NightState.OCCUPIED,
             stay_id=stay.id,
             guest_id=guest.id,
             payer_id=payer_row.id if payer_row else None,
@@ -346,7 +347,7 @@ def extend(
         BedNight(
             unit_id=last.unit_id,
             night=n,
-            state="occupied",
+            state=NightState.OCCUPIED,
             stay_id=last.stay_id,
             guest_id=guest.id,
             payer_id=last.payer_id if billed else None,

@@ -31,6 +31,7 @@ from bedboard.services.lookup import find_guest
 from bedboard.services.money import money
 from bedboard.services.safety import audit
 from bedboard.services.text import clean_text
+from bedboard.states import NightState
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,11 @@ def unbilled_on(session: Session, night: dt.date) -> list[NightLine]:
         .join(Guest, Guest.id == BedNight.guest_id)
         .join(Unit, Unit.id == BedNight.unit_id)
         .join(Site, Site.id == Unit.site_id)
-        .where(BedNight.night == night, BedNight.state == "occupied", BedNight.payer_id.is_(None))
+        .where(
+            BedNight.night == night,
+            BedNight.state == NightState.OCCUPIED,
+            BedNight.payer_id.is_(None),
+        )
         .order_by(Site.name, Unit.label)
     )
     return [NightLine(*row) for row in session.execute(stmt)]
@@ -161,7 +166,7 @@ def plan_close(session: Session, *, night: dt.date, currency: str) -> ClosePlan:
         .join(Site, Site.id == Unit.site_id)
         .where(BedNight.night == night)
     ).all()
-    held = [r for r in rows if r.state == "held"]
+    held = [r for r in rows if r.state == NightState.HELD]
     if held:
         raise RuleViolation(
             f"{held[0].name}/{held[0].label} is held on {night}; confirm or cancel the hold first"
@@ -173,7 +178,7 @@ def plan_close(session: Session, *, night: dt.date, currency: str) -> ClosePlan:
     by_payer: dict[str, tuple[int, dict[str, int]]] = {}
     occupied = 0
     for r in rows:
-        if r.state != "occupied":
+        if r.state != NightState.OCCUPIED:
             groups[(None, None)].append(r.id)
             continue
         rule = book.find(night, r.site_id, r.kind, r.payer_id)
@@ -269,7 +274,9 @@ def adjust(
     guest = find_guest(session, guest_code)
     row = session.scalar(
         select(BedNight).where(
-            BedNight.guest_id == guest.id, BedNight.night == night, BedNight.state == "occupied"
+            BedNight.guest_id == guest.id,
+            BedNight.night == night,
+            BedNight.state == NightState.OCCUPIED,
         )
     )
     if row is None:

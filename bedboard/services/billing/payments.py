@@ -18,6 +18,7 @@ from bedboard.errors import BadInput, NightsPosted, RuleViolation
 from bedboard.services.lookup import find_guest, find_payer
 from bedboard.services.safety import audit
 from bedboard.services.text import clean_text
+from bedboard.states import NightState
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,9 @@ def assign_payer(
     guest = find_guest(session, guest_code)
     payer_row = find_payer(session, payer)
     stmt = select(BedNight.id, BedNight.night, BedNight.posted_at).where(
-        BedNight.guest_id == guest.id, BedNight.state == "occupied", BedNight.night >= first
+        BedNight.guest_id == guest.id,
+        BedNight.state == NightState.OCCUPIED,
+        BedNight.night >= first,
     )
     if last is not None:
         stmt = stmt.where(BedNight.night <= last)
@@ -122,7 +125,7 @@ def who_pays(session: Session, limit: int = 1000) -> list[Unbilled]:
         .join(Unit, Unit.id == BedNight.unit_id)
         .join(Site, Site.id == Unit.site_id)
         .where(
-            BedNight.state == "occupied",
+            BedNight.state == NightState.OCCUPIED,
             BedNight.payer_id.is_(None),
             BedNight.posted_at.is_(None),
         )

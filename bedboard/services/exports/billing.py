@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from bedboard.db.models import Adjustment, BedNight, Guest, Payer, Site, Unit
 from bedboard.services.billing.rates import RateBook
 from bedboard.services.money import money
+from bedboard.states import NightState
 
 BILLING_COLUMNS = (
     "night",
@@ -43,7 +44,7 @@ STREAM_BATCH = 2000
 
 
 def _period(first: dt.date, last: dt.date) -> list[ColumnElement[bool]]:
-    return [BedNight.night >= first, BedNight.night <= last, BedNight.state == "occupied"]
+    return [BedNight.night >= first, BedNight.night <= last, BedNight.state == NightState.OCCUPIED]
 
 
 def _joined(stmt: Select[Any], payer_of: Any) -> Select[Any]:

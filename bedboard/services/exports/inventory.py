@@ -13,6 +13,7 @@ from bedboard.db.models import Site, Unit
 from bedboard.services.beds.inventory import INVENTORY_COLUMNS
 from bedboard.services.beds.units import natural_key, split_tags
 from bedboard.services.exports.export import Export
+from bedboard.states import SiteKind
 
 
 def inventory_export(session: Session) -> Export:
@@ -24,7 +25,7 @@ def _rows(session: Session) -> Iterator[list[Any]]:
     """Site by site (shelters first, as on the board), units in natural order within one.
     Only one site's units are held in memory at a time."""
     sites = list(session.execute(select(Site.id, Site.name, Site.kind, Site.area)))
-    sites.sort(key=lambda s: (s.kind != "shelter", s.name.lower(), s.name))
+    sites.sort(key=lambda s: (s.kind != SiteKind.SHELTER, s.name.lower(), s.name))
     for site_id, name, kind, area in sites:
         units = list(
             session.execute(select(Unit.room, Unit.label, Unit.tags).where(Unit.site_id == site_id))
