@@ -1,6 +1,6 @@
 """A throwaway PostgreSQL server holding the same generated region, for the check-in figure.
 
-The test server (tests/pg_server.py) runs with fsync and synchronous_commit off for speed; a
+The test server (tests/support/pg_server.py) runs with fsync and synchronous_commit off for speed; a
 latency figure needs the durable defaults, so this one starts with them on.
 """
 
@@ -22,7 +22,7 @@ SEQUENCED = ("sites", "units", "payers", "guests", "rates", "stays", "bed_nights
 @contextmanager
 def durable_server() -> Iterator[object | None]:
     """A started PostgresServer, or None when no server binaries are installed."""
-    from tests import pg_server
+    from tests.support import pg_server
 
     if pg_server.find_binaries() is None:
         yield None

@@ -1,12 +1,11 @@
 """Shared fixtures. Every storage and rules test runs on SQLite and on a real PostgreSQL
-server (tests/postgres_fixtures.py starts one; without it the PostgreSQL half is skipped,
+server (tests/support/postgres_fixtures.py starts one; without it the PostgreSQL half is skipped,
 and under CI=true it fails)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,9 +13,10 @@ import pytest
 
 from bedboard.config import Settings
 from bedboard.store import Store, open_store
-from tests.rules_world import build_world
+from tests.support.cli import CliRunner, in_process
+from tests.support.rules_world import build_world
 
-pytest_plugins = ["tests.postgres_fixtures"]
+pytest_plugins = ["tests.support.postgres_fixtures"]
 
 # The tests' nights are in 2030, more than a year from today: accept them as `--far` would.
 # tests/test_far_nights.py takes this away to test the refusal itself.
@@ -54,30 +54,8 @@ def store(db_url: str) -> Iterator[Store]:
 
 @pytest.fixture
 def world(store: Store) -> Store:
-    """The small world of tests/rules_world.py, on each backend."""
+    """The small world of tests/support/rules_world.py, on each backend."""
     return build_world(store)
-
-
-def run_cli(
-    *args: str, db: str, env: dict[str, str] | None = None, input: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run `bedboard` as a user would: a separate process, this checkout's code."""
-    full_env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "BEDBOARD_USER": "cli-tester",
-        "BEDBOARD_DB": db,
-        **(env or {}),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bedboard", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        input=input,
-        timeout=120,
-        cwd=REPO,
-    )
 
 
 @pytest.fixture
@@ -106,3 +84,9 @@ def small_mount(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
     finally:
         for point in mounted:
             subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+@pytest.fixture
+def cli_here(capsys: pytest.CaptureFixture[str]) -> CliRunner:
+    """`cli_here(*args, db=URL)`: `bedboard` in this process (tests/support/cli.py)."""
+    return in_process(capsys)

@@ -14,15 +14,8 @@ from bedboard.db.models import AuditEntry
 from bedboard.services.beds import stays
 from bedboard.services.safety.audit import entry_hash
 from bedboard.store import Store
-from tests.in_process import CliRunner, runner
-from tests.seed import BASE_NIGHT, seed
-
-
-@pytest.fixture
-def cli_here(capsys: pytest.CaptureFixture[str]) -> CliRunner:
-    """`bedboard` in this process (see tests/in_process.py)."""
-    return runner(capsys)
-
+from tests.support.cli import CliRunner
+from tests.support.seed import BASE_NIGHT, seed
 
 DROP_APPEND_ONLY = {
     "sqlite": ["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"],
@@ -268,12 +261,10 @@ async def test_the_board_shows_the_history_of_a_unit_and_of_a_guest(sqlite_url: 
     from bedboard.services.demo import load_demo
     from bedboard.store import open_store
     from bedboard.ui.screens.history import HistoryScreen
-    from tests.ui.conftest import (
+    from tests.support.board import (
         FROZEN_AT,
         TONIGHT,
-        frozen_app,
-        open_board,
-        select_unit,
+        opened,
         wait_until,
     )
 
@@ -281,10 +272,7 @@ async def test_the_board_shows_the_history_of_a_unit_and_of_a_guest(sqlite_url: 
     with store.write() as session:
         load_demo(session, tonight=TONIGHT, actor="setup", now=FROZEN_AT)
     try:
-        app = frozen_app(store)
-        async with app.run_test(size=(120, 30)) as pilot:
-            board = await open_board(pilot)
-            await select_unit(pilot, board, "Hvilan/1")
+        async with opened(store, unit="Hvilan/1", size=(120, 30)) as (app, pilot, board):
             await pilot.press("H")
             assert await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
             screen = app.screen

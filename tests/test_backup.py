@@ -18,17 +18,10 @@ from sqlalchemy import create_engine, text
 
 from bedboard.config import Settings
 from bedboard.store import open_store
-from tests.conftest import REPO
-from tests.in_process import CliRunner, runner
-from tests.invariants import guest_nights, violations
-from tests.ops import parse_line
-from tests.seed import seed
-
-
-@pytest.fixture
-def cli_here(capsys: pytest.CaptureFixture[str]) -> CliRunner:
-    """`bedboard` in this process (see tests/in_process.py)."""
-    return runner(capsys)
+from tests.support.cli import REPO, CliRunner
+from tests.support.invariants import guest_nights, violations
+from tests.support.ops import parse_line
+from tests.support.seed import seed
 
 
 def make_db(path: str) -> None:
@@ -45,7 +38,7 @@ def writers(
     """`count` writer processes doing random stay operations for `seconds`."""
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.ops", db, f"{prefix}{i}", str(seconds), str(i)],
+            [sys.executable, "-m", "tests.support.ops", db, f"{prefix}{i}", str(seconds), str(i)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -22,13 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from bedboard.cli import main
 from bedboard.config import Settings
 from bedboard.db.models import ClosedNight
 from bedboard.services.beds import stays
 from bedboard.store import open_store
-from tests.conftest import run_cli
-from tests.seed import BASE_NIGHT, seed
+from tests.support.cli import CliRunner, run_cli
+from tests.support.seed import BASE_NIGHT, seed
 
 STAY_FIRST = BASE_NIGHT + dt.timedelta(days=4)  # G-1 stays in Site1/1 for three nights
 CLOSED = BASE_NIGHT - dt.timedelta(days=1)
@@ -62,16 +61,6 @@ def db(template: Path, tmp_path: Path) -> Path:
     target.parent.mkdir(mode=0o700)
     shutil.copy2(template, target)
     return target
-
-
-def run_here(args: list[str], db: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    """`bedboard --db DB ARGS...` in this process: exit code and stderr."""
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exited:
-        main(["--db", str(db), *args])
-    err = capsys.readouterr().err
-    code = exited.value.code
-    return int(code) if isinstance(code, int) else 1, err
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -221,11 +210,11 @@ def test_the_catalogue_is_big_enough() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_cli_input_is_refused_and_changes_nothing(
-    case: Case, db: Path, capsys: pytest.CaptureFixture[str]
+    case: Case, db: Path, cli_here: CliRunner
 ) -> None:
     files = {name: write(db.parent.parent / name, body) for name, body in case.files.items()}
     before = file_state(db)
-    code, err = run_here(expand(case.args, db, files), db, capsys)
+    code, _, err = cli_here(*expand(case.args, db, files), db=db)
     assert code == case.code, err
     assert err.startswith("bedboard: ") and len(err.strip().splitlines()) == 1, err
     assert case.says in err
@@ -250,9 +239,7 @@ def test_real_processes_refuse_the_same_way(db: Path) -> None:
 # Databases that cannot be used ------------------------------------------------------------
 
 
-def test_a_database_from_a_newer_bedboard_is_refused(
-    db: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_database_from_a_newer_bedboard_is_refused(db: Path, cli_here: CliRunner) -> None:
     with closing(sqlite3.connect(db)) as conn:
         conn.execute("UPDATE alembic_version SET version_num = 'ffff_newer'")
         conn.commit()
@@ -262,28 +249,26 @@ def test_a_database_from_a_newer_bedboard_is_refused(
         ["checkin", "--unit", "Site1/2", "--guest", "G-9"],
         ["db", "upgrade"],
     ):
-        code, err = run_here(args, db, capsys)
+        code, _, err = cli_here(*args, db=db)
         assert code == 1 and "newer bedboard" in err, err
     assert file_state(db) == before
 
 
-def test_a_file_that_is_not_a_database_is_left_alone(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_file_that_is_not_a_database_is_left_alone(tmp_path: Path, cli_here: CliRunner) -> None:
     notes = write(tmp_path / "notes.sqlite3", "my notes, not a database\n" * 50)
     before = hashlib.sha256(notes.read_bytes()).hexdigest()
-    code, err = run_here(["checkin", "--unit", "Site1/2", "--guest", "G-9"], notes, capsys)
+    code, _, err = cli_here("checkin", "--unit", "Site1/2", "--guest", "G-9", db=notes)
     assert code == 1 and "not a database" in err
     assert hashlib.sha256(notes.read_bytes()).hexdigest() == before
 
 
-def test_a_folder_given_as_the_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, err = run_here(["availability"], tmp_path, capsys)
+def test_a_folder_given_as_the_database(tmp_path: Path, cli_here: CliRunner) -> None:
+    code, _, err = cli_here("availability", db=tmp_path)
     assert code == 1 and len(err.strip().splitlines()) == 1
 
 
 def test_a_read_only_disk(
-    db: Path, small_mount: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+    db: Path, small_mount: Callable[[str], Path], cli_here: CliRunner
 ) -> None:
     point = small_mount("size=2m,mode=0700")
     shutil.copy2(db, point / "bedboard.sqlite3")
@@ -295,7 +280,7 @@ def test_a_read_only_disk(
         ["forget", "--guest", "G-NAMED"],
         ["restore", str(db)],
     ):
-        code, err = run_here(args, ro_db, capsys)
+        code, _, err = cli_here(*args, db=ro_db)
         assert code == 1, err
         assert err.startswith("bedboard: ") and len(err.strip().splitlines()) == 1
         assert "read-only" in err.lower(), err
@@ -306,9 +291,7 @@ def test_a_read_only_disk(
     assert file_state(ro_db) == before
 
 
-def test_a_full_disk(
-    db: Path, small_mount: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_full_disk(db: Path, small_mount: Callable[[str], Path], cli_here: CliRunner) -> None:
     point = small_mount("size=1m,mode=0700")
     full_db = point / "bedboard.sqlite3"
     shutil.copy2(db, full_db)
@@ -325,15 +308,22 @@ def test_a_full_disk(
             finally:
                 os.close(fd)
     before = file_state(full_db)
-    code, err = run_here(
-        ["checkin", "--unit", "Site1/2", "--guest", "G-FULL", "--night", S, "--nights", "366"],
-        full_db,
-        capsys,
+    code, _, err = cli_here(
+        "checkin",
+        "--unit",
+        "Site1/2",
+        "--guest",
+        "G-FULL",
+        "--night",
+        S,
+        "--nights",
+        "366",
+        db=full_db,
     )
     assert code == 1, err
     assert err.startswith("bedboard: ") and len(err.strip().splitlines()) == 1
     assert "full" in err or "disk" in err or "space" in err, err
-    code, err = run_here(["backup", str(point / "copy.sqlite3")], full_db, capsys)
+    code, _, err = cli_here("backup", str(point / "copy.sqlite3"), db=full_db)
     assert code == 1 and "cannot write the backup" in err, err
     assert sorted(p.name for p in point.iterdir()) == ["bedboard.sqlite3", "filler"]
     assert file_state(full_db) == before
@@ -373,12 +363,11 @@ async def test_bad_board_input_is_refused_and_changes_nothing(case: FormCase, db
 
     from bedboard.services.demo import load_demo
     from bedboard.ui.screens.form import FormScreen
-    from tests.ui.conftest import (
+    from tests.support.board import (
         FROZEN_AT,
         TONIGHT,
-        frozen_app,
         notes,
-        open_board,
+        opened,
         select_unit,
         wait_until,
     )
@@ -391,9 +380,7 @@ async def test_bad_board_input_is_refused_and_changes_nothing(case: FormCase, db
     before = file_state(demo_db)
     store = open_store(Settings(db=str(demo_db), user="night-staff"))
     try:
-        app = frozen_app(store)
-        async with app.run_test(size=(100, 30)) as pilot:
-            board = await open_board(pilot)
+        async with opened(store) as (app, pilot, board):
             if case.unit:
                 await select_unit(pilot, board, case.unit)
             await pilot.press(case.key)

@@ -6,33 +6,27 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
-from bedboard.cli import main
 from bedboard.config import Settings
 from bedboard.db.models import Adjustment, BedNight, ClosedNight, Payer, Rate
 from bedboard.store import open_store
-from tests.billing_world import add_site
+from tests.support.billing_world import add_site
+from tests.support.cli import CliRunner
 
 D = dt.date(2025, 9, 1)
 
 
-def cli(capsys: pytest.CaptureFixture[str], db: str, *args: str) -> str:
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exited:
-        main([*args, "--db", db, "--user", "coordinator"])
-    out, err = capsys.readouterr()
-    assert exited.value.code == 0, err
-    return out
-
-
-def test_billing_commands(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_billing_commands(db_url: str, tmp_path: Path, cli_here: CliRunner) -> None:
     store = open_store(Settings(db=db_url, user="t"))
     with store.write() as s:
         add_site(s, "Familjen Lind", "host_family")
     store.close()
-    run = lambda *args: cli(capsys, db_url, *args)  # noqa: E731
+
+    def run(*args: str) -> str:
+        done = cli_here(*args, db=db_url, user="coordinator")
+        assert done.returncode == 0, done.stderr
+        return done.stdout
 
     assert "payer Polisen (police) added" in run("payers", "add", "Polisen", "--kind", "police")
     run("payers", "edit", "Polisen", "--org-number", "202100-0076", "--contact", "Anna")

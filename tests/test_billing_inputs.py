@@ -6,12 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from bedboard.cli import main
 from bedboard.config import Settings
 from bedboard.db.models import (
     Adjustment,
@@ -24,7 +22,7 @@ from bedboard.db.models import (
 )
 from bedboard.services.demo import load_demo
 from bedboard.store import open_store
-from tests.conftest import run_cli
+from tests.support.cli import CliRunner, run_cli
 
 TONIGHT = dt.date.today() - dt.timedelta(days=1)  # the demo's nights are around it
 PAST = str(TONIGHT - dt.timedelta(days=1))
@@ -60,7 +58,7 @@ def write(path: Path, text: str) -> str:
 def test_bad_inputs_change_nothing(
     db_url: str,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    cli_here: CliRunner,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("BEDBOARD_USER", "t")
@@ -132,20 +130,11 @@ def test_bad_inputs_change_nothing(
     before = snapshot(db)
     problems = []
     for code, args, needle in cases:
-        exit_code, err = in_process(capsys, *args, "--db", db)
+        exit_code, _, err = cli_here(*args, db=db)
         if exit_code != code or needle not in err or "\n" in err.strip():
             problems.append(f"{args}: exit {exit_code}, {err!r}")
     assert problems == []
     assert snapshot(db) == before
-
-
-def in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:
-    """The CLI's own entry point (`main`) in this process: the subprocess cost times thirty
-    would make this test slow; a few cases below do run as real processes."""
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    return int(exited.value.code or 0), capsys.readouterr().err
 
 
 def test_each_command_refuses_as_a_process(sqlite_url: str, tmp_path: Path) -> None:

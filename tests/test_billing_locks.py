@@ -15,8 +15,8 @@ from bedboard.errors import BedboardError, NightClosed
 from bedboard.services.beds import stays
 from bedboard.services.billing import close, payers, payments, rates
 from bedboard.store import Store
-from tests.billing_world import add_site
-from tests.conftest import run_cli
+from tests.support.billing_world import add_site
+from tests.support.cli import run_cli
 
 N0 = dt.date(2025, 5, 10)
 N1 = N0 + dt.timedelta(days=1)

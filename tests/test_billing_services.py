@@ -17,7 +17,7 @@ from bedboard.services.billing.rates import RateBook, RateRule
 from bedboard.services.exports.occupancy import occupancy_export
 from bedboard.services.money import parse_amount
 from bedboard.store import Store
-from tests.billing_world import add_site
+from tests.support.billing_world import add_site
 
 D = dt.date(2025, 6, 1)
 

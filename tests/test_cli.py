@@ -19,8 +19,8 @@ from bedboard.db.models import AuditEntry, AvoidRule, BedNight, Guest, Household
 from bedboard.services.beds import out_of_service, stays
 from bedboard.services.exports.occupancy import OCCUPANCY_COLUMNS, OCCUPANCY_SUMMARY_COLUMNS
 from bedboard.store import Store, open_store
-from tests.conftest import run_cli
-from tests.rules_world import NIGHT, NOW, build_world, night, table_contents
+from tests.support.cli import run_cli
+from tests.support.rules_world import NIGHT, NOW, build_world, night, table_contents
 
 DESIGN_OCCUPANCY_HEADER = (
     "night,site,site_kind,area,room,unit,status,guest_code,stay_id,payer,payer_reference,rate,"

@@ -24,9 +24,9 @@ from bedboard.services.beds import stays
 from bedboard.services.lookup import find_unit
 from bedboard.services.safety import audit
 from bedboard.store import Store, open_store
-from tests.conftest import REPO
-from tests.racing import StartLine, race
-from tests.rules_world import NIGHT, NOW, night, refused
+from tests.support.cli import REPO
+from tests.support.racing import StartLine, race
+from tests.support.rules_world import NIGHT, NOW, night, refused
 
 WORKERS = 5
 

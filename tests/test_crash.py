@@ -23,10 +23,10 @@ from sqlalchemy import create_engine
 from bedboard.config import Settings
 from bedboard.services.safety import audit
 from bedboard.store import open_store
-from tests.conftest import REPO
-from tests.invariants import GuestNights, guest_nights, violations
-from tests.ops import Op, model_apply, parse_line
-from tests.seed import StayModel, seed
+from tests.support.cli import REPO
+from tests.support.invariants import GuestNights, guest_nights, violations
+from tests.support.ops import Op, model_apply, parse_line
+from tests.support.seed import StayModel, seed
 
 KILLS = int(os.environ.get("BEDBOARD_CRASH_KILLS", "25"))
 
@@ -59,7 +59,7 @@ def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path: Path) -> 
     store.close()
     rng = random.Random(6)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.crash_writer", db],
+        [sys.executable, "-m", "tests.support.crash_writer", db],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

@@ -13,8 +13,8 @@ from bedboard.cli import cli
 from bedboard.errors import NightsPosted, NoRate, UnbilledNights, UnknownPayer
 from bedboard.services.beds import stays
 from bedboard.store import Store
-from tests.in_process import CliRunner, runner
-from tests.rules_world import NIGHT, NOW
+from tests.support.cli import CliRunner
+from tests.support.rules_world import NIGHT, NOW
 
 SERVICES = Path(__file__).resolve().parent.parent / "bedboard" / "services"
 COMMANDS = "|".join(re.escape(name) for name in sorted(cli.commands))
@@ -49,11 +49,6 @@ def test_no_service_message_names_a_command_or_an_option() -> None:
         if CLI_WORDS.search(text)
     ]
     assert found == []
-
-
-@pytest.fixture
-def cli_here(capsys: pytest.CaptureFixture[str]) -> CliRunner:
-    return runner(capsys)
 
 
 def test_the_cli_adds_the_command_that_helps(

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bedboard.db.engine import BUSY_TIMEOUT_SECONDS, make_engine, normalise_url, writer
 from bedboard.store import Store
-from tests.conftest import run_cli
+from tests.support.cli import run_cli
 
 
 @pytest.fixture

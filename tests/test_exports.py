@@ -30,8 +30,7 @@ from bedboard.services.exports.occupancy import occupancy_export
 from bedboard.services.exports.turnaways import turnaway_export
 from bedboard.services.people.turnaways import record_turnaway
 from bedboard.store import Store, open_store
-from tests.conftest import REPO, run_cli
-from tests.inprocess import load_demo_into, run_main
+from tests.support.cli import REPO, CliRunner, load_demo_into, run_cli
 
 TONIGHT = dt.date(2026, 11, 27)
 BOM = "\ufeff".encode()
@@ -219,7 +218,7 @@ def test_inventory_export_imports_into_an_empty_database(
 
 
 def test_cli_exports_to_stdout_and_files(
-    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    sqlite_url: str, tmp_path: Path, cli_here: CliRunner
 ) -> None:
     load_demo_into(sqlite_url)
     recorded = run_cli(
@@ -239,26 +238,25 @@ def test_cli_exports_to_stdout_and_files(
     assert out.stderr == ""  # nothing but rows on stdout, and no chatter with --out -
 
     target = tmp_path / "weeks.csv"
-    code, _, err = run_main("export", "turnaways", "--from", "2026-11-01", "--to", "2026-11-30",
-                            "--summary", "--excel", "--out", str(target), db=sqlite_url,
-                            capsys=capsys)  # fmt: skip
+    code, _, err = cli_here("export", "turnaways", "--from", "2026-11-01", "--to", "2026-11-30",
+                            "--summary", "--excel", "--out", str(target),
+                            db=sqlite_url)  # fmt: skip
     assert code == 0, err
     assert f"wrote 1 row(s) to {target}" in err
     assert target.read_bytes().startswith(BOM)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
-    code, _, err = run_main("export", "turnaways", "--from", "2026-11-30", "--to", "2026-11-01",
-                            "--out", str(tmp_path / "never.csv"), db=sqlite_url,
-                            capsys=capsys)  # fmt: skip
+    code, _, err = cli_here("export", "turnaways", "--from", "2026-11-30", "--to", "2026-11-01",
+                            "--out", str(tmp_path / "never.csv"), db=sqlite_url)  # fmt: skip
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "never.csv").exists()
 
-    code, _, err = run_main("export", "inventory", "--out", str(tmp_path / "no" / "such.csv"),
-                            db=sqlite_url, capsys=capsys)  # fmt: skip
+    code, _, err = cli_here("export", "inventory", "--out", str(tmp_path / "no" / "such.csv"),
+                            db=sqlite_url)  # fmt: skip
     assert code == 2 and "does not exist" in err
 
-    code, _, err = run_main("turnaway", "--reason", "no_free_unit", "--site", "Nowhere",
-                            db=sqlite_url, capsys=capsys)  # fmt: skip
+    code, _, err = cli_here("turnaway", "--reason", "no_free_unit", "--site", "Nowhere",
+                            db=sqlite_url)  # fmt: skip
     assert code == 1 and "no site named 'Nowhere'" in err
 
 
@@ -392,7 +390,7 @@ def test_billing_export_round_trip(store: Store, tmp_path: Path) -> None:
 
 
 def test_cli_billing_export_with_excel(
-    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    sqlite_url: str, tmp_path: Path, cli_here: CliRunner
 ) -> None:
     load_demo_into(sqlite_url)
     target = tmp_path / "basis.csv"
@@ -408,8 +406,8 @@ def test_cli_billing_export_with_excel(
     assert raw.startswith(BOM)
     assert rows[0][0] == "night" and rows[0][-2:] == ["kind", "reason"]
     assert len(rows) > 1 and {(r[-2], r[-1]) for r in rows[1:]} == {("night", "")}
-    code, out, _ = run_main("export", "billing", "--from", first, "--to", last, "--summary",
-                            "--out", "-", db=sqlite_url, capsys=capsys)  # fmt: skip
+    code, out, _ = cli_here("export", "billing", "--from", first, "--to", last, "--summary",
+                            "--out", "-", db=sqlite_url)  # fmt: skip
     assert code == 0 and not out.startswith("\ufeff")
     assert out.splitlines()[0] == "payer,nights,amount,currency,unbilled_nights"
 

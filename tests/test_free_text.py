@@ -24,7 +24,7 @@ from bedboard.services.billing import close, payers, payments, rates
 from bedboard.services.people import turnaways
 from bedboard.services.text import column_length, refusal
 from bedboard.store import Store
-from tests.rules_world import NIGHT, NOW, night, refused
+from tests.support.rules_world import NIGHT, NOW, night, refused
 
 
 def _check_in(s: Session, code: str = "G-1", reference: str = "") -> None:

@@ -12,8 +12,7 @@ from bedboard.db.models import AuditEntry, Site, Unit
 from bedboard.errors import BadInput
 from bedboard.services.beds.inventory import import_inventory, parse_inventory
 from bedboard.store import Store
-from tests.conftest import run_cli
-from tests.inprocess import run_main
+from tests.support.cli import CliRunner, run_cli
 
 GOOD = "site,site_kind,area,room,unit,tags\nHvilan,shelter,Stockholm,1,1,women_only\n"
 
@@ -79,17 +78,17 @@ def snapshot(db: str) -> tuple[list[tuple[str, ...]], int]:
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
 def test_malformed_inventory_is_refused_and_changes_nothing(
-    case: str, sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    case: str, sqlite_url: str, tmp_path: Path, cli_here: CliRunner
 ) -> None:
     good = tmp_path / "good.csv"
     good.write_text(GOOD, encoding="utf-8")
-    assert run_main("import", "inventory", str(good), db=sqlite_url, capsys=capsys)[0] == 0
+    assert cli_here("import", "inventory", str(good), db=sqlite_url).returncode == 0
     before = snapshot(sqlite_url)
 
     content, words = MALFORMED[case]
     bad = tmp_path / "bad.csv"
     bad.write_bytes(content)
-    code, out, err = run_main("import", "inventory", str(bad), db=sqlite_url, capsys=capsys)
+    code, out, err = cli_here("import", "inventory", str(bad), db=sqlite_url)
     assert code == 2, (out, err)
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
@@ -212,19 +211,19 @@ def billing_snapshot(db: str) -> tuple[list[tuple[str, str]], list[tuple[int, st
 
 @pytest.mark.parametrize("case", sorted(MALFORMED_BILLING))
 def test_malformed_payers_and_rates_are_refused_and_change_nothing(
-    case: str, sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    case: str, sqlite_url: str, tmp_path: Path, cli_here: CliRunner
 ) -> None:
     assert run_main("db", "upgrade", db=sqlite_url, capsys=capsys)[0] == 0
     for command, text in (("payers", GOOD_PAYERS), ("rates", GOOD_RATES)):
         good = _file(tmp_path, f"good-{command}.csv", text)
-        code, _, err = run_main("import", command, str(good), db=sqlite_url, capsys=capsys)
+        code, _, err = cli_here("import", command, str(good), db=sqlite_url)
         assert code == 0, err
     before = billing_snapshot(sqlite_url)
 
     command, content, words = MALFORMED_BILLING[case]
     bad = tmp_path / "bad.csv"
     bad.write_bytes(content)
-    code, out, err = run_main("import", command, str(bad), db=sqlite_url, capsys=capsys)
+    code, out, err = cli_here("import", command, str(bad), db=sqlite_url)
     assert code == 2, (out, err)
     lines = err.strip().splitlines()
     assert len(lines) == 1, err

@@ -24,9 +24,9 @@ from bedboard.db.models import Base
 from bedboard.errors import DatabaseError
 from bedboard.services.beds import stays
 from bedboard.store import Store, open_store
-from tests.conftest import REPO, run_cli
-from tests.racing import StartLine, race
-from tests.rules_world import NIGHT, NOW, build_world, table_contents
+from tests.support.cli import REPO, run_cli
+from tests.support.racing import StartLine, race
+from tests.support.rules_world import NIGHT, NOW, build_world, table_contents
 
 APP_TABLES = set(Base.metadata.tables)
 

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from tests.pg_server import (
+from tests.support.pg_server import (
     BIN_ENV_VAR,
     SERVER_BINARIES,
     PostgresServer,
@@ -18,7 +18,7 @@ from tests.pg_server import (
 )
 
 # Also loaded by tests/conftest.py; naming it here keeps this module runnable on its own.
-pytest_plugins = ["tests.postgres_fixtures"]
+pytest_plugins = ["tests.support.postgres_fixtures"]
 
 
 def _fake_bindir(path: Path) -> Path:

@@ -8,7 +8,6 @@ import re
 import stat
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select, text
 
 from bedboard.config import Settings
@@ -16,16 +15,8 @@ from bedboard.db.models import AuditEntry, BedNight, Guest, Stay
 from bedboard.services.beds import stays
 from bedboard.services.safety.privacy import forget
 from bedboard.store import Store, open_store
-from tests.conftest import REPO, run_cli
-from tests.in_process import CliRunner, runner
-from tests.seed import BASE_NIGHT, seed
-
-
-@pytest.fixture
-def cli_here(capsys: pytest.CaptureFixture[str]) -> CliRunner:
-    """`bedboard` in this process (see tests/in_process.py)."""
-    return runner(capsys)
-
+from tests.support.cli import REPO, CliRunner, run_cli
+from tests.support.seed import BASE_NIGHT, seed
 
 NAME = "Anna Hemlig-Namnsson"
 OTHER_NAME = "Olga Tajna"

@@ -15,7 +15,7 @@ from bedboard.services.beds import holds, out_of_service, stays
 from bedboard.services.clock import utcnow
 from bedboard.services.safety import audit
 from bedboard.store import Store
-from tests.rules_world import NIGHT, NOW, audit_actions, night, revision
+from tests.support.rules_world import NIGHT, NOW, audit_actions, night, revision
 
 
 def run_day(store: Store) -> None:

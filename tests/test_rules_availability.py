@@ -8,7 +8,7 @@ from bedboard.errors import UnitTaken
 from bedboard.services.beds import holds, out_of_service, stays
 from bedboard.services.beds.availability import availability, site_counts
 from bedboard.store import Store
-from tests.rules_world import NIGHT, NOW, night, refused
+from tests.support.rules_world import NIGHT, NOW, night, refused
 
 
 def test_empty_night_lists_every_unit_as_free(world: Store) -> None:

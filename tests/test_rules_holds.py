@@ -13,7 +13,7 @@ from bedboard.errors import BadInput, NightClosed, NotFound, RuleViolation, Unit
 from bedboard.services.beds import holds, stays
 from bedboard.services.beds.availability import availability
 from bedboard.store import Store
-from tests.rules_world import NIGHT, NOW, Recorded, night, refused
+from tests.support.rules_world import NIGHT, NOW, Recorded, night, refused
 
 
 def status_of(store: Store, ref: str, on: dt.date, now: dt.datetime) -> str:

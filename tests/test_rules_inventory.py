@@ -12,7 +12,7 @@ from bedboard.db.models import Site, Unit
 from bedboard.errors import BadInput
 from bedboard.services.beds.inventory import ImportResult, import_inventory, parse_inventory
 from bedboard.store import Store
-from tests.rules_world import Recorded, audit_actions, revision, table_contents
+from tests.support.rules_world import Recorded, audit_actions, revision, table_contents
 
 DESIGN_EXAMPLE = (
     "site,site_kind,area,room,unit,tags\r\n"

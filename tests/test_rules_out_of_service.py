@@ -9,7 +9,7 @@ from bedboard.errors import BadInput, NightClosed, NotFound, RuleViolation, Unit
 from bedboard.services.beds import out_of_service, stays
 from bedboard.services.beds.availability import availability
 from bedboard.store import Store
-from tests.rules_world import NIGHT, NOW, Recorded, night, refused
+from tests.support.rules_world import NIGHT, NOW, Recorded, night, refused
 
 
 def test_out_of_service_for_a_range(world: Store) -> None:

@@ -13,7 +13,7 @@ from bedboard.errors import BadInput, BedboardError, NightClosed, NotFound, Rule
 from bedboard.services.beds import stays
 from bedboard.services.clock import MAX_NIGHTS
 from bedboard.store import Store
-from tests.rules_world import NIGHT, NOW, Recorded, last_audit, night, refused
+from tests.support.rules_world import NIGHT, NOW, Recorded, last_audit, night, refused
 
 
 def nights_of(store: Store, guest_code: str) -> list[tuple[str, dt.date, str | None, str]]:

@@ -23,9 +23,9 @@ from sqlalchemy import text
 from bedboard.config import Settings
 from bedboard.services.safety import audit
 from bedboard.store import Store, open_store
-from tests.invariants import guest_nights, posted_rows, violations
-from tests.ops import closer_worker, line_ms, model_apply, parse_line, soak_worker
-from tests.seed import StayModel, seed
+from tests.support.invariants import guest_nights, posted_rows, violations
+from tests.support.ops import closer_worker, line_ms, model_apply, parse_line, soak_worker
+from tests.support.seed import StayModel, seed
 
 SOAK_SECONDS = float(os.environ.get("BEDBOARD_SOAK_SECONDS", "4"))
 SERVICE_WORKERS = 2

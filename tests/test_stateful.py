@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from bedboard.errors import BedboardError
 from bedboard.services.beds import holds, stays
 from bedboard.store import Store
-from tests.invariants import GuestNights, guest_nights, violations
-from tests.seed import BASE_NIGHT, StayModel, seed
+from tests.support.invariants import GuestNights, guest_nights, violations
+from tests.support.seed import BASE_NIGHT, StayModel, seed
 
 UNITS = ["Site1/1", "Site1/2", "Site1/3", "Site1/4"]
 GUESTS = ["G-1", "G-2", "G-3"]

@@ -19,8 +19,8 @@ from bedboard.ui.screens.billing import BillingScreen
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import FormScreen
 from bedboard.ui.screens.who_pays import WhoPaysScreen
-from tests.ui.conftest import FROZEN_AT, TONIGHT, frozen_app, wait_for_note, wait_until
-from tests.ui.db_checks import nights_of
+from tests.support.board import FROZEN_AT, TONIGHT, frozen_app, wait_for_note, wait_until
+from tests.support.db_checks import nights_of
 
 NIGHT = dt.date(2026, 11, 26)
 

@@ -12,7 +12,7 @@ from bedboard.store import Store
 from bedboard.ui.app import BedboardApp
 from bedboard.ui.screens.placement import OptionTable, PlacementScreen
 from bedboard.ui.screens.rack import RackScreen
-from tests.ui.conftest import board_of, frozen_app, wait_until
+from tests.support.board import board_of, frozen_app, wait_until
 
 SIZES = {"80x24": (80, 24), "wide": (160, 45)}
 RunBefore = Callable[[Pilot[None]], Awaitable[None]]

@@ -6,22 +6,19 @@ from textual.widgets import Input
 
 from bedboard.services.beds.stays import check_in
 from bedboard.store import Store
-from tests.ui.conftest import (
+from tests.support.board import (
     FROZEN_AT,
     TONIGHT,
-    frozen_app,
-    open_board,
-    select_unit,
+    BoardAt,
     type_text,
     wait_until,
 )
 
 
-async def test_known_codes_complete_from_the_database(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/3")
+async def test_known_codes_complete_from_the_database(
+    frozen_store: Store, board_at: BoardAt
+) -> None:
+    async with board_at(unit="Hvilan/3") as (app, pilot, _):
         await pilot.press("c")
         field = app.screen.query_one("#field-guest", Input)
         # A code created by another terminal after the board opened is offered too.

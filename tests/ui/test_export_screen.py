@@ -13,8 +13,7 @@ from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.export import ExportScreen
 from bedboard.ui.screens.reports import ReportsScreen
-from tests.ui.conftest import FROZEN_AT, make_app, wait_until
-from tests.ui.test_reports import frozen_demo
+from tests.support.board import FROZEN_AT, frozen_demo, make_app, wait_until
 
 
 async def test_export_screen_writes_the_chosen_file(empty_store: Store, tmp_path: Path) -> None:

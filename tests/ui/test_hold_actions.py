@@ -6,15 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 from bedboard.store import Store
-from tests.ui.conftest import (
+from tests.support.board import (
     TONIGHT,
+    BoardAt,
     frozen_app,
     open_board,
     select_unit,
     type_text,
     wait_for_note,
 )
-from tests.ui.db_checks import (
+from tests.support.db_checks import (
     active_holds,
     audit_actions,
     holds_by_status,
@@ -24,11 +25,8 @@ from tests.ui.db_checks import (
 )
 
 
-async def test_hold_a_free_unit(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/4")
+async def test_hold_a_free_unit(frozen_store: Store, board_at: BoardAt) -> None:
+    async with board_at(unit="Hvilan/4") as (_, pilot, _):
         await pilot.press("h")
         await type_text(pilot, "Outreach Solna")
         await pilot.press("enter")
@@ -36,11 +34,8 @@ async def test_hold_a_free_unit(frozen_store: Store) -> None:
     assert ("Hvilan/4", TONIGHT, "Outreach Solna") in active_holds(frozen_store)
 
 
-async def test_confirm_a_hold_into_a_stay(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/12")
+async def test_confirm_a_hold_into_a_stay(frozen_store: Store, board_at: BoardAt) -> None:
+    async with board_at(unit="Hvilan/12") as (_, pilot, _):
         await pilot.press("c")
         await type_text(pilot, "G-600")
         await pilot.press("tab", "backspace", "2", "enter")
@@ -49,22 +44,16 @@ async def test_confirm_a_hold_into_a_stay(frozen_store: Store) -> None:
     assert holds_by_status(frozen_store) == {"confirmed": 1}
 
 
-async def test_cancel_a_hold(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/12")
+async def test_cancel_a_hold(frozen_store: Store, board_at: BoardAt) -> None:
+    async with board_at(unit="Hvilan/12") as (_, pilot, _):
         await pilot.press("x", "y")
         await wait_for_note(pilot, "Hold on Hvilan/12 cancelled")
     assert holds_by_status(frozen_store) == {"cancelled": 1}
     assert state_of(frozen_store, "Hvilan/12", TONIGHT) == "free"
 
 
-async def test_out_of_service_for_a_range_and_back(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/4")
+async def test_out_of_service_for_a_range_and_back(frozen_store: Store, board_at: BoardAt) -> None:
+    async with board_at(unit="Hvilan/4") as (_, pilot, board):
         await pilot.press("s", "tab")  # first night stays tonight; the last is typed over
         await type_text(pilot, "2026-11-29")
         await pilot.press("tab")
@@ -91,11 +80,10 @@ async def test_record_a_turnaway(frozen_store: Store) -> None:
     assert turnaways(frozen_store) == [(TONIGHT, "no_free_unit", 3, "Hotel Zinkensdamm")]
 
 
-async def test_showing_a_name_needs_a_deliberate_key_and_is_audited(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/1")
+async def test_showing_a_name_needs_a_deliberate_key_and_is_audited(
+    frozen_store: Store, board_at: BoardAt
+) -> None:
+    async with board_at(unit="Hvilan/1") as (app, pilot, _):
         screen_text = str(app.screen.query_one("#detail").render())
         assert "Demo person" not in screen_text
         await pilot.press("n")  # lower case does nothing

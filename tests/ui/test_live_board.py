@@ -10,8 +10,8 @@ from bedboard.services.beds.stays import check_in
 from bedboard.services.demo import load_demo
 from bedboard.store import Store, open_store
 from bedboard.ui.widgets.unit_table import UnitTable
-from tests.conftest import run_cli
-from tests.ui.conftest import board_of, make_app, wait_until
+from tests.support.board import board_of, make_app, wait_until
+from tests.support.cli import run_cli
 
 
 def cell_of(table: UnitTable, ref: str, column: str) -> str:

@@ -10,7 +10,13 @@ from bedboard.services.beds.holds import hold
 from bedboard.services.beds.stays import check_in
 from bedboard.store import Store
 from bedboard.ui.screens.board import BoardScreen
-from tests.ui.conftest import FROZEN_AT, TONIGHT, frozen_app, open_board, type_text, wait_until
+from tests.support.board import (
+    FROZEN_AT,
+    TONIGHT,
+    BoardAt,
+    type_text,
+    wait_until,
+)
 
 ODD = "[/]"
 
@@ -36,11 +42,11 @@ def odd_world(store: Store) -> None:
              actor="setup", now=FROZEN_AT)  # fmt: skip
 
 
-async def test_bracketed_names_are_shown_as_typed_everywhere(empty_store: Store) -> None:
+async def test_bracketed_names_are_shown_as_typed_everywhere(
+    empty_store: Store, board_at: BoardAt
+) -> None:
     odd_world(empty_store)
-    app = frozen_app(empty_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
+    async with board_at(empty_store) as (app, pilot, board):
         units = board.query_one("#units", DataTable)
         assert ODD in [str(cell) for key in units.rows for cell in units.get_row(key)]
         # Every screen and modal that quotes a code, site, payer or note.

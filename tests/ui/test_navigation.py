@@ -9,24 +9,23 @@ from bedboard.ui.clock import Clock
 from bedboard.ui.screens.help import HelpScreen
 from bedboard.ui.screens.pick import PickScreen
 from bedboard.ui.widgets.unit_table import UnitTable
-from tests.ui.conftest import (
+from tests.support.board import (
     TONIGHT,
+    BoardAt,
     frozen_app,
     open_board,
     type_text,
     wait_until,
 )
-from tests.ui.db_checks import audit_actions
+from tests.support.db_checks import audit_actions
 
 
 def title(app: object) -> str:
     return str(app.screen.query_one("#title").render())  # type: ignore[attr-defined]
 
 
-async def test_nights_forward_back_to_a_date_and_tonight(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
+async def test_nights_forward_back_to_a_date_and_tonight(board_at: BoardAt) -> None:
+    async with board_at() as (app, pilot, board):
         assert "Tonight · Fri 27 Nov 2026" in title(app)
         await pilot.press("right_square_bracket")
         assert await wait_until(pilot, lambda: "tomorrow night" in title(app))
@@ -44,10 +43,8 @@ async def test_nights_forward_back_to_a_date_and_tonight(frozen_store: Store) ->
         assert "Tonight" in title(app)
 
 
-async def test_free_only_and_the_filter_form(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
+async def test_free_only_and_the_filter_form(board_at: BoardAt) -> None:
+    async with board_at() as (app, pilot, board):
         table = app.screen.query_one(UnitTable)
         assert table.row_count == 42
         await pilot.press("a")
@@ -63,10 +60,10 @@ async def test_free_only_and_the_filter_form(frozen_store: Store) -> None:
         assert "only: women only" in title(app)
 
 
-async def test_find_a_guest_by_name_shows_the_code_only(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
+async def test_find_a_guest_by_name_shows_the_code_only(
+    frozen_store: Store, board_at: BoardAt
+) -> None:
+    async with board_at() as (app, pilot, board):
         await pilot.press("slash")
         await type_text(pilot, "person 103")
         await pilot.press("enter")
@@ -83,12 +80,8 @@ async def test_find_a_guest_by_name_shows_the_code_only(frozen_store: Store) -> 
     assert found == [("night-staff", "find_guest_by_name", "guest:G-103")]
 
 
-async def test_find_a_guest_among_several_and_jump_to_another_night(
-    frozen_store: Store,
-) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
+async def test_find_a_guest_among_several_and_jump_to_another_night(board_at: BoardAt) -> None:
+    async with board_at() as (app, pilot, board):
         await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
         assert await wait_until(pilot, lambda: board.night == dt.date(2026, 11, 30))
         await pilot.press("slash")
@@ -137,11 +130,9 @@ async def test_enter_on_a_unit_lists_what_can_be_done_there(frozen_store: Store)
 
 
 async def test_board_follows_the_rollover_only_when_showing_the_current_night(
-    frozen_store: Store,
+    board_at: BoardAt,
 ) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
+    async with board_at() as (_, pilot, board):
         # Next day, 13:00: past the rollover hour, the current night is the 28th.
         board._clock = Clock.frozen(dt.datetime(2026, 11, 28, 13, 0))
         board._tick()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bedboard.services.beds.placement import Needs, find_places
 from bedboard.store import Store
 from bedboard.ui.screens.placement import OptionTable, PlacementScreen
-from tests.ui.conftest import (
+from tests.support.board import (
     FROZEN_AT,
     TONIGHT,
     frozen_app,
@@ -14,7 +14,7 @@ from tests.ui.conftest import (
     wait_for_note,
     wait_until,
 )
-from tests.ui.db_checks import active_holds
+from tests.support.db_checks import active_holds
 
 
 def test_needs_are_required_and_area_and_language_sort_first(frozen_store: Store) -> None:

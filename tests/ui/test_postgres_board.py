@@ -11,16 +11,15 @@ from bedboard.config import Settings
 from bedboard.services.beds.stays import check_in
 from bedboard.services.demo import load_demo
 from bedboard.store import Store, open_store
-from tests.ui.conftest import (
+from tests.support.board import (
     FROZEN_AT,
     TONIGHT,
-    frozen_app,
-    open_board,
+    BoardAt,
     select_unit,
     type_text,
     wait_for_note,
 )
-from tests.ui.db_checks import nights_of
+from tests.support.db_checks import nights_of
 
 
 @pytest.fixture
@@ -32,11 +31,8 @@ def pg_store(postgres_url: str) -> Iterator[Store]:
     store.close()
 
 
-async def test_check_in_and_a_refusal_on_postgresql(pg_store: Store) -> None:
-    app = frozen_app(pg_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/3")
+async def test_check_in_and_a_refusal_on_postgresql(pg_store: Store, board_at: BoardAt) -> None:
+    async with board_at(pg_store, unit="Hvilan/3") as (_, pilot, board):
         await pilot.press("c")
         await type_text(pilot, "G-510")
         await pilot.press("enter")

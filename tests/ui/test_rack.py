@@ -7,23 +7,20 @@ import datetime as dt
 from bedboard.store import Store
 from bedboard.ui.screens.rack import RackScreen
 from bedboard.ui.widgets.rack_table import RackTable
-from tests.ui.conftest import (
+from tests.support.board import (
     TONIGHT,
-    frozen_app,
-    open_board,
-    select_unit,
+    BoardAt,
     type_text,
     wait_for_note,
     wait_until,
 )
-from tests.ui.db_checks import active_holds
+from tests.support.db_checks import active_holds
 
 
-async def test_rack_shows_stays_and_holds_a_later_night(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(120, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/1")
+async def test_rack_shows_stays_and_holds_a_later_night(
+    frozen_store: Store, board_at: BoardAt
+) -> None:
+    async with board_at(unit="Hvilan/1", size=(120, 30)) as (app, pilot, board):
         await pilot.press("r")
         assert await wait_until(pilot, lambda: isinstance(app.screen, RackScreen))
         rack = app.screen

@@ -7,7 +7,7 @@ import random
 
 from bedboard.services.safety.audit import verify
 from bedboard.store import Store
-from tests.ui.conftest import frozen_app, open_board
+from tests.support.board import frozen_app, open_board
 
 # The board's own keys and the keys that move around; not q (quits, as it should), and not
 # the keys of other screens (exports write files).

@@ -7,24 +7,19 @@ from bedboard.db.models import AuditEntry, ClosedNight, Guest
 from bedboard.services.beds.stays import check_in
 from bedboard.store import Store
 from bedboard.ui.screens.form import FormScreen
-from tests.ui.conftest import (
+from tests.support.board import (
     FROZEN_AT,
     TONIGHT,
-    frozen_app,
-    open_board,
-    select_unit,
+    BoardAt,
     type_text,
     wait_for_note,
     wait_until,
 )
-from tests.ui.db_checks import count_rows, nights_of
+from tests.support.db_checks import count_rows, nights_of
 
 
-async def test_unit_taken_meanwhile_by_someone_else(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/3")
+async def test_unit_taken_meanwhile_by_someone_else(frozen_store: Store, board_at: BoardAt) -> None:
+    async with board_at(unit="Hvilan/3") as (_, pilot, _):
         await pilot.press("c")
         await type_text(pilot, "G-700")
         # Another terminal books the same unit while the form is open.
@@ -49,13 +44,10 @@ async def test_unit_taken_meanwhile_by_someone_else(frozen_store: Store) -> None
     assert count_rows(frozen_store, AuditEntry) == audit_before
 
 
-async def test_closed_night_refuses_a_check_in(frozen_store: Store) -> None:
+async def test_closed_night_refuses_a_check_in(frozen_store: Store, board_at: BoardAt) -> None:
     with frozen_store.write() as session:
         session.add(ClosedNight(night=TONIGHT, closed_at=FROZEN_AT, closed_by="coordinator"))
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/3")
+    async with board_at(unit="Hvilan/3") as (_, pilot, _):
         await pilot.press("c")
         await type_text(pilot, "G-701")
         await pilot.press("enter")
@@ -64,10 +56,8 @@ async def test_closed_night_refuses_a_check_in(frozen_store: Store) -> None:
     assert nights_of(frozen_store, "G-701") == []
 
 
-async def test_bad_date_is_refused_in_the_form(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
+async def test_bad_date_is_refused_in_the_form(board_at: BoardAt) -> None:
+    async with board_at() as (app, pilot, board):
         await pilot.press("d")
         await type_text(pilot, "2026-13-45")
         await pilot.press("enter")
@@ -80,13 +70,10 @@ async def test_bad_date_is_refused_in_the_form(frozen_store: Store) -> None:
 
 
 async def test_check_out_with_a_first_night_before_the_stay_is_refused(
-    frozen_store: Store,
+    frozen_store: Store, board_at: BoardAt
 ) -> None:
     # G-106 stays in Tryggheten Södertälje/1 on the 26th and 27th only.
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Tryggheten Södertälje/1")
+    async with board_at(unit="Tryggheten Södertälje/1") as (_, pilot, _):
         await pilot.press("o")
         await type_text(pilot, "2026-12-01")
         await pilot.press("enter")

@@ -3,17 +3,15 @@ the snapshots never depend on today's date."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from textual.app import App
 from textual.pilot import Pilot
 
-from bedboard.services.people.turnaways import record_turnaway
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.reports import ReportsScreen
-from tests.ui.conftest import FROZEN_AT, TONIGHT, wait_until
+from tests.support.board import FROZEN_AT, TONIGHT, frozen_demo, wait_until
 
 SIZE = (120, 62)
 
@@ -27,28 +25,6 @@ class ReportsHost(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(ReportsScreen(self.store, Clock.frozen(FROZEN_AT)))
-
-
-def frozen_demo(store: Store) -> Store:
-    from bedboard.services.demo import load_demo
-
-    with store.write() as session:
-        load_demo(session, tonight=TONIGHT, actor="setup")
-        for days_ago, reason, people in [
-            (1, "no_free_unit", 2),
-            (3, "no_payer", 1),
-            (9, "no_free_unit", 3),
-            (10, "needs_not_met", 1),
-            (24, "no_free_unit", 1),
-        ]:
-            record_turnaway(
-                session,
-                night=TONIGHT - dt.timedelta(days=days_ago),
-                reason=reason,
-                people=people,
-                actor="setup",
-            )
-    return store
 
 
 def loaded(app: App[None], nights: int) -> Callable[[Pilot[None]], object]:
@@ -110,7 +86,7 @@ async def test_reports_follow_changes_from_another_process(
     empty_store: Store, sqlite_url: str
 ) -> None:
     from bedboard.ui.app import BedboardApp
-    from tests.conftest import run_cli
+    from tests.support.cli import run_cli
 
     app = BedboardApp(frozen_demo(empty_store), clock=Clock.frozen(FROZEN_AT), poll_seconds=0.1)
     async with app.run_test(size=SIZE) as pilot:

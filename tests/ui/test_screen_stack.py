@@ -8,7 +8,7 @@ from bedboard.ui.screens.billing import BillingScreen
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.history import HistoryScreen
 from bedboard.ui.screens.rack import RackScreen
-from tests.ui.conftest import frozen_app, open_board, select_unit, wait_until
+from tests.support.board import BoardAt, frozen_app, open_board, wait_until
 
 
 async def test_a_screen_key_opens_one_copy_and_not_over_a_question(frozen_store: Store) -> None:
@@ -27,11 +27,8 @@ async def test_a_screen_key_opens_one_copy_and_not_over_a_question(frozen_store:
         assert isinstance(app.screen, ConfirmScreen)
 
 
-async def test_history_from_the_rack_shows_the_racks_unit(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/1")
+async def test_history_from_the_rack_shows_the_racks_unit(board_at: BoardAt) -> None:
+    async with board_at(unit="Hvilan/1") as (app, pilot, _):
         await pilot.press("r")
         assert await wait_until(pilot, lambda: isinstance(app.screen, RackScreen))
         rack = app.screen

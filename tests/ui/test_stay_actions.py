@@ -6,25 +6,22 @@ from __future__ import annotations
 import datetime as dt
 
 from bedboard.store import Store
-from tests.ui.conftest import (
+from tests.support.board import (
     TONIGHT,
-    frozen_app,
-    open_board,
-    select_unit,
+    BoardAt,
     type_text,
     wait_for_note,
     wait_until,
 )
-from tests.ui.db_checks import nights_of
+from tests.support.db_checks import nights_of
 
 D = dt.timedelta
 
 
-async def test_check_in_with_nights_payer_and_reference(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/3")
+async def test_check_in_with_nights_payer_and_reference(
+    frozen_store: Store, board_at: BoardAt
+) -> None:
+    async with board_at(unit="Hvilan/3") as (_, pilot, board):
         await pilot.press("c")
         await type_text(pilot, "G-500")
         await pilot.press("tab", "backspace", "3")  # nights: 3
@@ -41,11 +38,8 @@ async def test_check_in_with_nights_payer_and_reference(frozen_store: Store) -> 
     ]
 
 
-async def test_check_in_without_payer_says_unbilled(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Familjen Lind/1")
+async def test_check_in_without_payer_says_unbilled(frozen_store: Store, board_at: BoardAt) -> None:
+    async with board_at(unit="Familjen Lind/1") as (_, pilot, _):
         await pilot.press("c")
         await type_text(pilot, "G-501")
         await pilot.press("enter")
@@ -54,12 +48,11 @@ async def test_check_in_without_payer_says_unbilled(frozen_store: Store) -> None
     assert nights_of(frozen_store, "G-501") == [(TONIGHT, "Familjen Lind/1", None)]
 
 
-async def test_check_out_from_tomorrow_keeps_tonight(frozen_store: Store) -> None:
+async def test_check_out_from_tomorrow_keeps_tonight(
+    frozen_store: Store, board_at: BoardAt
+) -> None:
     # G-101 stays in Hvilan/1 from the 25th to the 29th.
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/1")
+    async with board_at(unit="Hvilan/1") as (_, pilot, _):
         await pilot.press("o")
         await pilot.press("enter")  # default: the first night not stayed is tomorrow
         await wait_for_note(pilot, "Checked out G-101: 2 nights from 2026-11-28 removed")
@@ -70,12 +63,11 @@ async def test_check_out_from_tomorrow_keeps_tonight(frozen_store: Store) -> Non
     ]
 
 
-async def test_extend_adds_nights_with_the_same_payer(frozen_store: Store) -> None:
+async def test_extend_adds_nights_with_the_same_payer(
+    frozen_store: Store, board_at: BoardAt
+) -> None:
     # G-105 stays in Hvilan/5 tonight and tomorrow, paid by Socialtjänsten Norrmalm.
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/5")
+    async with board_at(unit="Hvilan/5") as (_, pilot, _):
         await pilot.press("e", "backspace", "2", "enter")
         await wait_for_note(pilot, "Extended G-105 by 2 nights")
     got = nights_of(frozen_store, "G-105")
@@ -83,12 +75,9 @@ async def test_extend_adds_nights_with_the_same_payer(frozen_store: Store) -> No
     assert {payer for _, _, payer in got} == {"Socialtjänsten Norrmalm"}
 
 
-async def test_move_to_a_free_unit_from_tonight(frozen_store: Store) -> None:
+async def test_move_to_a_free_unit_from_tonight(frozen_store: Store, board_at: BoardAt) -> None:
     # G-107 is in Hvilan/9, tonight is the last night.
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/9")
+    async with board_at(unit="Hvilan/9") as (_, pilot, _):
         await pilot.press("m")
         await pilot.press("enter")  # open the list of free units
         await type_text(pilot, "Hvilan/1")  # Hvilan/10 is the first match

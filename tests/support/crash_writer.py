@@ -3,11 +3,11 @@ writer on request, so each of many kills costs milliseconds instead of a Python 
 
 Reads `RUN n seed` lines on stdin. For each it forks a child that opens the database, prints
 `READY n`, and runs random stay operations as guests `Rn-...`, now and then closing the next
-night (tests/ops.py prints `BEGIN` before each transaction and `ACK` after its commit) until it
-is killed; the parent waits for the child and prints `DEAD n status`. Nothing touches the
-database before the fork.
+night (tests/support/ops.py prints `BEGIN` before each transaction and `ACK` after its
+commit) until it is killed; the parent waits for the child and prints `DEAD n status`.
+Nothing touches the database before the fork.
 
-    python -m tests.crash_writer DB
+    python -m tests.support.crash_writer DB
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 
 from bedboard.config import Settings
 from bedboard.store import open_store
-from tests.ops import run_writer
+from tests.support.ops import run_writer
 
 
 def child(db: str, run: int, seed: int) -> None:

@@ -2,13 +2,13 @@
 
 Each writer owns the guests whose codes start with its prefix, so the only changes to those
 guests' nights are its own: after the run, the database must show exactly what the writer's
-acknowledged operations add up to (tests/seed.py's StayModel). Units are shared, so writers
+acknowledged operations add up to (tests/support/seed.py's StayModel). Units are shared, so writers
 compete for them and some operations are refused; a refused operation must change nothing.
 
 Run as a program it writes one line per operation to stdout:
 `BEGIN {op}` before the transaction, `ACK {op}` after it committed, `REFUSED {op} message`.
 
-    python -m tests.ops DB PREFIX SECONDS SEED
+    python -m tests.support.ops DB PREFIX SECONDS SEED
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from bedboard.errors import BedboardError
 from bedboard.services.beds import stays
 from bedboard.services.billing.close import close_night
 from bedboard.store import Store, open_store
-from tests.conftest import run_cli
-from tests.invariants import as_date
-from tests.seed import BASE_NIGHT, StayModel
+from tests.support.cli import run_cli
+from tests.support.invariants import as_date
+from tests.support.seed import BASE_NIGHT, StayModel
 
 Op = dict[str, Any]
 WINDOW_NIGHTS = 21

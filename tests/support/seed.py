@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Guest, Payer, Rate
 from bedboard.services.beds.inventory import InventoryRow, import_inventory
-from tests.invariants import GuestNights
+from tests.support.invariants import GuestNights
 
 BASE_NIGHT = dt.date(2030, 1, 1)
 

@@ -1,6 +1,7 @@
 """pytest plugin: a throwaway PostgreSQL server per test session and a fresh database per test.
 
-Load it with ``pytest_plugins = ["tests.postgres_fixtures"]`` (or ``-p tests.postgres_fixtures``).
+Load it with ``pytest_plugins = ["tests.support.postgres_fixtures"]``
+(or ``-p tests.support.postgres_fixtures``).
 Under pytest-xdist every worker starts its own server.
 """
 
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.pg_server import BIN_ENV_VAR, PostgresServer, find_binaries
+from tests.support.pg_server import BIN_ENV_VAR, PostgresServer, find_binaries
 
 SKIP_REASON = (
     "PostgreSQL server not installed (apt-get install postgresql): PostgreSQL half skipped"

@@ -1,0 +1,136 @@
+"""Driving the board in a test as a person would: the app on a real database at a frozen
+moment, keys pressed, and waiting for workers the way a person waits for the screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import NamedTuple, Protocol
+
+from textual.pilot import Pilot
+
+from bedboard.services.demo import load_demo
+from bedboard.services.people.turnaways import record_turnaway
+from bedboard.store import Store
+from bedboard.ui.app import BedboardApp
+from bedboard.ui.clock import Clock
+from bedboard.ui.screens.board import BoardScreen
+
+# 21:30 on a Friday evening: the current night is 2026-11-27 (rollover at 12:00).
+FROZEN_AT = dt.datetime(2026, 11, 27, 21, 30)
+TONIGHT = dt.date(2026, 11, 27)
+SIZE = (100, 30)
+
+
+def make_app(store: Store, clock: Clock | None = None) -> BedboardApp:
+    return BedboardApp(store, clock=clock, poll_seconds=0.1)
+
+
+def frozen_app(store: Store) -> BedboardApp:
+    return make_app(store, Clock.frozen(FROZEN_AT))
+
+
+def board_of(app: BedboardApp) -> BoardScreen:
+    screen = app.get_default_screen() if not app.screen_stack else app.screen_stack[0]
+    assert isinstance(screen, BoardScreen)
+    return screen
+
+
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 10
+) -> bool:
+    """Let workers and timers run until `condition` holds; False if it never did."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
+def notes(app: BedboardApp) -> list[str]:
+    """The notifications on screen, newest last (title and text)."""
+    return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+async def open_board(pilot: Pilot[None]) -> BoardScreen:
+    app = pilot.app
+    assert isinstance(app, BedboardApp)
+    board = board_of(app)
+    assert await wait_until(pilot, lambda: board.loaded), "the board never loaded"
+    return board
+
+
+async def select_unit(pilot: Pilot[None], board: BoardScreen, ref: str) -> None:
+    """Arrow down to a unit, the way a person would."""
+    await pilot.press("home")
+    for _ in range(60):
+        unit = board.selected_unit
+        if unit is not None and unit.ref == ref:
+            return
+        await pilot.press("down")
+    raise AssertionError(f"could not reach {ref} with the arrow keys")
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*("space" if ch == " " else ch for ch in text))
+
+
+async def wait_for_note(pilot: Pilot[None], part: str, seconds: float = 5) -> str:
+    app = pilot.app
+    assert isinstance(app, BedboardApp)
+    found = await wait_until(pilot, lambda: any(part in n for n in notes(app)), seconds)
+    assert found, f"no message containing {part!r}; messages: {notes(app)}"
+    return next(n for n in notes(app) if part in n)
+
+
+class Desk(NamedTuple):
+    """The open board: `async with board_at(...) as (app, pilot, board):`."""
+
+    app: BedboardApp
+    pilot: Pilot[None]
+    board: BoardScreen
+
+
+class BoardAt(Protocol):
+    """The `board_at` fixture (tests/ui/conftest.py)."""
+
+    def __call__(
+        self, store: Store | None = None, *, unit: str | None = None, size: tuple[int, int] = SIZE
+    ) -> AbstractAsyncContextManager[Desk]: ...
+
+
+@asynccontextmanager
+async def opened(
+    store: Store, *, unit: str | None = None, size: tuple[int, int] = SIZE
+) -> AsyncIterator[Desk]:
+    """The board on `store` at FROZEN_AT, loaded, with the cursor on `unit` if one is named."""
+    app = frozen_app(store)
+    async with app.run_test(size=size) as pilot:
+        board = await open_board(pilot)
+        if unit is not None:
+            await select_unit(pilot, board, unit)
+        yield Desk(app, pilot, board)
+
+
+def frozen_demo(store: Store) -> Store:
+    """The demo as of FROZEN_AT with five turnaways over the last weeks (for reports)."""
+    with store.write() as session:
+        load_demo(session, tonight=TONIGHT, actor="setup")
+        for days_ago, reason, people in [
+            (1, "no_free_unit", 2),
+            (3, "no_payer", 1),
+            (9, "no_free_unit", 3),
+            (10, "needs_not_met", 1),
+            (24, "no_free_unit", 1),
+        ]:
+            record_turnaway(
+                session,
+                night=TONIGHT - dt.timedelta(days=days_ago),
+                reason=reason,
+                people=people,
+                actor="setup",
+            )
+    return store

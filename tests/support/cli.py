@@ -1,0 +1,83 @@
+"""Running `bedboard` from a test: in this process (the same entry point, argument parsing,
+error lines and exit codes as the program, without a Python start-up per command), or as a real
+process where the test is about one (stdout, terminals, exit codes seen by a shell)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bedboard.cli import main
+from bedboard.config import Settings
+from bedboard.services.demo import load_demo
+from bedboard.store import open_store
+
+REPO = Path(__file__).resolve().parent.parent.parent
+USER = "cli-tester"
+
+
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def __iter__(self) -> Iterator[int | str]:
+        """`code, out, err = cli_here(...)`."""
+        return iter((self.returncode, self.stdout, self.stderr))
+
+
+CliRunner = Callable[..., CliResult]
+
+
+def in_process(capsys: pytest.CaptureFixture[str]) -> CliRunner:
+    """`run(*args, db=URL, user=USER)`: `bedboard --db URL --user USER ARGS` in this process.
+    Tests get it as the `cli_here` fixture."""
+
+    def run(*args: str, db: str | Path, user: str = USER) -> CliResult:
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exited:
+            main(["--db", str(db), "--user", user, *args])
+        out = capsys.readouterr()
+        code = exited.value.code
+        return CliResult(code if isinstance(code, int) else int(code is not None), out.out, out.err)
+
+    return run
+
+
+def run_cli(
+    *args: str, db: str, env: dict[str, str] | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `bedboard` as a user would: a separate process, this checkout's code."""
+    full_env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "BEDBOARD_USER": USER,
+        "BEDBOARD_DB": db,
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bedboard", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=input,
+        timeout=120,
+        cwd=REPO,
+    )
+
+
+def load_demo_into(db: str) -> None:
+    """The demo around today's night, as `bedboard demo` loads it."""
+    store = open_store(Settings(db=db, user="tester"))
+    try:
+        with store.write() as session:
+            load_demo(session, tonight=store.tonight(), actor="tester")
+    finally:
+        store.close()
