@@ -255,6 +255,7 @@ def test_history_refuses_bad_requests(
 
 
 async def test_the_board_shows_the_history_of_a_unit_and_of_a_guest(sqlite_url: str) -> None:
+    from textual.coordinate import Coordinate
     from textual.widgets import DataTable, Input, Label
 
     from bedboard.config import Settings
@@ -280,7 +281,7 @@ async def test_the_board_shows_the_history_of_a_unit_and_of_a_guest(sqlite_url: 
 
             def cells() -> str:
                 return " | ".join(
-                    str(table.get_cell_at((r, c)))
+                    str(table.get_cell_at(Coordinate(r, c)))
                     for r in range(table.row_count)
                     for c in range(len(table.columns))
                 )

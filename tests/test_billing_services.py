@@ -51,15 +51,17 @@ def test_most_specific_rate_wins() -> None:
             ),
         ]
     )
-    pick = lambda site, payer, day=0: book.find(  # noqa: E731
-        D + dt.timedelta(days=day), site, "shelter", payer
-    )
-    assert pick(5, 7).amount == 400  # type: ignore[union-attr]
-    assert pick(5, 8).amount == 300  # type: ignore[union-attr]
-    assert pick(6, 7).amount == 200  # type: ignore[union-attr]
-    assert pick(6, None).amount == 100  # type: ignore[union-attr]
-    assert pick(6, None, 10).amount == 150  # type: ignore[union-attr]  later valid_from wins
-    assert book.find(D - dt.timedelta(days=1), 6, "shelter", None).amount == 999  # type: ignore[union-attr]
+
+    def pick(site: int, payer: int | None, day: int = 0) -> int | None:
+        rule = book.find(D + dt.timedelta(days=day), site, "shelter", payer)
+        return rule.amount if rule else None
+
+    assert pick(5, 7) == 400
+    assert pick(5, 8) == 300
+    assert pick(6, 7) == 200
+    assert pick(6, None) == 100
+    assert pick(6, None, 10) == 150  # the later valid_from wins
+    assert pick(6, None, -1) == 999
     assert book.find(D, 6, "host_family", None) is None
 
 

@@ -305,7 +305,7 @@ def test_demo_loads_the_world_once(db_url: str) -> None:
             assert s.scalar(select(func.count()).select_from(AvoidRule)) == 1
             first_night = s.scalar(select(func.min(BedNight.night)))
             assert first_night is not None and (dt.date.today() - first_night).days >= 85
-            assert s.scalar(select(func.count()).select_from(Guest)) >= 5
+            assert (s.scalar(select(func.count()).select_from(Guest)) or 0) >= 5
     finally:
         store.close()
 

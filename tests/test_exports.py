@@ -350,10 +350,13 @@ def test_billing_export_round_trip(store: Store, tmp_path: Path) -> None:
         )
     path, summary_path = tmp_path / "billing.csv", tmp_path / "billing-summary.csv"
     with store.read() as session:
-        occupied = session.scalar(
-            select(func.count())
-            .select_from(BedNight)
-            .where(BedNight.state == "occupied", BedNight.night.between(first, last))
+        occupied = (
+            session.scalar(
+                select(func.count())
+                .select_from(BedNight)
+                .where(BedNight.state == "occupied", BedNight.night.between(first, last))
+            )
+            or 0
         )
         export = billing_export(session, first, last, currency="SEK")
         assert export.total == occupied + 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,10 @@ def _posted_night(s: Session) -> None:
     )
     payments.assign_payer(s, guest_code="G-1", payer="Polisen", first=NIGHT, actor="t")
     close.close_night(s, night=NIGHT, currency="SEK", actor="t", now=NOW)
+
+
+def _add_payer(field: str, s: Session, value: str) -> None:
+    payers.add_payer(s, **{"name": "Ny payer", "kind": "ngo", field: value}, actor="t")
 
 
 def _inventory(tmp_path: Path, field: str, value: str) -> Callable[[Session], Any]:
@@ -114,9 +119,7 @@ FIELDS = [
             f"payer {name}",
             getattr(Payer, name),
             f"the payer {name.replace('_', ' ')}",
-            lambda s, v, name=name: payers.add_payer(
-                s, **{"name": "Ny payer", "kind": "ngo", name: v}, actor="t"
-            ),
+            partial(_add_payer, name),
         )
         for name in ("name", "org_number", "address", "contact")
     ),
@@ -163,7 +166,7 @@ def test_inventory_text_is_checked_the_same_way(world: Store, tmp_path: Path, na
     limit = column_length(INVENTORY_FIELDS[name])
     assert limit is not None
     for bad in ("A\nB", "x" * (limit + 1)):
-        error = refused(world, BadInput, lambda s, bad=bad: _inventory(tmp_path, name, bad)(s))
+        error = refused(world, BadInput, _inventory(tmp_path, name, bad))
         assert str(error).endswith(refusal(f"{name}", limit)), error
         assert ", line " in str(error)  # names where in the file
     with world.write() as s:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import partial
 
 from sqlalchemy import select
 
@@ -245,16 +246,14 @@ def test_hold_refusals(world: Store) -> None:
         refused(
             world,
             BadInput,
-            lambda s, minutes=minutes: holds.hold(
-                s, unit="Hvilan/1", night=NIGHT, minutes=minutes, actor="t", now=NOW
-            ),
+            partial(holds.hold, unit="Hvilan/1", night=NIGHT, minutes=minutes, actor="t", now=NOW),
             match="a hold lasts",
         )
     for unit, error in (("Hvilan/99", NotFound), ("Hvilan-1", BadInput)):
         refused(
             world,
             error,
-            lambda s, unit=unit: holds.hold(s, unit=unit, night=NIGHT, actor="t", now=NOW),
+            partial(holds.hold, unit=unit, night=NIGHT, actor="t", now=NOW),
         )
 
 

@@ -9,7 +9,7 @@ from bedboard.errors import BadInput, NightClosed, NotFound, RuleViolation, Unit
 from bedboard.services.beds import out_of_service, stays
 from bedboard.services.beds.availability import availability
 from bedboard.store import Store
-from tests.support.rules_world import NIGHT, NOW, Recorded, night, refused
+from tests.support.rules_world import NIGHT, NOW, Change, Recorded, night, refused
 
 
 def test_out_of_service_for_a_range(world: Store) -> None:
@@ -55,7 +55,7 @@ def test_out_of_service_refusals(world: Store) -> None:
 
     def mark(
         unit: str = "Hvilan/2", first: int = 0, last: int = 2, reason: str = "paint"
-    ) -> object:
+    ) -> Change:
         return lambda s: out_of_service.mark_out_of_service(
             s, unit=unit, first=night(first), last=night(last), reason=reason, actor="t", now=NOW
         )

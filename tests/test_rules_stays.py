@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from bedboard.errors import BadInput, BedboardError, NightClosed, NotFound, Rule
 from bedboard.services.beds import stays
 from bedboard.services.clock import MAX_NIGHTS
 from bedboard.store import Store
-from tests.support.rules_world import NIGHT, NOW, Recorded, last_audit, night, refused
+from tests.support.rules_world import NIGHT, NOW, Change, Recorded, last_audit, night, refused
 
 
 def nights_of(store: Store, guest_code: str) -> list[tuple[str, dt.date, str | None, str]]:
@@ -117,8 +118,14 @@ def test_refused_unknown_unit_or_payer_and_bad_unit_syntax(world: Store) -> None
         refused(
             world,
             error,
-            lambda s, unit=unit, payer=payer: stays.check_in(
-                s, unit=unit, guest_code="G-new", night=NIGHT, payer=payer, actor="t", now=NOW
+            partial(
+                stays.check_in,
+                unit=unit,
+                guest_code="G-new",
+                night=NIGHT,
+                payer=payer,
+                actor="t",
+                now=NOW,
             ),
             match=match,
         )
@@ -129,8 +136,13 @@ def test_refused_night_count(world: Store) -> None:
         refused(
             world,
             BadInput,
-            lambda s, count=count: stays.check_in(
-                s, unit="Hvilan/1", guest_code="G-1", night=NIGHT, nights_count=count, actor="t"
+            partial(
+                stays.check_in,
+                unit="Hvilan/1",
+                guest_code="G-1",
+                night=NIGHT,
+                nights_count=count,
+                actor="t",
             ),
             match="nights must be",
         )
@@ -141,8 +153,8 @@ def test_refused_bad_guest_code(world: Store) -> None:
         refused(
             world,
             BadInput,
-            lambda s, code=code: stays.check_in(
-                s, unit="Hvilan/1", guest_code=code, night=NIGHT, actor="t", now=NOW
+            partial(
+                stays.check_in, unit="Hvilan/1", guest_code=code, night=NIGHT, actor="t", now=NOW
             ),
             match="guest code",
         )
@@ -297,7 +309,7 @@ def test_move_refusals(world: Store) -> None:
     check_in(world, "Hvilan/1", "G-1", NIGHT, nights_count=3)
     check_in(world, "Hvilan/2", "G-2", night(2))
 
-    def move_to(unit: str, from_night: dt.date = NIGHT, guest: str = "G-1") -> object:
+    def move_to(unit: str, from_night: dt.date = NIGHT, guest: str = "G-1") -> Change:
         return lambda s: stays.move(
             s, guest_code=guest, to_unit=unit, from_night=from_night, actor="t", now=NOW
         )

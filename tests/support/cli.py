@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -22,15 +22,12 @@ REPO = Path(__file__).resolve().parent.parent.parent
 USER = "cli-tester"
 
 
-@dataclass(frozen=True)
-class CliResult:
+class CliResult(NamedTuple):
+    """What a user sees: `code, out, err = cli_here(...)` or `.returncode`, `.stderr`."""
+
     returncode: int
     stdout: str
     stderr: str
-
-    def __iter__(self) -> Iterator[int | str]:
-        """`code, out, err = cli_here(...)`."""
-        return iter((self.returncode, self.stdout, self.stderr))
 
 
 CliRunner = Callable[..., CliResult]

@@ -41,7 +41,7 @@ def violations(conn: Connection) -> list[str]:
         text("SELECT stay_id, night, unit_id, guest_id FROM bed_nights WHERE stay_id IS NOT NULL")
     ):
         stays[stay_id].append((as_date(night), unit_id, guest_id))
-    owners = dict(conn.execute(text("SELECT id, guest_id FROM stays")).all())
+    owners: dict[int, int] = dict(conn.execute(text("SELECT id, guest_id FROM stays")).all())
     for stay_id, rows in stays.items():
         rows.sort()
         first, last = rows[0][0], rows[-1][0]

@@ -46,6 +46,10 @@ def build_world(store: Store) -> Store:
     return store
 
 
+# A change to try in a write transaction: what `refused` runs.
+Change = Callable[[Session], Any]
+
+
 def table_contents(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, in a stable order."""
     contents: dict[str, list[tuple[Any, ...]]] = {}
@@ -59,7 +63,7 @@ def table_contents(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 def refused(
     store: Store,
     error: type[BedboardError],
-    change: Callable[[Session], Any],
+    change: Change,
     match: str | None = None,
 ) -> BedboardError:
     """Run `change` in a write transaction; it must raise `error` (one line) and change nothing."""

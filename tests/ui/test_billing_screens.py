@@ -108,7 +108,9 @@ async def test_billing_screen_totals_csv_close_and_adjust(
         app.screen.query_one("#field-out_of_order", Select).value = True
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        question = app.screen.question
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        question = confirm.question
         assert "G-104 in Familjen Berg/2" in question
         assert "UNBILLED (nobody pays): 2" in question  # G-104 and G-106 on the 26th
         with frozen_store.read() as s:

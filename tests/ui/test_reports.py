@@ -3,7 +3,7 @@ the snapshots never depend on today's date."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from textual.app import App
 from textual.pilot import Pilot
@@ -27,7 +27,7 @@ class ReportsHost(App[None]):
         self.push_screen(ReportsScreen(self.store, Clock.frozen(FROZEN_AT)))
 
 
-def loaded(app: App[None], nights: int) -> Callable[[Pilot[None]], object]:
+def loaded(app: App[None], nights: int) -> Callable[[Pilot[None]], Awaitable[None]]:
     async def run_before(pilot: Pilot[None]) -> None:
         def ready() -> bool:
             screen = app.screen
