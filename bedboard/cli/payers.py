@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from bedboard.cli import cli
-from bedboard.cli.common import NIGHT, common_options, open_from_context
+from bedboard.cli.common import NIGHT, F, common_options, open_from_context
 from bedboard.cli.inventory import import_group
 from bedboard.errors import BadInput
 from bedboard.i18n import _
@@ -33,26 +34,34 @@ def payers_group() -> None:
     """Who is billed: police, court, social services, Migration Agency, embassy, NGO, own."""
 
 
+def invoice_details(default: str | None) -> Callable[[F], F]:
+    """--org-number, --address and --contact: what `add` sets and `edit` changes."""
+
+    def add(f: F) -> F:
+        for option, text in reversed(INVOICE_DETAILS):
+            f = click.option(option, default=default, help=text)(f)
+        return f
+
+    return add
+
+
+INVOICE_DETAILS = (
+    ("--org-number", "Organisation number for invoices."),
+    ("--address", "Invoice address."),
+    ("--contact", "Contact person, phone or e-mail."),
+)
+
+
 @payers_group.command("add")
 @click.argument("name")
 @click.option("--kind", required=True, help=KIND_HELP)
-@click.option("--org-number", default="", help="Organisation number for invoices.")
-@click.option("--address", default="", help="Invoice address.")
-@click.option("--contact", default="", help="Contact person, phone or e-mail.")
+@invoice_details(default="")
 @common_options
-def payers_add(name: str, kind: str, org_number: str, address: str, contact: str) -> None:
+def payers_add(name: str, kind: str, **details: str) -> None:
     """Add a payer."""
     store = open_from_context()
     with store.write() as session:
-        payer = payers.add_payer(
-            session,
-            name=name,
-            kind=kind,
-            org_number=org_number,
-            address=address,
-            contact=contact,
-            actor=store.actor,
-        )
+        payer = payers.add_payer(session, name=name, kind=kind, **details, actor=store.actor)
     click.echo(f"payer {payer.name} ({payer.kind}) added")
 
 
@@ -78,30 +87,14 @@ def payers_list() -> None:
 @click.argument("name")
 @click.option("--name", "new_name", help="New name.")
 @click.option("--kind", help=KIND_HELP)
-@click.option("--org-number")
-@click.option("--address")
-@click.option("--contact")
+@invoice_details(default=None)
 @common_options
-def payers_edit(
-    name: str,
-    new_name: str | None,
-    kind: str | None,
-    org_number: str | None,
-    address: str | None,
-    contact: str | None,
-) -> None:
+def payers_edit(name: str, new_name: str | None, kind: str | None, **details: str | None) -> None:
     """Change a payer's name, kind or invoice details."""
     store = open_from_context()
     with store.write() as session:
         payer = payers.edit_payer(
-            session,
-            name=name,
-            new_name=new_name,
-            kind=kind,
-            org_number=org_number,
-            address=address,
-            contact=contact,
-            actor=store.actor,
+            session, name=name, new_name=new_name, kind=kind, **details, actor=store.actor
         )
     click.echo(f"payer {payer.name} ({payer.kind}) saved")
 
