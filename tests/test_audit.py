@@ -266,6 +266,7 @@ async def test_the_board_shows_the_history_of_a_unit_and_of_a_guest(sqlite_url: 
         FROZEN_AT,
         TONIGHT,
         opened,
+        screen_after,
         wait_until,
     )
 
@@ -274,9 +275,7 @@ async def test_the_board_shows_the_history_of_a_unit_and_of_a_guest(sqlite_url: 
         load_demo(session, tonight=TONIGHT, actor="setup", now=FROZEN_AT)
     try:
         async with opened(store, unit="Hvilan/1", size=(120, 30)) as (app, pilot, board):
-            await pilot.press("H")
-            assert await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
-            screen = app.screen
+            screen = await screen_after(pilot, "H", HistoryScreen)
             table = screen.query_one(DataTable)
 
             def cells() -> str:

@@ -125,20 +125,15 @@ def test_report_case(store: Store, db_url: str, tmp_path: Path) -> None:
             actor=actor,
         )
 
-    out = tmp_path / "payments.csv"
-    done = run_cli(
-        "export",
-        "billing",
-        "--from",
-        "2025-03-01",
-        "--to",
-        "2025-03-06",
-        "--out",
-        str(out),
-        db=db_url,
-    )
-    assert done.returncode == 0, done.stderr
-    rows = read_back(out)
+    def export_billing(name: str, *options: str) -> list[dict[str, str]]:
+        """`bedboard export billing` for the six nights, as a real process, read back."""
+        out = tmp_path / name
+        period = ("--from", "2025-03-01", "--to", "2025-03-06")
+        done = run_cli("export", "billing", *period, *options, "--out", str(out), db=db_url)
+        assert done.returncode == 0, done.stderr
+        return read_back(out)
+
+    rows = export_billing("payments.csv")
     got = [(r["night"], r["payer"], r["payer_reference"], r["rate"], r["kind"]) for r in rows]
     assert got == [
         ("2025-03-01", "Polisen", "K-2025-4411", "450.00", "night"),
@@ -154,21 +149,7 @@ def test_report_case(store: Store, db_url: str, tmp_path: Path) -> None:
     }
     assert len({r["stay_id"] for r in rows}) == 1
 
-    summary_file = tmp_path / "summary.csv"
-    done = run_cli(
-        "export",
-        "billing",
-        "--from",
-        "2025-03-01",
-        "--to",
-        "2025-03-06",
-        "--summary",
-        "--out",
-        str(summary_file),
-        db=db_url,
-    )
-    assert done.returncode == 0, done.stderr
-    summary = read_back(summary_file)
+    summary = export_billing("summary.csv", "--summary")
     assert [tuple(r.values()) for r in summary] == [
         ("Polisen", "3", "1249.50", "SEK", "0"),
         ("Socialtjänsten Nacka", "1", "450.00", "SEK", "0"),

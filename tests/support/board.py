@@ -7,9 +7,10 @@ import datetime as dt
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from bedboard.services.demo import load_demo
 from bedboard.services.people.turnaways import record_turnaway
@@ -22,6 +23,7 @@ from bedboard.ui.screens.board import BoardScreen
 FROZEN_AT = dt.datetime(2026, 11, 27, 21, 30)
 TONIGHT = dt.date(2026, 11, 27)
 SIZE = (100, 30)
+S = TypeVar("S", bound=Screen[Any])
 
 
 def make_app(store: Store, clock: Clock | None = None) -> BedboardApp:
@@ -134,3 +136,14 @@ def frozen_demo(store: Store) -> Store:
                 actor="setup",
             )
     return store
+
+
+async def screen_after(pilot: Pilot[None], key: str, kind: type[S]) -> S:
+    """Press `key` and wait for the screen it opens, as a person waits to see it."""
+    await pilot.press(key)
+    app = pilot.app
+    opened = await wait_until(pilot, lambda: isinstance(app.screen, kind))
+    assert opened, f"{key!r} did not open {kind.__name__}; on screen: {app.screen!r}"
+    screen = app.screen
+    assert isinstance(screen, kind)
+    return screen

@@ -19,7 +19,14 @@ from bedboard.ui.screens.billing import BillingScreen
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import FormScreen
 from bedboard.ui.screens.who_pays import WhoPaysScreen
-from tests.support.board import FROZEN_AT, TONIGHT, frozen_app, wait_for_note, wait_until
+from tests.support.board import (
+    FROZEN_AT,
+    TONIGHT,
+    frozen_app,
+    screen_after,
+    wait_for_note,
+    wait_until,
+)
 from tests.support.db_checks import nights_of
 
 NIGHT = dt.date(2026, 11, 26)
@@ -28,10 +35,7 @@ NIGHT = dt.date(2026, 11, 26)
 async def test_who_pays_keeps_its_cursor_through_a_change_elsewhere(frozen_store: Store) -> None:
     app = frozen_app(frozen_store)
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("W")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, WhoPaysScreen))
-        screen = app.screen
-        assert isinstance(screen, WhoPaysScreen)
+        screen = await screen_after(pilot, "W", WhoPaysScreen)
         assert await wait_until(pilot, lambda: screen.rows is not None)
         await pilot.press("down")
         assert screen.selected is not None and screen.selected.guest_code == "G-106"
@@ -47,15 +51,10 @@ async def test_who_pays_keeps_its_cursor_through_a_change_elsewhere(frozen_store
 async def test_who_pays_assigns_the_oldest_stay(frozen_store: Store) -> None:
     app = frozen_app(frozen_store)
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("W")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, WhoPaysScreen))
-        screen = app.screen
-        assert isinstance(screen, WhoPaysScreen)
+        screen = await screen_after(pilot, "W", WhoPaysScreen)
         assert await wait_until(pilot, lambda: screen.rows is not None)
         assert [u.guest_code for u in screen.rows or []] == ["G-104", "G-106"]
-        await pilot.press("p")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
-        form = app.screen
+        form = await screen_after(pilot, "p", FormScreen)
         form.query_one("#field-payer", Select).value = "Polisen"
         form.query_one("#field-reference", Input).value = "K-2026-77"
         await pilot.press("ctrl+s")
@@ -71,10 +70,7 @@ async def test_billing_screen_totals_csv_close_and_adjust(
 ) -> None:
     app = frozen_app(frozen_store)
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("B")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, BillingScreen))
-        screen = app.screen
-        assert isinstance(screen, BillingScreen)
+        screen = await screen_after(pilot, "B", BillingScreen)
         first = screen.query_one("#billing-first", Input)
         first.value = "2026-11-20"
         first.focus()

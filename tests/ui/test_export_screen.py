@@ -13,16 +13,13 @@ from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.export import ExportScreen
 from bedboard.ui.screens.reports import ReportsScreen
-from tests.support.board import FROZEN_AT, frozen_demo, make_app, wait_until
+from tests.support.board import FROZEN_AT, frozen_demo, make_app, screen_after, wait_until
 
 
 async def test_export_screen_writes_the_chosen_file(empty_store: Store, tmp_path: Path) -> None:
     app = make_app(frozen_demo(empty_store), Clock.frozen(FROZEN_AT))
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("E")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
+        screen = await screen_after(pilot, "E", ExportScreen)
         path = screen.query_one("#export-path", Input)
         assert path.value.endswith("occupancy-2026-11-27.csv")  # named after kind and night
 
@@ -54,10 +51,7 @@ async def test_export_screen_writes_the_chosen_file(empty_store: Store, tmp_path
 async def test_export_screen_refuses_a_bad_date(empty_store: Store, tmp_path: Path) -> None:
     app = make_app(frozen_demo(empty_store), Clock.frozen(FROZEN_AT))
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("E")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
+        screen = await screen_after(pilot, "E", ExportScreen)
         screen.query_one("#export-first", Input).value = "27/11"
         await pilot.pause()
         screen.query_one("#export-path", Input).value = str(tmp_path / "x.csv")

@@ -10,6 +10,7 @@ from tests.support.board import (
     TONIGHT,
     frozen_app,
     open_board,
+    screen_after,
     type_text,
     wait_for_note,
     wait_until,
@@ -44,10 +45,7 @@ async def test_hold_three_places_together_with_one_key(frozen_store: Store) -> N
     app = frozen_app(frozen_store)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_board(pilot)
-        await pilot.press("p")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, PlacementScreen))
-        screen = app.screen
-        assert isinstance(screen, PlacementScreen)
+        screen = await screen_after(pilot, "p", PlacementScreen)
         await pilot.press("tab", "tab")  # past who and nights
         await type_text(pilot, "3")  # places (its 1 selected on focus)
         # Tab past nights, language, area, women only to "Children".
@@ -88,10 +86,7 @@ async def test_new_needs_put_the_cursor_back_on_the_best_place(frozen_store: Sto
     app = frozen_app(frozen_store)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_board(pilot)
-        await pilot.press("p")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, PlacementScreen))
-        screen = app.screen
-        assert isinstance(screen, PlacementScreen)
+        screen = await screen_after(pilot, "p", PlacementScreen)
         table = screen.query_one(OptionTable)
         assert await wait_until(pilot, lambda: table.row_count > 2)
         await pilot.press("enter", "down", "down")  # to the list, then the third place

@@ -10,6 +10,7 @@ from bedboard.ui.widgets.rack_table import RackTable
 from tests.support.board import (
     TONIGHT,
     BoardAt,
+    screen_after,
     type_text,
     wait_for_note,
     wait_until,
@@ -21,10 +22,7 @@ async def test_rack_shows_stays_and_holds_a_later_night(
     frozen_store: Store, board_at: BoardAt
 ) -> None:
     async with board_at(unit="Hvilan/1", size=(120, 30)) as (app, pilot, board):
-        await pilot.press("r")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, RackScreen))
-        rack = app.screen
-        assert isinstance(rack, RackScreen)
+        rack = await screen_after(pilot, "r", RackScreen)
         table = rack.query_one(RackTable)
         assert await wait_until(pilot, lambda: rack.data is not None and table.row_count == 42)
         assert [str(c.label) for c in table.ordered_columns[:3]] == ["Unit", "27 Fri", "28 Sat"]

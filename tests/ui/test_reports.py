@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.reports import ReportsScreen
-from tests.support.board import FROZEN_AT, TONIGHT, frozen_demo, wait_until
+from tests.support.board import FROZEN_AT, TONIGHT, frozen_demo, screen_after, wait_until
 
 SIZE = (120, 62)
 
@@ -90,10 +90,7 @@ async def test_reports_follow_changes_from_another_process(
 
     app = BedboardApp(frozen_demo(empty_store), clock=Clock.frozen(FROZEN_AT), poll_seconds=0.1)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("R")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
-        screen = app.screen
-        assert isinstance(screen, ReportsScreen)
+        screen = await screen_after(pilot, "R", ReportsScreen)
         assert await wait_until(pilot, lambda: screen.report is not None, seconds=5)
         done = run_cli(
             "turnaway", "--night", "2026-11-27", "--reason", "not_eligible", "--people", "4",

@@ -8,7 +8,7 @@ from bedboard.ui.screens.billing import BillingScreen
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.history import HistoryScreen
 from bedboard.ui.screens.rack import RackScreen
-from tests.support.board import BoardAt, frozen_app, open_board, wait_until
+from tests.support.board import BoardAt, frozen_app, open_board, screen_after, wait_until
 
 
 async def test_a_screen_key_opens_one_copy_and_not_over_a_question(frozen_store: Store) -> None:
@@ -28,17 +28,11 @@ async def test_a_screen_key_opens_one_copy_and_not_over_a_question(frozen_store:
 
 
 async def test_history_from_the_rack_shows_the_racks_unit(board_at: BoardAt) -> None:
-    async with board_at(unit="Hvilan/1") as (app, pilot, _):
-        await pilot.press("r")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, RackScreen))
-        rack = app.screen
-        assert isinstance(rack, RackScreen)
+    async with board_at(unit="Hvilan/1") as (_, pilot, _):
+        rack = await screen_after(pilot, "r", RackScreen)
         assert await wait_until(pilot, lambda: rack.data is not None)
         await pilot.press("down", "down", "down")
         unit = rack.selected_unit
         assert unit is not None and unit.ref == "Hvilan/4"
-        await pilot.press("H")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen))
-        history = app.screen
-        assert isinstance(history, HistoryScreen)
+        history = await screen_after(pilot, "H", HistoryScreen)
         assert history.unit_ref == "Hvilan/4"
