@@ -36,6 +36,17 @@ def unit_by_id(session: Session, unit_id: int) -> tuple[Site, Unit]:
     return row[0], row[1]
 
 
+def site_id_named(session: Session, name: str | None) -> int | None:
+    """The id of the site with this name, None when no site is named; NotFound for a name no
+    site has."""
+    if not name:
+        return None
+    site_id = session.scalar(select(Site.id).where(Site.name == name.strip()))
+    if site_id is None:
+        raise NotFound(f"no site named {name!r}")
+    return site_id
+
+
 def find_guest(session: Session, code: str) -> Guest:
     guest = session.scalar(select(Guest).where(Guest.code == code.strip()))
     if guest is None:

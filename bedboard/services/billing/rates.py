@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import SITE_KINDS, Payer, Rate, Site
-from bedboard.errors import BadInput, NotFound
-from bedboard.services.lookup import find_payer
+from bedboard.errors import BadInput
+from bedboard.services.lookup import find_payer, site_id_named
 from bedboard.services.safety import audit
 
 
@@ -107,11 +107,7 @@ def set_rate(
         raise BadInput("a rate is for a site kind or for one site: give exactly one")
     if site_kind and site_kind not in SITE_KINDS:
         raise BadInput(f"unknown site kind {site_kind!r} (use {' or '.join(SITE_KINDS)})")
-    site_id = None
-    if site:
-        site_id = session.scalar(select(Site.id).where(Site.name == site.strip()))
-        if site_id is None:
-            raise NotFound(f"no site named {site!r}")
+    site_id = site_id_named(session, site)
     payer_row = find_payer(session, payer) if payer else None
     rate = Rate(
         amount=amount,

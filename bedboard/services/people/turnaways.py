@@ -9,10 +9,11 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import Site, Turnaway
-from bedboard.errors import BadInput, NotFound
+from bedboard.db.models import Turnaway
+from bedboard.errors import BadInput
 from bedboard.i18n import _
 from bedboard.services.clock import iso_week, utcnow
+from bedboard.services.lookup import site_id_named
 from bedboard.services.people.intake_text import NEEDS
 from bedboard.services.safety import audit
 from bedboard.services.text import clean_text
@@ -38,11 +39,7 @@ def record_turnaway(
         raise BadInput(f"unknown reason {reason!r} (use {', '.join(TURNAWAY_REASONS)})")
     if not 1 <= people <= MAX_PEOPLE:
         raise BadInput(f"people must be from 1 to {MAX_PEOPLE}, not {people}")
-    site_id = None
-    if site:
-        site_id = session.scalar(select(Site.id).where(Site.name == site.strip()))
-        if site_id is None:
-            raise NotFound(f"no site named {site!r}")
+    site_id = site_id_named(session, site)
     row = Turnaway(
         night=night,
         site_id=site_id,
