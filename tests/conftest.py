@@ -7,14 +7,17 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable, Iterator
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import pytest
 
-from bedboard.config import Settings
-from bedboard.store import Store, open_store
+from bedboard.services.demo import load_demo
+from bedboard.store import Store
+from tests.support.board import SIZE, BoardAt, Desk, demo_at_frozen_time, opened
 from tests.support.cli import CliRunner, in_process
 from tests.support.rules_world import build_world
+from tests.support.stores import store_at
 
 pytest_plugins = ["tests.support.postgres_fixtures"]
 
@@ -47,9 +50,8 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def store(db_url: str) -> Iterator[Store]:
-    opened = open_store(Settings(db=db_url, user="tester"))
-    yield opened
-    opened.close()
+    with store_at(db_url, "tester") as opened:
+        yield opened
 
 
 @pytest.fixture
@@ -90,3 +92,41 @@ def small_mount(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
 def cli_here(capsys: pytest.CaptureFixture[str]) -> CliRunner:
     """`cli_here(*args, db=URL)`: `bedboard` in this process (tests/support/cli.py)."""
     return in_process(capsys)
+
+
+# The board: a real SQLite file (never :memory: with thread workers), the demo at a fixed moment,
+# and the one way a test opens the board on it. Helpers that press keys: tests/support/board.py.
+
+
+@pytest.fixture
+def empty_store(sqlite_url: str) -> Iterator[Store]:
+    with store_at(sqlite_url, "night-staff") as store:
+        yield store
+
+
+@pytest.fixture
+def demo_store(empty_store: Store) -> Store:
+    """The demo world as of tonight by the real clock (for tests that mix with the CLI)."""
+    with empty_store.write() as session:
+        load_demo(session, tonight=empty_store.tonight(), actor="setup")
+    return empty_store
+
+
+@pytest.fixture
+def frozen_store(empty_store: Store) -> Store:
+    """The demo world as of FROZEN_AT; use with `Clock.frozen(FROZEN_AT)`."""
+    return demo_at_frozen_time(empty_store)
+
+
+@pytest.fixture
+def board_at(request: pytest.FixtureRequest) -> BoardAt:
+    """The one way a UI test opens the board: `async with board_at(unit="Hvilan/3") as (app,
+    pilot, board):` - on the frozen demo unless another store is given, loaded, with the cursor
+    on `unit`."""
+
+    def at(
+        store: Store | None = None, *, unit: str | None = None, size: tuple[int, int] = SIZE
+    ) -> AbstractAsyncContextManager[Desk]:
+        return opened(store or request.getfixturevalue("frozen_store"), unit=unit, size=size)
+
+    return at

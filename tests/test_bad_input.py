@@ -361,25 +361,15 @@ BOARD_CASES = [
 async def test_bad_board_input_is_refused_and_changes_nothing(case: FormCase, db: Path) -> None:
     from textual.widgets import Input, Label, Select
 
-    from bedboard.services.demo import load_demo
     from bedboard.ui.screens.form import FormScreen
-    from tests.support.board import (
-        FROZEN_AT,
-        TONIGHT,
-        notes,
-        opened,
-        select_unit,
-        wait_until,
-    )
+    from tests.support.board import demo_at_frozen_time, notes, opened, select_unit, wait_until
+    from tests.support.stores import store_at
 
     demo_db = db.parent / "demo.sqlite3"
-    store = open_store(Settings(db=str(demo_db), user="night-staff"))
-    with store.write() as session:
-        load_demo(session, tonight=TONIGHT, actor="setup", now=FROZEN_AT)
-    store.close()
+    with store_at(str(demo_db), "night-staff") as store:
+        demo_at_frozen_time(store)
     before = file_state(demo_db)
-    store = open_store(Settings(db=str(demo_db), user="night-staff"))
-    try:
+    with store_at(str(demo_db), "night-staff") as store:
         async with opened(store) as (app, pilot, board):
             if case.unit:
                 await select_unit(pilot, board, case.unit)
@@ -399,6 +389,4 @@ async def test_bad_board_input_is_refused_and_changes_nothing(case: FormCase, db
 
             assert await wait_until(pilot, lambda: case.says in said()), said()
             assert "Traceback" not in said() and "unexpected" not in said()
-    finally:
-        store.close()
     assert file_state(demo_db) == before

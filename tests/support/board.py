@@ -117,6 +117,13 @@ async def opened(
         yield Desk(app, pilot, board)
 
 
+def demo_at_frozen_time(store: Store) -> Store:
+    """The demo world as of FROZEN_AT; use with `Clock.frozen(FROZEN_AT)`."""
+    with store.write() as session:
+        load_demo(session, tonight=TONIGHT, actor="setup", now=FROZEN_AT)
+    return store
+
+
 def frozen_demo(store: Store) -> Store:
     """The demo as of FROZEN_AT with five turnaways over the last weeks (for reports)."""
     with store.write() as session:

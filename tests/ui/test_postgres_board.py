@@ -7,28 +7,25 @@ from collections.abc import Iterator
 
 import pytest
 
-from bedboard.config import Settings
 from bedboard.services.beds.stays import check_in
-from bedboard.services.demo import load_demo
-from bedboard.store import Store, open_store
+from bedboard.store import Store
 from tests.support.board import (
     FROZEN_AT,
     TONIGHT,
     BoardAt,
+    demo_at_frozen_time,
     select_unit,
     type_text,
     wait_for_note,
 )
 from tests.support.db_checks import nights_of
+from tests.support.stores import store_at
 
 
 @pytest.fixture
 def pg_store(postgres_url: str) -> Iterator[Store]:
-    store = open_store(Settings(db=postgres_url, user="night-staff"))
-    with store.write() as session:
-        load_demo(session, tonight=TONIGHT, actor="setup", now=FROZEN_AT)
-    yield store
-    store.close()
+    with store_at(postgres_url, "night-staff") as store:
+        yield demo_at_frozen_time(store)
 
 
 async def test_check_in_and_a_refusal_on_postgresql(pg_store: Store, board_at: BoardAt) -> None:
