@@ -7,6 +7,8 @@ import ast
 import re
 from pathlib import Path
 
+import click
+
 from bedboard.cli import cli
 from bedboard.config import Settings
 from bedboard.errors import NightsPosted, NoRate, UnbilledNights, UnknownPayer
@@ -16,7 +18,7 @@ from tests.support.cli import CliRunner
 from tests.support.rules_world import NIGHT, NOW, build_world
 
 SERVICES = Path(__file__).resolve().parent.parent / "bedboard" / "services"
-COMMANDS = "|".join(re.escape(name) for name in sorted(cli.commands))
+COMMANDS = "|".join(re.escape(name) for name in cli.list_commands(click.Context(cli)))
 # An option, or a command quoted as something to type (`bedboard pay`, `rates set`).
 CLI_WORDS = re.compile(rf"--[a-z]|`bedboard|`(?:{COMMANDS})\b")
 

@@ -15,7 +15,12 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[str]:
-    for name, command in sorted(group.commands.items()):
+    """Every runnable command, asking the group as `bedboard` does (the top group loads each
+    command's module only when asked for it)."""
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             yield from command_paths(command, (*prefix, name))
         else:
