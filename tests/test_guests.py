@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from bedboard.db.models import AuditEntry, AvoidRule, Guest, Household
-from bedboard.errors import BadInput, NotFound, RuleViolation
+from bedboard.errors import BadInput, BedboardError, NotFound, RuleViolation
 from bedboard.services.people import avoid, guests
 from bedboard.services.people.guests import GuestFields
 from bedboard.store import Store
-from tests.conftest import run_cli
-from tests.rules_world import NOW, Recorded, refused
+from tests.support.cli import run_cli
+from tests.support.rules_world import NOW, Recorded, refused
 
 QUOTED = 'Åsa "Lill" O\'Brien-Öberg'
 ARABIC = "فاطمة الزهراء"
@@ -104,7 +104,7 @@ def test_edit_changes_only_what_is_named(world: Store) -> None:
     ],
 )
 def test_bad_records_change_nothing(
-    world: Store, fields: GuestFields, error: type[Exception], says: str
+    world: Store, fields: GuestFields, error: type[BedboardError], says: str
 ) -> None:
     # The household would be created first if the checks came too late.
     bad = GuestFields(**{**fields.__dict__, "household": "H-NEW"})
