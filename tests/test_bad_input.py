@@ -285,8 +285,8 @@ def test_a_read_only_disk(
         assert err.startswith("bedboard: ") and len(err.strip().splitlines()) == 1
         assert "read-only" in err.lower(), err
     # Reading works (the database is opened read-only); the file asked for cannot be written.
-    code, err = run_here(["export", "occupancy", "--night", S, "--out", str(point / "x.csv")],
-                         ro_db, capsys)  # fmt: skip
+    code, _, err = cli_here("export", "occupancy", "--night", S, "--out", str(point / "x.csv"),
+                            db=ro_db)  # fmt: skip
     assert code == 2 and len(err.strip().splitlines()) == 1 and "x.csv" in err, err
     assert file_state(ro_db) == before
 

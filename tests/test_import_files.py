@@ -213,7 +213,7 @@ def billing_snapshot(db: str) -> tuple[list[tuple[str, str]], list[tuple[int, st
 def test_malformed_payers_and_rates_are_refused_and_change_nothing(
     case: str, sqlite_url: str, tmp_path: Path, cli_here: CliRunner
 ) -> None:
-    assert run_main("db", "upgrade", db=sqlite_url, capsys=capsys)[0] == 0
+    assert cli_here("db", "upgrade", db=sqlite_url).returncode == 0
     for command, text in (("payers", GOOD_PAYERS), ("rates", GOOD_RATES)):
         good = _file(tmp_path, f"good-{command}.csv", text)
         code, _, err = cli_here("import", command, str(good), db=sqlite_url)

@@ -19,8 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-from tests.inprocess import run_main
+from tests.support.cli import REPO, CliRunner
 
 INVENTORY = "site,site_kind,area,room,unit,tags\nHvilan,shelter,Stockholm,1,1,\n"
 
@@ -38,10 +37,10 @@ REFUSING = [
 
 @pytest.mark.parametrize("args", REFUSING, ids=lambda a: " ".join(a) or "board")
 def test_commands_refuse_a_missing_file_and_make_nothing(
-    args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    args: list[str], tmp_path: Path, cli_here: CliRunner
 ) -> None:
     typo = tmp_path / "shleter" / "bedboard.sqlite3"
-    code, out, err = run_main(*args, db=str(typo), capsys=capsys)
+    code, out, err = cli_here(*args, db=str(typo))
     assert code == 2, err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("bedboard: "), err
@@ -52,17 +51,17 @@ def test_commands_refuse_a_missing_file_and_make_nothing(
 
 @pytest.mark.parametrize("creator", ["db upgrade", "demo", "import inventory"])
 def test_the_commands_that_make_a_database_still_do(
-    creator: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    creator: str, tmp_path: Path, cli_here: CliRunner
 ) -> None:
     db = tmp_path / "new" / "bedboard.sqlite3"
     args = creator.split()
     if creator == "import inventory":
         (tmp_path / "units.csv").write_text(INVENTORY, encoding="utf-8")
         args.append(str(tmp_path / "units.csv"))
-    code, _, err = run_main(*args, db=str(db), capsys=capsys)
+    code, _, err = cli_here(*args, db=str(db))
     assert code == 0, err
     assert db.is_file()
-    code, _out, err = run_main("availability", db=str(db), capsys=capsys)
+    code, _out, err = cli_here("availability", db=str(db))
     assert code == 0, err
 
 

@@ -22,8 +22,7 @@ from bedboard.config import Settings
 from bedboard.db.models import BedNight
 from bedboard.services.demo import load_demo
 from bedboard.store import Store, open_store
-from tests.inprocess import run_main
-from tests.ui.conftest import (
+from tests.support.board import (
     FROZEN_AT,
     TONIGHT,
     frozen_app,
@@ -32,6 +31,7 @@ from tests.ui.conftest import (
     select_unit,
     wait_until,
 )
+from tests.support.cli import CliRunner
 
 
 def _digest(path: Path) -> str:
@@ -66,19 +66,17 @@ def read_only_db(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Pat
 
 
 def test_reading_works_and_writing_is_refused_in_one_line(
-    read_only_db: Path, capsys: pytest.CaptureFixture[str]
+    read_only_db: Path, cli_here: CliRunner
 ) -> None:
     before = _digest(read_only_db)
-    code, out, err = run_main("availability", "--night", str(TONIGHT), db=str(read_only_db),
-                              capsys=capsys)  # fmt: skip
+    code, out, err = cli_here("availability", "--night", str(TONIGHT), db=str(read_only_db))
     assert code == 0, err
     assert "Hvilan (Stockholm):" in out and "4 occupied" in out  # the demo world, read
-    code, out, err = run_main("db", "current", db=str(read_only_db), capsys=capsys)
+    code, out, err = cli_here("db", "current", db=str(read_only_db))
     assert code == 0 and "newest" in out, err
-    code, out, err = run_main(
+    code, out, err = cli_here(
         "checkin", "--unit", "Hvilan/3", "--guest", "G-9", "--night", str(TONIGHT),
-        db=str(read_only_db), capsys=capsys,
-    )  # fmt: skip
+        db=str(read_only_db))  # fmt: skip
     assert code == 1
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "read-only" in lines[0] and "changes are not possible" in lines[0]
@@ -103,7 +101,7 @@ async def test_the_board_says_read_only_and_refuses_changes(read_only_db: Path) 
             assert "changes are not possible" in note and "\n" not in note
             assert type(app.screen).__name__ == "BoardScreen"  # no form to fill in for nothing
         with store.read() as session:
-            assert session.scalar(select(func.count()).select_from(BedNight)) > 0
+            assert (session.scalar(select(func.count()).select_from(BedNight)) or 0) > 0
     finally:
         store.close()
     assert _digest(read_only_db) == before
