@@ -6,6 +6,7 @@ rules are enforced at the door."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -19,7 +20,7 @@ from bedboard.services.people import avoid, guests
 from bedboard.services.people.eligibility import NotEligible
 from bedboard.services.people.guests import GuestFields
 from bedboard.store import Store
-from tests.rules_world import NIGHT, NOW, Recorded, night, refused
+from tests.support.rules_world import NIGHT, NOW, Recorded, night, refused
 
 LATER = NOW + dt.timedelta(hours=2)  # past a 90-minute hold
 
@@ -238,8 +239,14 @@ def test_keep_away_rules_refuse_without_saying_why(world: Store) -> None:
         error = refused(
             world,
             RuleViolation,
-            lambda s, code=code, unit=unit: stays.check_in(
-                s, unit=unit, guest_code=code, night=NIGHT, nights_count=2, actor="t", now=NOW
+            partial(
+                stays.check_in,
+                unit=unit,
+                guest_code=code,
+                night=NIGHT,
+                nights_count=2,
+                actor="t",
+                now=NOW,
             ),
         )
         assert str(error) == "not suitable for this guest"

@@ -16,8 +16,8 @@ from bedboard.errors import UnitTaken
 from bedboard.services.beds import stays
 from bedboard.services.safety import audit
 from bedboard.store import Store, open_store
-from tests.racing import StartLine, race
-from tests.rules_world import NOW, night
+from tests.support.racing import StartLine, race
+from tests.support.rules_world import NOW, night
 
 WORKERS = 4
 ROUNDS = 8

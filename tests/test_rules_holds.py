@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from functools import partial
+from typing import Any
 
 from sqlalchemy import select
 
@@ -28,7 +29,7 @@ def audit_entries(store: Store) -> list[AuditEntry]:
         return list(s.scalars(select(AuditEntry).order_by(AuditEntry.id)))
 
 
-def place_hold(store: Store, unit: str = "Hvilan/2", **kw: int) -> Hold:
+def place_hold(store: Store, unit: str = "Hvilan/2", **kw: Any) -> Hold:
     with store.write() as s:
         return holds.hold(
             s, unit=unit, night=NIGHT, held_for=" Outreach: woman ", actor="tester", now=NOW, **kw
