@@ -15,8 +15,8 @@ from bedboard.errors import BadInput, RuleViolation
 from bedboard.services.beds import stays
 from bedboard.services.billing import close, commitments, payers, payments, rates
 from bedboard.store import Store
-from tests.billing_world import add_site
-from tests.inprocess import run_main
+from tests.support.billing_world import add_site
+from tests.support.cli import CliRunner
 
 D = dt.date(2026, 11, 1)
 
@@ -187,23 +187,21 @@ def test_ending_soon_while_the_stay_goes_on(booked: Store) -> None:
     assert later == []  # four days ahead is not within three
 
 
-def test_cli_add_list_end_and_refusals(
-    booked: Store, db_url: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, err = run_main(
+def test_cli_add_list_end_and_refusals(booked: Store, db_url: str, cli_here: CliRunner) -> None:
+    code, out, err = cli_here(
         "commitments", "add", "--payer", "Polisen", "--guest", "G-1", "--from", str(night(0)),
         "--reference", "K-2026-1", "--max-nights", "5", "--signed-by", "Insp. Berg",
-        db=db_url, capsys=capsys,
+        db=db_url, user="tester",
     )  # fmt: skip
     assert code == 0, err
     assert "commitment #1" in out
-    code, out, err = run_main("commitments", "list", "--json", db=db_url, capsys=capsys)
+    code, out, err = cli_here("commitments", "list", "--json", db=db_url, user="tester")
     (listed,) = json.loads(out)
     assert (listed["payer"], listed["reference"], listed["nights"], listed["beyond_cap"]) == (
         "Polisen", "K-2026-1", 5, 3,
     )  # fmt: skip
     assert listed["signed_by"] == "Insp. Berg"
-    code, out, err = run_main("who-pays", db=db_url, capsys=capsys)
+    code, out, err = cli_here("who-pays", db=db_url, user="tester")
     assert "beyond the cap of commitment #1" in out
     before = payers_by_night(booked)
     for args, want in [
@@ -216,18 +214,18 @@ def test_cli_add_list_end_and_refusals(
         (("commitments", "add", "--payer", "Svea hovrätt", "--from", str(night(3))), 2),
         (("commitments", "end", "99", "--on", str(night(3))), 1),
     ]:  # fmt: skip
-        code, out, err = run_main(*args, db=db_url, capsys=capsys)
+        code, out, err = cli_here(*args, db=db_url, user="tester")
         assert code == want, (args, err)
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
     assert payers_by_night(booked) == before
-    code, out, err = run_main(
+    code, out, err = cli_here(
         "commitments", "add", "--payer", "Svea hovrätt", "--guest", "G-1", "--from",
-        str(night(6)), "--max-amount", "900,00", db=db_url, capsys=capsys,
+        str(night(6)), "--max-amount", "900,00", db=db_url, user="tester",
     )  # fmt: skip
     assert code == 0, err
     assert [p for _n, p, _r in payers_by_night(booked)][5:] == ["", "Svea hovrätt", "Svea hovrätt"]
-    code, out, err = run_main("commitments", "end", "1", "--on", str(night(1)),
-                              db=db_url, capsys=capsys)  # fmt: skip
+    code, out, err = cli_here("commitments", "end", "1", "--on", str(night(1)),
+                              db=db_url, user="tester")  # fmt: skip
     assert code == 0, err
     assert [p for _n, p, _r in payers_by_night(booked)][:3] == ["Polisen", "Polisen", ""]
 

@@ -15,8 +15,8 @@ from bedboard.errors import BadInput, NotFound
 from bedboard.services.beds import stays
 from bedboard.services.billing import compensation, payers, rates
 from bedboard.store import Store
-from tests.billing_world import add_site
-from tests.inprocess import run_main
+from tests.support.billing_world import add_site
+from tests.support.cli import CliRunner
 
 
 @pytest.fixture
@@ -91,17 +91,15 @@ def test_bad_compensation_rates(families: Store, kwargs: dict[str, object], erro
         )  # fmt: skip
 
 
-def test_cli(
-    families: Store, db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    code, out, err = run_main("rates", "set", "--compensation", "--amount", "320,00", "--from",
+def test_cli(families: Store, db_url: str, cli_here: CliRunner, tmp_path: Path) -> None:
+    code, out, err = cli_here("rates", "set", "--compensation", "--amount", "320,00", "--from",
                               "2027-01-01", "--site", "Familjen Åberg", db=db_url,
-                              capsys=capsys)  # fmt: skip
+                              user="tester")  # fmt: skip
     assert code == 0, err
-    code, out, err = run_main("rates", "list", db=db_url, capsys=capsys)
+    code, out, err = cli_here("rates", "list", db=db_url, user="tester")
     assert "compensation #3 320.00 SEK  site Familjen Åberg  2027-01-01..open" in out
-    code, out, err = run_main("compensation", "--from", "2026-11-01", "--to", "2027-01-31",
-                              "--site", "Familjen Åberg", db=db_url, capsys=capsys)  # fmt: skip
+    code, out, err = cli_here("compensation", "--from", "2026-11-01", "--to", "2027-01-31",
+                              "--site", "Familjen Åberg", db=db_url, user="tester")  # fmt: skip
     assert code == 0, err
     rows = list(csv.reader(io.StringIO(out)))
     assert rows == [
@@ -112,8 +110,8 @@ def test_cli(
         ["Familjen Åberg", "Nacka", "2027", "1", "320.00", "SEK", "0"],
     ]
     target = tmp_path / "owed.xlsx"
-    code, out, err = run_main("compensation", "--from", "2026-11-01", "--to", "2026-12-31",
-                              "--out", str(target), db=db_url, capsys=capsys)  # fmt: skip
+    code, out, err = cli_here("compensation", "--from", "2026-11-01", "--to", "2026-12-31",
+                              "--out", str(target), db=db_url, user="tester")  # fmt: skip
     assert code == 0, err
     sheet = openpyxl.load_workbook(target).active
     assert sheet is not None
@@ -127,5 +125,5 @@ def test_cli(
         (("compensation", "--from", "2026-01-01", "--to", "2026-02-01", "--site", "Hvilan"), 2),
         (("compensation", "--from", "2026-01-01", "--to", "2026-02-01", "--out", "x.pdf"), 2),
     ]:  # fmt: skip
-        code, out, err = run_main(*args, db=db_url, capsys=capsys)
+        code, out, err = cli_here(*args, db=db_url, user="tester")
         assert code == want and len(err.strip().splitlines()) == 1, (args, err)

@@ -19,8 +19,8 @@ from bedboard.services.beds.availability import availability
 from bedboard.services.billing import close, corrections, payers, rates
 from bedboard.services.exports.billing import billing_summary
 from bedboard.store import Store
-from tests.billing_world import add_site
-from tests.inprocess import run_main
+from tests.support.billing_world import add_site
+from tests.support.cli import CliRunner
 
 D = dt.date(2026, 10, 1)
 
@@ -136,16 +136,16 @@ def test_bad_corrections_change_nothing(
 
 
 def test_cli_correct_and_billing_kinds(
-    closed: Store, db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Any
+    closed: Store, db_url: str, cli_here: CliRunner, tmp_path: Any
 ) -> None:
-    code, out, err = run_main("correct", "--guest", "G-1", "--night", str(night(0)), "--to",
-                              str(night(1)), "--payer", "Svea hovrätt", "--reason", "=court",
-                              db=db_url, capsys=capsys)  # fmt: skip
+    code, out, err = cli_here("correct", "--guest", "G-1", "--night", str(night(0)), "--to",
+                         str(night(1)), "--payer", "Svea hovrätt", "--reason", "=court",
+                         db=db_url, user="tester")  # fmt: skip
     assert code == 0, err
     assert "credit -450.00 SEK to Polisen, rebill 500.00 SEK to Svea hovrätt" in out
     assert "nobody (unbilled)" in out
-    code, out, err = run_main("export", "billing", "--from", str(night(0)), "--to",
-                              str(night(1)), db=db_url, capsys=capsys)  # fmt: skip
+    code, out, err = cli_here("export", "billing", "--from", str(night(0)), "--to",
+                              str(night(1)), db=db_url, user="tester")  # fmt: skip
     lines = out.splitlines()
     assert lines[0].endswith(",kind,reason")
     kinds = [(line.split(",")[1], line.split(",")[7], line.split(",")[-2], line.split(",")[-1])
@@ -158,9 +158,9 @@ def test_cli_correct_and_billing_kinds(
         ("", "-450.00", "credit", "'=court"),
         ("Svea hovrätt", "500.00", "rebill", "'=court"),
     ]
-    code, out, err = run_main("export", "billing", "--from", str(night(0)), "--to",
+    code, out, err = cli_here("export", "billing", "--from", str(night(0)), "--to",
                               str(night(1)), "--payer", "Svea hovrätt", "--summary",
-                              db=db_url, capsys=capsys)  # fmt: skip
+                              db=db_url, user="tester")  # fmt: skip
     assert out.splitlines()[1:] == ["Svea hovrätt,2,1000.00,SEK,0"]
     for args, want in [
         (("correct", "--guest", "G-1", "--night", str(night(2)), "--payer", "Polisen",
@@ -168,7 +168,7 @@ def test_cli_correct_and_billing_kinds(
         (("correct", "--guest", "G-1", "--night", str(night(0)), "--payer", "Polisen",
           "--reason", ""), 2),
     ]:  # fmt: skip
-        code, out, err = run_main(*args, db=db_url, capsys=capsys)
+        code, out, err = cli_here(*args, db=db_url, user="tester")
         assert code == want and len(err.strip().splitlines()) == 1, err
 
 

@@ -26,7 +26,7 @@ from bedboard.services.beds import stays
 from bedboard.services.billing import close, commitments, corrections, payers, payments, rates
 from bedboard.services.exports.billing import billing_rows, billing_summary
 from bedboard.store import Store
-from tests.billing_world import add_site
+from tests.support.billing_world import add_site
 from tests.test_billing_properties import minor, oracle
 
 WINDOW = 10

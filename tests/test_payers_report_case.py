@@ -15,9 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import run_cli
-from tests.inprocess import run_main
 from tests.pdf_text import pdf_text
+from tests.support.cli import in_process, run_cli
 
 ORGANISATION = {
     "BEDBOARD_ORGANISATION_NAME": "Stiftelsen Hvilan",
@@ -39,7 +38,7 @@ def _in_process(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPa
 
 
 def bedboard(db: str, *args: str, code: int = 0) -> str:
-    exit_code, out, err = run_main(*args, db=db, capsys=_capsys[0])
+    exit_code, out, err = in_process(_capsys[0])(*args, db=db, user="tester")
     assert exit_code == code, (args, out, err)
     if code:
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err

@@ -24,6 +24,7 @@ from bedboard.services.lookup import find_guest, find_payer
 from bedboard.services.people.households import find_household
 from bedboard.services.safety import audit
 from bedboard.services.text import clean_text
+from bedboard.states import NightState
 
 ENDING_SOON_DAYS = 3
 
@@ -324,7 +325,7 @@ def ending_soon(
         later = session.execute(
             select(BedNight.night, Guest.code)
             .join(Guest, Guest.id == BedNight.guest_id)
-            .where(whose, BedNight.state == "occupied", BedNight.night > c.last_night)
+            .where(whose, BedNight.state == NightState.OCCUPIED, BedNight.night > c.last_night)
             .order_by(BedNight.night, Guest.code)
             .limit(1)
         ).first()

@@ -23,6 +23,7 @@ from bedboard.i18n import _
 from bedboard.services.clock import check_period
 from bedboard.services.money import money
 from bedboard.services.safety import audit
+from bedboard.states import NightState
 
 HOST_FAMILY = "host_family"
 COMPENSATION_COLUMNS = (
@@ -147,7 +148,7 @@ def compensation(
         .join(Unit, Unit.id == BedNight.unit_id)
         .join(Site, Site.id == Unit.site_id)
         .where(
-            BedNight.state == "occupied",
+            BedNight.state == NightState.OCCUPIED,
             BedNight.night >= first,
             BedNight.night <= last,
             Site.kind == HOST_FAMILY,

@@ -24,6 +24,7 @@ from bedboard.services.clock import night_range, utcnow
 from bedboard.services.lookup import find_guest, find_payer
 from bedboard.services.safety import audit
 from bedboard.services.text import clean_text
+from bedboard.states import NightState
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def correct(
         .join(Site, Site.id == Unit.site_id)
         .where(
             BedNight.guest_id == guest.id,
-            BedNight.state == "occupied",
+            BedNight.state == NightState.OCCUPIED,
             BedNight.night >= wanted[0],
             BedNight.night <= wanted[-1],
         )

@@ -158,7 +158,7 @@ def closed_unbilled(session: Session, limit: int = 1000) -> list[Unbilled]:
         .join(Unit, Unit.id == BedNight.unit_id)
         .join(Site, Site.id == Unit.site_id)
         .where(
-            BedNight.state == "occupied",
+            BedNight.state == NightState.OCCUPIED,
             BedNight.payer_id.is_(None),
             BedNight.posted_at.is_not(None),
             BedNight.id.not_in(rebilled),

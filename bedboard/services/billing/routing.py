@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight, Commitment, Guest, Site, Unit
 from bedboard.services.billing.rates import RateBook
+from bedboard.states import NightState
 
 
 def beyond_cap() -> ColumnElement[bool]:
@@ -93,7 +94,7 @@ def route_guest(session: Session, guest_id: int, book: RateBook | None = None) -
         )
         .join(Unit, Unit.id == BedNight.unit_id)
         .join(Site, Site.id == Unit.site_id)
-        .where(BedNight.guest_id.in_(guest_ids), BedNight.state == "occupied")
+        .where(BedNight.guest_id.in_(guest_ids), BedNight.state == NightState.OCCUPIED)
         .order_by(BedNight.night, BedNight.guest_id)
     ).all()
     if not decisions and not any(r.commitment_id is not None for r in rows):
@@ -156,7 +157,7 @@ def route_night(session: Session, night: dt.date) -> int:
         select(BedNight.guest_id)
         .where(
             BedNight.night == night,
-            BedNight.state == "occupied",
+            BedNight.state == NightState.OCCUPIED,
             BedNight.posted_at.is_(None),
             BedNight.guest_id.in_(with_decisions)
             | BedNight.guest_id.in_(in_households)
