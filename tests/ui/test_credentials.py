@@ -21,9 +21,9 @@ from bedboard.services.demo import load_demo
 from bedboard.store import Store, open_store
 from bedboard.ui.app import BedboardApp
 from bedboard.ui.clock import Clock
-from tests.conftest import run_cli
-from tests.pg_server import PostgresServer
-from tests.ui.conftest import FROZEN_AT, TONIGHT, notes, open_board, select_unit, wait_until
+from tests.support.board import FROZEN_AT, TONIGHT, notes, open_board, select_unit, wait_until
+from tests.support.cli import run_cli
+from tests.support.pg_server import PostgresServer
 
 PASSWORD = "Sup3r-S3cret-night"
 

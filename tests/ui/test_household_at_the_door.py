@@ -15,7 +15,7 @@ from bedboard.services.people import guests
 from bedboard.services.people.guests import GuestFields
 from bedboard.store import Store
 from bedboard.ui.screens.placement import OptionTable, PlacementScreen
-from tests.ui.conftest import (
+from tests.support.board import (
     TONIGHT,
     frozen_app,
     open_board,

@@ -19,8 +19,7 @@ from bedboard.services.demo import load_demo
 from bedboard.store import Store, open_store
 from bedboard.ui.app import BedboardApp
 from bedboard.ui.clock import Clock
-from tests.pg_server import PostgresServer
-from tests.ui.conftest import (
+from tests.support.board import (
     FROZEN_AT,
     TONIGHT,
     notes,
@@ -28,6 +27,7 @@ from tests.ui.conftest import (
     select_unit,
     wait_until,
 )
+from tests.support.pg_server import PostgresServer
 
 
 @pytest.fixture

@@ -25,12 +25,14 @@ from bedboard.services.beds.stays import check_in
 from bedboard.services.clock import check_night_count, local_time, nights, utcnow
 from bedboard.services.lookup import find_unit, unit_ref
 from bedboard.services.safety import audit
-from bedboard.services.text import clean_text
+from bedboard.services.text import clean_text, column_length
 from bedboard.states import HoldStatus, NightState
 
 DEFAULT_HOLD_MINUTES = 90
 MAX_HOLD_MINUTES = 24 * 60
 MAX_HOLD_UNITS = 20
+# The column's length, read from it: forms cut a suggested "held for" text to fit.
+MAX_HELD_FOR = column_length(Hold.held_for)
 
 
 def hold(
