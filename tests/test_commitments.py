@@ -231,19 +231,19 @@ def test_cli_add_list_end_and_refusals(booked: Store, db_url: str, cli_here: Cli
 
 
 def test_a_households_commitment_covers_every_member_under_one_cap(
-    booked: Store, db_url: str, capsys: pytest.CaptureFixture[str]
+    booked: Store, db_url: str, cli_here: CliRunner
 ) -> None:
     for code in ("M-1", "C-1"):
-        code_, out, err = run_main("guests", "add", code, "--household", "H-1", db=db_url,
-                                   capsys=capsys)  # fmt: skip
+        code_, out, err = cli_here("guests", "add", code, "--household", "H-1", db=db_url,
+                                   user="tester")  # fmt: skip
         assert code_ == 0, err
     with booked.write() as s:
         for code, unit in (("M-1", "Hvilan/2"), ("C-1", "Hvilan/3")):
             stays.check_in(s, unit=unit, guest_code=code, night=night(0), nights_count=4,
                            actor="t")  # fmt: skip
-    code_, out, err = run_main(
+    code_, out, err = cli_here(
         "commitments", "add", "--payer", "Nacka kommun", "--household", "H-1", "--from",
-        str(night(0)), "--max-nights", "5", "--reference", "SoN 7", db=db_url, capsys=capsys,
+        str(night(0)), "--max-nights", "5", "--reference", "SoN 7", db=db_url, user="tester",
     )  # fmt: skip
     assert code_ == 0, err
     assert "household H-1" in out
@@ -257,8 +257,8 @@ def test_a_households_commitment_covers_every_member_under_one_cap(
         ).all()
     # five nights in night order, the members together; the other three beyond the cap
     assert [p or "" for _n, _c, p in got] == ["Nacka kommun"] * 5 + [""] * 3
-    code_, out, err = run_main("commitments", "list", "--guest", "C-1", "--json", db=db_url,
-                               capsys=capsys)  # fmt: skip
+    code_, out, err = cli_here("commitments", "list", "--guest", "C-1", "--json", db=db_url,
+                               user="tester")  # fmt: skip
     (listed,) = json.loads(out)
     assert (listed["household"], listed["guest"], listed["nights"], listed["beyond_cap"]) == (
         "H-1", None, 5, 3,
@@ -280,12 +280,12 @@ def test_a_households_commitment_covers_every_member_under_one_cap(
             .all()
         )
     assert mother == ["Nacka kommun"] * 4  # the cap now has room for all her nights
-    code_, out, err = run_main(
+    code_, out, err = cli_here(
         "commitments", "add", "--payer", "Nacka kommun", "--household", "H-1", "--from",
-        str(night(2)), db=db_url, capsys=capsys,
+        str(night(2)), db=db_url, user="tester",
     )  # fmt: skip
     assert code_ == 1 and "already has commitment" in err
-    code_, out, err = run_main("commitments", "add", "--payer", "Polisen", "--guest", "M-1",
+    code_, out, err = cli_here("commitments", "add", "--payer", "Polisen", "--guest", "M-1",
                                "--household", "H-1", "--from", str(night(0)), db=db_url,
-                               capsys=capsys)  # fmt: skip
+                               user="tester")  # fmt: skip
     assert code_ == 2

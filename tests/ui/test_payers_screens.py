@@ -15,8 +15,8 @@ from bedboard.store import Store
 from bedboard.ui.screens.commitments import CommitmentsScreen
 from bedboard.ui.screens.compensation import CompensationScreen
 from bedboard.ui.screens.form import FormScreen
-from tests.ui.conftest import TONIGHT, frozen_app, wait_for_note, wait_until
-from tests.ui.db_checks import nights_of
+from tests.support.board import TONIGHT, frozen_app, wait_for_note, wait_until
+from tests.support.db_checks import nights_of
 
 
 async def test_commitments_add_and_end(frozen_store: Store) -> None:
