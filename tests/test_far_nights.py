@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_cli
-from tests.in_process import CliRunner, runner
+from tests.support.cli import REPO, CliRunner, in_process, run_cli
 
 
 @pytest.fixture
 def cli_here(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.delenv("BEDBOARD_FAR", raising=False)
-    return runner(capsys)
+    return in_process(capsys)
 
 
 @pytest.fixture(scope="module")

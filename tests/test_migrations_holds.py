@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bedboard.db import migrate
 from bedboard.store import Store
-from tests.rules_world import build_world
+from tests.support.rules_world import build_world
 
 INSERT = text(
     "INSERT INTO holds (id, unit_id, night, nights, expires_at, held_for, created_by, status) "

@@ -73,7 +73,7 @@ def test_an_expired_hold_is_not_counted_as_held(store: Store) -> None:
     """Issue 13 item 3: Reports counted an expired hold as held (6 held against the board's 5):
     its row lingers until someone takes the unit, but the place is free."""
     from bedboard.services.beds.holds import hold
-    from tests.rules_world import build_world
+    from tests.support.rules_world import build_world
 
     build_world(store)
     now = dt.datetime(2026, 11, 27, 20, 0)

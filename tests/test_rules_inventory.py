@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bedboard.db.models import Site, Unit
 from bedboard.errors import BadInput
@@ -184,7 +184,7 @@ def test_reimporting_the_same_tags_in_another_order_changes_nothing(
     with store.write() as s:
         load_demo(s, tonight=dt.date(2026, 11, 27), actor="t")
         s.execute(
-            Unit.__table__.update()
+            update(Unit)
             .where(Unit.label == "1")
             .values(tags="women_only;accessible")  # as an older demo stored them
         )

@@ -6,21 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import select
 
 from bedboard.db.models import BedNight, Guest, Payer, Stay
 from bedboard.errors import RuleViolation
 from bedboard.services.beds import stays
 from bedboard.store import Store
-from tests.in_process import CliRunner, runner
-from tests.rules_world import NIGHT, NOW, last_audit, night, refused
+from tests.support.cli import CliRunner
+from tests.support.rules_world import NIGHT, NOW, last_audit, night, refused
 from tests.test_rules_stays import check_in, nights_of
-
-
-@pytest.fixture
-def cli_here(capsys: pytest.CaptureFixture[str]) -> CliRunner:
-    return runner(capsys)
 
 
 def stays_of(store: Store, code: str) -> list[int]:

@@ -12,8 +12,8 @@ from bedboard.store import Store
 from bedboard.ui.format import time_left
 from bedboard.ui.screens.rack import RackScreen
 from bedboard.ui.widgets.rack_table import RackTable
-from tests.rules_world import build_world
-from tests.ui.conftest import make_app, open_board, select_unit, wait_until
+from tests.support.board import make_app, open_board, select_unit, wait_until
+from tests.support.rules_world import build_world
 
 
 def test_the_countdown_never_says_0_min_left() -> None:

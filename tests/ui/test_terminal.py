@@ -11,7 +11,7 @@ from textual.filter import NoColor
 
 from bedboard.store import Store
 from bedboard.ui.terminal import AsciiDrawing, ascii_for, shows_colour, shows_unicode
-from tests.ui.conftest import frozen_app, open_board, wait_until
+from tests.support.board import frozen_app, open_board, wait_until
 
 DRAWING = re.compile("[\u2500-\u259f\u25a0-\u25ff·•…→←]")
 
