@@ -23,7 +23,7 @@ from bedboard.ui.screens.rack import RackScreen
 from bedboard.ui.screens.reports import ReportsScreen
 from bedboard.ui.screens.who_pays import WhoPaysScreen
 from bedboard.ui.widgets.notice import Notice
-from tests.ui.conftest import frozen_app, open_board, select_unit, type_text, wait_until
+from tests.support.board import frozen_app, open_board, select_unit, type_text, wait_until
 
 
 def rename_table(store: Store, old: str, new: str) -> None:
@@ -149,7 +149,7 @@ def test_failure_text_is_one_line_without_credentials() -> None:
 async def test_reports_host_without_the_board_app_still_loads(frozen_store: Store) -> None:
     """The reports screen works in any Textual app (tests host it alone for its snapshots)."""
     from bedboard.ui.clock import Clock
-    from tests.ui.conftest import FROZEN_AT
+    from tests.support.board import FROZEN_AT
 
     class Host(App[None]):
         def on_mount(self) -> None:

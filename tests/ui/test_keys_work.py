@@ -11,7 +11,7 @@ from bedboard.ui.screens.form import FormScreen
 from bedboard.ui.screens.help import HelpScreen
 from bedboard.ui.screens.pick import PickScreen
 from bedboard.ui.widgets.key_bar import KeyBar
-from tests.ui.conftest import frozen_app, open_board, select_unit, wait_until
+from tests.support.board import frozen_app, open_board, select_unit, wait_until
 
 
 async def test_the_palette_lists_every_screen_once(frozen_store: Store) -> None:
