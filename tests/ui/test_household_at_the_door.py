@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bedboard.db.models import BedNight, Guest, Payer
+from bedboard.db.models import AuditEntry, BedNight, Guest, Payer
 from bedboard.services.beds.inventory import InventoryRow, import_inventory
 from bedboard.services.people import guests
 from bedboard.services.people.guests import GuestFields
@@ -124,3 +124,29 @@ async def test_the_check_in_form_registers_a_new_guest_in_the_same_step(
         ("children",),
         "H-9",
     )
+
+
+async def test_the_board_refuses_a_man_in_a_women_only_place_unless_a_reason_is_given(
+    frozen_store: Store,
+) -> None:
+    with frozen_store.write() as s:
+        guests.add_guest(s, code="G-M", fields=GuestFields(gender="man"), actor="setup")
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = await open_board(pilot)
+        await select_unit(pilot, board, "Hvilan/3")
+        await pilot.press("c")
+        await type_text(pilot, "G-M")
+        await pilot.press("enter")
+        await wait_for_note(pilot, "a man in a women-only place")
+        await pilot.press("c")
+        await type_text(pilot, "G-M")
+        await pilot.press(*["tab"] * 8)  # to the override reason
+        await type_text(pilot, "police escort; the house agreed")
+        await pilot.press("enter")
+        await wait_for_note(pilot, "Checked in G-M to Hvilan/3")
+    with frozen_store.read() as s:
+        detail = s.scalars(
+            select(AuditEntry.detail).where(AuditEntry.action == "eligibility_override")
+        ).one()
+    assert "police escort" in detail

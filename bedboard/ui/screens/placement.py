@@ -177,7 +177,9 @@ class PlacementScreen(BoardBaseScreen):
         return SuggestFromList(words, case_sensitive=False) if words else None
 
     def on_mount(self) -> None:
-        self.query_one("#who", Input).focus()
+        first = self.query_one("#who", Input)
+        first.cursor_blink = False  # steady: the first thing typed goes here (and snapshots agree)
+        first.focus()
         self.watch(self.app, "revision", self._database_changed, init=False)
         self.search()
 

@@ -214,6 +214,11 @@ class UnitActionsScreen(LiveScreen):
             Field("birth_year", _("Birth year"), "int", low=1900, high=dt.date.today().year),
             Field("needs", _("Needs"), placeholder="women_only,children,accessible"),
             Field("household", _("Household"), placeholder=_("code; a new one is created")),
+            Field(
+                "override",
+                _("Override reason"),
+                placeholder=_("only to place a guest the place does not fit (audited)"),
+            ),
         ]
 
     @changes
@@ -267,6 +272,7 @@ class UnitActionsScreen(LiveScreen):
                 nights_count=count,
                 payer=values["payer"],
                 reference=values["reference"],
+                override=values["override"],
                 **self.who(),
             )
             done = _("Checked in {code} to {ref}, {nights}.")
@@ -398,6 +404,11 @@ class UnitActionsScreen(LiveScreen):
                     prompt=_("a free unit"),
                 ),
                 Field("from_night", _("From night"), "date", default=unit.night, required=True),
+                Field(
+                    "override",
+                    _("Override reason"),
+                    placeholder=_("only to place a guest the place does not fit (audited)"),
+                ),
             ],
             _("Move"),
             _(
@@ -411,7 +422,12 @@ class UnitActionsScreen(LiveScreen):
 
         def change(session: Session) -> str:
             stay = stays.move(
-                session, guest_code=code, to_unit=target, from_night=from_night, **self.who()
+                session,
+                guest_code=code,
+                to_unit=target,
+                from_night=from_night,
+                override=values["override"],
+                **self.who(),
             )
             later = stays.later_booking(session, code, stays.last_night_of(session, stay))
             said = _("Moved {code} to {target} from the night of {night}.").format(
