@@ -12,7 +12,7 @@ from bedboard.store import Store
 from bedboard.ui.screens.rack import RackScreen
 from bedboard.ui.widgets.rack_table import RackTable
 from bedboard.ui.widgets.unit_table import UnitTable
-from tests.ui.conftest import FROZEN_AT, TONIGHT, frozen_app, open_board, wait_until
+from tests.support.board import FROZEN_AT, TONIGHT, frozen_app, open_board, wait_until
 
 SITE = "Jourboendet Huddinge Norra"  # 26 characters: longer than the unit columns
 
