@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Adjustment, BedNight, Guest, Site, Unit
@@ -110,39 +110,20 @@ class Unbilled:
 
 def who_pays(session: Session, limit: int = 1000) -> list[Unbilled]:
     """Every stay with occupied, not yet closed nights that have no payer; oldest first."""
-    stmt = (
-        select(
-            BedNight.stay_id,
-            Guest.code,
-            Site.name,
-            Unit.label,
-            func.min(BedNight.night),
-            func.max(BedNight.night),
-            func.count(),
-            BedNight.commitment_id,
-        )
-        .join(Guest, Guest.id == BedNight.guest_id)
-        .join(Unit, Unit.id == BedNight.unit_id)
-        .join(Site, Site.id == Unit.site_id)
-        .where(
-            BedNight.state == NightState.OCCUPIED,
-            BedNight.payer_id.is_(None),
-            BedNight.posted_at.is_(None),
-        )
-        .group_by(BedNight.stay_id, Guest.code, Site.name, Unit.label, BedNight.commitment_id)
-        .order_by(func.min(BedNight.night), BedNight.stay_id)
-        .limit(limit)
-    )
-    return [
-        Unbilled(stay_id or 0, code, site, label, first, last, count, commitment)
-        for stay_id, code, site, label, first, last, count, commitment in session.execute(stmt)
-    ]
+    return _unbilled_per_stay(session, limit, BedNight.posted_at.is_(None))
 
 
 def closed_unbilled(session: Session, limit: int = 1000) -> list[Unbilled]:
     """Closed nights that nobody pays, not even after a correction: per stay, oldest first.
     They are billed only by correcting them to a payer."""
     rebilled = select(Adjustment.bed_night_id).where(Adjustment.kind == "rebill")
+    return _unbilled_per_stay(
+        session, limit, BedNight.posted_at.is_not(None), BedNight.id.not_in(rebilled)
+    )
+
+
+def _unbilled_per_stay(session: Session, limit: int, *which: ColumnElement[bool]) -> list[Unbilled]:
+    """Occupied nights without a payer that match `which`, one row per stay, oldest first."""
     stmt = (
         select(
             BedNight.stay_id,
@@ -157,12 +138,7 @@ def closed_unbilled(session: Session, limit: int = 1000) -> list[Unbilled]:
         .join(Guest, Guest.id == BedNight.guest_id)
         .join(Unit, Unit.id == BedNight.unit_id)
         .join(Site, Site.id == Unit.site_id)
-        .where(
-            BedNight.state == NightState.OCCUPIED,
-            BedNight.payer_id.is_(None),
-            BedNight.posted_at.is_not(None),
-            BedNight.id.not_in(rebilled),
-        )
+        .where(BedNight.state == NightState.OCCUPIED, BedNight.payer_id.is_(None), *which)
         .group_by(BedNight.stay_id, Guest.code, Site.name, Unit.label, BedNight.commitment_id)
         .order_by(func.min(BedNight.night), BedNight.stay_id)
         .limit(limit)
