@@ -8,6 +8,7 @@ from bedboard.errors import UnitTaken
 from bedboard.services.beds import holds, out_of_service, stays
 from bedboard.services.beds.availability import availability, site_counts
 from bedboard.store import Store
+from bedboard.ui.format import nights_cell
 from tests.support.rules_world import NIGHT, NOW, night, refused
 
 
@@ -101,3 +102,33 @@ def test_other_nights_are_not_shown(world: Store) -> None:
             s, unit="Hvilan/1", guest_code="G-2", night=night(1), actor="t", now=NOW
         ),
     )
+
+
+def test_a_moved_stay_counts_the_guests_nights_across_the_move(world: Store) -> None:
+    """Moved on night 3 of 5, the new unit shows '3 of 5' (it showed '1 of 3', and a one-night
+    move '1 of 1'); a later booking after a gap is another visit and is not counted."""
+    with world.write() as s:
+        stays.check_in(
+            s,
+            unit="Hvilan/1",
+            guest_code="G-1",
+            night=night(-2),
+            nights_count=5,
+            actor="t",
+            now=NOW,
+        )
+        stays.check_in(
+            s, unit="Hvilan/1", guest_code="G-1", night=night(5), nights_count=2, actor="t", now=NOW
+        )
+        stays.move(s, guest_code="G-1", to_unit="Hvilan/2", from_night=NIGHT, actor="t", now=NOW)
+        stays.move(s, guest_code="G-1", to_unit="Hvilan/3", from_night=night(1), actor="t", now=NOW)
+    with world.read() as s:
+        tonight = {u.ref: u for u in availability(s, NIGHT, now=NOW)}["Hvilan/2"]
+        last_night = {u.ref: u for u in availability(s, night(-1), now=NOW)}["Hvilan/1"]
+        later = {u.ref: u for u in availability(s, night(5), now=NOW)}["Hvilan/1"]
+    # The stay in this unit is one night; the visit is five.
+    assert (tonight.first_night, tonight.last_night) == (NIGHT, NIGHT)
+    assert (tonight.visit_first, tonight.visit_last) == (night(-2), night(2))
+    assert nights_cell(tonight) == "3 of 5"
+    assert nights_cell(last_night) == "2 of 5"
+    assert nights_cell(later) == "1 of 2"

@@ -44,11 +44,11 @@ def state_cell(u: UnitNight) -> Text:
 
 
 def nights_cell(u: UnitNight) -> str:
-    """Night n of the stay, and how many it has: '3 of 5'."""
-    if u.status != "occupied" or u.first_night is None or u.last_night is None:
+    """Night n of the visit, and how many it has: '3 of 5', counted across a move."""
+    if u.status != "occupied" or u.visit_first is None or u.visit_last is None:
         return ""
-    done = (u.night - u.first_night).days + 1
-    total = (u.last_night - u.first_night).days + 1
+    done = (u.night - u.visit_first).days + 1
+    total = (u.visit_last - u.visit_first).days + 1
     return f"{done} of {total}"
 
 
@@ -132,7 +132,7 @@ def detail_text(
             if u.household_size > 1
             else ""
         )
-        stay = f"guest {u.guest_code}{family}, nights {u.first_night} to {u.last_night}"
+        stay = f"guest {u.guest_code}{family}, nights {u.visit_first} to {u.visit_last}"
         payer = f"paid by {u.payer}" if u.payer else "NO PAYER (unbilled)"
         ref = f" ref {u.payer_reference}" if u.payer_reference else ""
         parts.append(f"{stay}; {payer}{ref}")

@@ -39,8 +39,11 @@ class UnitNight:
     hold_expires_at: dt.datetime | None = None
     held_for: str = ""
     reason: str = ""
-    first_night: dt.date | None = None
+    first_night: dt.date | None = None  # of the stay: the nights in this unit
     last_night: dt.date | None = None
+    # Of the visit: the guest's consecutive nights, across a move from one unit to another.
+    visit_first: dt.date | None = None
+    visit_last: dt.date | None = None
     household_head: str = ""  # the first member's code, when the guest is in a household
     household_size: int = 0
 
@@ -115,6 +118,7 @@ def availability(
     )
     rows = session.execute(stmt).all()
     spans = _stay_spans(session, night)
+    visits = _visits(session, night)
     families = _households(session, night)
     result = []
     for r in rows:
@@ -147,6 +151,8 @@ def availability(
                 reason=r.reason or "",
                 first_night=span[0] if span else None,
                 last_night=span[1] if span else None,
+                visit_first=visits.get(r.code, (None, None))[0] if r.code else None,
+                visit_last=visits.get(r.code, (None, None))[1] if r.code else None,
                 household_head=families.get(r.code, ("", 0))[0] if r.code else "",
                 household_size=families.get(r.code, ("", 0))[1] if r.code else 0,
             )
@@ -175,6 +181,40 @@ def _stay_spans(session: Session, night: dt.date) -> dict[int, tuple[dt.date, dt
     )
     rows = session.execute(stmt)
     return {stay: (first, last) for stay, first, last in rows if stay is not None}
+
+
+def _visits(session: Session, night: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
+    """guest code -> first and last night of the visit that holds `night`: the guest's consecutive
+    nights, though a move split them into stays (moved on night 3 of 5, the new unit shows
+    "3 of 5", not "1 of 3"). One query of a row per stay of the guests in a bed tonight."""
+    tonight = select(BedNight.guest_id).where(
+        BedNight.night == night, BedNight.guest_id.is_not(None)
+    )
+    rows = session.execute(
+        select(Guest.code, func.min(BedNight.night), func.max(BedNight.night))
+        .join(Guest, Guest.id == BedNight.guest_id)
+        .where(BedNight.guest_id.in_(tonight))
+        .group_by(Guest.code, BedNight.stay_id)
+    ).all()
+    spans: dict[str, list[tuple[dt.date, dt.date]]] = {}
+    for code, first, last in rows:
+        spans.setdefault(code, []).append((first, last))
+    return {code: _run_holding(night, found) for code, found in spans.items()}
+
+
+def _run_holding(night: dt.date, spans: list[tuple[dt.date, dt.date]]) -> tuple[dt.date, dt.date]:
+    """Join stays that follow each other without a night between; the run that holds `night`."""
+    day = dt.timedelta(days=1)
+    runs: list[list[dt.date]] = []
+    for first, last in sorted(spans):
+        if runs and first <= runs[-1][1] + day:
+            runs[-1][1] = max(runs[-1][1], last)
+        else:
+            runs.append([first, last])
+    for first, last in runs:
+        if first <= night <= last:
+            return first, last
+    return night, night  # unreachable: the guest is in a bed on `night`
 
 
 def _households(session: Session, night: dt.date) -> dict[str, tuple[str, int]]:

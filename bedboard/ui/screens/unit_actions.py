@@ -326,7 +326,7 @@ class UnitActionsScreen(LiveScreen):
             "Booked nights {first} to {last}. The nights from the date below on are removed. "
             "Leaving tomorrow morning: {tomorrow}; not staying tonight: {tonight}."
         ).format(
-            first=unit.first_night, last=unit.last_night, tomorrow=tomorrow, tonight=unit.night
+            first=unit.visit_first, last=unit.visit_last, tomorrow=tomorrow, tonight=unit.night
         )
         values = await self.ask(
             _("Check out {code} from {ref}").format(code=code, ref=unit.ref),
@@ -361,7 +361,7 @@ class UnitActionsScreen(LiveScreen):
             [Field("extra", _("Extra nights"), "int", default=1, required=True)],
             _("Extend"),
             _("Now booked to the night of {last}; same unit, same payer.").format(
-                last=unit.last_night
+                last=unit.visit_last
             ),
         )
         if values is None:
