@@ -8,9 +8,9 @@ PYTEST_ARGS ?=
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-LINT_PATHS := $(wildcard bedboard tests migrations benchmarks)
+LINT_PATHS := $(wildcard bedboard tests migrations benchmarks tools hatch_build.py)
 
-.PHONY: venv run demo test check bench clean distclean
+.PHONY: venv run demo test check bench clean distclean messages catalogs
 
 venv: $(STAMP)
 
@@ -19,15 +19,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -e '.[dev]'
 	touch $@
 
-run: venv
+run: venv catalogs
 	$(BIN)/bedboard $(ARGS)
 
 demo: venv
 	$(BIN)/bedboard demo
 
-test: venv
+test: venv catalogs
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory check
+
+# Texts to translate: extract what the code marks with _(), N_() and ngettext(), merge it into
+# bedboard/locale/sv/LC_MESSAGES/bedboard.po, compile, and list what still lacks Swedish.
+messages: venv
+	$(BIN)/python -m tools.catalogs all
+
+# Compile the .po files into the .mo files the program reads (the wheel build does it too).
+catalogs: venv
+	$(BIN)/python -m tools.catalogs compile
 
 check: venv
 	$(BIN)/ruff check $(LINT_PATHS)

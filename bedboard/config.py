@@ -1,6 +1,6 @@
-"""Settings: database, actor, rollover hour, currency and our organisation (for the invoice
-basis), from flags, then the environment (BEDBOARD_*), then `<user config dir>/bedboard/
-config.toml`, then defaults."""
+"""Settings: database, actor, rollover hour, currency, language and our organisation (for
+the invoice basis), from flags, then the environment (BEDBOARD_*), then `<user config dir>/
+bedboard/config.toml`, then defaults."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from bedboard.i18n import _
 # The tags an inventory may use unless config.toml says otherwise (see services.beds.inventory).
 DEFAULT_UNIT_TAGS = ("accessible", "children_ok", "women_only", "language_*")
 
+LANGUAGES = ("en", "sv")
 DEFAULT_ROLLOVER_HOUR = 12
 DEFAULT_CURRENCY = "SEK"
 DEFAULT_GUEST_CODE_PREFIX = "G-"
@@ -52,6 +53,7 @@ class Settings:
     organisation_number: str = ""
     organisation_address: str = ""  # lines separated by newlines (or ", " typed in one line)
     unit_tags: tuple[str, ...] = DEFAULT_UNIT_TAGS  # the tags an inventory may use
+    language: str | None = None  # "sv" or "en"; None: from the locale (bedboard.i18n)
 
 
 ORGANISATION_FIELDS = ("organisation_name", "organisation_number", "organisation_address")
@@ -83,6 +85,27 @@ def _organisation_field(field: str, toml: dict[str, Any]) -> str:
             f"the setting {field} must be at most {MAX_ORGANISATION_FIELD} printable characters"
         )
     return value
+
+
+def configured_language() -> str | None:
+    """The config file's `language` ("sv" or "en"), or None; never fails, so the language of an
+    error about the settings file itself can still be chosen (load_settings reports it)."""
+    try:
+        value = _read_toml(config_file()).get("language")
+    except BadInput:
+        return None
+    if isinstance(value, str) and value[:2].lower() in LANGUAGES:
+        return value[:2].lower()
+    return None
+
+
+def _language(toml: dict[str, Any]) -> str | None:
+    wanted = os.environ.get("BEDBOARD_LANG") or toml.get("language")
+    if wanted is None or wanted == "":
+        return None
+    if not isinstance(wanted, str) or wanted[:2].lower() not in LANGUAGES:
+        raise BadInput(f"the language must be sv or en, not {wanted!r}")
+    return wanted[:2].lower()
 
 
 def load_settings(db: str | None = None, user: str | None = None) -> Settings:
@@ -117,6 +140,7 @@ def load_settings(db: str | None = None, user: str | None = None) -> Settings:
         currency=currency.upper(),
         guest_code_prefix=prefix or DEFAULT_GUEST_CODE_PREFIX,
         unit_tags=_unit_tags(toml.get("unit_tags")),
+        language=_language(toml),
     )
 
 

@@ -1,9 +1,14 @@
 """The language people read: Swedish or English, chosen once per process.
 
 Every text a person reads goes through `_()` (or `ngettext()` for counts). The language comes
-from BEDBOARD_LANG, else the config's `language` (set by `use_language`), else the locale
-(`sv_*` gives Swedish), else English. Catalogs live in `bedboard/locale/`; a missing catalog
-falls back to the English text in the code, so a message is never lost.
+from BEDBOARD_LANG, else the config file's `language`, else the locale (`sv_*` gives Swedish),
+else English; `use_language` switches it (the board's language key, tests). Catalogs live in
+`bedboard/locale/` (`make messages`; the .mo files are compiled by the build); a missing
+catalog falls back to the English text in the code, so a message is never lost.
+
+A text defined before the language is known (a class attribute such as a key binding's
+description or a column title) is marked with `N_()`, which only marks it for the catalog,
+and translated with `_()` where it is shown, so a switch of language reaches it too.
 """
 
 from __future__ import annotations
@@ -24,6 +29,11 @@ def language_from_environment() -> str:
     wanted = os.environ.get("BEDBOARD_LANG", "")
     if wanted[:2].lower() in LANGUAGES:
         return wanted[:2].lower()
+    from bedboard.config import configured_language  # config's own messages use _()
+
+    configured = configured_language()
+    if configured:
+        return configured
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
@@ -49,6 +59,16 @@ def current_language() -> str:
         use_language(None)
     assert _language is not None
     return _language
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalog without translating it now; `_()` it where it shows."""
+    return message
+
+
+def N_ngettext(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for the catalog, as N_() does for one text."""
+    return singular, plural
 
 
 def _(message: str) -> str:

@@ -18,6 +18,7 @@ from tests.support.board import SIZE, BoardAt, Desk, demo_at_frozen_time, opened
 from tests.support.cli import CliRunner, in_process
 from tests.support.rules_world import build_world
 from tests.support.stores import store_at
+from tools.catalogs import compile_catalogs, compiled_up_to_date
 
 pytest_plugins = ["tests.support.postgres_fixtures"]
 
@@ -33,6 +34,17 @@ if "utf" not in os.environ.get("LC_ALL", "utf").replace("UTF", "utf"):
 os.environ["TERM"] = "xterm-256color"
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Tests read English unless they ask for Swedish (BEDBOARD_LANG=sv, or use_language("sv")),
+# whatever the machine's locale; the programs they start inherit this.
+os.environ["BEDBOARD_LANG"] = "en"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The .mo files are build products: compile them from the .po files when those are newer,
+    # so a plain `pytest` after a pull tests the current translations (make test does it too).
+    if not compiled_up_to_date():
+        compile_catalogs()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from bedboard.cli import click_texts
 from bedboard.cli.common import common_options, open_from_context, options
 from bedboard.cli.registry import LazyGroup
 from bedboard.config import default_db_path, load_settings
@@ -23,6 +24,8 @@ from bedboard.redact import install_log_scrubber, scrub
 
 if TYPE_CHECKING:
     from bedboard.store import Store
+
+click_texts.install()
 
 
 class OutputClosed(Exception):
