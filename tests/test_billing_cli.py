@@ -43,7 +43,7 @@ def test_billing_commands(db_url: str, tmp_path: Path, cli_here: CliRunner) -> N
     )
     rates_file = tmp_path / "rates.csv"
     rates_file.write_text(
-        f"amount,valid_from,site_kind,site,payer\n520.50,{D},,Familjen Lind,Svea hovrätt\n",
+        f'amount,valid_from,site_kind,site,payer\n"520,50",{D},,Familjen Lind,Svea hovrätt\n',
         "utf-8",
     )
     assert "1 rate(s) added" in run("import", "rates", str(rates_file))
@@ -60,8 +60,9 @@ def test_billing_commands(db_url: str, tmp_path: Path, cli_here: CliRunner) -> N
     assert "every open night has a payer" in run("who-pays")
     for night in ("2025-09-01", "2025-09-02"):
         run("close-night", "--night", night)
+    # A Swedish decimal comma is an amount like a point (the rate file above has one too).
     assert "adjustment #1: -450.00 SEK" in run(
-        "adjust", "--guest", "G-1", "--night", str(D), "--amount", "-450.00", "--reason", "gone"
+        "adjust", "--guest", "G-1", "--night", str(D), "--amount", "-450,00", "--reason", "gone"
     )
     summary = run("export", "billing", "--from", str(D), "--to", "2025-09-03", "--summary")
     assert summary.splitlines() == [

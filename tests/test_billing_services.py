@@ -70,11 +70,16 @@ def test_most_specific_rate_wins() -> None:
     [
         ("450.00", 45000),
         ("450,00", 45000),
-        ("1,5", 150),
         ("450", 45000),
         ("0.5", 50),
+        ("0,5", 50),
         ("+1.05", 105),
         (" 12.34 ", 1234),
+        ("1,50", 150),
+        ("1 000", 100000),
+        ("1 950,00", 195000),
+        ("1\u00a0950,00", 195000),
+        ("12\u202f345,60", 1234560),
     ],
 )
 def test_amounts_parse_exactly(text: str, minor: int) -> None:
@@ -82,8 +87,30 @@ def test_amounts_parse_exactly(text: str, minor: int) -> None:
     assert parse_amount("-" + text.strip().lstrip("+"), allow_negative=True) == -minor
 
 
+def test_the_minus_sign_of_swedish_formats_is_a_minus() -> None:
+    assert parse_amount("\u2212450,00", allow_negative=True) == -45000
+
+
 @pytest.mark.parametrize(
-    "text", ["", "1.234", "1e3", "nan", "inf", "1,5.0", "1,234", "0x10", "-1", "1 000"]
+    "text",
+    [
+        "",
+        "1.234",
+        "1,234",
+        "1e3",
+        "nan",
+        "inf",
+        "0x10",
+        "-1",
+        "1 00",
+        "1  000",
+        "1,950.00",
+        "1.950,00",
+        "450,",
+        ",5",
+        "450 kr",
+        "1,5.0",
+    ],
 )
 def test_bad_amounts_refused(text: str) -> None:
     with pytest.raises(BadInput):
