@@ -6,7 +6,9 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
@@ -16,6 +18,8 @@ import click
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, F, common_options, open_from_context
 from bedboard.cli.safety import names_need_rows, with_names_option
+from bedboard.errors import BadInput
+from bedboard.i18n import _
 from bedboard.services.beds.availability import availability, site_counts
 from bedboard.services.exports.export import Export, write_export
 from bedboard.services.exports.inventory import inventory_export
@@ -23,6 +27,7 @@ from bedboard.services.exports.occupancy import occupancy_export, occupancy_reco
 from bedboard.services.exports.occupancy_rates import fill_rates
 from bedboard.services.exports.outfile import atomic_text_file
 from bedboard.services.exports.turnaways import turnaway_export
+from bedboard.services.exports.xlsx import Sheet, is_xlsx, write_xlsx
 from bedboard.services.safety.privacy import add_names
 
 PROGRESS_FROM_ROWS = 5000  # shorter exports finish before a bar would be worth drawing
@@ -61,8 +66,43 @@ def output(out: str) -> Iterator[IO[str]]:
         yield file
 
 
+def _sheet_name(ctx: click.Context) -> str:
+    """The export's name as its command says it: "billing", "occupancy summary"."""
+    name = ctx.info_name or "export"
+    return f"{name} summary" if ctx.params.get("summary") else name
+
+
+def _write_xlsx_out(export: Export, out: str) -> int:
+    ctx = click.get_current_context()
+    name = _sheet_name(ctx)
+    if out != "-":
+        return write_xlsx(out, [Sheet(name, export)])
+    if sys.stdout.isatty():
+        raise BadInput(
+            _("a spreadsheet cannot be shown in a terminal; name a file: --out FILE.xlsx")
+        )
+    # A workbook is a zip, written whole: build it in a private folder, then pass it on.
+    with tempfile.TemporaryDirectory(prefix="bedboard-") as folder:
+        path = os.path.join(folder, "export.xlsx")
+        count = write_xlsx(path, [Sheet(name, export)])
+        sys.stdout.flush()
+        with open(path, "rb") as f:
+            shutil.copyfileobj(f, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    return count
+
+
 def write_out(export: Export, out: str, excel: bool) -> None:
-    """Stream an export to --out, with a progress bar when it is long and someone watches."""
+    """Stream an export to --out, with a progress bar when it is long and someone watches.
+    A spreadsheet (.xlsx) when --format xlsx or --out ends in .xlsx; CSV otherwise."""
+    if is_xlsx(out, click.get_current_context().meta.get(FORMAT_KEY)):
+        count = _write_xlsx_out(export, out)
+        if out != "-":
+            click.echo(
+                _("wrote {count} row(s) to {out}").format(count=count, out=out),
+                err=True,
+            )
+        return
     with output(out) as stream:
         if shows_progress(out, export.total):
             # length-only bars are ProgressBar[int] at runtime; click's stubs cannot say so
@@ -79,7 +119,10 @@ def write_out(export: Export, out: str, excel: bool) -> None:
         else:
             count = write_export(stream, export, excel=excel)
     if out != "-":
-        click.echo(f"wrote {count} row(s) to {out}", err=True)
+        click.echo(
+            _("wrote {count} row(s) to {out}").format(count=count, out=out),
+            err=True,
+        )
 
 
 @cli.command("availability")
@@ -110,8 +153,23 @@ def export_group() -> None:
     """Write CSV files (UTF-8; --excel adds a BOM)."""
 
 
+FORMAT_KEY = "bedboard.export_format"
+
+
+def _remember_format(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.meta[FORMAT_KEY] = value
+
+
 def out_options(f: F) -> F:
-    f = click.option("--excel", is_flag=True, help="Add a BOM so Excel shows å, ä, ö.")(f)
+    f = click.option(
+        "--format",
+        type=click.Choice(["csv", "xlsx"], case_sensitive=False),
+        expose_value=False,
+        callback=_remember_format,
+        help=_("csv or xlsx (a spreadsheet). Default: from the --out file name, else csv."),
+    )(f)
+    f = click.option("--excel", is_flag=True, help=_("Add a BOM so Excel shows å, ä, ö."))(f)
     f = click.option("--out", default="-", show_default=True, help="File to write, - for stdout.")(
         f
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import openpyxl
 import pytest
 from textual.widgets import Checkbox, Input, Select, Static
 
@@ -103,3 +104,36 @@ async def test_exports_go_to_the_documents_folder_by_default(
         assert await wait_until(pilot, lambda: screen.last_written is not None, seconds=10)
     assert (home / "Documents" / "tonight.csv").is_file()
     assert not (Path.cwd() / "tonight.csv").exists()
+
+
+async def test_export_screen_writes_a_spreadsheet(empty_store: Store, tmp_path: Path) -> None:
+    """Choosing the Excel workbook format renames the suggested file to .xlsx and writes a
+    workbook with typed cells; typing a .csv name switches back to CSV."""
+    app = make_app(frozen_demo(empty_store), Clock.frozen(FROZEN_AT))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("E")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#export-kind", Select).value = "billing-summary"
+        screen.query_one("#export-first", Input).value = "2026-11-01"
+        await pilot.pause()
+        screen.query_one("#export-format", Select).value = "xlsx"
+        await pilot.pause()
+        path = screen.query_one("#export-path", Input)
+        assert path.value.endswith("billing-summary-2026-11-01--2026-11-27.xlsx")
+        assert screen.query_one("#export-excel", Checkbox).disabled
+        path.value = str(tmp_path / "betalare.xlsx")
+        path.focus()
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: screen.last_written is not None, seconds=10)
+        sheet = openpyxl.load_workbook(tmp_path / "betalare.xlsx").worksheets[0]
+        assert [c.value for c in sheet[1]] == [
+            "payer", "nights", "amount", "currency", "unbilled_nights"
+        ]  # fmt: skip
+        assert sheet.max_row > 1
+        assert all(isinstance(row[1].value, int) for row in sheet.iter_rows(min_row=2))
+        assert all(isinstance(row[2].value, int | float) for row in sheet.iter_rows(min_row=2))
+        path.value = str(tmp_path / "betalare.csv")
+        await pilot.pause()
+        assert screen.query_one("#export-format", Select).value == "csv"

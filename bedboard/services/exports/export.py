@@ -53,7 +53,16 @@ def write_export_file(
     excel: bool = False,
     progress: Progress | None = None,
     every: int = 500,
+    format: str | None = None,
+    name: str = "export",
 ) -> int:
-    """The whole file or nothing under `path`; returns the rows written."""
+    """The whole file or nothing under `path`; returns the rows written. A workbook (one sheet
+    called `name`) when `format` is "xlsx" or, without a format, the path ends in .xlsx;
+    else CSV (`excel` adds a BOM)."""
+    # imported here: the xlsx writer builds on Export, defined in this module
+    from bedboard.services.exports.xlsx import Sheet, is_xlsx, write_xlsx
+
+    if is_xlsx(path, format):
+        return write_xlsx(path, [Sheet(name, export)], progress=progress, every=every)
     with atomic_text_file(path) as stream:
         return write_export(stream, export, excel=excel, progress=progress, every=every)

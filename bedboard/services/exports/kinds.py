@@ -68,12 +68,12 @@ class ExportKind:
     period: str  # "night": one night; "range": from..to; "none": no dates
     build: Builder  # (session, first, last, currency)
 
-    def file_name(self, first: dt.date, last: dt.date) -> str:
+    def file_name(self, first: dt.date, last: dt.date, suffix: str = ".csv") -> str:
         if self.period == "night":
-            return f"{self.name}-{first}.csv"
+            return f"{self.name}-{first}{suffix}"
         if self.period == "range":
-            return f"{self.name}-{first}--{last}.csv"
-        return f"{self.name}.csv"
+            return f"{self.name}-{first}--{last}{suffix}"
+        return f"{self.name}{suffix}"
 
 
 KINDS: tuple[ExportKind, ...] = (

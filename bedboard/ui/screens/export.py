@@ -55,6 +55,7 @@ class ExportScreen(BoardBaseScreen):
     ExportScreen .field { height: auto; margin-bottom: 1; }
     ExportScreen .field Label { width: 12; padding: 1 1 0 0; }
     ExportScreen #export-kind { width: 1fr; }
+    ExportScreen #export-format { width: 32; }
     ExportScreen #export-first, ExportScreen #export-last { width: 16; }
     ExportScreen #export-path { width: 1fr; }
     ExportScreen #export-progress { margin: 1 0; }
@@ -83,6 +84,14 @@ class ExportScreen(BoardBaseScreen):
                 yield Input(tonight.isoformat(), placeholder="2026-11-27", id="export-first")
                 yield Label("  to")
                 yield Input(tonight.isoformat(), placeholder="2026-11-27", id="export-last")
+            with Horizontal(classes="field"):
+                yield Label("Format")
+                yield Select(
+                    [(_("Excel workbook (.xlsx)"), "xlsx"), (_("CSV text file"), "csv")],
+                    value="csv",
+                    allow_blank=False,
+                    id="export-format",
+                )
             with Horizontal(classes="field"):
                 yield Label("File")
                 yield Input("", id="export-path")
@@ -114,6 +123,31 @@ class ExportScreen(BoardBaseScreen):
         self.query_one("#export-last", Input).disabled = kind.period != "range"
         self._suggest_name()
 
+    def file_format(self) -> str:
+        return str(self.query_one("#export-format", Select).value)
+
+    @on(Select.Changed, "#export-format")
+    def _format_changed(self) -> None:
+        """The file's suffix follows the format; a BOM is only for CSV."""
+        fmt = self.file_format()
+        self.query_one("#export-excel", Checkbox).disabled = fmt == "xlsx"
+        path = self.query_one("#export-path", Input)
+        current = Path(path.value)
+        if path.value and current.suffix.lower() in (".csv", ".xlsx"):
+            renamed = current.with_suffix(f".{fmt}")
+            if current.name == self._suggested:
+                self._suggested = renamed.name
+            path.value = str(renamed)
+        self._suggest_name()
+
+    @on(Input.Changed, "#export-path")
+    def _path_changed(self) -> None:
+        """A file name typed with .xlsx or .csv chooses the format."""
+        suffix = Path(self.query_one("#export-path", Input).value).suffix.lower()
+        chooser = self.query_one("#export-format", Select)
+        if suffix in (".csv", ".xlsx") and chooser.value != suffix[1:]:
+            chooser.value = suffix[1:]
+
     @on(Input.Changed, "#export-first, #export-last")
     def _suggest_name(self) -> None:
         """Keep the file name in step with the kind and dates until the user edits it."""
@@ -124,7 +158,7 @@ class ExportScreen(BoardBaseScreen):
             first, last = self._dates()
         except BedboardError:
             return
-        self._suggested = self.kind().file_name(first, last)
+        self._suggested = self.kind().file_name(first, last, f".{self.file_format()}")
         path.value = str(export_folder() / self._suggested)
 
     @on(Button.Pressed, "#export-go")
