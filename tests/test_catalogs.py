@@ -14,7 +14,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bedboard import i18n
-from tests.conftest import REPO, run_cli
+from tests.support.cli import REPO, run_cli
 from tools import catalogs
 
 

@@ -17,11 +17,11 @@ from bedboard.config import Settings
 from bedboard.db.models import Site, Unit
 from bedboard.services.beds.stays import check_in
 from bedboard.services.billing.rates import set_rate
-from bedboard.services.exports.csvio import restore
-from bedboard.services.exports.occupancy import Export, write_export_file
+from bedboard.services.csvio import restore
+from bedboard.services.exports.export import Export, write_export_file
 from bedboard.services.exports.xlsx import Sheet, write_xlsx
 from bedboard.store import open_store
-from tests.inprocess import run_main
+from tests.support.cli import CliRunner
 from tests.test_exports import AWKWARD_SITE, FORMULA_SITE, TONIGHT, awkward_world
 
 FROM, TO = "2026-11-01", "2026-11-30"
@@ -99,13 +99,13 @@ def as_csv_text(value: Any, column: str) -> str:
 
 @pytest.mark.parametrize("name", list(EXPORTS))
 def test_xlsx_holds_what_the_csv_holds_with_types(
-    name: str, world_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    name: str, world_db: str, tmp_path: Path, cli_here: CliRunner
 ) -> None:
     args = EXPORTS[name]
     csv_path, xlsx_path = tmp_path / f"{name}.csv", tmp_path / f"{name}.xlsx"
-    code, _, err = run_main("export", *args, "--out", str(csv_path), db=world_db, capsys=capsys)
+    code, _, err = cli_here("export", *args, "--out", str(csv_path), db=world_db)
     assert code == 0, err
-    code, _, err = run_main("export", *args, "--out", str(xlsx_path), db=world_db, capsys=capsys)
+    code, _, err = cli_here("export", *args, "--out", str(xlsx_path), db=world_db)
     assert code == 0, err
     assert "wrote" in err and str(xlsx_path) in err
 
@@ -147,11 +147,11 @@ def test_xlsx_holds_what_the_csv_holds_with_types(
 
 
 def test_codes_and_references_stay_text_and_nothing_runs(
-    world_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    world_db: str, tmp_path: Path, cli_here: CliRunner
 ) -> None:
     path = tmp_path / "billing.xlsx"
-    code, _, err = run_main("export", "billing", "--from", FROM, "--to", TO, "--out", str(path),
-                            db=world_db, capsys=capsys)  # fmt: skip
+    code, _, err = cli_here("export", "billing", "--from", FROM, "--to", TO, "--out", str(path),
+                            db=world_db)  # fmt: skip
     assert code == 0, err
     sheet = openpyxl.load_workbook(path).worksheets[0]
     header = [c.value for c in sheet[1]]
@@ -167,8 +167,8 @@ def test_codes_and_references_stay_text_and_nothing_runs(
     assert "=1+1" in {r["payer_reference"] for r in rows}  # text, not a formula
 
     occupancy = tmp_path / "occupancy.xlsx"
-    code, _, err = run_main("export", "occupancy", "--night", str(TONIGHT), "--out",
-                            str(occupancy), db=world_db, capsys=capsys)  # fmt: skip
+    code, _, err = cli_here("export", "occupancy", "--night", str(TONIGHT), "--out",
+                            str(occupancy), db=world_db)  # fmt: skip
     assert code == 0, err
     cells = [c for row in openpyxl.load_workbook(occupancy).worksheets[0].iter_rows() for c in row]
     sites = {c.value for c in cells if c.column == 2}
@@ -178,23 +178,21 @@ def test_codes_and_references_stay_text_and_nothing_runs(
     assert "007" in rooms
 
 
-def test_format_option_and_stdout(
-    world_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_format_option_and_stdout(world_db: str, tmp_path: Path, cli_here: CliRunner) -> None:
     """--format xlsx writes a workbook whatever the file is called; --format csv a CSV."""
     odd = tmp_path / "inventory.dat"
-    code, _, err = run_main("export", "inventory", "--format", "xlsx", "--out", str(odd),
-                            db=world_db, capsys=capsys)  # fmt: skip
+    code, _, err = cli_here("export", "inventory", "--format", "xlsx", "--out", str(odd),
+                            db=world_db)  # fmt: skip
     assert code == 0, err
     assert odd.read_bytes()[:2] == b"PK"
     with odd.open("rb") as f:
         assert openpyxl.load_workbook(f).worksheets[0]["A1"].value == "site"
     plain = tmp_path / "inventory.xlsx"
-    code, _, err = run_main("export", "inventory", "--format", "csv", "--out", str(plain),
-                            db=world_db, capsys=capsys)  # fmt: skip
+    code, _, err = cli_here("export", "inventory", "--format", "csv", "--out", str(plain),
+                            db=world_db)  # fmt: skip
     assert code == 0, err
     assert plain.read_text(encoding="utf-8").startswith("site,site_kind,")
-    code, _, err = run_main("export", "inventory", "--format", "ods", db=world_db, capsys=capsys)
+    code, _, err = cli_here("export", "inventory", "--format", "ods", db=world_db)
     assert code == 2 and "ods" in err
 
 
