@@ -289,3 +289,30 @@ def test_a_households_commitment_covers_every_member_under_one_cap(
                                "--household", "H-1", "--from", str(night(0)), db=db_url,
                                user="tester")  # fmt: skip
     assert code_ == 2
+
+
+def test_a_deactivated_payers_commitment_takes_no_new_nights(booked: Store) -> None:
+    """Checkin, pay and extend refuse a deactivated payer; its commitment must not bill it new
+    nights behind their back (routing did, so extend billed the new nights to it). Nights it
+    already had stay its; new ones are unbilled, and extend says so."""
+    add(booked, "Svea hovrätt", 0, reference="B 12-26")
+    with booked.write() as s:
+        payers.set_active(s, name="Svea hovrätt", active=False, actor="t")
+        done = stays.extend(s, guest_code="G-1", extra_nights=2, actor="t")
+        stays.check_in(s, unit="Hvilan/2", guest_code="G-1", night=night(11), actor="t")
+    assert done.inactive_payer == "Svea hovrätt"
+    got = payers_by_night(booked)
+    assert got[:8] == [(night(i), "Svea hovrätt", "B 12-26") for i in range(8)]
+    assert got[8:] == [(night(8), "", ""), (night(9), "", ""), (night(11), "", "")]
+    with booked.read() as s:
+        chase = payments.who_pays(s)
+        (line,) = commitments.list_commitments(s)
+    assert [(u.first_night, u.last_night, u.beyond_cap_of) for u in chase] == [
+        (night(8), night(9), None),
+        (night(11), night(11), None),
+    ]
+    assert (line.routed_nights, line.beyond_cap) == (8, 0)
+    with booked.write() as s:  # active again: it takes the nights its decision covers
+        payers.set_active(s, name="Svea hovrätt", active=True, actor="t")
+        stays.extend(s, guest_code="G-1", extra_nights=1, night=night(11), actor="t")
+    assert [p for _n, p, _r in payers_by_night(booked)] == ["Svea hovrätt"] * 12

@@ -4,7 +4,8 @@ else the newest commitment that covers the night, else nobody (unbilled).
 The outcome is written onto the bed-night (`payer_id`, `payer_reference`, `commitment_id`), so
 every reader (board, exports, close) sees one answer without working it out again. Nights
 beyond a commitment's cap keep `commitment_id` with no payer: unbilled, and flagged as such.
-Posted nights never change; they only count towards their commitment's cap.
+Posted nights never change; they only count towards their commitment's cap. A deactivated
+payer's decision gives it no new nights (they are unbilled); the nights it already has stay.
 
 Routing runs for a guest whenever their nights or commitments change, and once more for every
 guest of a night before it is closed, so a night is never posted with a stale decision. A
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import BedNight, Commitment, Guest, Site, Unit
+from bedboard.db.models import BedNight, Commitment, Guest, Payer, Site, Unit
 from bedboard.services.billing.rates import RateBook
 from bedboard.states import NightState
 
@@ -42,6 +43,7 @@ class _Decision:
     reference: str
     max_nights: int | None
     max_amount: int | None
+    payer_active: bool  # a deactivated payer keeps the nights it has and is given no new ones
 
     def covers(self, night: dt.date, guest_id: int) -> bool:
         if self.guest_id is not None and self.guest_id != guest_id:
@@ -76,8 +78,13 @@ def route_guest(session: Session, guest_id: int, book: RateBook | None = None) -
         party = party | (Commitment.household_id == household_id)
     decisions = [
         _Decision(c.id, c.payer_id, c.guest_id, c.first_night, c.last_night, c.reference,
-                  c.max_nights, c.max_amount)
-        for c in session.scalars(select(Commitment).where(party).order_by(Commitment.id))
+                  c.max_nights, c.max_amount, active)
+        for c, active in session.execute(
+            select(Commitment, Payer.active)
+            .join(Payer, Payer.id == Commitment.payer_id)
+            .where(party)
+            .order_by(Commitment.id)
+        ).tuples()
     ]  # fmt: skip
     rows = session.execute(
         select(
@@ -126,10 +133,19 @@ def route_guest(session: Session, guest_id: int, book: RateBook | None = None) -
                 decision.max_amount is None
                 or used_amount[decision.id] + price <= decision.max_amount
             )
-            if fits:
+            billed = (decision.payer_id, decision.reference, decision.id)
+            # Checkin, pay and extend refuse a deactivated payer; its decision does not bill it
+            # behind their back. A night it already has stays its; a new one is unbilled (shown
+            # as unbilled, not as beyond a cap).
+            if (
+                not decision.payer_active
+                and (r.payer_id, r.payer_reference, r.commitment_id) != billed
+            ):
+                target = (None, "", None)
+            elif fits:
                 used_nights[decision.id] += 1
                 used_amount[decision.id] += price
-                target = (decision.payer_id, decision.reference, decision.id)
+                target = billed
         if (r.payer_id, r.payer_reference, r.commitment_id) != target:
             wanted[target].append(r.id)
     changed = 0
