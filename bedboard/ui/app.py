@@ -36,6 +36,7 @@ from bedboard.i18n import _
 from bedboard.redact import error_line, install_log_scrubber, scrub
 from bedboard.services.changes import RevisionWatcher
 from bedboard.store import Store
+from bedboard.ui import palette
 from bedboard.ui.clock import Clock
 from bedboard.ui.messages import DatabaseOffline, RevisionChanged
 from bedboard.ui.terminal import AsciiDrawing, shows_colour, shows_unicode
@@ -147,6 +148,10 @@ class BedboardApp(App[None]):
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         return [*super().get_line_filters(), *self.extra_filters]
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The board's palette as tcss variables: `$state-free`, `$state-unpaid`, ..."""
+        return {**super().get_theme_variable_defaults(), **palette.VARIABLES}
 
     def get_default_screen(self) -> Screen[None]:
         from bedboard.ui.screens.board import BoardScreen

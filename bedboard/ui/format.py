@@ -10,11 +10,12 @@ from rich.text import Text
 
 from bedboard.i18n import _
 from bedboard.services.beds.availability import SiteCounts, UnitNight
+from bedboard.ui import palette
 
 STATE_LABELS = {
-    "free": ("free", "bold green"),
+    "free": ("free", f"bold {palette.FREE}"),
     "occupied": ("occupied", ""),
-    "held": ("held", "bold yellow"),
+    "held": ("held", f"bold {palette.HELD}"),
     "out_of_service": ("out", "dim"),
 }
 UNBILLED = "! no payer"
@@ -54,7 +55,7 @@ def nights_cell(u: UnitNight) -> str:
 
 def payer_cell(u: UnitNight) -> Text:
     if u.unbilled:
-        return Text(UNBILLED, style="bold red")
+        return Text(UNBILLED, style=f"bold {palette.UNPAID}")
     return Text(u.payer)
 
 
@@ -109,10 +110,10 @@ def site_cells(c: SiteCounts) -> tuple[str | Text, ...]:
         c.area,
         count_cell(c.capacity),
         count_cell(c.occupied),
-        count_cell(c.held, "yellow"),
-        count_cell(c.free, "bold green"),
+        count_cell(c.held, palette.HELD),
+        count_cell(c.free, f"bold {palette.FREE}"),
         count_cell(c.out_of_service),
-        count_cell(c.unbilled, "bold red"),
+        count_cell(c.unbilled, f"bold {palette.UNPAID}"),
     )
 
 

@@ -72,7 +72,7 @@ async def test_reports_figures_on_screen(empty_store: Store) -> None:
         assert tonight.night == TONIGHT
         assert (tonight.capacity, tonight.occupied, tonight.held) == (42, 9, 1)
         assert (tonight.out_of_service, tonight.unbilled) == (1, 2)
-        text = str(screen.query_one("#chart-occupancy").render())
+        text = str(screen.query_one("#chart-occupancy .legend").render())
         assert "Last night shown: 9 occupied, 1 held, 31 free" in text
         weeks = str(screen.query_one("#chart-weeks").render())
         assert "2026-W48" in weeks and "no_free_unit 2, no_payer 1" in weeks

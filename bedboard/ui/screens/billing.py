@@ -26,6 +26,7 @@ from bedboard.services.exports.billing import PayerTotal, billing_summary
 from bedboard.services.exports.kinds import export_kind
 from bedboard.services.money import money, parse_amount
 from bedboard.store import Store
+from bedboard.ui import palette
 from bedboard.ui.clock import Clock
 from bedboard.ui.file_writer import FileRequest, file_path, write_file
 from bedboard.ui.screens.base import LiveScreen, changes
@@ -143,11 +144,11 @@ class BillingScreen(LiveScreen):
                 (
                     f"{t.payer}\t{t.currency}",
                     (
-                        t.payer or Text(_("(nobody)"), style="red"),
+                        t.payer or Text(_("(nobody)"), style=palette.UNPAID),
                         Text(str(t.nights), justify="right"),
                         Text(money(t.amount), justify="right"),
                         t.currency,
-                        Text(_("{n} UNBILLED").format(n=t.unbilled_nights), style="red")
+                        Text(_("{n} UNBILLED").format(n=t.unbilled_nights), style=palette.UNPAID)
                         if t.unbilled_nights
                         else "0",
                     ),
@@ -159,7 +160,7 @@ class BillingScreen(LiveScreen):
         unbilled_total = sum(t.unbilled_nights for t in message.totals)
         self.query_one("#title", Label).update(
             f"[b]Billing[/b] · nights {self.first} to {self.last} · {nights} night(s)"
-            + (f" · [red]{unbilled_total} unbilled[/red]" if unbilled_total else "")
+            + (f" · [$state-unpaid]{unbilled_total} unbilled[/]" if unbilled_total else "")
         )
 
     # Writing the CSV (the board's one file writer) ------------------------------------

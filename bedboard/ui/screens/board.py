@@ -142,10 +142,12 @@ class BoardScreen(UnitActionsScreen):
         """Who is acting, and whether what the board shows is confirmed: in words, so that it
         reads the same without colour. Stale or offline names the last confirmed moment."""
         if link == LIVE:
-            state = "[green]●[/green] " + escape(_("live"))
+            state = "[$state-free]●[/] " + escape(_("live"))
         else:
             confirmed = getattr(self.app, "confirmed_at", self.clock.local())
-            word, colour = (_("STALE"), "yellow") if link == STALE else (_("OFFLINE"), "red")
+            word, colour = (
+                (_("STALE"), "$state-held") if link == STALE else (_("OFFLINE"), "$state-bad")
+            )
             since = _("since {time}").format(time=confirmed.strftime("%H:%M:%S"))
             state = f"[bold {colour}]● {escape(word)}[/] {escape(since)}"
         if self.store.read_only is not None:
@@ -192,9 +194,9 @@ class BoardScreen(UnitActionsScreen):
     def _show_title(self) -> None:
         free = sum(1 for u in self.all_units if u.status == "free")
         title = night_title(self.night, self.tonight())
-        shown = f"[b]{title}[/b] · [green]{free} free[/green] of {len(self.all_units)}"
+        shown = f"[b]{title}[/b] · [$state-free]{free} free[/] of {len(self.all_units)}"
         if self.filters.active:
-            shown += f" · [yellow]only: {escape(self.filters.describe())}[/yellow]"
+            shown += f" · [$state-held]only: {escape(self.filters.describe())}[/]"
         self.query_one("#title", Label).update(shown)
 
     @on(DataTable.RowHighlighted, "#units")

@@ -38,8 +38,8 @@ class Field:
 
 class FormScreen(ModalScreen[dict[str, Any] | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Save"),
+        Binding("escape", "cancel", "Cancel", id="form-cancel"),
+        Binding("ctrl+s", "submit", "Save", id="form-save"),
     ]
 
     def __init__(self, title: str, fields: Sequence[Field], submit: str, intro: str = "") -> None:
@@ -113,7 +113,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 
     def show_error(self, text: str) -> None:
         """One line under the fields: what is wrong with them, or a failed lookup."""
-        self.query_one("#form-error", Label).update(f"[red]{escape(text)}[/red]")
+        self.query_one("#form-error", Label).update(f"[$state-bad]{escape(text)}[/]")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -23,7 +23,7 @@ def keys_table(screen: Screen) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "Close help")]
+    BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "Close help", id="help-close")]
 
     def __init__(self, text: str) -> None:
         super().__init__()

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 
 class PickScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick-cancel")]
 
     def __init__(
         self,

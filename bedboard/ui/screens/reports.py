@@ -18,18 +18,22 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Label, Static
 
+from bedboard.i18n import _
 from bedboard.services.reports import UNBILLED, NightCounts, Report, build_report
 from bedboard.store import Store
+from bedboard.ui import palette
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import LiveScreen
 from bedboard.ui.widgets.charts import Fit, bar, columns, fit, squeeze
 from bedboard.ui.widgets.key_bar import KeyBar
+from bedboard.ui.widgets.night_plot import NightPlot, Series
 from bedboard.ui.widgets.notice import Notice
 
 RELOAD_AFTER_SECONDS = 3.0
+PLOTTED = ("occupancy", "attention")
 NAME_WIDTH = 24
-# Colours say the same as on the board: occupied green, held yellow, no payer red.
-OCCUPIED, UNPAID, HELD, OUT = "green", "red", "yellow", "grey50"
+# Colours say the same as on the board (one palette): occupied, no payer, held, out of service.
+OCCUPIED, UNPAID, HELD, OUT = palette.FREE, palette.UNPAID, palette.HELD, palette.OUT
 
 
 @dataclass
@@ -61,7 +65,7 @@ class ReportsScreen(LiveScreen):
         Binding("9", "period(90)", "90 nights", id="reports-90"),
     ]
 
-    nights: reactive[int] = reactive(30, init=False)
+    nights: reactive[int] = reactive(30, init=False, bindings=True)
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
         super().__init__(store, clock)
@@ -79,7 +83,10 @@ class ReportsScreen(LiveScreen):
                 ("payers", "Occupied nights per payer and month"),
             ):
                 yield Static(heading, classes="chart-heading")
-                yield Static("", id=f"chart-{name}", classes="chart")
+                if name in PLOTTED:
+                    yield NightPlot(id=f"chart-{name}")
+                else:
+                    yield Static("", id=f"chart-{name}", classes="chart")
         yield Notice()
         yield KeyBar()
 
@@ -92,6 +99,11 @@ class ReportsScreen(LiveScreen):
     def _reload_now(self) -> None:
         self._reload = None
         self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "period":  # the period shown is not offered again
+            return parameters != (self.nights,)
+        return True
 
     def action_period(self, nights: int) -> None:
         self.nights = nights
@@ -122,13 +134,42 @@ class ReportsScreen(LiveScreen):
             return
         # the screen's width less the scroll area's padding (2) and its scrollbar (2)
         room = max(self.size.width - 4, 40)
-        self.query_one("#chart-occupancy", Static).update(occupancy_chart(report, room))
+        nights = [n.night for n in report.all_sites]
+        capacity = max((n.capacity for n in report.all_sites), default=0)
+        self.query_one("#chart-occupancy", NightPlot).show(
+            nights,
+            occupancy_series(report),
+            top=capacity,
+            room=room,
+            caption=occupancy_caption(report),
+        )
         self.query_one("#chart-sites", Static).update(site_strips(report, room))
-        self.query_one("#chart-attention", Static).update(attention_chart(report, room))
+        attention = attention_series(report)
+        self.query_one("#chart-attention", NightPlot).show(
+            nights,
+            attention,
+            top=max((max(s.values, default=0) for s in attention), default=0),
+            room=room,
+            stacked=False,
+            caption="; ".join(
+                _("{total} {what} night(s), at most {top} a night").format(
+                    total=int(sum(s.values)), what=s.label, top=int(max(s.values, default=0))
+                )
+                for s in attention
+            )
+            + ".",
+        )
         self.query_one("#chart-weeks", Static).update(
             week_bars(report, max(10, min(40, room - 50)))
         )
         self.query_one("#chart-payers", Static).update(payer_months(report, room))
+
+
+# The two pictures of nights over time are textual-plotext bar charts (NightPlot): axes with
+# dates and counts, and a fill pattern per series that reads without colour. The per-site
+# strips, the turnaway weeks and the payer months stay hand-drawn: each is a table, one line
+# per site, week or payer, with its figures written beside the bar in words and numbers; a
+# plot per row would take a dozen lines each and say less.
 
 
 def _stack(n: NightCounts) -> list[float]:
@@ -136,6 +177,42 @@ def _stack(n: NightCounts) -> list[float]:
 
 
 STACK_STYLES = (OCCUPIED, UNPAID, HELD, OUT)
+
+
+def occupancy_series(report: Report) -> list[Series]:
+    nights = report.all_sites
+    return [
+        Series(_("occupied"), [n.occupied - n.unbilled for n in nights], OCCUPIED, "█"),
+        Series(_("no payer"), [n.unbilled for n in nights], UNPAID, "▓"),
+        Series(_("held"), [n.held for n in nights], HELD, "▒"),
+        Series(_("out of service"), [n.out_of_service for n in nights], OUT, "░"),
+    ]
+
+
+def occupancy_caption(report: Report) -> str:
+    capacity = max((n.capacity for n in report.all_sites), default=0)
+    rates = [n.occupancy_rate for n in report.all_sites]
+    tonight = report.all_sites[-1]
+    return _(
+        "{capacity} units. Last night shown: {occupied} occupied, {held} held, {free} free "
+        "({rate:.0%}).\nAverage {average:.0%}, highest {highest:.0%}."
+    ).format(
+        capacity=capacity,
+        occupied=tonight.occupied,
+        held=tonight.held,
+        free=tonight.free,
+        rate=tonight.occupancy_rate,
+        average=sum(rates) / len(rates),
+        highest=max(rates),
+    )
+
+
+def attention_series(report: Report) -> list[Series]:
+    nights = report.all_sites
+    return [
+        Series(_("held"), [n.held for n in nights], HELD, "▒"),
+        Series(_("unbilled"), [n.unbilled for n in nights], UNPAID, "▓"),
+    ]
 
 
 def _axis(report: Report, shape: Fit, indent: int) -> Text:
@@ -153,44 +230,6 @@ def _axis(report: Report, shape: Fit, indent: int) -> Text:
     if at - 2 > len(first) and at + len(label) + 2 < span - len(last):
         line[at : at + len(label)] = label
     return Text(" " * indent + "".join(line), style="dim")
-
-
-def _legend() -> Text:
-    text = Text()
-    for style, name in ((OCCUPIED, "occupied"), (UNPAID, "no payer"), (HELD, "held")):
-        text.append("█ ", style=style).append(f"{name}   ")
-    text.append("█ ", style=OUT).append("out of service")
-    return text
-
-
-def _squeezed_note(shape: Fit) -> str:
-    return f" Each column is {shape.per} nights averaged." if shape.per > 1 else ""
-
-
-def occupancy_chart(report: Report, room: int = 120, height: int = 8) -> Text:
-    shape = fit(len(report.all_sites), room - 6)
-    capacity = max((n.capacity for n in report.all_sites), default=0)
-    lines = columns(
-        squeeze([_stack(n) for n in report.all_sites], shape.per),
-        STACK_STYLES,
-        top=capacity,
-        height=height,
-        width=shape.width,
-    )
-    out = Text()
-    for i, line in enumerate(lines):
-        label = str(capacity) if i == 0 else ("0" if i == height - 1 else "")
-        out.append(f"{label:>4} ▕", style="dim").append_text(line).append("\n")
-    out.append_text(_axis(report, shape, 6)).append("\n")
-    rates = [n.occupancy_rate for n in report.all_sites]
-    tonight = report.all_sites[-1]
-    out.append(
-        f"{capacity} units. Last night shown: {tonight.occupied} occupied, {tonight.held} held, "
-        f"{tonight.free} free ({tonight.occupancy_rate:.0%}).\n"
-        f"Average {sum(rates) / len(rates):.0%}, highest {max(rates):.0%}."
-        f"{_squeezed_note(shape)}\n"
-    )
-    return out.append_text(_legend())
 
 
 def _short(name: str, width: int) -> str:
@@ -221,24 +260,6 @@ def site_strips(report: Report, room: int = 120) -> Text:
     out.append_text(_axis(report, shape, name_width + 1))
     out.append("  last avg", style="dim")
     return out
-
-
-def attention_chart(report: Report, room: int = 120) -> Text:
-    shape = fit(len(report.all_sites), room - 11)
-    out = Text()
-    said = []
-    for name, style, values in (
-        ("held", HELD, [n.held for n in report.all_sites]),
-        ("unbilled", UNPAID, [n.unbilled for n in report.all_sites]),
-    ):
-        top = max(values, default=0)
-        shown = squeeze([[v] for v in values], shape.per)
-        line = columns(shown, [style], top=top or 1, height=2, width=shape.width)
-        out.append(f"{name:>9} ▕", style="bold").append_text(line[0]).append("\n")
-        out.append(f"{'':>9} ▕").append_text(line[1]).append("\n")
-        said.append(f"{sum(values)} {name} night(s), at most {top} a night")
-    out.append_text(_axis(report, shape, 11)).append("\n")
-    return out.append("; ".join(said) + ".")
 
 
 def week_bars(report: Report, width: int = 40) -> Text:
@@ -276,7 +297,9 @@ def payer_months(report: Report, room: int = 120) -> Text:
     for payer in report.payers:
         style = UNPAID if payer.payer == UNBILLED else OCCUPIED
         name = _short(payer.payer, name_width)
-        out.append(f"{name:<{name_width}}", style="bold red" if payer.payer == UNBILLED else "")
+        out.append(
+            f"{name:<{name_width}}", style=f"bold {UNPAID}" if payer.payer == UNBILLED else ""
+        )
         for month in report.months:
             nights = payer.nights.get(month, 0)
             out.append(" ").append_text(bar(nights, top=top, width=cell, style=style))

@@ -147,7 +147,7 @@ class WhoPaysScreen(LiveScreen):
         )  # fmt: skip
         count = sum(u.nights for u in message.rows)
         self.query_one("#title", Label).update(
-            f"[b]Who pays?[/b] · [red]{count} open night(s) without a payer[/red]"
+            f"[b]Who pays?[/b] · [$state-unpaid]{count} open night(s) without a payer[/]"
             if count
             else "[b]Who pays?[/b] · every open night has a payer"
         )

@@ -11,6 +11,7 @@ from textual.binding import Binding
 
 from bedboard.services.beds.availability import UnitNight
 from bedboard.services.beds.rack import Rack
+from bedboard.ui import palette
 from bedboard.ui.shorten import keep_end, unit_ref
 from bedboard.ui.widgets.keyed_table import Cell, KeyedTable
 from bedboard.ui.widgets.unit_table import unit_key
@@ -20,14 +21,16 @@ CELL_WIDTH = 6
 
 def rack_cell(u: UnitNight | None, shown_first: dt.date) -> Cell:
     if u is None or u.status == "free":
-        return Text("·", style="green")
+        return Text("·", style=palette.FREE)
     if u.status == "held":
-        return Text("held", style="bold yellow")
+        return Text("held", style=f"bold {palette.HELD}")
     if u.status == "out_of_service":
         return Text("out", style="dim")
-    style = "bold red" if u.unbilled else "bold"
+    style = f"bold {palette.UNPAID}" if u.unbilled else "bold"
     starts_here = u.first_night == u.night or u.night == shown_first
     if starts_here:
+        return Text(u.guest_code[:CELL_WIDTH], style=style)
+    return Text("━" * CELL_WIDTH, style=palette.UNPAID if u.unbilled else palette.STAY)
         return Text(keep_end(u.guest_code, CELL_WIDTH), style=style)
     return Text("━" * CELL_WIDTH, style="red" if u.unbilled else "blue")
 

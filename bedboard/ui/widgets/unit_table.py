@@ -24,8 +24,8 @@ def unit_key(u: UnitNight) -> str:
 class UnitTable(KeyedTable):
     BINDINGS = [  # a list of places: Home and End go to the first and the last one
         Binding("enter", "select_cursor", "Actions", id="actions"),
-        Binding("home", "scroll_top", show=False),
-        Binding("end", "scroll_bottom", show=False),
+        Binding("home", "scroll_top", "First place", show=False, id="units-first"),
+        Binding("end", "scroll_bottom", "Last place", show=False, id="units-last"),
     ]
     COLUMNS = (
         ("unit", "Unit", 24),
