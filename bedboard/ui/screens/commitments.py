@@ -122,7 +122,7 @@ class CommitmentsScreen(LiveScreen):
         beyond = sum(c.beyond_cap for c in message.rows)
         title = _("[b]Commitments[/b] · {n} decision(s)").format(n=len(message.rows))
         if beyond:
-            title += " · [red]" + _("{n} night(s) beyond a cap").format(n=beyond) + "[/red]"
+            title += " · [$state-unpaid]" + _("{n} night(s) beyond a cap").format(n=beyond) + "[/]"
         self.query_one("#title", Label).update(title)
         self.refresh_bindings()
 

@@ -21,6 +21,7 @@ from bedboard.services.billing.compensation import Owed, compensation
 from bedboard.services.clock import check_period, parse_night
 from bedboard.services.exports.swedish import amount_text
 from bedboard.store import Store
+from bedboard.ui import palette
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import LiveScreen
 from bedboard.ui.widgets.key_bar import KeyBar
@@ -116,7 +117,7 @@ class CompensationScreen(LiveScreen):
                 Text(str(r.nights), style, justify="right"),
                 Text(money_sv(r.amount), style, justify="right"),
                 Text(r.currency, style),
-                Text(_("{n} NO RATE").format(n=r.nights_without_rate), "red")
+                Text(_("{n} NO RATE").format(n=r.nights_without_rate), palette.UNPAID)
                 if r.nights_without_rate
                 else Text("0"),
             )

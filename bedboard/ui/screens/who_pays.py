@@ -19,6 +19,7 @@ from bedboard.i18n import _
 from bedboard.services.billing import commitments, payments
 from bedboard.services.billing.payers import list_payers
 from bedboard.store import Store
+from bedboard.ui import palette
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import LiveScreen, changes
 from bedboard.ui.screens.form import Field, FormScreen
@@ -55,7 +56,10 @@ def _why(u: payments.Unbilled) -> str:
 def _more_text(closed: list[payments.Unbilled], ending: list[commitments.EndingSoon]) -> Text:
     text = Text()
     if closed:
-        text.append(_("Closed nights nobody pays (correct them to a payer):") + "\n", "bold red")
+        text.append(
+            _("Closed nights nobody pays (correct them to a payer):") + "\n",
+            f"bold {palette.UNPAID}",
+        )
         for u in closed[:5]:
             text.append(
                 f"  {u.first_night}..{u.last_night}  {u.nights}  {u.guest_code}  {u.ref}  "
