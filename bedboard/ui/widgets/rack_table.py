@@ -29,10 +29,8 @@ def rack_cell(u: UnitNight | None, shown_first: dt.date) -> Cell:
     style = f"bold {palette.UNPAID}" if u.unbilled else "bold"
     starts_here = u.first_night == u.night or u.night == shown_first
     if starts_here:
-        return Text(u.guest_code[:CELL_WIDTH], style=style)
-    return Text("━" * CELL_WIDTH, style=palette.UNPAID if u.unbilled else palette.STAY)
         return Text(keep_end(u.guest_code, CELL_WIDTH), style=style)
-    return Text("━" * CELL_WIDTH, style="red" if u.unbilled else "blue")
+    return Text("━" * CELL_WIDTH, style=palette.UNPAID if u.unbilled else palette.STAY)
 
 
 def night_label(night: dt.date) -> Text:
