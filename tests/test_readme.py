@@ -47,3 +47,29 @@ def test_the_walk_finds_nested_commands() -> None:
     paths = set(command_paths(cli))
     assert {"checkin", "payers add", "export billing", "db upgrade", "audit verify"} <= paths
     assert "payers" not in paths and len(paths) >= 30
+
+
+def settings_section() -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index("### Settings")
+    return text[start : text.index("\n## ", start)]
+
+
+def test_every_environment_variable_is_in_the_settings_table() -> None:
+    """Each `BEDBOARD_*` name the program reads is listed under Settings (BEDBOARD_FAR was read
+    and documented nowhere). The names are read from the package's source."""
+    package = README.parent / "bedboard"
+    read = {
+        name
+        for path in package.rglob("*.py")
+        for name in re.findall(r"BEDBOARD_[A-Z_]*[A-Z]", path.read_text(encoding="utf-8"))
+    }
+    assert {"BEDBOARD_DB", "BEDBOARD_FAR"} <= read
+    section = settings_section()
+    assert sorted(name for name in read if f"`{name}`" not in section) == []
+
+
+def test_every_global_flag_is_in_the_settings_table() -> None:
+    """The options every subcommand takes (`--db`, `--user`, `--far`) have a row there too."""
+    section = settings_section()
+    assert [flag for flag in ("--db", "--user", "--far") if f"`{flag}`" not in section] == []
