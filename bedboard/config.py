@@ -23,6 +23,7 @@ LANGUAGES = ("en", "sv")
 DEFAULT_ROLLOVER_HOUR = 12
 DEFAULT_CURRENCY = "SEK"
 DEFAULT_GUEST_CODE_PREFIX = "G-"
+DEFAULT_LOCK_MINUTES = 10
 MAX_USER_LENGTH = 100  # the audit log's actor column
 
 
@@ -54,6 +55,7 @@ class Settings:
     organisation_address: str = ""  # lines separated by newlines (or ", " typed in one line)
     unit_tags: tuple[str, ...] = DEFAULT_UNIT_TAGS  # the tags an inventory may use
     language: str | None = None  # "sv" or "en"; None: from the locale (bedboard.i18n)
+    lock_minutes: int = DEFAULT_LOCK_MINUTES  # the board locks after this long idle
 
 
 ORGANISATION_FIELDS = ("organisation_name", "organisation_number", "organisation_address")
@@ -120,6 +122,15 @@ def load_settings(db: str | None = None, user: str | None = None) -> Settings:
     currency = os.environ.get("BEDBOARD_CURRENCY") or toml.get("currency") or DEFAULT_CURRENCY
     if len(currency) != 3 or not currency.isalpha():
         raise BadInput(f"the currency must be a three-letter code like SEK, not {currency!r}")
+    lock_text = os.environ.get("BEDBOARD_LOCK_MINUTES") or toml.get("lock_minutes")
+    try:
+        lock_minutes = int(lock_text) if lock_text is not None else DEFAULT_LOCK_MINUTES
+    except ValueError:
+        lock_minutes = 0
+    if not 1 <= lock_minutes <= 1440:
+        raise BadInput(
+            f"the board's lock time must be whole minutes from 1 to 1440, not {lock_text!r}"
+        )
     actor = str(user or os.environ.get("BEDBOARD_USER") or toml.get("user") or _login_name())
     actor = actor.strip()
     if not actor or len(actor) > MAX_USER_LENGTH or not actor.isprintable():
@@ -141,6 +152,7 @@ def load_settings(db: str | None = None, user: str | None = None) -> Settings:
         guest_code_prefix=prefix or DEFAULT_GUEST_CODE_PREFIX,
         unit_tags=_unit_tags(toml.get("unit_tags")),
         language=_language(toml),
+        lock_minutes=lock_minutes,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -13,13 +13,14 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
 
 from bedboard.config import Settings
-from bedboard.db import migrate
+from bedboard.db import migrate, protection
 from bedboard.db.engine import is_read_only, make_engine, normalise_url, sqlite_path
 from bedboard.db.session import read_session, translate, write_session
 from bedboard.errors import BadInput, DatabaseError, MissingDatabase
 from bedboard.i18n import _
 from bedboard.redact import mask_url
 from bedboard.services.clock import current_night
+from bedboard.services.staff.access import Actor
 
 # The CLI turns a driver error into one line with the same translation as every write.
 __all__ = [
@@ -37,6 +38,12 @@ __all__ = [
 class Store:
     settings: Settings
     engine: Engine
+    # Who acts: the local user until a staff member signs in (see services.staff.signin).
+    who: Actor = field(default_factory=lambda: Actor(""))
+
+    def __post_init__(self) -> None:
+        if not self.who.login:
+            self.who = Actor(self.settings.user)
 
     @property
     def read_only(self) -> str | None:
@@ -45,7 +52,7 @@ class Store:
 
     @property
     def actor(self) -> str:
-        return self.settings.user
+        return self.who.login
 
     def tonight(self, now: dt.datetime | None = None) -> dt.date:
         return current_night(self.settings.rollover_hour, now)
@@ -53,11 +60,13 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         with write_session(self.engine) as session:
+            session.info["actor"] = self.who
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         with read_session(self.engine) as session:
+            session.info["actor"] = self.who
             yield session
 
     def close(self) -> None:
@@ -77,6 +86,18 @@ def stored_revision(settings: Settings) -> str | None:
         with engine.connect() as conn:
             return migrate.current_revision(conn)
     except DBAPIError as exc:  # unreachable server and the like: one line, not a traceback
+        raise translate(exc) from exc
+    finally:
+        engine.dispose()
+
+
+def missing_protections(settings: Settings) -> list[str]:
+    """The protective triggers the database should have and lacks (see db.protection)."""
+    engine = connect(settings)
+    try:
+        with engine.connect() as conn:
+            return protection.missing_protections(conn)
+    except DBAPIError as exc:
         raise translate(exc) from exc
     finally:
         engine.dispose()

@@ -144,14 +144,90 @@ def test_an_anchor_finds_the_newest_entries_removed(
     assert cli_here("audit", "verify", "--anchor", anchor, db=db_url).returncode == 0
     last = entry_count(store)
     store.close()
-    tamper(db_url, f"DELETE FROM audit_log WHERE id = {last}")
-    assert cli_here("audit", "verify", db=db_url).returncode == 0  # the chain alone cannot tell
+    # Someone who also drops the anchor's own trigger and rewinds it fools the database's
+    # anchor (db check then names the missing trigger), but not a hash kept outside it.
+    drop = (
+        "DROP TRIGGER audit_anchor_forward_only"
+        if db_url.startswith("/")
+        else "DROP TRIGGER audit_anchor_forward_only ON audit_anchor"
+    )
+    tamper(
+        db_url,
+        drop,
+        f"DELETE FROM audit_log WHERE id = {last}",
+        f"UPDATE audit_anchor SET entries = {last - 1}, last_id = {last - 1}, "
+        f"last_hash = (SELECT hash FROM audit_log WHERE id = {last - 1})",
+    )
+    assert cli_here("audit", "verify", db=db_url).returncode == 0
+    assert "trigger audit_anchor_forward_only" in cli_here("db", "check", db=db_url).stderr
     result = cli_here("audit", "verify", "--anchor", anchor, db=db_url)
     assert result.returncode == 1
     assert f"hash {anchor[:12]} is gone" in result.stderr
     assert f"the newest now is #{last - 1}" in result.stderr
     bad = cli_here("audit", "verify", "--anchor", "xyz", db=db_url)
     assert bad.returncode == 2
+
+
+def test_entries_cut_from_the_end_are_found_without_an_anchor_file(
+    cli_here: CliRunner, store: Store, db_url: str
+) -> None:
+    """The chain alone cannot show a shorter log; the anchor the audit trigger keeps can."""
+    some_history(store)
+    last = entry_count(store)
+    store.close()
+    tamper(db_url, f"DELETE FROM audit_log WHERE id >= {last - 1}")
+    result = cli_here("audit", "verify", db=db_url)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert f"entries were removed from the end: the anchor counts {last} entries" in result.stderr
+    assert f"the log has {last - 2} up to #{last - 2}" in result.stderr
+
+
+def test_the_anchor_only_moves_forward(store: Store, db_url: str) -> None:
+    """Rewinding the anchor to match a cut log is refused by the database itself."""
+    some_history(store)
+    last = entry_count(store)
+    store.close()
+    with pytest.raises(DBAPIError, match="append-only"):
+        tamper(
+            db_url,
+            f"DELETE FROM audit_log WHERE id = {last}",
+            f"UPDATE audit_anchor SET entries = {last - 1}, last_id = {last - 1}, "
+            f"last_hash = (SELECT hash FROM audit_log WHERE id = {last - 1})",
+        )
+    engine = create_engine(normalise_url(db_url))
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_anchor"))
+    engine.dispose()
+
+
+@pytest.mark.parametrize("trigger", ["audit_log_no_delete", "audit_log_anchor"])
+def test_db_check_names_a_missing_protective_trigger(
+    cli_here: CliRunner, sqlite_url: str, trigger: str
+) -> None:
+    assert cli_here("db", "upgrade", db=sqlite_url).returncode == 0
+    assert cli_here("db", "check", db=sqlite_url).returncode == 0
+    engine = create_engine(normalise_url(sqlite_url))
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP TRIGGER {trigger}"))
+    engine.dispose()
+    result = cli_here("db", "check", db=sqlite_url)
+    assert result.returncode == 1
+    assert f"lacks trigger {trigger}" in result.stderr
+
+
+def test_db_check_names_a_missing_trigger_on_postgresql(
+    cli_here: CliRunner, postgres_url: str
+) -> None:
+    assert cli_here("db", "upgrade", db=postgres_url).returncode == 0
+    assert cli_here("db", "check", db=postgres_url).returncode == 0
+    engine = create_engine(normalise_url(postgres_url))
+    with engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER audit_log_anchor ON audit_log"))
+    engine.dispose()
+    result = cli_here("db", "check", db=postgres_url)
+    assert result.returncode == 1
+    assert "lacks trigger audit_log_anchor" in result.stderr
 
 
 def test_history_of_a_unit_and_of_a_guest(cli_here: CliRunner, store: Store, db_url: str) -> None:

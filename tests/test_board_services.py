@@ -154,16 +154,16 @@ def test_search_finds_by_code_or_name_and_returns_codes_only(demo: Store) -> Non
         assert search_guests(s, "g_10", TONIGHT) == []
         assert search_guests(s, "%", TONIGHT) == []
     with demo.write() as s:
-        assert record_name_search(s, hits=by_name + by_code, actor="anna") == 1
+        assert record_name_search(s, hits=by_name + by_code, actor="anna", reason="r") == 1
     assert audit_of(demo, "find_guest_by_name") == [("anna", "guest:G-103")]
 
 
 def test_reveal_name_is_audited_and_unknown_codes_are_refused(demo: Store) -> None:
     with demo.write() as s:
-        assert reveal_name(s, guest_code="G-101", actor="anna") == "Demo person 101"
+        assert reveal_name(s, guest_code="G-101", actor="anna", reason="r") == "Demo person 101"
     assert audit_of(demo, "reveal_name") == [("anna", "guest:G-101")]
     with pytest.raises(NotFound), demo.write() as s:
-        reveal_name(s, guest_code="G-999", actor="anna")
+        reveal_name(s, guest_code="G-999", actor="anna", reason="r")
     assert audit_of(demo, "reveal_name") == [("anna", "guest:G-101")]
 
 

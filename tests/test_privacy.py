@@ -155,6 +155,9 @@ NAME_READERS_ALLOWED = {
     "bedboard/services/people/guests.py": (
         "intake writes the name and says whether one is recorded; it never returns it"
     ),
+    "bedboard/services/safety/extract.py": (
+        "an access request's extract: audited (with a reason) before anything is returned"
+    ),
 }
 GUEST_NAME_PATTERN = re.compile(r"\b(Guest|guest\w*)\.name\b|\bguests\.name\b|\bg\.name\b")
 
@@ -178,14 +181,32 @@ def test_with_names_adds_names_and_audits_the_release(
     night = BASE_NIGHT.isoformat()
     plain = cli_here("export", "occupancy", "--night", night, db=db_url)
     assert plain.returncode == 0 and NAME not in plain.stdout and "guest_name" not in plain.stdout
-    named = cli_here("export", "occupancy", "--night", night, "--with-names", db=db_url)
+    named = cli_here(
+        "export",
+        "occupancy",
+        "--night",
+        night,
+        "--with-names",
+        "--reason",
+        "court asked",
+        db=db_url,
+    )
     assert named.returncode == 0, named.stderr
     header, *rows = named.stdout.splitlines()
     assert header.endswith(",guest_name")
     assert any(row.startswith(night) and row.endswith(f",{NAME}") for row in rows)
     assert any(row.endswith(f",{OTHER_NAME}") for row in rows)
     billing = cli_here(
-        "export", "billing", "--from", night, "--to", night, "--with-names", db=db_url
+        "export",
+        "billing",
+        "--from",
+        night,
+        "--to",
+        night,
+        "--with-names",
+        "--reason",
+        "court asked",
+        db=db_url,
     )
     assert billing.returncode == 0, billing.stderr
     assert NAME in billing.stdout and billing.stdout.splitlines()[0].endswith(",guest_name")
@@ -207,8 +228,9 @@ def test_with_names_that_fails_releases_nothing(
     night = BASE_NIGHT.isoformat()
     bad = str(tmp_path / "no" / "dir" / "out.csv")
     for args in (
-        ["export", "occupancy", "--night", night, "--with-names", "--out", bad],
-        ["export", "occupancy", "--night", night, "--with-names", "--summary"],
+        ["export", "occupancy", "--night", night, "--with-names", "--reason", "r", "--out", bad],
+        ["export", "occupancy", "--night", night, "--with-names", "--reason", "r", "--summary"],
+        ["export", "occupancy", "--night", night, "--with-names"],  # no reason
     ):
         result = cli_here(*args, db=db_url)
         assert result.returncode in (1, 2), result.stderr

@@ -56,9 +56,17 @@ def cli(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand is None:
         store = open_board_store()
+        from bedboard.services.staff.signin import needs_sign_in
         from bedboard.ui.app import BedboardApp
 
-        app = BedboardApp(store, debug=options(ctx).debug)
+        with store.read() as session:
+            ask = needs_sign_in(session)  # staff are set up: the board asks who is on duty
+        app = BedboardApp(
+            store,
+            debug=options(ctx).debug,
+            sign_in=ask,
+            lock_seconds=store.settings.lock_minutes * 60.0,
+        )
         app.run()
         if app.return_code:
             sys.exit(app.return_code)
@@ -72,9 +80,9 @@ def open_board_store() -> Store:
     settings = load_settings(options(click.get_current_context()).db)
     missing = missing_file(settings)
     if missing is None:
-        return open_from_context()
+        return open_from_context(sign_in=False)
     if not sys.stdin.isatty():
-        return open_from_context()  # refuses in one line: nobody to ask
+        return open_from_context(sign_in=False)  # refuses in one line: nobody to ask
     default = missing == default_db_path()
     question = _("There is no database at {path} yet. Make a new, empty one there?").format(
         path=missing
@@ -83,7 +91,7 @@ def open_board_store() -> Store:
         raise MissingDatabase(
             _("nothing was made: there is no database at {path}").format(path=missing)
         )
-    return open_from_context(create=True)
+    return open_from_context(create=True, sign_in=False)
 
 
 def _fail(message: str, code: int) -> None:

@@ -11,12 +11,12 @@ from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
 from bedboard.cli.exports import export_group, out_options, write_out
 from bedboard.cli.safety import names_need_rows, with_names_option
+from bedboard.cli.safety import with_names as named
 from bedboard.i18n import _
 from bedboard.services.billing import close, commitments, payers, payments
 from bedboard.services.clock import check_period
 from bedboard.services.exports.kinds import billing_export
 from bedboard.services.money import money, parse_amount
-from bedboard.services.safety.privacy import add_names
 
 
 @cli.command("pay")
@@ -163,6 +163,8 @@ def export_billing(
     out: str,
     excel: bool,
     with_names: bool,
+    reason: str | None,
+    confirm_by: str | None,
 ) -> None:
     """The billing basis: every occupied night in the period, and adjustments, credits and
     rebills (kind), each with its reason."""
@@ -177,7 +179,11 @@ def export_billing(
             session, first, last, currency=currency, payer_id=payer_id, summary=summary
         )
         if with_names:
-            export = add_names(
-                export, store.write, actor=store.actor, purpose=f"export billing {first}..{last}"
+            export = named(
+                export,
+                store,
+                purpose=f"export billing {first}..{last}",
+                reason=reason,
+                confirm_by=confirm_by,
             )
         write_out(export, out, excel)

@@ -4,7 +4,9 @@ subcommand's name), opening the store, and typed options for nights and units.""
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -12,10 +14,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from bedboard.config import load_settings
-from bedboard.errors import MissingDatabase
+from bedboard.errors import BadInput, MissingDatabase
 from bedboard.i18n import _
 
 if TYPE_CHECKING:
+    from bedboard.services.staff.access import Actor
     from bedboard.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,7 +70,10 @@ def common_options(f: F) -> F:
         metavar="NAME",
         expose_value=False,
         callback=_remember("user"),
-        help="Who is acting (recorded in the audit log). Default: $BEDBOARD_USER or login.",
+        help=_(
+            "Who is acting (recorded in the audit log); once staff are set up, a staff login "
+            "whose PIN is read from $BEDBOARD_PIN or asked for. Default: $BEDBOARD_USER or login."
+        ),
     )(f)
     f = click.option(
         "--db",
@@ -79,8 +85,9 @@ def common_options(f: F) -> F:
     return f
 
 
-def open_from_context(*, create: bool = False) -> Store:
-    """The store for this command. Only the commands that make a database pass `create`."""
+def open_from_context(*, create: bool = False, sign_in: bool = True) -> Store:
+    """The store for this command, with the person acting signed in (`sign_in=False`: the
+    board asks itself). Only the commands that make a database pass `create`."""
     from bedboard.store import open_store  # SQLAlchemy loads only for commands that use it
 
     ctx = click.get_current_context()
@@ -90,6 +97,8 @@ def open_from_context(*, create: bool = False) -> Store:
     except MissingDatabase as exc:
         raise MissingDatabase(f"{exc} ({create_hint()})") from exc
     ctx.call_on_close(store.close)
+    if sign_in:
+        store.who = who_acts(store)
     return store
 
 
@@ -104,6 +113,31 @@ def create_hint() -> str:
 # A night further from today than this is almost always a typo (2062 for 2026, 2020 for 2026):
 # refused unless --far (or BEDBOARD_FAR=1, for scripts that plan far ahead) says it is meant.
 FAR_DAYS = 366
+
+
+def read_pin(prompt: str) -> str:
+    """A PIN from $BEDBOARD_PIN, else asked for without echo on a terminal."""
+    pin = os.environ.get("BEDBOARD_PIN")
+    if pin:
+        return pin
+    if not sys.stdin.isatty():
+        raise BadInput(_("a PIN is needed: set BEDBOARD_PIN or run the command in a terminal"))
+    return getpass.getpass(prompt)
+
+
+def who_acts(store: Store) -> Actor:
+    """The local user until an administrator exists; after that the staff member named by
+    --user, signed in with their PIN (refused in one line, the try counted)."""
+    from bedboard.services.staff import signin
+    from bedboard.services.staff.access import Actor
+
+    with store.read() as session:
+        needed = signin.needs_sign_in(session)
+    if not needed:
+        return Actor(store.settings.user)
+    login = store.settings.user
+    pin = read_pin(_("PIN for {login}: ").format(login=login))
+    return signin.sign_in(store.read, store.write, login, pin)
 
 
 class NightType(click.ParamType):

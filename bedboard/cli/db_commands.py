@@ -13,7 +13,7 @@ from bedboard.i18n import _
 from bedboard.redact import mask_url
 from bedboard.services.demo import load_demo
 from bedboard.services.demo_people import load_people_and_history
-from bedboard.store import missing_file, stored_revision
+from bedboard.store import missing_file, missing_protections, stored_revision
 
 
 @cli.group("db")
@@ -54,7 +54,8 @@ def db_current() -> None:
 @db_group.command("check")
 @common_options
 def db_check() -> None:
-    """Exit 0 if the schema is the newest this program knows, 1 if it is not."""
+    """Exit 0 if the schema is the newest this program knows and every protective trigger is
+    there, 1 if not."""
     revision = _stored_revision()
     head = migrate.head_revision()
     if revision != head:
@@ -62,7 +63,18 @@ def db_check() -> None:
             f"the database is at {revision or 'no revision (empty)'}, not {head}; "
             "run `bedboard db upgrade`"
         )
+    missing = _missing_protections()
+    if missing:
+        raise DatabaseError(
+            _(
+                "the database lacks {what}: its rules are not enforced; restore it from a backup"
+            ).format(what=", ".join(missing))
+        )
     click.echo(f"ok: database at {head}")
+
+
+def _missing_protections() -> list[str]:
+    return missing_protections(load_settings(options(click.get_current_context()).db))
 
 
 @cli.command("demo")

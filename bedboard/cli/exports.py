@@ -18,6 +18,7 @@ import click
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, F, common_options, open_from_context
 from bedboard.cli.safety import names_need_rows, with_names_option
+from bedboard.cli.safety import with_names as named
 from bedboard.errors import BadInput
 from bedboard.i18n import _
 from bedboard.services.beds.availability import availability, site_counts
@@ -28,7 +29,6 @@ from bedboard.services.exports.occupancy_rates import fill_rates
 from bedboard.services.exports.outfile import atomic_text_file
 from bedboard.services.exports.turnaways import turnaway_export
 from bedboard.services.exports.xlsx import Sheet, is_xlsx, write_xlsx
-from bedboard.services.safety.privacy import add_names
 
 PROGRESS_FROM_ROWS = 5000  # shorter exports finish before a bar would be worth drawing
 
@@ -183,7 +183,13 @@ def out_options(f: F) -> F:
 @with_names_option
 @common_options
 def export_occupancy(
-    night: dt.date | None, summary: bool, out: str, excel: bool, with_names: bool
+    night: dt.date | None,
+    summary: bool,
+    out: str,
+    excel: bool,
+    with_names: bool,
+    reason: str | None,
+    confirm_by: str | None,
 ) -> None:
     """One row per unit for the night (or per site with --summary)."""
     names_need_rows(with_names, summary)
@@ -192,8 +198,12 @@ def export_occupancy(
     with store.read() as session:
         export = occupancy_export(session, night, summary=summary)
         if with_names:
-            export = add_names(
-                export, store.write, actor=store.actor, purpose=f"export occupancy {night}"
+            export = named(
+                export,
+                store,
+                purpose=f"export occupancy {night}",
+                reason=reason,
+                confirm_by=confirm_by,
             )
         write_out(export, out, excel)
 

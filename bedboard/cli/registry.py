@@ -66,7 +66,8 @@ COMMANDS: dict[str, Entry] = {
         " nights and billing stay under the code.",
     ),
     "guests": Entry(
-        ("guests",), "Guests and households: register, edit, show, list, keep-away rules."
+        ("disclosure", "guests"),
+        "Guests and households: register, edit, show, list, keep-away rules.",
     ),
     "find": Entry(("find",), "Places that fit, best first; with --hold, hold the best one."),
     "hold": Entry(
@@ -87,12 +88,16 @@ COMMANDS: dict[str, Entry] = {
         ("payers",),
         "Who is billed: police, court, social services, Migration Agency, embassy, NGO, own.",
     ),
+    "reveal": Entry(
+        ("disclosure",), "Print a guest's name (written to the audit log with the reason)."
+    ),
     "rates": Entry(("payers",), "Prices per night, by site kind or site, optionally per payer."),
     "restore": Entry(
         ("safety",),
         "Replace the database with the backup FILE, after checking it;"
         " the replaced database is kept beside it as <db>.before-restore-<time>.",
     ),
+    "staff": Entry(("staff",), "Staff members, their roles and sites."),
     "turnaway": Entry(("turnaways",), "Record a turnaway: evidence of unmet need."),
     "who-pays": Entry(
         ("billing",),

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import getpass
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -10,20 +13,35 @@ import click
 from bedboard.cli import cli
 from bedboard.cli.common import F, common_options, open_from_context, options
 from bedboard.config import Settings, load_settings
-from bedboard.errors import BadInput, DatabaseError, RuleViolation
+from bedboard.errors import BadInput, DatabaseError, NotFound, RuleViolation
 from bedboard.i18n import _
 from bedboard.services.clock import utcnow
+from bedboard.services.exports.export import Export
 from bedboard.services.safety import audit, backup, privacy
 from bedboard.services.safety.history import guest_history, unit_history
-from bedboard.store import open_store, sqlite_file
+from bedboard.services.staff.access import Actor, require
+from bedboard.services.staff.rights import Right
+from bedboard.store import Store, open_store, sqlite_file
 
 
 def with_names_option(f: F) -> F:
-    """`--with-names`: the only way a guest's name leaves the program in a file (audited)."""
+    """`--with-names --reason TEXT [--confirm-by LOGIN]`: the only way a guest's name leaves
+    the program in a file (audited, with the reason and who confirmed)."""
+    f = click.option(
+        "--confirm-by",
+        metavar="LOGIN",
+        help=_(
+            "A second staff member who confirms releasing protected guests' names (their PIN "
+            "from $BEDBOARD_CONFIRM_PIN or a prompt)."
+        ),
+    )(f)
+    f = click.option(
+        "--reason", metavar="TEXT", help=_("Why the names are needed (written to the audit log).")
+    )(f)
     return click.option(
         "--with-names",
         is_flag=True,
-        help="Add a guest_name column. Names are protected: this is written to the audit log.",
+        help=_("Add a guest_name column. Names are protected: this is written to the audit log."),
     )(f)
 
 
@@ -31,6 +49,37 @@ def names_need_rows(with_names: bool, summary: bool) -> None:
     """Names go on rows with guests; a summary has none (the rules would refuse it too, later)."""
     if with_names and summary:
         raise BadInput("--with-names needs rows with guests (not --summary)")
+
+
+def confirmer(store: Store, login: str | None) -> Actor | None:
+    """The second staff member named by --confirm-by, signed in with their own PIN."""
+    if not login:
+        return None
+    from bedboard.services.staff.signin import sign_in
+
+    pin = os.environ.get("BEDBOARD_CONFIRM_PIN")
+    if not pin:
+        if not sys.stdin.isatty():
+            raise BadInput(
+                _("the confirming staff member's PIN is needed: set BEDBOARD_CONFIRM_PIN")
+            )
+        pin = getpass.getpass(_("PIN of {login}, who confirms: ").format(login=login))
+    return sign_in(store.read, store.write, login, pin)
+
+
+def with_names(
+    export: Export, store: Store, *, purpose: str, reason: str | None, confirm_by: str | None
+) -> Export:
+    if not (reason or "").strip():
+        raise BadInput(_("--with-names needs --reason TEXT: why the names are needed"))
+    return privacy.add_names(
+        export,
+        store.write,
+        actor=store.actor,
+        purpose=purpose,
+        reason=reason or "",
+        confirmed_by=confirmer(store, confirm_by),
+    )
 
 
 def _settings() -> Settings:
@@ -52,22 +101,23 @@ def backup_command(file: Path) -> None:
     """Copy the database to FILE (consistent even while others write; created 0600)."""
     settings = _settings()
     db_path = _sqlite_file(settings)
+    if not db_path.is_file():
+        raise NotFound(_("there is no database at {path} to back up").format(path=db_path))
+    store = open_from_context()
+    with store.read() as session:
+        require(session, Right.BACKUP)
 
     def record(check: backup.BackupCheck) -> None:
         """A backup holds every guest's identity: who made one, and where, is audited."""
-        store = open_store(settings)
-        try:
-            with store.write() as session:
-                audit.record(
-                    session,
-                    store.actor,
-                    "backup",
-                    "database",
-                    file=str(file.expanduser().absolute()),
-                    bed_nights=check.bed_nights,
-                )
-        finally:
-            store.close()
+        with store.write() as session:
+            audit.record(
+                session,
+                store.actor,
+                "backup",
+                "database",
+                file=str(file.expanduser().absolute()),
+                bed_nights=check.bed_nights,
+            )
 
     check = backup.backup(db_path, file, on_copied=record)
     click.echo(
@@ -84,9 +134,19 @@ def restore_command(file: Path) -> None:
     kept beside it as <db>.before-restore-<time>."""
     settings = _settings()
     db_path = _sqlite_file(settings)
+    who = None
+    if db_path.is_file():
+        # Whoever replaces a database must be allowed to by that database's staff.
+        current = open_from_context()
+        with current.read() as session:
+            require(session, Right.RESTORE)
+        who = current.who
+        current.close()
     old_revision = backup.revision_counter(db_path) if db_path.is_file() else 0
     check, kept = backup.restore(db_path, file, utcnow())
     store = open_store(settings)  # migrates a backup made by an older bedboard
+    if who is not None:
+        store.who = who
     try:
         with store.write() as session:
             backup.keep_revision_ahead(session, old_revision)
@@ -126,6 +186,7 @@ def audit_verify(anchor: str | None) -> None:
         raise BadInput("--anchor must be at least 12 hex characters of an entry's hash")
     store = open_from_context()
     with store.read() as session:
+        require(session, Right.AUDIT)
         problems = audit.verify(session)
         ends = audit.chain_ends(session, anchor)
     newest = ends.newest
@@ -165,6 +226,27 @@ def audit_history(unit: str | None, guest_code: str | None, limit: int) -> None:
         )
     if not lines:
         click.echo("no history", err=True)
+
+
+@audit_group.command("disclosures")
+@click.option("--guest", "guest_code", required=True, metavar="CODE")
+@common_options
+def audit_disclosures(guest_code: str) -> None:
+    """Who saw or exported this person's data, when, why and who confirmed; oldest first.
+    Backups are listed too: each holds every guest's identity."""
+    from bedboard.services.safety.disclosures import disclosures
+
+    store = open_from_context()
+    with store.read() as session:
+        lines = disclosures(session, guest_code)
+    for d in lines:
+        confirmed = (
+            "  " + _("confirmed by {login}").format(login=d.confirmed_by) if d.confirmed_by else ""
+        )
+        where = f"  {d.detail}" if d.detail else ""
+        click.echo(f"{d.at}  #{d.entry_id}  {d.actor}  {d.action}  {d.reason}{confirmed}{where}")
+    if not lines:
+        click.echo(_("no disclosures of {code}").format(code=guest_code.strip()), err=True)
 
 
 @cli.command("forget")

@@ -38,6 +38,7 @@ NIGHT_STATES = values(NightState)
 HOLD_STATUSES = values(HoldStatus)
 GENDERS = ("woman", "man", "other")
 HOLD_STATUSES = ("active", "confirmed", "cancelled", "expired")
+STAFF_ROLES = ("night", "outreach", "coordinator", "admin")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -340,3 +341,42 @@ class Revision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Staff(Base):
+    """A person who may act. The PIN is kept only as a salted scrypt hash; wrong PINs are
+    counted here so the backoff holds across processes."""
+
+    __tablename__ = "staff"
+    __table_args__ = (CheckConstraint(_in("role", STAFF_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    pin_hash: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class StaffSite(Base):
+    """The sites a night worker works at (other roles act everywhere)."""
+
+    __tablename__ = "staff_sites"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+
+
+class AuditAnchor(Base):
+    """One row, written by a trigger on every audit entry: how many entries there are and the
+    newest hash. Entries cut from the end of the log no longer match it."""
+
+    __tablename__ = "audit_anchor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    last_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))

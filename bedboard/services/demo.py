@@ -16,6 +16,8 @@ from bedboard.services.beds.inventory import normalise_tags
 from bedboard.services.beds.out_of_service import mark_out_of_service
 from bedboard.services.beds.stays import check_in
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 from bedboard.states import SiteKind
 
 # (site, kind, area, [(room, unit, tags)])
@@ -96,6 +98,7 @@ def load_demo(
     now: dt.datetime | None = None,
 ) -> None:
     """`now` fixes the hold's expiry (tests and screenshots use a frozen clock)."""
+    require(session, Right.INVENTORY)
     if session.scalar(select(func.count()).select_from(Site)):
         raise RuleViolation("the database already has sites; demo data only goes into an empty one")
     for name, kind, area, units in SITES:

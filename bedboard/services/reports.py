@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from bedboard.db.models import BedNight, Hold, Payer, Site, Unit
 from bedboard.services.clock import iso_week, utcnow
 from bedboard.services.people.turnaways import weekly_counts
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 from bedboard.states import NightState, SiteKind
 
 UNBILLED = "(unbilled)"
@@ -94,6 +96,7 @@ def build_report(
 ) -> Report:
     """The `nights` nights ending with `last`, and the `months` calendar months ending with
     last's month. `now` (naive UTC) decides which holds have run out."""
+    require(session, Right.EXPORT)
     first = last - dt.timedelta(days=nights - 1)
     sites = occupancy_per_site(session, first, last, now or utcnow())
     total: list[NightCounts] = []

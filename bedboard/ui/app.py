@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.filter import LineFilter, NoColor
@@ -35,6 +35,8 @@ from textual.worker import get_current_worker
 from bedboard.i18n import _
 from bedboard.redact import error_line, install_log_scrubber, scrub
 from bedboard.services.changes import RevisionWatcher
+from bedboard.services.staff.access import Actor
+from bedboard.services.staff.rights import Right
 from bedboard.store import Store
 from bedboard.ui import palette
 from bedboard.ui.clock import Clock
@@ -47,6 +49,8 @@ RETRY_SECONDS = 3.0
 # normal, a minute of "live" over a frozen server is not.
 STALE_SECONDS = 5.0
 LIVE, STALE, OFFLINE = "live", "stale", "offline"
+LOCK_SECONDS = 600.0  # the board locks after 10 idle minutes (BEDBOARD_LOCK_MINUTES)
+IDLE_CHECK_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -55,20 +59,37 @@ class ScreenEntry:
     name: str  # short id, e.g. "billing"
     title: str  # what the footer and the command palette say
     target: str  # "module:Class", imported only when first opened; built as Class(store)
+    right: Right | None = None  # who may open it (the key is hidden from everyone else)
 
 
 # The extension point: one line per screen.
 SCREENS: tuple[ScreenEntry, ...] = (
-    ScreenEntry("R", "reports", "Reports", "bedboard.ui.screens.reports:ReportsScreen"),
-    ScreenEntry("E", "export", "Export", "bedboard.ui.screens.export:ExportScreen"),
-    ScreenEntry("B", "billing", "Billing", "bedboard.ui.screens.billing:BillingScreen"),
-    ScreenEntry("W", "who_pays", "Who pays?", "bedboard.ui.screens.who_pays:WhoPaysScreen"),
-    ScreenEntry("H", "history", "History", "bedboard.ui.screens.history:HistoryScreen"),
     ScreenEntry(
-        "C", "commitments", "Commitments", "bedboard.ui.screens.commitments:CommitmentsScreen"
+        "R", "reports", "Reports", "bedboard.ui.screens.reports:ReportsScreen", Right.EXPORT
+    ),
+    ScreenEntry("E", "export", "Export", "bedboard.ui.screens.export:ExportScreen", Right.EXPORT),
+    ScreenEntry(
+        "B", "billing", "Billing", "bedboard.ui.screens.billing:BillingScreen", Right.BILLING
     ),
     ScreenEntry(
-        "F", "families", "Host families", "bedboard.ui.screens.compensation:CompensationScreen"
+        "W", "who_pays", "Who pays?", "bedboard.ui.screens.who_pays:WhoPaysScreen", Right.BILLING
+    ),
+    ScreenEntry(
+        "H", "history", "History", "bedboard.ui.screens.history:HistoryScreen", Right.AUDIT
+    ),
+    ScreenEntry(
+        "C",
+        "commitments",
+        "Commitments",
+        "bedboard.ui.screens.commitments:CommitmentsScreen",
+        Right.COMMITMENTS,
+    ),
+    ScreenEntry(
+        "F",
+        "families",
+        "Host families",
+        "bedboard.ui.screens.compensation:CompensationScreen",
+        Right.BILLING,
     ),
 )
 
@@ -98,7 +119,11 @@ class BedboardApp(App[None]):
         poll_seconds: float = POLL_SECONDS,
         stale_seconds: float = STALE_SECONDS,
         debug: bool = False,
+        sign_in: bool = False,
+        lock_seconds: float | None = None,
     ) -> None:
+        """`sign_in`: ask who is on duty before the board shows anything (staff are set up);
+        then lock again after `lock_seconds` without a key or a click."""
         super().__init__()
         install_log_scrubber()
         # What the terminal can show (TERM=vt100: no colour; LANG=C: ASCII drawing).
@@ -118,6 +143,10 @@ class BedboardApp(App[None]):
         self.confirmed_monotonic = time.monotonic()
         self.confirmed_at = self.clock.local()  # when the database last answered, shown
         self.poll_started: float | None = None  # when the watcher's unanswered poll began
+        self.needs_sign_in = sign_in
+        self.lock_seconds = lock_seconds if lock_seconds is not None else LOCK_SECONDS
+        self.last_activity = time.monotonic()
+        self.locked = sign_in  # screens load nothing until someone has signed in
 
     def _fatal_error(self) -> None:
         """An error nothing handled ends the app. Textual's own report shows every local
@@ -161,6 +190,53 @@ class BedboardApp(App[None]):
     def on_mount(self) -> None:
         self.watch_database()
         self.set_interval(1, self._check_link)
+        if self.needs_sign_in:
+            self.lock(idle=False)
+            self.set_interval(min(IDLE_CHECK_SECONDS, self.lock_seconds / 2), self._check_idle)
+
+    # Who is on duty ---------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown)):
+            self.last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if not self.locked and time.monotonic() - self.last_activity >= self.lock_seconds:
+            self.lock(idle=True)
+
+    def lock(self, *, idle: bool) -> None:
+        """Cover everything with the sign-in screen; whoever signs in next acts from then on.
+        Questions left open are closed first, so nothing typed before the lock is kept."""
+        from bedboard.ui.screens.sign_in import SignInScreen
+
+        self.locked = True
+        while isinstance(self.screen, ModalScreen):
+            self.pop_screen()
+        self.push_screen(SignInScreen(self.store, locked=idle), self._signed_in)
+
+    def _signed_in(self, actor: Actor | None) -> None:
+        if actor is None:
+            return
+        self.store.who = actor
+        self.locked = False
+        self.last_activity = time.monotonic()
+        self.sub_title = f"{actor.login} ({actor.role})"
+        self.refresh_bindings()
+        # Screens reload for the new person (what they may see and do).
+        for screen in self.screen_stack:
+            changed = getattr(screen, "changed", None)
+            if callable(changed):
+                changed()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_screen" and parameters:
+            if self.locked:
+                return False
+            entry = next((e for e in SCREENS if e.name == parameters[0]), None)
+            if entry is not None and entry.right is not None:
+                return self.store.who.may(entry.right)
+        return True
 
     # Screens added by SCREENS ----------------------------------------------------------
 
@@ -168,6 +244,8 @@ class BedboardApp(App[None]):
         if isinstance(self.screen, ModalScreen):
             return  # a question is open: answer it first
         entry = next(e for e in SCREENS if e.name == name)
+        if self.locked or (entry.right is not None and not self.store.who.may(entry.right)):
+            return
         module_name, class_name = entry.target.split(":")
         screen_class = getattr(importlib.import_module(module_name), class_name)
         if isinstance(self.screen, screen_class):

@@ -9,6 +9,7 @@ from textual.message import Message
 
 from bedboard.services.beds.availability import UnitNight
 from bedboard.services.choices import Choices
+from bedboard.services.staff.access import Actor
 
 
 @dataclass
@@ -39,3 +40,17 @@ class RevisionChanged(Message):
     """The live watcher saw the database change (or come back after being offline)."""
 
     revision: int | None
+
+
+@dataclass
+class SignedIn(Message):
+    """A staff member's PIN was right."""
+
+    actor: Actor
+
+
+@dataclass
+class SignInFailed(Message):
+    """Unknown login, wrong PIN, locked or disabled: one line to show."""
+
+    text: str

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import text
+
 from bedboard.store import Store
 from tests.support.board import (
     TONIGHT,
@@ -87,9 +89,17 @@ async def test_showing_a_name_needs_a_deliberate_key_and_is_audited(
         screen_text = str(app.screen.query_one("#detail").render())
         assert "Demo person" not in screen_text
         await pilot.press("n")  # lower case does nothing
-        await pilot.press("N", "n")  # asked, then said no
-        await pilot.press("N", "y")
+        await pilot.press("N", "escape")  # asked, then said no
+        await pilot.press("N", "enter")  # no reason: the form does not close
+        assert "Why is needed" in str(app.screen.query_one("#form-error").render())
+        await type_text(pilot, "police asked for her")
+        await pilot.press("enter")
         note = await wait_for_note(pilot, "G-101 is Demo person 101")
         assert "audit log" in note
     reveals = [a for a in audit_actions(frozen_store) if a[1] == "reveal_name"]
     assert reveals == [("night-staff", "reveal_name", "guest:G-101")]
+    with frozen_store.read() as session:
+        detail = session.execute(
+            text("SELECT detail FROM audit_log WHERE action = 'reveal_name'")
+        ).scalar_one()
+    assert '"reason": "police asked for her"' in detail

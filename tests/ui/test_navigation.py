@@ -15,6 +15,7 @@ from tests.support.board import (
     frozen_app,
     open_board,
     type_text,
+    wait_for_note,
     wait_until,
 )
 from tests.support.db_checks import audit_actions
@@ -66,6 +67,8 @@ async def test_find_a_guest_by_name_shows_the_code_only(
     async with board_at() as (app, pilot, board):
         await pilot.press("slash")
         await type_text(pilot, "person 103")
+        await pilot.press("tab")
+        await type_text(pilot, "she called from the station")
         await pilot.press("enter")
         assert await wait_until(
             pilot,
@@ -78,6 +81,21 @@ async def test_find_a_guest_by_name_shows_the_code_only(
         assert "Demo person" not in detail
     found = [a for a in audit_actions(frozen_store) if a[1] == "find_guest_by_name"]
     assert found == [("night-staff", "find_guest_by_name", "guest:G-103")]
+
+
+async def test_finding_a_protected_guest_by_name_without_a_reason_shows_nothing(
+    frozen_store: Store, board_at: BoardAt
+) -> None:
+    async with board_at() as (_app, pilot, board):
+        before = board.selected_unit
+        await pilot.press("slash")
+        await type_text(pilot, "person 103")
+        await pilot.press("enter")
+        note = await wait_for_note(pilot, "say why the name is needed")
+        assert "Nothing was changed" in note
+        assert board.selected_unit == before
+    found = [a for a in audit_actions(frozen_store) if a[1] == "find_guest_by_name"]
+    assert found == []
 
 
 async def test_find_a_guest_among_several_and_jump_to_another_night(board_at: BoardAt) -> None:

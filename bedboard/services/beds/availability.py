@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, aliased
 from bedboard.db.models import Adjustment, BedNight, Guest, Hold, Payer, Site, Unit
 from bedboard.services.beds.units import natural_key, split_tags
 from bedboard.services.clock import utcnow
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 from bedboard.states import SiteKind, UnitStatus
 
 STATUSES = tuple(UnitStatus)
@@ -67,6 +69,7 @@ class UnitNight:
 def availability(
     session: Session, night: dt.date, now: dt.datetime | None = None
 ) -> list[UnitNight]:
+    require(session, Right.SEE_AVAILABILITY)
     now = now or utcnow()
     # A closed night moved to another payer by a correction shows who it is billed to now:
     # its latest rebill's payer, reference and amount (rebills are few; the posted row stays).

@@ -25,6 +25,8 @@ from bedboard.services.beds.stays import check_in
 from bedboard.services.clock import check_night_count, local_time, nights, utcnow
 from bedboard.services.lookup import find_unit, unit_ref
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require, require_at_units
+from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text, column_length
 from bedboard.states import HoldStatus, NightState
 
@@ -60,6 +62,7 @@ def hold(
     check_night_count(nights_count)
     wanted = nights(night, nights_count)
     targets = [find_unit(session, ref) for ref in refs]
+    require(session, Right.HOLD, site_ids=[site.id for site, _ in targets])
     seen: set[int] = set()
     for site, target in targets:
         if target.id in seen:
@@ -122,6 +125,13 @@ def ended_word(status: str) -> str:
         "cancelled": _("cancelled"),
         "expired": _("expired"),
     }.get(status, status)
+
+
+def hold_unit_ids(session: Session, row: Hold) -> list[int]:
+    return [
+        row.unit_id,
+        *session.scalars(select(HoldUnit.unit_id).where(HoldUnit.hold_id == row.id)),
+    ]
 
 
 def active_hold(session: Session, hold_id: int, now: dt.datetime) -> Hold:
@@ -229,5 +239,6 @@ def cancel_hold(
 ) -> None:
     now = now or utcnow()
     row = active_hold(session, hold_id, now)
+    require_at_units(session, Right.HOLD, hold_unit_ids(session, row))
     refs = _release(session, row, HoldStatus.CANCELLED)
     audit.record(session, actor, "cancel_hold", f"unit:{refs[0]}", hold=row.id, units=refs)

@@ -21,6 +21,8 @@ from bedboard.errors import BadInput
 from bedboard.i18n import _
 from bedboard.services.csvio import read_csv
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
 
 INVENTORY_COLUMNS = ("site", "site_kind", "area", "room", "unit", "tags")
@@ -135,6 +137,7 @@ def parse_inventory(
 
 
 def import_inventory(session: Session, rows: list[InventoryRow], *, actor: str) -> ImportResult:
+    require(session, Right.INVENTORY)
     sites = {s.name: s for s in session.scalars(select(Site))}
     units = {(u.site_id, u.label): u for u in session.scalars(select(Unit))}
     sites_added = units_added = units_updated = sites_updated = 0

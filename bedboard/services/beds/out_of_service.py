@@ -14,6 +14,8 @@ from bedboard.services.beds.nights import refuse_closed, refuse_taken
 from bedboard.services.clock import night_range, utcnow
 from bedboard.services.lookup import find_unit, unit_ref
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
 from bedboard.states import NightState
 
@@ -36,6 +38,7 @@ def mark_out_of_service(
     if len(wanted) > 366:
         raise BadInput("out of service for more than a year at once is not allowed")
     site, target = find_unit(session, unit)
+    require(session, Right.BOOK, site_id=site.id)
     ref = unit_ref(site, target)
     refuse_closed(session, wanted)
     refuse_taken(session, target.id, ref, wanted, now)
@@ -54,6 +57,7 @@ def return_to_service(
     session: Session, *, unit: str, first: dt.date, last: dt.date, actor: str
 ) -> int:
     site, target = find_unit(session, unit)
+    require(session, Right.BOOK, site_id=site.id)
     wanted = night_range(first, last)
     refuse_closed(session, wanted)
     rows = list(

@@ -31,6 +31,8 @@ from bedboard.services.lookup import (
 )
 from bedboard.services.people import avoid, eligibility
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require, require_at_units
+from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
 from bedboard.states import NightState
 
@@ -54,6 +56,7 @@ def check_in(
     check_night_count(nights_count)
     reference = clean_text(reference, BedNight.payer_reference, "the payer reference")
     site, target = find_unit(session, unit)
+    require(session, Right.BOOK, site_id=site.id)
     payer_row = find_payer(session, payer) if payer else None
     wanted = nights(night, nights_count)
     refuse_closed(session, wanted)
@@ -181,6 +184,7 @@ def visit_from(session: Session, guest: Guest, night: dt.date, doing: str) -> li
         raise RuleViolation(
             _("guest {code} has no nights from {night} on").format(code=guest.code, night=night)
         )
+    require_at_units(session, Right.BOOK, (r.unit_id for r in rows))
     if rows[0].night != night:
         raise RuleViolation(
             _(
@@ -329,6 +333,7 @@ def extend(
         )
     if last is None:
         last = latest_night(session, guest)
+    require_at_units(session, Right.BOOK, [last.unit_id])
     if tonight is not None and last.night < tonight - dt.timedelta(days=1):
         raise RuleViolation(
             _("guest {code}'s last night was {night}; check them in again instead").format(
@@ -406,6 +411,7 @@ def move(
     rows = visit_from(session, guest, from_night, _("move"))
     refuse_posted(session, rows)
     site, target = find_unit(session, to_unit)
+    require_at_units(session, Right.BOOK, [target.id, *(r.unit_id for r in rows)])
     ref = unit_ref(site, target)
     already = [r.night for r in rows if r.unit_id == target.id]
     if already:

@@ -30,6 +30,8 @@ from bedboard.services.clock import utcnow
 from bedboard.services.lookup import find_guest
 from bedboard.services.money import money
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
 from bedboard.states import NightState
 
@@ -215,6 +217,7 @@ def close_night(
     now: dt.datetime | None = None,
 ) -> CloseResult:
     """Post the night. `latest` is the current night: given, the night must have ended."""
+    require(session, Right.CLOSE_NIGHT)
     now = now or utcnow()
     refuse_too_early(session, night, latest=latest, out_of_order=out_of_order)
     route_night(session, night)  # the decisions as they stand now, not as last written
@@ -266,6 +269,7 @@ def adjust(
     now: dt.datetime | None = None,
 ) -> Adjustment:
     """A correction to a posted night: the night stays as it was, the adjustment adds to it."""
+    require(session, Right.CORRECT)
     reason = clean_text(reason, Adjustment.reason, "the reason")
     if not reason:
         raise BadInput("an adjustment needs a reason: say why")

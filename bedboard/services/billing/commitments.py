@@ -23,6 +23,8 @@ from bedboard.services.clock import utcnow
 from bedboard.services.lookup import find_guest, find_payer
 from bedboard.services.people.households import find_household
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
 from bedboard.states import NightState
 
@@ -114,6 +116,7 @@ def add_commitment(
     now: dt.datetime | None = None,
 ) -> Commitment:
     """For one guest, or (household_code) for every member of a household together."""
+    require(session, Right.COMMITMENTS)
     if (guest_code is None) == (household_code is None):
         raise BadInput(_("a commitment is for one guest or for one household"))
     if last is not None and last < first:
@@ -186,6 +189,7 @@ def end_commitment(
     session: Session, *, commitment_id: int, last: dt.date, actor: str
 ) -> Commitment:
     """The commitment pays up to and including the night `last`, and no later night."""
+    require(session, Right.COMMITMENTS)
     commitment = session.get(Commitment, commitment_id)
     if commitment is None:
         raise NotFound(_("no commitment #{id}").format(id=commitment_id))
@@ -237,6 +241,7 @@ def end_commitment(
 def list_commitments(
     session: Session, *, payer: str | None = None, guest_code: str | None = None
 ) -> list[CommitmentLine]:
+    require(session, Right.BILLING)
     stmt = (
         select(Commitment, Payer.name, Guest.code, Household.code)
         .join(Payer, Payer.id == Commitment.payer_id)

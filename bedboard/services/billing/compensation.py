@@ -23,6 +23,8 @@ from bedboard.i18n import _
 from bedboard.services.clock import check_period
 from bedboard.services.money import money
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 from bedboard.states import NightState
 
 HOST_FAMILY = "host_family"
@@ -48,6 +50,7 @@ def set_compensation_rate(
     site_kind: str | None = None,
     actor: str,
 ) -> CompensationRate:
+    require(session, Right.RATES)
     if amount < 0:
         raise BadInput(_("a compensation rate must not be negative"))
     if valid_to is not None and valid_to < valid_from:
@@ -142,6 +145,7 @@ def compensation(
     site: str | None = None,
 ) -> list[Owed]:
     """Per host family: one row per month, then one per year with that year's total."""
+    require(session, Right.BILLING)
     check_period(first, last)
     stmt = (
         select(Unit.site_id, Site.name, Site.area, BedNight.night, func.count())
@@ -211,6 +215,7 @@ class CompensationRateLine:
 
 
 def list_compensation_rates(session: Session) -> list[CompensationRateLine]:
+    require(session, Right.BILLING)
     stmt = (
         select(CompensationRate, Site.name)
         .outerjoin(Site, Site.id == CompensationRate.site_id)

@@ -23,6 +23,8 @@ from bedboard.services.billing.rates import RateBook
 from bedboard.services.clock import night_range, utcnow
 from bedboard.services.lookup import find_guest, find_payer
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
 from bedboard.states import NightState
 
@@ -56,6 +58,7 @@ def correct(
     now: dt.datetime | None = None,
 ) -> list[Corrected]:
     """Move the guest's closed nights first..last (or just `first`) to `payer`."""
+    require(session, Right.CORRECT)
     reason = clean_reason(reason)
     reference = clean_text(reference, BedNight.payer_reference, _("the payer reference"))
     wanted = night_range(first, last or first)

@@ -21,6 +21,8 @@ from bedboard.services.clock import parse_night
 from bedboard.services.csvio import read_csv
 from bedboard.services.money import parse_amount
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 
 PAYER_COLUMNS = ("name", "kind")
 PAYER_OPTIONAL = ("org_number", "address", "contact")
@@ -63,6 +65,7 @@ def parse_payers(path: Path | str) -> list[PayerRow]:
 
 def import_payers(session: Session, rows: list[PayerRow], *, actor: str) -> tuple[int, int]:
     """Add new payers, update changed ones; returns (added, updated)."""
+    require(session, Right.PAYERS)
     existing = {p.name: p for p in session.scalars(select(Payer))}
     added = updated = 0
     for row in rows:
@@ -141,6 +144,7 @@ def import_rates(
     session: Session, rows: list[RateRow], *, currency: str, actor: str, path: str = ""
 ) -> int:
     """Add each rate unless the very same rate exists already; returns how many were added."""
+    require(session, Right.RATES)
     sites = {a: b for a, b in session.execute(select(Site.name, Site.id))}
     payers = {a: b for a, b in session.execute(select(Payer.name, Payer.id))}
     existing = {

@@ -20,6 +20,8 @@ from bedboard.i18n import _
 from bedboard.services.billing.payers import any_payer
 from bedboard.services.clock import check_period
 from bedboard.services.exports.billing import billing_statement
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ def invoice_basis(
     us: Party,
     reference: str | None = None,
 ) -> InvoiceBasis:
+    require(session, Right.BILLING)
     check_period(first, last)
     row = any_payer(session, payer)
     basis = InvoiceBasis(

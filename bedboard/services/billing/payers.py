@@ -10,6 +10,8 @@ from bedboard.db.models import PAYER_KINDS, Payer
 from bedboard.errors import BadInput, RuleViolation
 from bedboard.services.lookup import find_payer
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
 
 
@@ -39,6 +41,7 @@ def add_payer(
     contact: str = "",
     actor: str,
 ) -> Payer:
+    require(session, Right.PAYERS)
     name = clean_field("name", name)
     if not name:
         raise BadInput("a payer needs a name")
@@ -70,6 +73,7 @@ def edit_payer(
     contact: str | None = None,
     actor: str,
 ) -> Payer:
+    require(session, Right.PAYERS)
     payer = any_payer(session, name)
     changes: dict[str, str] = {}
     if new_name is not None:
@@ -95,6 +99,7 @@ def edit_payer(
 
 
 def set_active(session: Session, *, name: str, active: bool, actor: str) -> Payer:
+    require(session, Right.PAYERS)
     payer = any_payer(session, name)
     if payer.active == active:
         state = "active" if active else "deactivated"
@@ -108,6 +113,7 @@ def set_active(session: Session, *, name: str, active: bool, actor: str) -> Paye
 
 
 def list_payers(session: Session, include_inactive: bool = True) -> list[Payer]:
+    require(session, Right.BILLING)
     stmt = select(Payer).order_by(Payer.name)
     if not include_inactive:
         stmt = stmt.where(Payer.active.is_(True))

@@ -17,6 +17,8 @@ from bedboard.db.models import Adjustment, BedNight, Guest, Site, Unit
 from bedboard.errors import BadInput, NightsPosted, RuleViolation
 from bedboard.services.lookup import find_guest, find_payer
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
 from bedboard.states import NightState
 
@@ -40,6 +42,7 @@ def assign_payer(
     actor: str,
 ) -> PayResult:
     """The payer (and reference) of the guest's nights first..last, or from first on."""
+    require(session, Right.BILLING)
     if last is not None and last < first:
         raise BadInput(f"the range ends ({last}) before it starts ({first})")
     reference = clean_text(reference, BedNight.payer_reference, "the payer reference")
@@ -110,6 +113,7 @@ class Unbilled:
 
 def who_pays(session: Session, limit: int = 1000) -> list[Unbilled]:
     """Every stay with occupied, not yet closed nights that have no payer; oldest first."""
+    require(session, Right.BILLING)
     return _unbilled_per_stay(session, limit, BedNight.posted_at.is_(None))
 
 

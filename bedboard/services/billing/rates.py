@@ -15,6 +15,8 @@ from bedboard.db.models import SITE_KINDS, Payer, Rate, Site
 from bedboard.errors import BadInput
 from bedboard.services.lookup import find_payer, site_id_named
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def set_rate(
     payer: str | None = None,
     actor: str,
 ) -> Rate:
+    require(session, Right.RATES)
     if amount < 0:
         raise BadInput("a rate must not be negative")
     if valid_to is not None and valid_to < valid_from:
@@ -148,6 +151,7 @@ class RateLine:
 
 
 def list_rates(session: Session) -> list[RateLine]:
+    require(session, Right.BILLING)
     stmt = (
         select(Rate, Site.name, Payer.name)
         .outerjoin(Site, Site.id == Rate.site_id)

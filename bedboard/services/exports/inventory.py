@@ -13,10 +13,13 @@ from bedboard.db.models import Site, Unit
 from bedboard.services.beds.inventory import INVENTORY_COLUMNS
 from bedboard.services.beds.units import natural_key, split_tags
 from bedboard.services.exports.export import Export
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 from bedboard.states import SiteKind
 
 
 def inventory_export(session: Session) -> Export:
+    require(session, Right.EXPORT)
     total = session.scalar(select(func.count()).select_from(Unit)) or 0
     return Export(INVENTORY_COLUMNS, _rows(session), total=total)
 

@@ -26,6 +26,8 @@ from bedboard.services.exports.export import Export
 from bedboard.services.exports.inventory import inventory_export
 from bedboard.services.exports.occupancy import occupancy_export
 from bedboard.services.exports.turnaways import turnaway_export
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 
 
 def billing_export(
@@ -39,6 +41,8 @@ def billing_export(
 ) -> Export:
     """The billing basis with the number of rows to expect (two counts on the night index),
     so a long export can show how far it has come."""
+    require(session, Right.EXPORT)
+    require(session, Right.BILLING)
     check_period(first, last)
     if summary:
         totals = billing_summary(session, first, last, currency=currency, payer_id=payer_id)

@@ -12,6 +12,8 @@ from bedboard.services.beds.availability import UnitNight, availability, site_co
 from bedboard.services.exports.export import Export
 from bedboard.services.exports.occupancy_rates import fill_rates
 from bedboard.services.money import money
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 
 OCCUPANCY_COLUMNS = (
     "night",
@@ -90,6 +92,7 @@ def occupancy_summary_rows(units: list[UnitNight]) -> Iterator[list[Any]]:
 
 def occupancy_export(session: Session, night: dt.date, *, summary: bool = False) -> Export:
     """One night is one row per unit: the list is as long as the inventory, not the history."""
+    require(session, Right.EXPORT)
     units = fill_rates(session, availability(session, night))
     if summary:
         return Export(OCCUPANCY_SUMMARY_COLUMNS, occupancy_summary_rows(units))

@@ -13,6 +13,8 @@ from bedboard.db.models import Site, Turnaway
 from bedboard.services.clock import check_period
 from bedboard.services.exports.export import Export
 from bedboard.services.people.turnaways import weekly_counts
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 
 TURNAWAY_COLUMNS = ("night", "site", "reason", "people", "referred_to", "needs")
 TURNAWAY_SUMMARY_COLUMNS = ("week", "reason", "turnaways", "people")
@@ -21,6 +23,7 @@ TURNAWAY_SUMMARY_COLUMNS = ("week", "reason", "turnaways", "people")
 def turnaway_export(
     session: Session, first: dt.date, last: dt.date, *, summary: bool = False
 ) -> Export:
+    require(session, Right.EXPORT)
     check_period(first, last)
     if summary:
         return Export(TURNAWAY_SUMMARY_COLUMNS, _summary_rows(session, first, last))

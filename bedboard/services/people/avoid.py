@@ -19,6 +19,8 @@ from bedboard.i18n import _
 from bedboard.services.clock import utcnow
 from bedboard.services.lookup import find_guest
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
 
 
@@ -44,6 +46,7 @@ def add_rule(
     other_guest: str | None = None,
     actor: str,
 ) -> AvoidRule:
+    require(session, Right.REGISTER_GUEST)
     given = [x for x in (site, area, other_guest) if x is not None and x.strip()]
     if len(given) != 1:
         raise BadInput(_("name exactly one: a site, an area or another guest"))
@@ -80,6 +83,9 @@ def add_rule(
 
 def reveal_rules(session: Session, *, guest_code: str, reason: str, actor: str) -> list[Rule]:
     """The guest's rules, for someone who asked on purpose with a reason; audited."""
+    from bedboard.services.safety.disclosures import require_reveal
+
+    require_reveal(session, find_guest(session, guest_code))
     reason = clean_text(reason, 300, _("the reason"))
     if not reason:
         raise BadInput(_("say why the rules are needed"))

@@ -26,6 +26,8 @@ from bedboard.services.people.intake_text import (
     clean_notes,
 )
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 
 DEFAULT_PREFIX = "G-"
 
@@ -130,6 +132,7 @@ def add_guest(
     actor: str,
     prefix: str = DEFAULT_PREFIX,
 ) -> Guest:
+    require(session, Right.REGISTER_GUEST)
     code = clean_code(code) if code is not None else next_code(session, prefix)
     if session.scalar(select(Guest.id).where(Guest.code == code)) is not None:
         raise RuleViolation(_("a guest with code {code!r} already exists").format(code=code))
@@ -168,6 +171,7 @@ def register_or_update(
 
 
 def edit_guest(session: Session, *, code: str, fields: GuestFields, actor: str) -> Guest:
+    require(session, Right.REGISTER_GUEST)
     guest = find_guest(session, code)
     changed = _apply(session, guest, fields)
     if not changed:
@@ -211,10 +215,12 @@ def view(session: Session, guest: Guest) -> GuestView:
 
 
 def show_guest(session: Session, code: str) -> GuestView:
+    require(session, Right.REGISTER_GUEST)
     return view(session, find_guest(session, code))
 
 
 def list_guests(session: Session, household: str | None = None) -> list[GuestView]:
+    require(session, Right.REGISTER_GUEST)
     stmt = select(Guest).order_by(Guest.code)
     if household:
         stmt = stmt.where(Guest.household_id == households.find_household(session, household).id)

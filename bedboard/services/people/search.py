@@ -10,8 +10,17 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight, Guest, Site, Unit
+from bedboard.i18n import _
 from bedboard.services.lookup import find_guest
 from bedboard.services.safety import audit
+from bedboard.services.safety.disclosures import (
+    check_confirmer,
+    check_reason,
+    guest_site_ids,
+    require_reveal,
+)
+from bedboard.services.staff.access import Actor, require
+from bedboard.services.staff.rights import Right
 
 MAX_HITS = 20
 
@@ -52,12 +61,16 @@ def search_guests(session: Session, text: str, around: dt.date) -> list[GuestHit
     ]
 
 
-def record_name_search(session: Session, *, hits: list[GuestHit], actor: str) -> int:
+def record_name_search(session: Session, *, hits: list[GuestHit], actor: str, reason: str) -> int:
     """Finding a protected guest by name links the name to a bed: that is written to the audit
-    log like a reveal (by code; the name typed is not stored). Returns how many were logged."""
+    log like a reveal, with the reason given (by code; the name typed is not stored). Refused
+    without a reason, or for someone who may not reveal names. Returns how many were logged."""
     found = [h for h in hits if h.protected and h.by_name]
+    if found:
+        require(session, Right.REVEAL)
+        reason = check_reason(reason)
     for hit in found:
-        audit.record(session, actor, "find_guest_by_name", f"guest:{hit.code}")
+        audit.record(session, actor, "find_guest_by_name", f"guest:{hit.code}", reason=reason)
     return len(found)
 
 
@@ -77,8 +90,35 @@ def _where(session: Session, guest: Guest, around: dt.date) -> GuestHit:
     return GuestHit(guest.code, guest.protected, row.night, f"{row.name}/{row.label}")
 
 
-def reveal_name(session: Session, *, guest_code: str, actor: str) -> str:
-    """The guest's name, for someone who asked on purpose; recorded in the audit log."""
+def reveal_name(
+    session: Session,
+    *,
+    guest_code: str,
+    actor: str,
+    reason: str,
+    confirmed_by: Actor | None = None,
+) -> str:
+    """The guest's name, for someone who asked on purpose and said why; a protected guest's
+    name also needs a second staff member (`confirmed_by`, signed in by the caller). Recorded
+    in the audit log before the name is returned."""
     guest = find_guest(session, guest_code)
-    audit.record(session, actor, "reveal_name", f"guest:{guest.code}", protected=guest.protected)
-    return guest.name or "(no name recorded)"
+    who = require_reveal(session, guest)
+    reason = check_reason(reason)
+    confirmer = None
+    if guest.protected:
+        confirmer = check_confirmer(
+            session,
+            codes=[guest.code],
+            sites=guest_site_ids(session, guest),
+            confirmer=confirmed_by,
+        )
+    audit.record(
+        session,
+        who.login if who.role else actor,
+        "reveal_name",
+        f"guest:{guest.code}",
+        protected=guest.protected,
+        reason=reason,
+        confirmed_by=confirmer,
+    )
+    return guest.name or _("(no name recorded)")

@@ -16,6 +16,8 @@ from bedboard.services.clock import iso_week, utcnow
 from bedboard.services.lookup import site_id_named
 from bedboard.services.people.intake_text import NEEDS
 from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
 
 TURNAWAY_REASONS = ("no_free_unit", "no_payer", "not_eligible", "needs_not_met", "other")
@@ -40,6 +42,7 @@ def record_turnaway(
     if not 1 <= people <= MAX_PEOPLE:
         raise BadInput(f"people must be from 1 to {MAX_PEOPLE}, not {people}")
     site_id = site_id_named(session, site)
+    require(session, Right.TURNAWAY, site_ids=[site_id] if site_id is not None else [])
     row = Turnaway(
         night=night,
         site_id=site_id,

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import AuditEntry
+from bedboard.db.models import AuditAnchor, AuditEntry
+from bedboard.i18n import _
 from bedboard.redact import scrub
 from bedboard.services.clock import utcnow
 
@@ -58,18 +59,20 @@ class ChainProblem:
 
 
 def verify(session: Session) -> list[ChainProblem]:
-    """Walk the chain; an edited entry breaks its own hash, a deleted one breaks the link."""
+    """Walk the chain; an edited entry breaks its own hash, a deleted one breaks the link, and
+    entries cut from the end no longer match the anchor the audit trigger keeps."""
     problems: list[ChainProblem] = []
     expected_prev = GENESIS
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
         if entry.prev_hash != expected_prev:
-            problems.append(ChainProblem(entry.id, "an entry before it is missing or changed"))
+            problems.append(ChainProblem(entry.id, _("an entry before it is missing or changed")))
         recomputed = entry_hash(
             entry.prev_hash, entry.at, entry.actor, entry.action, entry.target, entry.detail
         )
         if recomputed != entry.hash:
-            problems.append(ChainProblem(entry.id, "its content was changed"))
+            problems.append(ChainProblem(entry.id, _("its content was changed")))
         expected_prev = entry.hash
+    problems.extend(check_anchor(session))
     return problems
 
 
@@ -92,6 +95,36 @@ def chain_ends(session: Session, anchor: str = "") -> ChainEnds:
         else None
     )
     return ChainEnds(total, newest, anchored)
+
+
+def check_anchor(session: Session) -> list[ChainProblem]:
+    """Compare the log's end with the anchor (count, newest id, newest hash)."""
+    anchor = session.get(AuditAnchor, 1)
+    count = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+    newest = session.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    last_id, last_hash = (newest.id, newest.hash) if newest else (0, "")
+    if anchor is None:
+        return [ChainProblem(last_id, _("the audit anchor is missing"))]
+    if (anchor.entries, anchor.last_id, anchor.last_hash) == (count, last_id, last_hash):
+        return []
+    if anchor.entries > count or anchor.last_id > last_id:
+        return [
+            ChainProblem(
+                anchor.last_id,
+                _(
+                    "entries were removed from the end: the anchor counts {anchored} entries up "
+                    "to #{anchor_id}, the log has {count} up to #{last_id}"
+                ).format(
+                    anchored=anchor.entries,
+                    anchor_id=anchor.last_id,
+                    count=count,
+                    last_id=last_id,
+                ),
+            )
+        ]
+    return [ChainProblem(last_id, _("the log's end does not match the audit anchor"))]
 
 
 def history(session: Session, target: str, limit: int = 200) -> list[AuditEntry]:

@@ -20,6 +20,8 @@ from bedboard.db.models import AuditEntry
 from bedboard.services.clock import local_time
 from bedboard.services.lookup import find_guest, find_unit, unit_ref
 from bedboard.services.money import money
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
 
 DEFAULT_LIMIT = 200
 
@@ -88,6 +90,7 @@ def _readable(detail: str) -> str:
 
 def unit_history(session: Session, ref: str, limit: int = DEFAULT_LIMIT) -> list[HistoryLine]:
     """Newest first. Raises NotFound for an unknown unit."""
+    require(session, Right.AUDIT)
     site, unit = find_unit(session, ref)
     name = unit_ref(site, unit)
     target = f"unit:{name}"
@@ -121,6 +124,7 @@ def _about_unit(entry: AuditEntry, target: str, name: str) -> bool:
 
 def guest_history(session: Session, code: str, limit: int = DEFAULT_LIMIT) -> list[HistoryLine]:
     """Newest first: entries whose target is the guest, or whose detail names the guest."""
+    require(session, Right.AUDIT)
     guest = find_guest(session, code)
     # audit.record writes detail with json.dumps(sort_keys=True, ensure_ascii=False)
     quoted = json.dumps(guest.code, ensure_ascii=False)

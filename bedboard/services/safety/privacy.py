@@ -20,30 +20,54 @@ from bedboard.errors import BadInput
 from bedboard.services.exports.export import Export
 from bedboard.services.lookup import find_guest
 from bedboard.services.safety import audit
+from bedboard.services.safety.disclosures import check_confirmer, check_reason
+from bedboard.services.staff.access import Actor, require
+from bedboard.services.staff.rights import Right
 
 NAME_COLUMN = "guest_name"
 PERSONAL_FIELDS = ("name", "birth_year", "languages", "notes", "gender", "needs")
 
 
 def release_names(
-    session: Session, codes: Iterable[str], *, actor: str, purpose: str
+    session: Session,
+    codes: Iterable[str],
+    *,
+    actor: str,
+    purpose: str,
+    reason: str,
+    confirmed_by: Actor | None = None,
 ) -> dict[str, str]:
     """Names of the guests with these codes, for an export the user asked names for with
-    `--with-names`. Must run in a write session: the release is audited before any name is
+    `--with-names`, and said why. Protected guests among them need a second staff member
+    (`confirmed_by`). Must run in a write session: the release is audited before any name is
     returned, so a name never leaves without its audit entry."""
+    require(session, Right.EXPORT)
+    require(session, Right.REVEAL)
+    reason = check_reason(reason)
     wanted = sorted({c for c in codes if c})
     names: dict[str, str] = {}
+    protected: list[str] = []
     if wanted:
         rows = session.execute(
-            select(Guest.code, Guest.name).where(Guest.code.in_(wanted), Guest.name.is_not(None))
+            select(Guest.code, Guest.name, Guest.protected).where(
+                Guest.code.in_(wanted), Guest.name.is_not(None)
+            )
         )
-        names = {code: name for code, name in rows if name}
+        for code, name, is_protected in rows:
+            if name:
+                names[code] = name
+                protected += [code] if is_protected else []
+    confirmer = None
+    if protected:
+        confirmer = check_confirmer(session, codes=protected, sites=set(), confirmer=confirmed_by)
     audit.record(
         session,
         actor,
         "names_released",
         "guests",
         purpose=purpose,
+        reason=reason,
+        confirmed_by=confirmer,
         guests=sorted(names),  # codes only: the log itself never holds a name
     )
     return names
@@ -55,6 +79,8 @@ def add_names(
     *,
     actor: str,
     purpose: str,
+    reason: str,
+    confirmed_by: Actor | None = None,
 ) -> Export:
     """The export with a `guest_name` column after the others, for `--with-names`.
 
@@ -70,7 +96,14 @@ def add_names(
 
     def named_rows() -> Iterator[list[Any]]:
         with write() as session:
-            names = release_names(session, (str(r[at]) for r in rows), actor=actor, purpose=purpose)
+            names = release_names(
+                session,
+                (str(r[at]) for r in rows),
+                actor=actor,
+                purpose=purpose,
+                reason=reason,
+                confirmed_by=confirmed_by,
+            )
         for r in rows:
             yield [*r, names.get(str(r[at]), "")]
 
@@ -88,6 +121,7 @@ def forget(session: Session, *, guest_code: str, actor: str) -> list[str]:
 
     On SQLite the old values are overwritten in the file too (secure_delete), not merely
     unlinked; the caller checkpoints the WAL afterwards. Returns what held data."""
+    require(session, Right.FORGET)
     guest = find_guest(session, guest_code)
     erased = [f for f in PERSONAL_FIELDS if getattr(guest, f) not in (None, "")]
     if session.get_bind().dialect.name == "sqlite":

@@ -230,6 +230,8 @@ class LiveScreen(BoardBaseScreen):
     def load(self) -> None:
         if not self.is_attached:
             return
+        if getattr(self.app, "locked", False):
+            return  # nobody has signed in yet: read nothing (signing in reloads every screen)
         if self.hidden:
             self._missed = True
             return

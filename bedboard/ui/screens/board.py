@@ -14,6 +14,7 @@ from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import DataTable, Label, Static
 
+from bedboard.errors import BedboardError
 from bedboard.i18n import _
 from bedboard.services.beds.availability import UnitNight, availability, site_counts
 from bedboard.services.changes import current_revision
@@ -24,6 +25,7 @@ from bedboard.services.people.search import GuestHit, record_name_search, search
 from bedboard.store import Store
 from bedboard.ui.app import LIVE, STALE
 from bedboard.ui.clock import Clock
+from bedboard.ui.failures import failure_text
 from bedboard.ui.filters import KIND_LABELS, Filters
 from bedboard.ui.format import detail_text, night_title
 from bedboard.ui.messages import BoardLoaded
@@ -122,6 +124,10 @@ class BoardScreen(UnitActionsScreen):
     def current_night(self) -> dt.date:
         return self.night
 
+    def changed(self) -> None:
+        self._show_status(getattr(self.app, "link", LIVE))  # after a sign-in: the new person
+        super().changed()
+
     # Loading --------------------------------------------------------------------------------
 
     def read(self, session: Session) -> BoardLoaded:
@@ -152,7 +158,9 @@ class BoardScreen(UnitActionsScreen):
             state = f"[bold {colour}]● {escape(word)}[/] {escape(since)}"
         if self.store.read_only is not None:
             state += " · [b]" + escape(_("read-only")) + "[/b]"
-        self.query_one("#status", Label).update(f"{escape(self.store.actor)} · {state}")
+        who = self.store.who
+        person = f"{who.login} ({who.role})" if who.role else who.login
+        self.query_one("#status", Label).update(f"{escape(person)} · {state}")
 
     def _tick(self) -> None:
         """Every half minute: hold countdowns and expiries, and the rollover hour."""
@@ -324,24 +332,36 @@ class BoardScreen(UnitActionsScreen):
                     _("Code or name"),
                     required=True,
                     placeholder=_("part of it is enough"),
-                )
+                ),
+                Field("reason", _("Why"), placeholder=_("needed to search by name")),
             ],
             _("Find"),
             intro=_(
-                "Protected guests are shown by code only. Finding one by name is written "
-                "to the audit log."
+                "Protected guests are shown by code only. Finding one by name needs a "
+                "reason and is written to the audit log."
             ),
         )
         values = await self.app.push_screen_wait(form)
         if not values or not values["text"]:
             return
-        text, around = values["text"], self.night
+        text, reason, around = values["text"], values["reason"], self.night
         hits = await self.in_thread(lambda session: search_guests(session, text, around))
         if any(h.protected and h.by_name for h in hits):
             actor = self.store.actor
-            await self.in_thread(
-                lambda session: record_name_search(session, hits=hits, actor=actor), write=True
-            )
+            try:
+                await self.in_thread(
+                    lambda session: record_name_search(
+                        session, hits=hits, actor=actor, reason=reason
+                    ),
+                    write=True,
+                )
+            except BedboardError as exc:
+                # Without a reason (or the right) the name links no one to a bed: only the
+                # guests found by their code are shown.
+                hits = [h for h in hits if not (h.protected and h.by_name)]
+                self.refused(failure_text(exc))
+                if not hits:
+                    return
         if len(hits) > 1:
             title = _("Guests matching {text!r}").format(text=text)
             options = [(f"{h.code}  ·  {h.where}", h.code) for h in hits]

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-FieldKind = Literal["text", "int", "date", "select", "check"]
+FieldKind = Literal["text", "int", "date", "select", "check", "secret"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 value=str(f.default) if f.default != "" else "",
                 placeholder="YYYY-MM-DD" if f.kind == "date" else f.placeholder,
                 type="integer" if f.kind == "int" else "text",
+                password=f.kind == "secret",
                 suggester=f.suggester,
                 id=widget_id,
                 compact=True,

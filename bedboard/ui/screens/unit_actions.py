@@ -7,6 +7,7 @@ write transaction (`run_change`). Esc on a question ends the action and changes 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterable
 from functools import partial
@@ -25,6 +26,8 @@ from bedboard.services.people.guests import GuestFields, register_or_update
 from bedboard.services.people.intake_text import GENDERS
 from bedboard.services.people.search import reveal_name
 from bedboard.services.people.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, record_turnaway
+from bedboard.services.staff.rights import OWN_SITES, Right, scope
+from bedboard.services.staff.signin import sign_in
 from bedboard.ui.format import tags_text
 from bedboard.ui.screens.base import LiveScreen, changes
 from bedboard.ui.screens.confirm import ConfirmScreen
@@ -45,6 +48,21 @@ NEEDS_STATE: dict[str, tuple[str, ...] | None] = {
     "out_of_service": ("free",),
     "back_in_service": ("out_of_service",),
     "turnaway": None,
+}
+
+# The right each action needs (services check it again; this only decides which keys show).
+ACTION_RIGHTS: dict[str, Right] = {
+    "check_in": Right.BOOK,
+    "confirm_hold": Right.BOOK,
+    "cancel_hold": Right.HOLD,
+    "hold": Right.HOLD,
+    "check_out": Right.BOOK,
+    "extend": Right.BOOK,
+    "move": Right.BOOK,
+    "reveal_name": Right.REVEAL,
+    "out_of_service": Right.BOOK,
+    "back_in_service": Right.BOOK,
+    "turnaway": Right.TURNAWAY,
 }
 
 REASON_LABELS = {
@@ -105,6 +123,8 @@ class UnitActionsScreen(LiveScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action not in NEEDS_STATE:
             return True
+        if not self._may(action):
+            return False  # hidden: this person may not do it (here)
         states = NEEDS_STATE[action]
         if states is None:
             return True
@@ -134,6 +154,19 @@ class UnitActionsScreen(LiveScreen):
         if pending:
             delay = max((min(pending) - now).total_seconds(), 0) + 0.5
             self._expiry_timer = self.set_timer(delay, self.changed)
+
+    def _may(self, action: str) -> bool:
+        """Whether the person signed in may do this, at the selected unit's site for night
+        staff (whose keys show only at their own sites)."""
+        right = ACTION_RIGHTS.get(action)
+        if right is None:
+            return True
+        who = self.store.who
+        where = scope(who.role, right)
+        if where != OWN_SITES:
+            return where is not None
+        unit = self.selected_unit
+        return unit is not None and unit.site in who.site_names
 
     @work(group="ask", exit_on_error=False)
     async def action_menu(self) -> None:
@@ -617,15 +650,39 @@ class UnitActionsScreen(LiveScreen):
         if unit is None:
             return
         code = unit.guest_code
-        question = _(
-            "Show the name of guest {code}?\n\n"
-            "Names are protected. Your name and the time are written to the audit log."
-        ).format(code=code)
-        if not await self.confirm(question, yes=_("Show name"), no=_("Cancel")):
+        form = FormScreen(
+            _("Show the name of guest {code}").format(code=code),
+            [
+                Field("reason", _("Why"), required=True, placeholder=_("written to the log")),
+                Field("second", _("2nd staff"), placeholder=_("login (protected guests)")),
+                Field("second_pin", _("Their PIN"), kind="secret"),
+            ],
+            _("Show name"),
+            intro=_(
+                "Names are protected. Your name, the reason and the time are written to the "
+                "audit log. A protected guest's name needs a second staff member to confirm "
+                "with their own PIN."
+            ),
+        )
+        values = await self.app.push_screen_wait(form)
+        if not values:
             return
-
+        confirmer = None
+        if values["second"]:
+            # The second person signs in first (a wrong PIN is counted in its own
+            # transaction); a refusal ends here, on this screen's line.
+            store = self.store
+            confirmer = await asyncio.to_thread(
+                sign_in, store.read, store.write, values["second"], values["second_pin"]
+            )
         self.run_change(
-            partial(reveal_name, guest_code=code, actor=self.store.actor),
+            partial(
+                reveal_name,
+                guest_code=code,
+                actor=self.store.actor,
+                reason=values["reason"],
+                confirmed_by=confirmer,
+            ),
             lambda name: _("{code} is {name}. (This was written to the audit log.)").format(
                 code=code, name=name
             ),

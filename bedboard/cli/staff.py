@@ -1,0 +1,119 @@
+"""`bedboard staff add|list|edit|disable|pin`: who may act, in which role, at which sites.
+
+A new PIN is read from the terminal (asked twice, not echoed), or as one line of standard
+input when that is not a terminal (scripts, tests).
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+import click
+
+from bedboard.cli import cli
+from bedboard.cli.common import common_options, open_from_context
+from bedboard.errors import BadInput
+from bedboard.i18n import _
+from bedboard.services.staff import members
+from bedboard.services.staff.rights import ROLES
+
+
+def read_new_pin(login: str) -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass(_("new PIN for {login}: ").format(login=login))
+        again = getpass.getpass(_("the same PIN again: "))
+        if first != again:
+            raise BadInput(_("the two PINs differ; nothing was changed"))
+        return first
+    line = sys.stdin.readline()
+    if not line.strip():
+        raise BadInput(_("no PIN on standard input; nothing was changed"))
+    return line.rstrip("\r\n")
+
+
+@cli.group("staff")
+def staff_group() -> None:
+    """Staff members, their roles and sites."""
+
+
+@staff_group.command("add")
+@click.argument("login")
+@click.option("--role", required=True, metavar="|".join(ROLES), help=_("What they may do."))
+@click.option("--site", "sites", multiple=True, metavar="NAME", help=_("A site they work at."))
+@click.option("--name", default="", help=_("Their name, as colleagues know it."))
+@common_options
+def staff_add(login: str, role: str, sites: tuple[str, ...], name: str) -> None:
+    """Add a staff member; their PIN is asked for (or read from standard input)."""
+    store = open_from_context()
+    login = members.check_login(login)
+    members.check_role(role)
+    pin = read_new_pin(login)
+    with store.write() as session:
+        member = members.add_staff(session, login=login, role=role, sites=sites, name=name, pin=pin)
+    where = ", ".join(dict.fromkeys(s.strip() for s in sites)) or _("all sites")
+    click.echo(
+        _("added {login} as {role} ({where})").format(login=member.login, role=role, where=where)
+    )
+
+
+@staff_group.command("list")
+@common_options
+def staff_list() -> None:
+    """Every staff member: login, role, sites, whether active and whether a PIN is set."""
+    store = open_from_context()
+    with store.read() as session:
+        rows = members.list_staff(session)
+    for r in rows:
+        state = _("active") if r.active else _("disabled")
+        pin = "" if r.has_pin else "  " + _("(no PIN)")
+        sites = ",".join(r.sites) or "-"
+        click.echo(f"{r.login}\t{r.role}\t{sites}\t{state}\t{r.name}{pin}".rstrip())
+    if not rows:
+        click.echo(_("no staff yet: the local user may do everything"), err=True)
+
+
+@staff_group.command("edit")
+@click.argument("login")
+@click.option("--role", metavar="|".join(ROLES), help=_("A new role."))
+@click.option(
+    "--site", "sites", multiple=True, metavar="NAME", help=_("Their sites (replaces the old).")
+)
+@click.option("--name", default=None, help=_("A new name."))
+@common_options
+def staff_edit(login: str, role: str | None, sites: tuple[str, ...], name: str | None) -> None:
+    """Change a staff member's role, sites or name."""
+    store = open_from_context()
+    with store.write() as session:
+        member = members.edit_staff(session, login=login, role=role, sites=sites or None, name=name)
+        sites_now = members.site_names_of(session, member)
+    click.echo(
+        _("{login} is {role} ({where})").format(
+            login=member.login, role=member.role, where=", ".join(sites_now) or _("all sites")
+        )
+    )
+
+
+@staff_group.command("disable")
+@click.argument("login")
+@common_options
+def staff_disable(login: str) -> None:
+    """Disable a staff member: they can no longer sign in (their history stays)."""
+    store = open_from_context()
+    with store.write() as session:
+        member = members.disable_staff(session, login=login)
+    click.echo(_("{login} is disabled").format(login=member.login))
+
+
+@staff_group.command("pin")
+@click.argument("login")
+@common_options
+def staff_pin(login: str) -> None:
+    """Set a new PIN (an administrator for anyone, a staff member for themselves)."""
+    store = open_from_context()
+    with store.read() as session:
+        members.find_staff(session, login)
+    pin = read_new_pin(login.strip())
+    with store.write() as session:
+        member = members.set_pin(session, login=login, pin=pin)
+    click.echo(_("new PIN set for {login}").format(login=member.login))

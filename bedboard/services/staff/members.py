@@ -1,0 +1,237 @@
+"""Adding, listing, changing and disabling staff. Only an administrator may (or anyone, before
+the first administrator exists). The last active administrator can be neither disabled nor
+given another role: without one, the database would be open to every local user again."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from bedboard.db.models import Site, Staff, StaffSite
+from bedboard.errors import BadInput, NotFound, RuleViolation
+from bedboard.i18n import _
+from bedboard.services.clock import utcnow
+from bedboard.services.lookup import clean_text
+from bedboard.services.safety import audit
+from bedboard.services.staff.access import Actor, actor_of, require
+from bedboard.services.staff.pins import check_new_pin, hash_pin
+from bedboard.services.staff.rights import ROLES, Right
+
+# Also a PostgreSQL role name: lower case, no quoting surprises, at most 63 bytes.
+LOGIN_PATTERN = re.compile(r"[a-z][a-z0-9_.-]{0,62}")
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    login: str
+    name: str
+    role: str
+    sites: tuple[str, ...]
+    active: bool
+    has_pin: bool
+
+
+def check_login(login: str) -> str:
+    login = login.strip()
+    if not LOGIN_PATTERN.fullmatch(login):
+        raise BadInput(
+            _(
+                "a login is 1 to 63 characters: a lower-case letter, then lower-case letters, "
+                "digits, '_', '.' or '-' (not {login!r})"
+            ).format(login=login)
+        )
+    return login
+
+
+def check_role(role: str) -> str:
+    role = role.strip().lower()
+    if role not in ROLES:
+        raise BadInput(
+            _("no role {role!r}; roles are {roles}").format(role=role, roles=", ".join(ROLES))
+        )
+    return role
+
+
+def find_staff(session: Session, login: str) -> Staff:
+    member = session.scalar(select(Staff).where(Staff.login == login.strip()))
+    if member is None:
+        raise NotFound(_("no staff member {login!r}").format(login=login.strip()))
+    return member
+
+
+def _sites(session: Session, names: Sequence[str]) -> list[Site]:
+    found: list[Site] = []
+    for name in dict.fromkeys(n.strip() for n in names):
+        site = session.scalar(select(Site).where(Site.name == name))
+        if site is None:
+            raise NotFound(_("no site named {name!r}").format(name=name))
+        found.append(site)
+    return found
+
+
+def _check_sites_for_role(role: str, sites: Sequence[Site]) -> None:
+    if role == "night" and not sites:
+        raise BadInput(_("night staff work at named sites: give at least one site"))
+
+
+def site_names_of(session: Session, member: Staff) -> list[str]:
+    return list(
+        session.scalars(
+            select(Site.name)
+            .join(StaffSite, StaffSite.site_id == Site.id)
+            .where(StaffSite.staff_id == member.id)
+            .order_by(Site.name)
+        )
+    )
+
+
+def actor_for(session: Session, member: Staff) -> Actor:
+    rows = session.execute(
+        select(Site.id, Site.name)
+        .join(StaffSite, StaffSite.site_id == Site.id)
+        .where(StaffSite.staff_id == member.id)
+        .order_by(Site.name)
+    ).all()
+    return Actor(
+        member.login,
+        member.role,
+        frozenset(r.id for r in rows),
+        tuple(r.name for r in rows),
+    )
+
+
+def add_staff(
+    session: Session,
+    *,
+    login: str,
+    role: str,
+    sites: Sequence[str] = (),
+    name: str = "",
+    pin: str | None = None,
+) -> Staff:
+    require(session, Right.STAFF)
+    login = check_login(login)
+    role = check_role(role)
+    name = clean_text(name, Staff.name, _("the name"))
+    chosen = _sites(session, sites)
+    _check_sites_for_role(role, chosen)
+    if session.scalar(select(Staff.id).where(Staff.login == login)) is not None:
+        raise RuleViolation(_("there is already a staff member {login!r}").format(login=login))
+    member = Staff(
+        login=login,
+        name=name,
+        role=role,
+        pin_hash=hash_pin(check_new_pin(pin)) if pin is not None else None,
+        active=True,
+        failed_pins=0,
+        created_at=utcnow().replace(microsecond=0),
+    )
+    session.add(member)
+    session.flush()
+    session.add_all(StaffSite(staff_id=member.id, site_id=s.id) for s in chosen)
+    session.flush()
+    audit.record(
+        session,
+        actor_of(session).login,
+        "staff_add",
+        f"staff:{login}",
+        role=role,
+        sites=[s.name for s in chosen],
+    )
+    return member
+
+
+def _other_active_admins(session: Session, member: Staff) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Staff)
+            .where(Staff.role == "admin", Staff.active.is_(True), Staff.id != member.id)
+        )
+        or 0
+    )
+
+
+def _keep_an_admin(session: Session, member: Staff) -> None:
+    if member.role == "admin" and member.active and _other_active_admins(session, member) == 0:
+        raise RuleViolation(
+            _("{login} is the last administrator; add another administrator first").format(
+                login=member.login
+            )
+        )
+
+
+def edit_staff(
+    session: Session,
+    *,
+    login: str,
+    role: str | None = None,
+    sites: Sequence[str] | None = None,
+    name: str | None = None,
+) -> Staff:
+    require(session, Right.STAFF)
+    member = find_staff(session, login)
+    changed: dict[str, object] = {}
+    new_role = check_role(role) if role is not None else member.role
+    chosen = _sites(session, sites) if sites is not None else None
+    if new_role != member.role:
+        _keep_an_admin(session, member)
+        changed["role"] = new_role
+    if chosen is not None:
+        changed["sites"] = [s.name for s in chosen]
+    if name is not None:
+        member.name = clean_text(name, Staff.name, _("the name"))
+        changed["name"] = True
+    _check_sites_for_role(
+        new_role,
+        chosen if chosen is not None else _sites(session, site_names_of(session, member)),
+    )
+    member.role = new_role
+    if chosen is not None:
+        session.execute(delete(StaffSite).where(StaffSite.staff_id == member.id))
+        session.add_all(StaffSite(staff_id=member.id, site_id=s.id) for s in chosen)
+    session.flush()
+    audit.record(session, actor_of(session).login, "staff_edit", f"staff:{member.login}", **changed)
+    return member
+
+
+def disable_staff(session: Session, *, login: str) -> Staff:
+    require(session, Right.STAFF)
+    member = find_staff(session, login)
+    _keep_an_admin(session, member)
+    member.active = False
+    session.flush()
+    audit.record(session, actor_of(session).login, "staff_disable", f"staff:{member.login}")
+    return member
+
+
+def set_pin(session: Session, *, login: str, pin: str) -> Staff:
+    """An administrator sets anyone's PIN; a staff member may change their own."""
+    member = find_staff(session, login)
+    if actor_of(session).login != member.login or actor_of(session).role is None:
+        require(session, Right.STAFF)
+    member.pin_hash = hash_pin(check_new_pin(pin))
+    member.failed_pins = 0
+    member.locked_until = None
+    session.flush()
+    audit.record(session, actor_of(session).login, "staff_pin", f"staff:{member.login}")
+    return member
+
+
+def list_staff(session: Session) -> list[StaffRow]:
+    require(session, Right.STAFF)
+    return [
+        StaffRow(
+            m.login,
+            m.name,
+            m.role,
+            tuple(site_names_of(session, m)),
+            m.active,
+            bool(m.pin_hash),
+        )
+        for m in session.scalars(select(Staff).order_by(Staff.login))
+    ]
