@@ -3,6 +3,14 @@
 The acting staff member travels with the session (`session.info["actor"]`, set by the store),
 so the CLI and the board are checked by the same code in the services layer. Until the first
 administrator exists the local user may do everything (first run, demo).
+
+The API other layers (and the PostgreSQL side) rely on, kept stable:
+- who acts: `Actor` (login, role, sites), carried as `session.info["actor"]`; `actor_of(session)`
+  reads it, `Store.who` sets it for every session the store opens.
+- may this actor do X: `Actor.may(right)` (anywhere, for key bars and menus), and
+  `require(session, right, site_id=/site_ids=)` / `require_at_units(...)`, which raise
+  `NotAllowed` (a RuleViolation: exit 1, one line) before a service changes anything.
+- the rights themselves: `rights.Right`, `rights.scope(role, right)`, one table (`RIGHTS`).
 """
 
 from __future__ import annotations
