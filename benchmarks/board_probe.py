@@ -104,28 +104,36 @@ def _unit_count(app: Any) -> int:
 
 
 class Redraws:
-    """Counts what a table redraws: cells updated in place (by row) and full rebuilds."""
+    """Counts what a table redraws: rows (cells) repainted in place, and full rebuilds. The
+    unit table is a LineTable (repaint_row, _replace); the site table a DataTable
+    (update_cell, _rebuild)."""
 
     def __init__(self, table: Any) -> None:
         self.rows: dict[str, float] = {}
         self.cpu: dict[str, float] = {}  # this process's CPU time when the row was first updated
         self.cells = 0
         self.rebuilds = 0
-        update_cell, rebuild = table.update_cell, table._rebuild
+        if hasattr(table, "repaint_row"):
+            self._wrap(table, "repaint_row", "_replace")
+        else:
+            self._wrap(table, "update_cell", "_rebuild")
+
+    def _wrap(self, table: Any, update_name: str, rebuild_name: str) -> None:
+        update, rebuild = getattr(table, update_name), getattr(table, rebuild_name)
 
         def counted_update(row_key: Any, *args: Any, **kwargs: Any) -> Any:
             key = str(getattr(row_key, "value", row_key))
             self.rows.setdefault(key, time.time())
             self.cpu.setdefault(key, time.process_time())
             self.cells += 1
-            return update_cell(row_key, *args, **kwargs)
+            return update(row_key, *args, **kwargs)
 
         def counted_rebuild(*args: Any, **kwargs: Any) -> Any:
             self.rebuilds += 1
             return rebuild(*args, **kwargs)
 
-        table.update_cell = counted_update
-        table._rebuild = counted_rebuild
+        setattr(table, update_name, counted_update)
+        setattr(table, rebuild_name, counted_rebuild)
 
 
 async def live(db: str, night: dt.date, settle: float) -> dict[str, Any]:

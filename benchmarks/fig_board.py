@@ -113,8 +113,9 @@ def live_figure(ctx: Context) -> list[Row]:
             f"{result['table_rows']:,} rows shown",
             budget="only changed",
             ok=only_changed,
-            note=f"counted by wrapping the tables' update_cell and rebuild: {result['unit_cells']}"
-            f" unit cell(s) updated in place, {result['rebuilds']} table rebuild(s), nothing "
+            note="counted by wrapping the unit table's repaint_row and the site table's "
+            f"update_cell, and both tables' rebuild: {result['unit_cells']} unit line(s) "
+            f"repainted, {result['rebuilds']} table rebuild(s), nothing "
             "more in the following second of polls",
         ),
     ]

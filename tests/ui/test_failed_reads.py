@@ -22,6 +22,7 @@ from bedboard.ui.screens.form import FormScreen
 from bedboard.ui.screens.rack import RackScreen
 from bedboard.ui.screens.reports import ReportsScreen
 from bedboard.ui.screens.who_pays import WhoPaysScreen
+from bedboard.ui.widgets.line_table import LineTable
 from bedboard.ui.widgets.notice import Notice
 from tests.support.board import frozen_app, open_board, select_unit, type_text, wait_until
 
@@ -51,7 +52,7 @@ def shown(screen: Screen[object]) -> Callable[[], object]:
     """What the screen shows from its last good read (it must survive a failed one)."""
     if isinstance(screen, ReportsScreen):
         return lambda: screen.report
-    tables = list(screen.query(DataTable))
+    tables = [*screen.query(DataTable), *screen.query(LineTable)]
     return lambda: [t.row_count for t in tables]
 
 

@@ -3,13 +3,12 @@ site, area or payer like `[/]` once took the whole board down before it could pa
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
-
 from bedboard.db.models import Payer, Site, Unit
 from bedboard.services.beds.holds import hold
 from bedboard.services.beds.stays import check_in
 from bedboard.store import Store
 from bedboard.ui.screens.board import BoardScreen
+from bedboard.ui.widgets.unit_table import UnitTable
 from tests.support.board import (
     FROZEN_AT,
     TONIGHT,
@@ -47,7 +46,7 @@ async def test_bracketed_names_are_shown_as_typed_everywhere(
 ) -> None:
     odd_world(empty_store)
     async with board_at(empty_store) as (app, pilot, board):
-        units = board.query_one("#units", DataTable)
+        units = board.query_one("#units", UnitTable)
         assert ODD in [str(cell) for key in units.rows for cell in units.get_row(key)]
         # Every screen and modal that quotes a code, site, payer or note.
         for keys in (["enter"], ["escape"], ["e"], ["escape"], ["o"], ["escape"], ["N"],

@@ -207,7 +207,7 @@ class BoardScreen(UnitActionsScreen):
             shown += f" · [$state-held]only: {escape(self.filters.describe())}[/]"
         self.query_one("#title", Label).update(shown)
 
-    @on(DataTable.RowHighlighted, "#units")
+    @on(UnitTable.Highlighted, "#units")
     def _show_detail(self) -> None:
         unit = self.selected_unit
         if unit is None:
@@ -218,7 +218,7 @@ class BoardScreen(UnitActionsScreen):
         self.query_one("#detail", Static).update(Text(text))
         self.refresh_bindings()
 
-    @on(DataTable.RowSelected, "#units")
+    @on(UnitTable.Selected, "#units")
     def _unit_menu(self) -> None:
         self.action_menu()
 

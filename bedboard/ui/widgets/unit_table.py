@@ -1,79 +1,155 @@
-"""Every unit on the chosen night: state, guest code, night n of the stay, payer, note."""
+"""Every unit on the chosen night: state, guest code, night n of the stay, payer, note.
+
+Drawn line by line (LineTable): the night's units stay in memory as they were read, and a row
+becomes text only when it comes into view. Column widths follow the content and the terminal:
+each column as wide as its longest value when there is room (the note takes what is left, so
+a wide terminal shows long notes whole); on a narrow one the least informative parts give way
+first - the middle of a site name, the start of a payer's name - and the note keeps enough to
+say how long a hold has left and for whom.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
+from rich.text import Text
 from textual.binding import Binding
-from textual.widgets.data_table import ColumnKey
 
+from bedboard.i18n import _
 from bedboard.services.beds.availability import UnitNight
-from bedboard.ui.format import unit_cells
-from bedboard.ui.shorten import content_width, keep_end, unit_ref
-from bedboard.ui.widgets.keyed_table import KeyedTable
+from bedboard.ui.format import UNBILLED, nights_cell, note_cell, unit_cells
+from bedboard.ui.shorten import ELLIPSIS, keep_end, unit_ref
+from bedboard.ui.widgets.line_table import PADDING, Cell, Column, LineTable
 
 GUEST_CAP = 16  # beyond this a code is cut, keeping its end
 NIGHTS_CAP = 12
+PAYER_CAP = 32
+STATE_WIDTH = 8  # "occupied"
+# How narrow a column may get before the next one gives way, in the order they give way.
+GIVE_WAY = (
+    ("note", 20),
+    ("unit", 16),
+    ("payer", 14),
+    ("note", 14),
+    ("guest", 8),
+    ("unit", 10),
+    ("payer", 10),
+    ("note", 6),
+    ("unit", 6),
+)
 
 
 def unit_key(u: UnitNight) -> str:
     return f"unit:{u.unit_id}"
 
 
-class UnitTable(KeyedTable):
+def keep_start(text: str, width: int) -> str:
+    """A note reads from its start: `1h05 left · Anna from the…`."""
+    if len(text) <= width:
+        return text
+    return text[: max(0, width - 1)] + ELLIPSIS[: max(0, width)]
+
+
+def fit_widths(wanted: dict[str, int], least: dict[str, int], room: int) -> dict[str, int]:
+    """Each column as wide as it wants; the note takes the room left. If the room is short,
+    columns give way in GIVE_WAY's order, each down to its floor there, never below its
+    header (`least`)."""
+    widths = dict(wanted)
+    widths["note"] = max(wanted["note"], room - sum(w for k, w in wanted.items() if k != "note"))
+    for key, floor in GIVE_WAY:
+        over = sum(widths.values()) - room
+        if over <= 0:
+            break
+        if widths[key] > floor:
+            widths[key] = max(least[key], floor, widths[key] - over)
+    return widths
+
+
+class UnitTable(LineTable):
     BINDINGS = [  # a list of places: Home and End go to the first and the last one
         Binding("enter", "select_cursor", "Actions", id="actions"),
         Binding("home", "scroll_top", "First place", show=False, id="units-first"),
         Binding("end", "scroll_bottom", "Last place", show=False, id="units-last"),
     ]
-    COLUMNS = (
-        ("unit", "Unit", 24),
-        ("state", "State", 8),
-        ("guest", "Guest", 8),
-        ("nights", "Night", 7),
-        ("payer", "Payer", 14),
-        ("note", "Note", 40),
-    )
 
-    def column_specs(self) -> Sequence[tuple[str, str, int | None]]:
-        """Payer and note share what the terminal has beyond 80 columns (set once, at start)."""
-        fixed = sum(width or 0 for key, _, width in self.COLUMNS if key not in ("payer", "note"))
-        spare = self.app.size.width - fixed - 2 * len(self.COLUMNS) - 2  # padding, scrollbar
-        payer = min(28, max(14, spare * 2 // 5))
-        note = max(40, spare - payer)
-        widths = {"payer": payer, "note": note}
-        return [(key, label, widths.get(key, width)) for key, label, width in self.COLUMNS]
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.now = dt.datetime.min
+        self._wanted: dict[str, int] = {}
 
-    def show(self, units: list[UnitNight], now: dt.datetime) -> int:
-        rows = [(unit_key(u), unit_cells(u, now)) for u in units]
-        guest = self._fit("guest", (str(cells[2]) for _, cells in rows), GUEST_CAP)
-        self._fit("nights", (str(cells[3]) for _, cells in rows), NIGHTS_CAP)
-        unit = self.columns[ColumnKey("unit")].width
-        return self.sync(
-            [
-                (
-                    key,
-                    (
-                        unit_ref(str(cells[0]), unit),
-                        cells[1],
-                        keep_end(str(cells[2]), guest),
-                        *cells[3:],
-                    ),
-                )
-                for key, cells in rows
-            ]
+    def labels(self) -> dict[str, str]:
+        return {
+            "unit": _("Unit"),
+            "state": _("State"),
+            "guest": _("Guest"),
+            "nights": _("Night"),
+            "payer": _("Payer"),
+            "note": _("Note"),
+        }
+
+    def on_mount(self) -> None:
+        self.columns_changed()
+
+    def show(self, units: Sequence[UnitNight], now: dt.datetime) -> int:
+        """The night's units, in order. Only rows whose unit changed are drawn again, and the
+        held ones when the time moved (their countdown)."""
+        self._wanted = self._content_widths(units)
+        self.columns_changed()
+        ticked = now != self.now
+        self.now = now
+        rows = [(unit_key(u), u) for u in units]
+        rebuilds = self.rebuilds
+        changed = self.sync(rows)
+        if ticked and self.rebuilds == rebuilds:
+            for key, u in rows:
+                if u.status == "held":
+                    self.repaint_row(key)
+        return changed
+
+    def _content_widths(self, units: Sequence[UnitNight]) -> dict[str, int]:
+        unit = max((len(u.site) + 1 + len(u.unit) for u in units), default=0)
+        guest = max((len(u.guest_label) for u in units), default=0)
+        nights = max((len(nights_cell(u)) for u in units if u.status == "occupied"), default=0)
+        payer = max((len(UNBILLED) if u.unbilled else len(u.payer) for u in units), default=0)
+        note = max(
+            (len(note_cell(u, self.now)) + 2 for u in units if u.status != "occupied"), default=0
+        )  # +2: the countdown can grow ("9 min left" to "1h29 left")
+        return {
+            "unit": unit,
+            "state": STATE_WIDTH,
+            "guest": min(GUEST_CAP, guest),
+            "nights": min(NIGHTS_CAP, nights),
+            "payer": min(PAYER_CAP, payer),
+            "note": note,
+        }
+
+    def columns_changed(self) -> None:
+        if not self.is_mounted:
+            return
+        labels = self.labels()
+        least = {key: len(label) for key, label in labels.items()}
+        wanted = {key: max(least[key], self._wanted.get(key, 0)) for key in labels}
+        # Two blanks between columns when everything fits so; one when that saves a cut.
+        room = self.content_width - 2 * PADDING * len(labels)
+        padding = PADDING
+        if sum(wanted.values()) > room:
+            room, padding = self.content_width - PADDING * len(labels), 0
+        widths = fit_widths(wanted, least, room)
+        columns = [Column(key, label, widths[key]) for key, label in labels.items()]
+        self.set_columns(columns, padding)
+
+    def cells(self, value: object) -> tuple[Cell, ...]:
+        assert isinstance(value, UnitNight)
+        ref, state, guest, nights, payer, note = unit_cells(value, self.now)
+        w = {c.key: c.width for c in self.columns}
+        if isinstance(payer, Text):
+            payer = Text(keep_end(payer.plain, w["payer"]), style=payer.style)
+        return (
+            unit_ref(str(ref), w["unit"]),
+            state,
+            keep_end(str(guest), w["guest"]),
+            keep_end(str(nights), w["nights"]),
+            payer,
+            keep_start(str(note), w["note"]),
         )
-
-    def _fit(self, key: str, values: Iterable[str], cap: int) -> int:
-        """Widen (or narrow) a column to its content, so `11 of 15` and `KV-2026-1011` show
-        whole; returns the width. Columns have fixed widths (see KeyedTable), set here."""
-        column = self.columns[ColumnKey(key)]
-        label = next(lbl for k, lbl, _ in self.COLUMNS if k == key)
-        width = content_width(values, len(label), cap)
-        if column.width != width:
-            column.width = width
-            self._require_update_dimensions = True
-            self._clear_caches()
-            self.refresh()
-        return width
