@@ -12,7 +12,7 @@ from bedboard.config import Settings
 from bedboard.db.models import AuditEntry
 from bedboard.errors import BadInput, NotFound
 from bedboard.services.beds.placement import Needs, find_places, hold_places
-from bedboard.services.beds.rack import rack
+from bedboard.services.beds.rack import Rack, rack
 from bedboard.services.beds.stays import check_in
 from bedboard.services.changes import RevisionWatcher
 from bedboard.services.demo import load_demo
@@ -124,18 +124,24 @@ def test_waiting_wakes_on_a_commit_elsewhere_not_on_a_rollback(demo: Store, db_u
         other.close()
 
 
+def cell_status(view: Rack, unit_id: int, night: dt.date) -> str:
+    cell = view.cell(unit_id, night)
+    assert cell is not None
+    return cell.status
+
+
 def test_rack_cells_follow_stays_holds_and_repairs(demo: Store) -> None:
     with demo.read() as s:
         view = rack(s, TONIGHT, 14, now=NOW)
     assert len(view.nights) == 14 and len(view.units) == 42
     hvilan1 = next(u for u in view.units if u.ref == "Hvilan/1")
-    states = [view.cells[(hvilan1.unit_id, n)].status for n in view.nights[:4]]
+    states = [cell_status(view, hvilan1.unit_id, n) for n in view.nights[:4]]
     assert states == ["occupied", "occupied", "occupied", "free"]  # G-101 until the 29th
     hvilan12 = next(u for u in view.units if u.ref == "Hvilan/12")
-    assert view.cells[(hvilan12.unit_id, TONIGHT)].status == "held"
+    assert cell_status(view, hvilan12.unit_id, TONIGHT) == "held"
     with demo.read() as s:  # the hold has expired by 23:01
         later = rack(s, TONIGHT, 1, now=NOW + dt.timedelta(minutes=91))
-    assert later.cells[(hvilan12.unit_id, TONIGHT)].status == "free"
+    assert cell_status(later, hvilan12.unit_id, TONIGHT) == "free"
 
 
 def test_search_finds_by_code_or_name_and_returns_codes_only(demo: Store) -> None:

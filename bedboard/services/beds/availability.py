@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bedboard.db.models import Adjustment, BedNight, Guest, Hold, Payer, Site, Unit
@@ -71,6 +72,27 @@ def availability(
 ) -> list[UnitNight]:
     require(session, Right.SEE_AVAILABILITY)
     now = now or utcnow()
+    on = BedNight.night == night
+    rows = session.execute(unit_night_statement(on)).all()
+    lookups = Lookups.read(session, on)
+    result = [unit_night(r, night, now, lookups) for r in rows]
+    result.sort(key=unit_order)
+    return result
+
+
+def unit_order(u: UnitNight) -> tuple[bool, str, tuple[object, ...], tuple[object, ...]]:
+    return (
+        u.site_kind != SiteKind.SHELTER,
+        u.site.lower(),
+        natural_key(u.room),
+        natural_key(u.unit),
+    )
+
+
+def unit_night_statement(on: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """Every unit with its bed-nights that match `on` (one night, or the rack's two weeks): a
+    unit with none comes once, its bed-night columns empty (free). The last column is the
+    bed-night's night."""
     # A closed night moved to another payer by a correction shows who it is billed to now:
     # its latest rebill's payer, reference and amount (rebills are few; the posted row stays).
     latest_rebill = (
@@ -104,9 +126,10 @@ def availability(
             Hold.expires_at,
             Hold.held_for,
             BedNight.reason,
+            BedNight.night,
         )
         .join(Site, Site.id == Unit.site_id)
-        .outerjoin(BedNight, and_(BedNight.unit_id == Unit.id, BedNight.night == night))
+        .outerjoin(BedNight, and_(BedNight.unit_id == Unit.id, on))
         .outerjoin(Guest, Guest.id == BedNight.guest_id)
         .outerjoin(Payer, Payer.id == BedNight.payer_id)
         .outerjoin(Hold, Hold.id == BedNight.hold_id)
@@ -119,90 +142,93 @@ def availability(
         )
         .outerjoin(rebill_payer, rebill_payer.id == rebill.payer_id)
     )
-    rows = session.execute(stmt).all()
-    spans = _stay_spans(session, night)
-    visits = _visits(session, night)
-    families = _households(session, night)
-    result = []
-    for r in rows:
-        status = r.state or UnitStatus.FREE  # the stored string, or free (no row)
-        if status == UnitStatus.HELD and r.expires_at is not None and r.expires_at <= now:
-            status = UnitStatus.FREE
-        live = status != UnitStatus.FREE
-        span = spans.get(r.stay_id) if r.stay_id is not None else None
-        result.append(
-            UnitNight(
-                night=night,
-                unit_id=r[0],
-                site=r[1],
-                site_kind=r.kind,
-                area=r.area,
-                room=r.room,
-                unit=r.label,
-                tags=split_tags(r.tags),
-                status=status,
-                guest_code=r.code or "",
-                stay_id=r.stay_id,
-                payer=r[10] or "",
-                payer_reference=r.payer_reference or "",
-                rate=r.rate,
-                currency=r.currency or "",
-                posted=r.posted_at is not None,
-                hold_id=r[15] if live else None,
-                hold_expires_at=r.expires_at if live else None,
-                held_for=(r.held_for or "") if live else "",
-                reason=r.reason or "",
-                first_night=span[0] if span else None,
-                last_night=span[1] if span else None,
-                visit_first=visits.get(r.code, (None, None))[0] if r.code else None,
-                visit_last=visits.get(r.code, (None, None))[1] if r.code else None,
-                household_head=families.get(r.code, ("", 0))[0] if r.code else "",
-                household_size=families.get(r.code, ("", 0))[1] if r.code else 0,
-            )
-        )
-    result.sort(
-        key=lambda u: (
-            u.site_kind != SiteKind.SHELTER,
-            u.site.lower(),
-            natural_key(u.room),
-            natural_key(u.unit),
-        )
-    )
-    return result
+    return stmt
 
 
-def _stay_spans(session: Session, night: dt.date) -> dict[int, tuple[dt.date, dt.date]]:
-    """First and last night of every stay that has a bed-night on `night`: one query, through
-    the stay index, as cheap with years of history as with weeks."""
-    stays_tonight = select(BedNight.stay_id).where(
-        BedNight.night == night, BedNight.stay_id.is_not(None)
+@dataclass(frozen=True)
+class Lookups:
+    """What a unit's night shows beyond its own row, for the bed-nights that match `on`: each
+    stay's first and last night, each guest's stays (a visit runs across moves), households."""
+
+    spans: dict[int, tuple[dt.date, dt.date]]
+    visits: dict[str, list[tuple[dt.date, dt.date]]]
+    families: dict[str, tuple[str, int]]
+
+    @classmethod
+    def read(cls, session: Session, on: ColumnElement[bool]) -> Lookups:
+        return cls(_stay_spans(session, on), _visits(session, on), _households(session, on))
+
+
+def unit_night(r: Any, night: dt.date, now: dt.datetime, lookups: Lookups) -> UnitNight:
+    """One row of unit_night_statement as the unit's `night` (a row without a bed-night is a
+    free night; an expired hold is free too)."""
+    status = r.state or UnitStatus.FREE  # the stored string, or free (no row)
+    if status == UnitStatus.HELD and r.expires_at is not None and r.expires_at <= now:
+        status = UnitStatus.FREE
+    live = status != UnitStatus.FREE
+    span = lookups.spans.get(r.stay_id) if r.stay_id is not None else None
+    code = r.code
+    visit = _run_holding(night, lookups.visits[code]) if code in lookups.visits else None
+    family = lookups.families.get(code, ("", 0)) if code else ("", 0)
+    return UnitNight(
+        night=night,
+        unit_id=r[0],
+        site=r[1],
+        site_kind=r.kind,
+        area=r.area,
+        room=r.room,
+        unit=r.label,
+        tags=split_tags(r.tags),
+        status=status,
+        guest_code=code or "",
+        stay_id=r.stay_id,
+        payer=r[10] or "",
+        payer_reference=r.payer_reference or "",
+        rate=r.rate,
+        currency=r.currency or "",
+        posted=r.posted_at is not None,
+        hold_id=r[15] if live else None,
+        hold_expires_at=r.expires_at if live else None,
+        held_for=(r.held_for or "") if live else "",
+        reason=r.reason or "",
+        first_night=span[0] if span else None,
+        last_night=span[1] if span else None,
+        visit_first=visit[0] if visit else None,
+        visit_last=visit[1] if visit else None,
+        household_head=family[0],
+        household_size=family[1],
     )
+
+
+def _stay_spans(session: Session, on: ColumnElement[bool]) -> dict[int, tuple[dt.date, dt.date]]:
+    """First and last night of every stay that has a bed-night matching `on`: one query,
+    through the stay index, as cheap with years of history as with weeks."""
+    stays_shown = select(BedNight.stay_id).where(on, BedNight.stay_id.is_not(None))
     stmt = (
         select(BedNight.stay_id, func.min(BedNight.night), func.max(BedNight.night))
-        .where(BedNight.stay_id.in_(stays_tonight))
+        .where(BedNight.stay_id.in_(stays_shown))
         .group_by(BedNight.stay_id)
     )
     rows = session.execute(stmt)
     return {stay: (first, last) for stay, first, last in rows if stay is not None}
 
 
-def _visits(session: Session, night: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
-    """guest code -> first and last night of the visit that holds `night`: the guest's consecutive
-    nights, though a move split them into stays (moved on night 3 of 5, the new unit shows
-    "3 of 5", not "1 of 3"). One query of a row per stay of the guests in a bed tonight."""
-    tonight = select(BedNight.guest_id).where(
-        BedNight.night == night, BedNight.guest_id.is_not(None)
-    )
+def _visits(session: Session, on: ColumnElement[bool]) -> dict[str, list[tuple[dt.date, dt.date]]]:
+    """guest code -> the first and last night of each of the guest's stays, for the guests in a
+    bed on the nights shown: a visit is the guest's consecutive nights, though a move split them
+    into stays (moved on night 3 of 5, the new unit shows "3 of 5", not "1 of 3"). One query of
+    a row per stay."""
+    shown = select(BedNight.guest_id).where(on, BedNight.guest_id.is_not(None))
     rows = session.execute(
         select(Guest.code, func.min(BedNight.night), func.max(BedNight.night))
         .join(Guest, Guest.id == BedNight.guest_id)
-        .where(BedNight.guest_id.in_(tonight))
+        .where(BedNight.guest_id.in_(shown))
         .group_by(Guest.code, BedNight.stay_id)
     ).all()
     spans: dict[str, list[tuple[dt.date, dt.date]]] = {}
     for code, first, last in rows:
         spans.setdefault(code, []).append((first, last))
-    return {code: _run_holding(night, found) for code, found in spans.items()}
+    return spans
 
 
 def _run_holding(night: dt.date, spans: list[tuple[dt.date, dt.date]]) -> tuple[dt.date, dt.date]:
@@ -220,13 +246,11 @@ def _run_holding(night: dt.date, spans: list[tuple[dt.date, dt.date]]) -> tuple[
     return night, night  # unreachable: the guest is in a bed on `night`
 
 
-def _households(session: Session, night: dt.date) -> dict[str, tuple[str, int]]:
-    """guest code -> (the household's first member, its size), for guests in a bed tonight who
-    belong to a household. Two small queries, whatever the history."""
-    tonight = select(BedNight.guest_id).where(
-        BedNight.night == night, BedNight.guest_id.is_not(None)
-    )
-    ids = select(Guest.household_id).where(Guest.id.in_(tonight), Guest.household_id.is_not(None))
+def _households(session: Session, on: ColumnElement[bool]) -> dict[str, tuple[str, int]]:
+    """guest code -> (the household's first member, its size), for guests in a bed on the
+    nights shown who belong to a household. Two small queries, whatever the history."""
+    shown = select(BedNight.guest_id).where(on, BedNight.guest_id.is_not(None))
+    ids = select(Guest.household_id).where(Guest.id.in_(shown), Guest.household_id.is_not(None))
     rows = session.execute(
         select(Guest.household_id, Guest.id, Guest.code)
         .where(Guest.household_id.in_(ids))

@@ -95,7 +95,7 @@ class RackScreen(UnitActionsScreen):
         if message.first != self.first:
             return
         self.data = message.rack
-        self.reload_at_next_expiry(message.rack.cells.values())
+        self.reload_at_next_expiry(message.rack.held())
         self.choices = message.choices
         table = self.query_one(RackTable)
         table.show(message.rack)
