@@ -13,6 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from bedboard.cli import main
 from bedboard.config import Settings
 from bedboard.db.models import Site, Unit
 from bedboard.services.beds.stays import check_in
@@ -26,27 +27,38 @@ from tests.test_exports import AWKWARD_SITE, FORMULA_SITE, TONIGHT, awkward_worl
 
 FROM, TO = "2026-11-01", "2026-11-30"
 EXPORTS = {
-    "occupancy": ("occupancy", "--night", str(TONIGHT)),
-    "occupancy-summary": ("occupancy", "--night", str(TONIGHT), "--summary"),
-    "billing": ("billing", "--from", FROM, "--to", TO),
-    "billing-summary": ("billing", "--from", FROM, "--to", TO, "--summary"),
-    "turnaways": ("turnaways", "--from", FROM, "--to", TO),
-    "turnaways-summary": ("turnaways", "--from", FROM, "--to", TO, "--summary"),
-    "inventory": ("inventory",),
+    "occupancy": ("export", "occupancy", "--night", str(TONIGHT)),
+    "occupancy-summary": ("export", "occupancy", "--night", str(TONIGHT), "--summary"),
+    "billing": ("export", "billing", "--from", FROM, "--to", TO),
+    "billing-summary": ("export", "billing", "--from", FROM, "--to", TO, "--summary"),
+    "turnaways": ("export", "turnaways", "--from", FROM, "--to", TO),
+    "turnaways-summary": ("export", "turnaways", "--from", FROM, "--to", TO, "--summary"),
+    "inventory": ("export", "inventory"),
+    "invoice-basis": ("invoice-basis", "--payer", "Polisen", "--from", FROM, "--to", TO),
+    "compensation": ("compensation", "--from", FROM, "--to", TO),
 }
+# The sheet's name: the export's, or the payer's for an invoice basis.
+SHEET_TITLES = {
+    name: " ".join(a for a in args if a in ("occupancy", "billing", "turnaways", "inventory",
+                                             "compensation"))
+    + (" summary" if "--summary" in args else "")
+    for name, args in EXPORTS.items()
+} | {"invoice-basis": "Polisen"}  # fmt: skip
 DATE_COLUMNS = {"night"}
 MONEY_COLUMNS = {"rate", "amount"}
 COUNT_COLUMNS = {"capacity", "occupied", "held", "free", "out_of_service", "nights"}
-COUNT_COLUMNS |= {"unbilled_nights", "people", "turnaways", "stay_id"}
+COUNT_COLUMNS |= {"unbilled_nights", "people", "turnaways", "stay_id", "nights_without_rate"}
+DATE_COLUMNS |= {"first_night", "last_night"}
 TEXT_COLUMNS = {"site", "unit", "room", "guest_code", "payer", "payer_reference", "area"}
 TEXT_COLUMNS |= {"referred_to", "reason", "week", "tags", "currency", "status", "kind"}
+TEXT_COLUMNS |= {"period"}
 
 
-@pytest.fixture(scope="module")
-def world_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+def make_world(db: str) -> None:
     """The awkward export world, plus a rate written the Swedish way and a stay whose guest
-    code and payer reference a spreadsheet would turn into numbers (-42, 0012)."""
-    db = str(tmp_path_factory.mktemp("xlsx") / "bedboard.sqlite3")
+    code and payer reference a spreadsheet would turn into numbers (-42, 0012); the nights
+    before the hold on TONIGHT closed (for the invoice basis), and the host families paid a
+    compensation rate in öre (for compensation)."""
     store = open_store(Settings(db=db, user="tester"))
     try:
         awkward_world(store)
@@ -76,6 +88,23 @@ def world_db(tmp_path_factory: pytest.TempPathFactory) -> str:
             )
     finally:
         store.close()
+    for day in range(23, 27):
+        bedboard("close-night", "--unbilled-ok", "--night", f"2026-11-{day}", db=db)
+    bedboard("rates", "set", "--compensation", "--amount", "320,50", "--from", FROM,
+             "--site-kind", "host_family", db=db)  # fmt: skip
+
+
+def bedboard(*args: str, db: str) -> None:
+    """A command that must succeed, for building a world outside a test's capture."""
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", db, "--user", "tester", *args])
+    assert exited.value.code in (0, None), args
+
+
+@pytest.fixture(scope="module")
+def world_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("xlsx") / "bedboard.sqlite3")
+    make_world(db)
     return db
 
 
@@ -103,9 +132,9 @@ def test_xlsx_holds_what_the_csv_holds_with_types(
 ) -> None:
     args = EXPORTS[name]
     csv_path, xlsx_path = tmp_path / f"{name}.csv", tmp_path / f"{name}.xlsx"
-    code, _, err = cli_here("export", *args, "--out", str(csv_path), db=world_db)
+    code, _, err = cli_here(*args, "--out", str(csv_path), db=world_db)
     assert code == 0, err
-    code, _, err = cli_here("export", *args, "--out", str(xlsx_path), db=world_db)
+    code, _, err = cli_here(*args, "--out", str(xlsx_path), db=world_db)
     assert code == 0, err
     assert "wrote" in err and str(xlsx_path) in err
 
@@ -114,7 +143,7 @@ def test_xlsx_holds_what_the_csv_holds_with_types(
     book = openpyxl.load_workbook(xlsx_path)
     assert len(book.worksheets) == 1
     sheet = book.worksheets[0]
-    assert sheet.title == args[0] + (" summary" if "--summary" in args else "")
+    assert sheet.title == SHEET_TITLES[name]
     rows = list(sheet.iter_rows())
     header = [c.value for c in rows[0]]
     assert header == expected[0]

@@ -23,8 +23,8 @@ from bedboard.services.billing.invoice import invoice_basis, organisation
 from bedboard.services.clock import check_period
 from bedboard.services.csvio import write_csv
 from bedboard.services.exports.invoice_files import (
-    render_compensation_xlsx,
     save_invoice_csv,
+    write_compensation_xlsx,
     write_invoice_csv,
     write_invoice_xlsx,
 )
@@ -117,7 +117,7 @@ def compensation_command(first: dt.date, last: dt.date, site: str | None, out: s
     with store.read() as session:
         owed = compensation(session, first, last, currency=store.settings.currency, site=site)
     if suffix == ".xlsx":
-        write_bytes_atomically(out, render_compensation_xlsx(owed))
+        write_compensation_xlsx(out, owed)
     else:
         with output(out) as stream:
             write_csv(stream, COMPENSATION_COLUMNS, compensation_rows(owed))

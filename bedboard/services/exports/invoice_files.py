@@ -1,21 +1,20 @@
 """The invoice basis (and the host families' compensation) as a machine file: CSV (the
-machine formats of csvio: `450.00`, ISO dates) or xlsx (typed cells: dates, amounts with two
-decimals, text as text; a frozen header and a filter). One row per nights line and per
-correction, the same columns in both."""
+machine formats of csvio: `450.00`, ISO dates) or xlsx (the shared writer,
+services/exports/xlsx.py: dates, amounts in a currency format, text as text; a frozen header
+and a filter). One row per nights line and per correction, the same columns in both."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import xlsxwriter
-
-from bedboard.services.billing.compensation import COMPENSATION_COLUMNS, Owed
+from bedboard.services.billing.compensation import COMPENSATION_COLUMNS, Owed, compensation_rows
 from bedboard.services.billing.invoice import InvoiceBasis
 from bedboard.services.csvio import write_csv
-from bedboard.services.exports.outfile import atomic_text_file, write_bytes_atomically
+from bedboard.services.exports.export import Export
+from bedboard.services.exports.outfile import atomic_text_file
+from bedboard.services.exports.xlsx import INTEGER, Sheet, write_xlsx
 from bedboard.services.money import money
 
 INVOICE_COLUMNS = (
@@ -30,6 +29,7 @@ INVOICE_COLUMNS = (
     "currency",
     "reason",
 )
+COMPENSATION_KINDS = {"nights_without_rate": INTEGER, "period": "text"}
 NIGHTS_CHANGE = {"rebill": 1, "credit": -1, "adjustment": 0}
 
 
@@ -59,64 +59,15 @@ def save_invoice_csv(path: Path | str, basis: InvoiceBasis) -> int:
         return write_invoice_csv(stream, basis)
 
 
-def render_invoice_xlsx(basis: InvoiceBasis) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet(
-        basis.payer.name[:31].translate(str.maketrans("[]:*?/\\", "_______"))
-    )
-    bold = book.add_format({"bold": True})
-    day = book.add_format({"num_format": "yyyy-mm-dd"})
-    amount = book.add_format({"num_format": "#,##0.00"})
-    sheet.write_row(0, 0, INVOICE_COLUMNS, bold)
-    count = 0
-    for count, record in enumerate(invoice_records(basis), start=1):
-        kind, code, ref, first, last, nights, rate, total, currency, reason = record
-        sheet.write_string(count, 0, kind)
-        sheet.write_string(count, 1, code)
-        sheet.write_string(count, 2, ref)
-        sheet.write_datetime(count, 3, first, day)
-        sheet.write_datetime(count, 4, last, day)
-        sheet.write_number(count, 5, nights)
-        sheet.write_number(count, 6, rate / 100, amount)
-        sheet.write_number(count, 7, total / 100, amount)
-        sheet.write_string(count, 8, currency)
-        sheet.write_string(count, 9, reason)
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(count, 1), len(INVOICE_COLUMNS) - 1)
-    sheet.set_column(0, 2, 16)
-    sheet.set_column(3, 4, 12)
-    sheet.set_column(6, 7, 12)
-    sheet.set_column(9, 9, 40)
-    book.close()
-    return buffer.getvalue()
-
-
 def write_invoice_xlsx(path: Path | str, basis: InvoiceBasis) -> int:
-    write_bytes_atomically(path, render_invoice_xlsx(basis))
-    return len(basis.lines) + len(basis.corrections)
+    """One sheet named after the payer, through the shared writer (amounts in a currency
+    format, dates as dates, codes and references as text), all of it or nothing."""
+    export = Export(INVOICE_COLUMNS, invoice_csv_rows(basis))
+    return write_xlsx(path, [Sheet(basis.payer.name, export)])
 
 
-def render_compensation_xlsx(owed: list[Owed]) -> bytes:
-    """The compensation rows with typed cells: nights as numbers, amounts with two decimals."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("compensation")
-    bold = book.add_format({"bold": True})
-    amount = book.add_format({"num_format": "#,##0.00"})
-    sheet.write_row(0, 0, COMPENSATION_COLUMNS, bold)
-    for row, r in enumerate(owed, start=1):
-        fmt = bold if r.is_year else None
-        sheet.write_string(row, 0, r.site, fmt)
-        sheet.write_string(row, 1, r.area, fmt)
-        sheet.write_string(row, 2, r.period, fmt)
-        sheet.write_number(row, 3, r.nights, fmt)
-        sheet.write_number(row, 4, r.amount / 100, amount)
-        sheet.write_string(row, 5, r.currency, fmt)
-        sheet.write_number(row, 6, r.nights_without_rate, fmt)
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(len(owed), 1), len(COMPENSATION_COLUMNS) - 1)
-    sheet.set_column(0, 1, 20)
-    sheet.set_column(4, 4, 12)
-    book.close()
-    return buffer.getvalue()
+def write_compensation_xlsx(path: Path | str, owed: list[Owed]) -> int:
+    """The compensation rows as the CSV has them, typed by the shared writer; a year's total
+    is the row whose period is a year (YYYY), as in the CSV."""
+    export = Export(COMPENSATION_COLUMNS, compensation_rows(owed))
+    return write_xlsx(path, [Sheet("compensation", export, kinds=COMPENSATION_KINDS)])
