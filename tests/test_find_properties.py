@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
@@ -174,9 +174,14 @@ def model_sites(w: World, booked: dict[int, str]) -> dict[str, set[str]] | None:
     rules written out plainly. None: the household is larger than any site."""
     wanted = {w.first + d for d in range(w.nights)}
     taken: set[tuple[int, int, int]] = set()
+    first_booking: set[tuple[int, int, int]] = set()
     for si, ui, offset, kind in w.bookings:
+        spot = (si, ui % len(w.sites[si].units), offset)
+        if spot in first_booking:
+            continue  # build() books only the first booking of a unit and night
+        first_booking.add(spot)
         if kind != "expired":
-            taken.add((si, ui % len(w.sites[si].units), offset))
+            taken.add(spot)
     children = [m for m in w.members if m.birth_year and night(w.first).year - m.birth_year < 18]
     need_all = set().union(*(m.needs for m in w.members))
     required = set()
@@ -216,6 +221,20 @@ def model_sites(w: World, booked: dict[int, str]) -> dict[str, set[str]] | None:
     return result
 
 
+# A unit and night booked twice: build() keeps the first booking (here an expired hold), so
+# the unit is free; the model once counted the second booking (a live hold) as well.
+EXPIRED_THEN_HELD = World(
+    sites=(SiteSpec(area="Nacka", units=(("1", frozenset()),)),),
+    bookings=((0, 0, 0, "expired"), (0, 0, 0, "held")),
+    members=(Member(gender=None, birth_year=None, needs=frozenset()),),
+    avoid_sites=frozenset(),
+    avoid_areas=frozenset(),
+    apart_from=(),
+    first=0,
+    nights=1,
+)
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_find_never_breaks_a_need_or_a_rule(backend: str, request: pytest.FixtureRequest) -> None:
     if backend == "sqlite":
@@ -231,9 +250,11 @@ def test_find_never_breaks_a_need_or_a_rule(backend: str, request: pytest.Fixtur
         @settings(
             max_examples=EXAMPLES[backend],
             deadline=None,
+            derandomize=True,  # the same worlds every run: CI must not find its own new ones
             suppress_health_check=[HealthCheck.too_slow],
         )
         @given(w=worlds())
+        @example(w=EXPIRED_THEN_HELD)
         def check(w: World) -> None:
             booked = build(store, w)
             expected = model_sites(w, booked)
