@@ -58,6 +58,11 @@ class DatabaseError(BedboardError):
     exit_code = 1
 
 
+class NoAnswer(DatabaseError):
+    """A change the database did not answer in time: not confirmed, so not "nothing changed"
+    either (the answer to a commit may be what was lost)."""
+
+
 class ReadOnlyDatabase(RuleViolation):
     """The database can be read but not written (a backup on a read-only disk): exit code 1."""
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bedboard.config import Settings
 from bedboard.db import migrate, protection
 from bedboard.db.engine import is_read_only, make_engine, normalise_url, sqlite_path
-from bedboard.db.session import read_session, translate, write_session
+from bedboard.db.session import Deadline, read_session, translate, write_session
 from bedboard.errors import BadInput, DatabaseError, MissingDatabase
 from bedboard.i18n import _
 from bedboard.redact import mask_url
@@ -24,6 +24,7 @@ from bedboard.services.staff.access import Actor
 
 # The CLI turns a driver error into one line with the same translation as every write.
 __all__ = [
+    "Deadline",
     "Store",
     "connect",
     "missing_file",
@@ -58,8 +59,8 @@ class Store:
         return current_night(self.settings.rollover_hour, now)
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        with write_session(self.engine) as session:
+    def write(self, deadline: Deadline | None = None) -> Iterator[Session]:
+        with write_session(self.engine, deadline) as session:
             session.info["actor"] = self.who
             yield session
 

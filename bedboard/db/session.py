@@ -6,6 +6,7 @@ write), so open boards wake at once instead of polling."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,6 +21,7 @@ from bedboard.errors import (
     BedboardError,
     DatabaseError,
     NightClosed,
+    NoAnswer,
     RuleViolation,
     UnitTaken,
 )
@@ -63,15 +65,34 @@ def translate(exc: DBAPIError) -> BedboardError:
     return DatabaseError(f"database error: {scrub(first_line)}")
 
 
+class Deadline:
+    """Set by whoever stopped waiting for a write (the board, after a while without an answer):
+    a write that gets its answers later, when the network carries packets again, must not
+    commit then, behind the back of a person who was told it was not confirmed."""
+
+    def __init__(self) -> None:
+        self._passed = threading.Event()
+
+    def pass_(self) -> None:
+        self._passed.set()
+
+    @property
+    def passed(self) -> bool:
+        return self._passed.is_set()
+
+
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """One write transaction: all or nothing, begun IMMEDIATE on SQLite."""
+def write_session(engine: Engine, deadline: Deadline | None = None) -> Iterator[Session]:
+    """One write transaction: all or nothing, begun IMMEDIATE on SQLite. Rolled back instead of
+    committed once `deadline` has passed."""
     try:
         with Session(writer(engine), expire_on_commit=False) as session, session.begin():
             session.execute(update(Revision).values(value=Revision.value + 1))
             if engine.dialect.name == "postgresql":
                 session.execute(text(f"NOTIFY {REVISION_CHANNEL}"))
             yield session
+            if deadline is not None and deadline.passed:
+                raise NoAnswer("the change came too late and was rolled back")
     except DBAPIError as exc:
         raise translate(exc) from exc
 

@@ -118,6 +118,7 @@ class BedboardApp(App[None]):
         clock: Clock | None = None,
         poll_seconds: float = POLL_SECONDS,
         stale_seconds: float = STALE_SECONDS,
+        answer_seconds: float | None = None,
         debug: bool = False,
         sign_in: bool = False,
         lock_seconds: float | None = None,
@@ -139,6 +140,8 @@ class BedboardApp(App[None]):
         self.clock = clock or Clock()
         self.poll_seconds = poll_seconds
         self.stale_seconds = stale_seconds
+        if answer_seconds is not None:  # how long a change waits for an answer (screens.base)
+            self.answer_seconds = answer_seconds
         self.unreachable = False  # the last poll failed (set by the watcher's thread)
         self.confirmed_monotonic = time.monotonic()
         self.confirmed_at = self.clock.local()  # when the database last answered, shown

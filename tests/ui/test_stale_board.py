@@ -9,11 +9,14 @@ test runs its own PostgreSQL server, which it stops, freezes and resumes."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import select
 
 from bedboard.config import Settings
+from bedboard.db.models import Guest
 from bedboard.services.beds.stays import check_in
 from bedboard.services.demo import load_demo
 from bedboard.store import Store, open_store
@@ -25,9 +28,14 @@ from tests.support.board import (
     notes,
     open_board,
     select_unit,
+    type_text,
+    wait_for_note,
     wait_until,
 )
 from tests.support.pg_server import PostgresServer
+from tests.support.tcp_proxy import BlackholeProxy
+
+PASSWORD = "s3cret-Nattjour"  # the server trusts local logins; the URL carries one anyway
 
 
 @pytest.fixture
@@ -98,3 +106,55 @@ async def test_a_stopped_server_shows_offline_and_the_board_recovers(
         assert await wait_until(pilot, lambda: "live" in status_of(app), seconds=30), status_of(app)
         assert "OFFLINE" not in status_of(app)
         assert app._exception is None
+
+
+async def test_a_network_that_stops_carrying_packets(
+    private_postgres_server: PostgresServer, pg_store: Store
+) -> None:
+    """A proxy between the board and the server stops relaying without closing anything (no
+    refusal, no reset: packets just stop). The header turns stale within the configured time,
+    and a booking warns, then fails within the configured wait in one line: no traceback, no
+    password, the board still up. When packets flow again the booking that was given up on is
+    not made after all, and the board is live."""
+    with BlackholeProxy(private_postgres_server.port) as proxy:
+        url = proxy.url_for(pg_store.settings.db).replace("postgres@", f"postgres:{PASSWORD}@")
+        store = open_store(Settings(db=url, user="night-staff"))
+        app = BedboardApp(
+            store, clock=Clock.frozen(FROZEN_AT), poll_seconds=0.1, stale_seconds=2,
+            answer_seconds=4,
+        )  # fmt: skip
+        try:
+            async with app.run_test(size=(100, 30)) as pilot:
+                board = await open_board(pilot)
+                assert await wait_until(pilot, lambda: "live" in status_of(app))
+                await select_unit(pilot, board, "Hvilan/3")
+                proxy.blackhole()
+                quiet = time.monotonic()
+                # stale_seconds, after the watcher's next question (it asks at least every 2 s)
+                assert await wait_until(pilot, lambda: "STALE" in status_of(app), seconds=8), (
+                    status_of(app)
+                )
+                assert time.monotonic() - quiet < 2 + 2 + 2
+                assert "live" not in status_of(app) and "since 21:30:00" in status_of(app)
+                await pilot.press("c")
+                await wait_for_note(pilot, "has not answered since")
+                await type_text(pilot, "G-900")
+                await pilot.press("enter")
+                asked = time.monotonic()
+                note = await wait_for_note(pilot, "did not answer within 4 s", seconds=12)
+                assert time.monotonic() - asked < 4 + 4
+                assert "not confirmed" in note and "Nothing was changed" not in note
+                said = "\n".join(notes(app)) + status_of(app)
+                assert PASSWORD not in said and "Traceback" not in said
+                assert app._exception is None and app.is_running
+                # The server itself is fine; only this path to it is quiet.
+                with pg_store.read() as session:
+                    assert session.scalar(select(Guest.id).where(Guest.code == "G-900")) is None
+                proxy.restore()
+                assert await wait_until(pilot, lambda: "live" in status_of(app), seconds=15)
+                await pilot.pause(1.5)  # the given-up write got its answers: it rolled back
+                with pg_store.read() as session:
+                    assert session.scalar(select(Guest.id).where(Guest.code == "G-900")) is None
+                assert app._exception is None
+        finally:
+            store.close()

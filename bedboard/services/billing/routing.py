@@ -84,7 +84,7 @@ def route_guest(session: Session, guest_id: int, book: RateBook | None = None) -
             .join(Payer, Payer.id == Commitment.payer_id)
             .where(party)
             .order_by(Commitment.id)
-        ).tuples()
+        ).all()
     ]  # fmt: skip
     rows = session.execute(
         select(

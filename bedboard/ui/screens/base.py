@@ -32,8 +32,9 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from bedboard.db.engine import read_only_message
+from bedboard.errors import NoAnswer
 from bedboard.i18n import _, ngettext
-from bedboard.store import Store
+from bedboard.store import Deadline, Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.failures import failure_text
 from bedboard.ui.file_writer import FILE_GROUP, FileWritten
@@ -44,6 +45,10 @@ T = TypeVar("T")
 A = TypeVar("A", bound=Callable[..., Any])
 
 WRITE_GROUP = "write"
+# How long the board waits for the database to answer a change: as long as the TCP timeout for
+# unacknowledged data (db.engine). A frozen server or a quiet network, whose kernel or proxy
+# still acknowledges every packet, would otherwise leave the desk waiting for ever.
+ANSWER_SECONDS = 20.0
 LOAD_GROUP = "live-load"
 
 
@@ -112,22 +117,41 @@ class BoardBaseScreen(Screen[None]):
         if self.may_change():
             self._write(change, said)
 
-    @work(thread=True, group=WRITE_GROUP, exit_on_error=False)
-    def _write(
+    @work(group=WRITE_GROUP, exit_on_error=False)
+    async def _write(
         self, change: Callable[[Session], Any], said: str | Callable[[Any], str] | None
     ) -> None:
-        with self.store.write() as session:
-            result = change(session)
+        result = await self.in_thread(change, write=True)
         text = said(result) if callable(said) else said if said is not None else str(result)
         self.post_message(ActionDone(text))
 
+    @property
+    def answer_seconds(self) -> float:
+        return float(getattr(self.app, "answer_seconds", ANSWER_SECONDS))
+
     async def in_thread(self, work: Callable[[Session], T], *, write: bool = False) -> T:
         """For an action that waits for answers (an async worker): one read, or one write
-        transaction, in a thread, awaited. A failure raises here and ends the action."""
-        return await asyncio.to_thread(self._once, work, write)
+        transaction, in a thread, awaited. A failure raises here and ends the action. A write
+        the database has not answered within `answer_seconds` fails as NoAnswer, and its
+        thread, if the answers come after all, rolls back instead of committing."""
+        if not write:
+            return await asyncio.to_thread(self._once, work, None)
+        deadline = Deadline()
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(self._once, work, deadline), self.answer_seconds
+            )
+        except TimeoutError:
+            deadline.pass_()
+            raise NoAnswer(
+                _(
+                    "the database did not answer within {seconds:.0f} s: the change is not "
+                    "confirmed. Check the board once it is live again before trying again."
+                ).format(seconds=self.answer_seconds)
+            ) from None
 
-    def _once(self, work: Callable[[Session], T], write: bool) -> T:
-        with self.store.write() if write else self.store.read() as session:
+    def _once(self, work: Callable[[Session], T], deadline: Deadline | None) -> T:
+        with self.store.write(deadline) if deadline else self.store.read() as session:
             return work(session)
 
     @on(ActionDone)
@@ -171,7 +195,10 @@ class BoardBaseScreen(Screen[None]):
 
     def worker_failed(self, worker: Worker[Any], error: BaseException | None) -> None:
         text = failure_text(error)
-        if worker.group == WRITE_GROUP:
+        if isinstance(error, NoAnswer):  # not a refusal: nobody knows that nothing changed
+            self.notify(text, title=_("No answer"), severity="error", timeout=20, markup=False)
+            self.changed()
+        elif worker.group == WRITE_GROUP:
             self.refused(text)
         elif worker.group == FILE_GROUP:
             self.say(_("Nothing written: {text}").format(text=text), error=True)
