@@ -32,6 +32,21 @@ def unit_ref(ref: str, width: int) -> str:
     return site[:room] + ELLIPSIS + slash + unit
 
 
+def cut_middle(text: str, width: int) -> str:
+    """A name cut in its middle: `Jourboendet Huddinge` in 13 columns reads `Jour…Huddinge`.
+    Its last word is what tells `Jourboendet Huddinge` from `Jourboendet Nacka` and `Familjen
+    Berg` from `Familjen Ek`, so it is kept whole when it fits beside a letter of the start;
+    else as much of the end as of the start is kept."""
+    if len(text) <= width:
+        return text
+    if width <= 2:
+        return keep_end(text, width)
+    last = text.rsplit(" ", 1)[-1]
+    tail = len(last) if len(last) <= width - 2 else (width - 1) // 2
+    head = width - 1 - tail
+    return text[:head].rstrip() + ELLIPSIS + text[len(text) - tail :]
+
+
 def content_width(values: Iterable[str], least: int, most: int) -> int:
     """A column as wide as its longest value, between `least` (its header) and `most`."""
     return max(least, min(most, max((len(v) for v in values), default=0)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bedboard.ui.shorten import content_width, keep_end, unit_ref
+from bedboard.ui.shorten import content_width, cut_middle, keep_end, unit_ref
 
 
 def test_keep_end_keeps_the_distinguishing_end() -> None:
@@ -29,3 +29,13 @@ def test_content_width_is_between_the_header_and_the_cap() -> None:
     assert content_width(["11 of 15", "3 of 5"], 5, 12) == 8
     assert content_width([], 5, 12) == 5
     assert content_width(["x" * 40], 5, 16) == 16
+
+
+def test_cut_middle_keeps_the_last_word_that_tells_sites_apart() -> None:
+    assert cut_middle("Jourboendet Huddinge", 13) == "Jour…Huddinge"
+    assert cut_middle("Jourboendet Huddinge", 20) == "Jourboendet Huddinge"
+    names = ["Jourboendet Huddinge Norra", "Jourboendet Huddinge Södra", "Familjen Berg"]
+    assert len({cut_middle(n, 10) for n in names}) == 3
+    assert all(len(cut_middle(n, w)) <= w for n in names for w in range(0, 30))
+    # a last word too long to keep whole: as much of the end as of the start
+    assert cut_middle("Södermalm", 6) == "Söd…lm" != cut_middle("Södertälje", 6)

@@ -1,12 +1,24 @@
-"""Tonight at a glance: one row per site with its counts."""
+"""Tonight at a glance: one row per site with its counts.
+
+Every count shows at any width (at 60 columns Free, Out and NoPay used to be off screen): the
+counts are as wide as their numbers, the site and area names get what is left, and are cut in
+their middle when they must be (see shorten.cut_middle). Widths follow the content and the
+terminal, again after a resize."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.binding import Binding
 
 from bedboard.services.beds.availability import SiteCounts
 from bedboard.ui.format import site_cells
+from bedboard.ui.shorten import content_width, cut_middle
 from bedboard.ui.widgets.keyed_table import KeyedTable
+from bedboard.ui.widgets.widths import set_column_width
+
+PADDING = 2  # a cell's padding, left and right
+SCROLLBAR = 2  # room kept for a vertical scrollbar, when there are more sites than lines
+LEAST_AREA = 6
 
 
 class SiteTable(KeyedTable):
@@ -22,5 +34,42 @@ class SiteTable(KeyedTable):
         ("unbilled", "NoPay", 5),
     )
 
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._counts: list[SiteCounts] = []
+
     def show(self, counts: list[SiteCounts]) -> int:
-        return self.sync([(f"site:{c.site}", site_cells(c)) for c in counts])
+        self._counts = counts
+        rows = [(f"site:{c.site}", site_cells(c)) for c in counts]
+        widths = self._fit([cells for _, cells in rows])
+        site, area = widths["site"], widths["area"]
+        return self.sync(
+            [
+                (
+                    key,
+                    (cut_middle(str(cells[0]), site), cut_middle(str(cells[1]), area), *cells[2:]),
+                )
+                for key, cells in rows
+            ]
+        )
+
+    def on_resize(self, _event: events.Resize) -> None:
+        if self._counts:
+            self.show(self._counts)
+
+    def _fit(self, rows: list[tuple[object, ...]]) -> dict[str, int]:
+        """Counts as wide as their numbers; site, then area, get what the terminal has left."""
+        widths: dict[str, int] = {}
+        for i, (key, label, _width) in enumerate(self.COLUMNS[2:], start=2):
+            widths[key] = content_width((str(cells[i]) for cells in rows), len(label), 8)
+        total = self.size.width or self.app.size.width
+        left = total - sum(widths.values()) - PADDING * len(self.COLUMNS) - SCROLLBAR
+        site = content_width((str(cells[0]) for cells in rows), len("Site"), 60)
+        area = content_width((str(cells[1]) for cells in rows), len("Area"), 30)
+        if site + area > left:  # the site name tells rows apart: it gives up less
+            area = max(LEAST_AREA, min(area, left // 3))
+            site = max(len("Site"), min(site, left - area))
+        widths["site"], widths["area"] = site, area
+        for key, width in widths.items():
+            set_column_width(self, key, width)
+        return widths
