@@ -347,3 +347,16 @@ def test_check_out_before_the_stay_began_is_refused(world: Store) -> None:
         match="not booked on the night of",
     )
     assert len(nights_of(world, "G-1")) == 3
+
+
+def test_extend_past_the_end_of_the_calendar_is_refused_in_one_line(world: Store) -> None:
+    """A stay on 9999-12-31 (typed with --far): extending it raised OverflowError, shown as an
+    "unexpected error"; check-in and hold already said the nights run past the calendar."""
+    last_day = dt.date(9999, 12, 31)
+    check_in(world, "Hvilan/1", "G-1", last_day)
+    refused(
+        world,
+        BadInput,
+        lambda s: stays.extend(s, guest_code="G-1", extra_nights=1, actor="t", now=NOW),
+        match="last night of the calendar",
+    )

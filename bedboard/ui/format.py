@@ -26,6 +26,19 @@ TAG_LABELS = {
 }
 
 
+def shifted(night: dt.date, days: int) -> dt.date | None:
+    """`night` moved by `days`, or None past either end of the calendar (0001-01-01,
+    9999-12-31), where a far date typed into the board can lead."""
+    try:
+        return night + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def calendar_end(night: dt.date) -> str:
+    return _("The calendar ends at {night}: there is no night beyond it.").format(night=night)
+
+
 def night_title(night: dt.date, tonight: dt.date) -> str:
     when = night.strftime("%a %d %b %Y")
     if night == tonight:

@@ -8,11 +8,13 @@ from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.help import HelpScreen
 from bedboard.ui.screens.pick import PickScreen
+from bedboard.ui.screens.rack import RackScreen
 from bedboard.ui.widgets.unit_table import UnitTable
 from tests.support.board import (
     TONIGHT,
     BoardAt,
     frozen_app,
+    notes,
     open_board,
     type_text,
     wait_for_note,
@@ -161,3 +163,36 @@ async def test_board_follows_the_rollover_only_when_showing_the_current_night(
         board._tick()
         await pilot.pause(0.2)
         assert board.night == TONIGHT  # not pulled away from what the user chose
+
+
+async def test_the_calendar_has_ends_and_the_board_stays_up_at_them(board_at: BoardAt) -> None:
+    """The last night there is (9999-12-31, or the first, 0001-01-01), then ] (or [): the board
+    exited with "unexpected error: OverflowError"; an emptied date field, then ], with a
+    TypeError. Now the board stays where it is and says why."""
+    async with board_at() as (app, pilot, board):
+        for night, key in (
+            (dt.date.max, "right_square_bracket"),
+            (dt.date.min, "left_square_bracket"),
+        ):
+            await pilot.press("d")
+            await type_text(pilot, night.isoformat())
+            await pilot.press("enter")
+            assert await wait_until(pilot, lambda: board.night == night), board.night  # noqa: B023
+            await pilot.press(key)
+            await pilot.pause(0.3)
+            assert app.is_running and app._exception is None
+            assert board.night == night
+            assert any("calendar" in n for n in notes(app)), notes(app)
+        # the rack from there: two weeks do not fit, a week on does not exist; it says so
+        await pilot.press("r")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, RackScreen))
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.pause(0.3)
+        assert app.is_running and app._exception is None
+        await pilot.press("escape")
+        await pilot.press("d", "backspace", "enter")  # an emptied field is no night
+        await pilot.pause(0.3)
+        await pilot.press("right_square_bracket")
+        await pilot.pause(0.3)
+        assert app.is_running and app._exception is None
+        assert isinstance(board.night, dt.date)

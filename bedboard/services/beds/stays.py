@@ -340,6 +340,10 @@ def extend(
                 code=guest.code, night=last.night
             )
         )
+    if last.night == dt.date.max:  # a night typed far ahead; the next one is past the calendar
+        raise BadInput(
+            _("the stay ends on {night}, the last night of the calendar").format(night=last.night)
+        )
     wanted = nights(last.night + dt.timedelta(days=1), extra_nights)
     refuse_closed(session, wanted)
     site, unit = unit_by_id(session, last.unit_id)

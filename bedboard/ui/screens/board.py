@@ -27,7 +27,7 @@ from bedboard.ui.app import LIVE, STALE
 from bedboard.ui.clock import Clock
 from bedboard.ui.failures import failure_text
 from bedboard.ui.filters import KIND_LABELS, Filters
-from bedboard.ui.format import detail_text, night_title
+from bedboard.ui.format import calendar_end, detail_text, night_title, shifted
 from bedboard.ui.messages import BoardLoaded
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen
@@ -250,7 +250,11 @@ class BoardScreen(UnitActionsScreen):
         self._show_units()
 
     def action_night(self, step: int) -> None:
-        self.night = self.night + dt.timedelta(days=step)
+        night = shifted(self.night, step)
+        if night is None:
+            self.notify(calendar_end(self.night), severity="warning", markup=False)
+            return
+        self.night = night
 
     def action_tonight(self) -> None:
         self.night = self.tonight()
@@ -259,7 +263,7 @@ class BoardScreen(UnitActionsScreen):
     async def action_go_to_date(self) -> None:
         form = FormScreen(
             _("Go to a night"),
-            [Field("night", _("Night"), "date", default=self.night)],
+            [Field("night", _("Night"), "date", default=self.night, required=True)],
             _("Go"),
             intro=_("A night is named by its evening's date."),
         )

@@ -20,7 +20,7 @@ from bedboard.services.beds.rack import RACK_NIGHTS, Rack, rack
 from bedboard.services.choices import Choices, choices
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
-from bedboard.ui.format import detail_text
+from bedboard.ui.format import calendar_end, detail_text, shifted
 from bedboard.ui.screens.board import TICK_SECONDS
 from bedboard.ui.screens.unit_actions import UnitActionsScreen
 from bedboard.ui.widgets.key_bar import KeyBar
@@ -156,7 +156,11 @@ class RackScreen(UnitActionsScreen):
     # Moving in time -------------------------------------------------------------------------
 
     def action_shift(self, days: int) -> None:
-        self.first = self.first + dt.timedelta(days=days)
+        first = shifted(self.first, days)
+        if first is None:
+            self.notify(calendar_end(self.first), severity="warning", markup=False)
+            return
+        self.first = first
         self.load()
 
     def action_tonight(self) -> None:
