@@ -104,6 +104,14 @@ def missing_protections(settings: Settings) -> list[str]:
         engine.dispose()
 
 
+def sqlite_file_or_none(settings: Settings) -> Path | None:
+    """The SQLite file `settings` names, or None (a server URL, or one that does not parse)."""
+    try:
+        return sqlite_path(normalise_url(settings.db))
+    except ArgumentError:
+        return None
+
+
 def missing_file(settings: Settings) -> Path | None:
     """The SQLite file `settings` names when it does not exist, else None."""
     try:
@@ -116,6 +124,9 @@ def missing_file(settings: Settings) -> Path | None:
 def connect(settings: Settings, *, create: bool = False) -> Engine:
     """An engine for the database. A SQLite file that does not exist is made only when `create`
     says so: a mistyped path must not become a new, empty database that then takes bookings."""
+    folder = sqlite_file_or_none(settings)
+    if folder is not None and folder.is_dir():  # `--db /media/usb`: the stick, not the file
+        raise BadInput(_("{path} is a folder; name the database file in it").format(path=folder))
     missing = missing_file(settings)
     if missing is not None and not create:
         raise MissingDatabase(_("there is no database at {path}").format(path=missing))

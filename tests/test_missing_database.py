@@ -130,3 +130,16 @@ def test_a_first_run_makes_the_default_database_when_asked(tmp_path: Path) -> No
     assert "[Y/n]" in screen
     assert default.is_file()
     assert default.parent.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize("args", [["availability"], ["demo"], ["db", "upgrade"]], ids=" ".join)
+def test_a_folder_given_as_the_database_is_named_as_one(
+    args: list[str], tmp_path: Path, cli_here: CliRunner
+) -> None:
+    """`--db /media/usb` (the stick, not the file on it) said "database error: unable to open
+    database file", exit 1, even for the commands that make a database."""
+    code, out, err = cli_here(*args, db=str(tmp_path))
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "is a folder" in lines[0] and str(tmp_path) in lines[0], err
+    assert out == "" and list(tmp_path.iterdir()) == []
