@@ -73,22 +73,28 @@ async def test_site_table_fits_60_columns_and_widens_after_a_resize(empty_store:
 async def test_rack_widens_its_unit_column_and_codes_at_200_columns(empty_store: Store) -> None:
     world(empty_store)
     app = frozen_app(empty_store)
-    async with app.run_test(size=(200, 60)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot)
         await pilot.press("r")
         assert await wait_until(pilot, lambda: isinstance(app.screen, RackScreen))
         rack = app.screen.query_one(RackTable)
         assert await wait_until(pilot, lambda: rack.row_count == 9)
-        assert cells(rack, 0)[3:6] == [f"{SITES[1]}/{n}" for n in (1, 2, 3)]
-        # the first night shown starts both stays: their codes whole, in a wider night
-        assert await wait_until(pilot, lambda: cells(rack, 1)[3:5] == list(CODES)), cells(rack, 1)
-
-        await pilot.resize_terminal(80, 24)
 
         def cut() -> bool:
             units = cells(rack, 0)
             return len(set(units)) == 9 and all("…" in u for u in units[3:])
 
-        assert await wait_until(pilot, cut, seconds=5), cells(rack, 0)
+        assert cut(), cells(rack, 0)
         assert [u.rsplit("/", 1)[-1] for u in cells(rack, 0)[3:6]] == ["1", "2", "3"]
         assert cells(rack, 1)[3:5] == ["…-1011", "…-1012"]
+
+        # wider: the whole unit names, and the first night shown starts both stays: their
+        # codes whole, in a wider night
+        await pilot.resize_terminal(200, 60)
+        assert await wait_until(
+            pilot, lambda: cells(rack, 0)[3:6] == [f"{SITES[1]}/{n}" for n in (1, 2, 3)]
+        ), cells(rack, 0)
+        assert await wait_until(pilot, lambda: cells(rack, 1)[3:5] == list(CODES)), cells(rack, 1)
+
+        await pilot.resize_terminal(80, 24)
+        assert await wait_until(pilot, cut, seconds=5), cells(rack, 0)

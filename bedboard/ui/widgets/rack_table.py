@@ -84,7 +84,8 @@ class RackTable(KeyedTable):
     def _fit(self, rack: Rack) -> tuple[int, int]:
         """The unit column as wide as its longest name, up to a third of the terminal; a night
         as wide as the longest code shown (at least 6), while a week fits beside the units."""
-        total = self.size.width or self.app.size.width
+        # the screen's width: the table itself is only as wide as its columns were
+        total = self.screen.size.width if self.is_attached else self.app.size.width
         unit = content_width((u.ref for u in rack.units), len("Unit"), 60)
         unit = min(unit, max(self.LEAST_UNIT, total // 3))
         # the guest codes in view, read from the fetched rows (cells are made only when drawn)
