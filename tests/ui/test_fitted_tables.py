@@ -10,11 +10,19 @@ import datetime as dt
 from bedboard.db.models import Site, Unit
 from bedboard.services.beds.stays import check_in
 from bedboard.store import Store
+from bedboard.ui.screens.billing import BillingScreen, TotalsTable
 from bedboard.ui.screens.rack import RackScreen
 from bedboard.ui.widgets.keyed_table import KeyedTable
 from bedboard.ui.widgets.rack_table import RackTable
 from bedboard.ui.widgets.site_table import SiteTable
-from tests.support.board import FROZEN_AT, TONIGHT, frozen_app, open_board, wait_until
+from tests.support.board import (
+    FROZEN_AT,
+    TONIGHT,
+    frozen_app,
+    open_board,
+    screen_after,
+    wait_until,
+)
 
 SITES = ("Familjen Berg", "Jourboendet Huddinge Norra", "Jourboendet Huddinge Södra")  # shown so
 CODES = ("KV-2026-1011", "KV-2026-1012")
@@ -98,3 +106,25 @@ async def test_rack_widens_its_unit_column_and_codes_at_200_columns(empty_store:
 
         await pilot.resize_terminal(80, 24)
         assert await wait_until(pilot, cut, seconds=5), cells(rack, 0)
+
+
+async def test_billing_totals_fit_60_columns_with_payers_cut_in_their_middle(
+    frozen_store: Store,
+) -> None:
+    """At 60 columns the billing totals' "Unbilled nights" was off screen (the payer column was
+    as wide as the longest name); now the payers give up room, cut in their middle, and every
+    name still differs. At 200 columns they are whole again."""
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await open_board(pilot)
+        screen = await screen_after(pilot, "B", BillingScreen)
+        table = screen.query_one(TotalsTable)
+        assert await wait_until(pilot, lambda: table.row_count > 3)
+        assert right_edge(table) <= 60, [c.width for c in table.ordered_columns]
+        payers = cells(table, 0)
+        assert len(set(payers)) == len(payers) and any("…" in p for p in payers), payers
+        assert any("UNBILLED" in u for u in cells(table, 4))
+        whole = {t.payer or "(nobody)" for t in screen.totals}
+
+        await pilot.resize_terminal(200, 60)
+        assert await wait_until(pilot, lambda: set(cells(table, 0)) == whole), cells(table, 0)

@@ -32,8 +32,8 @@ from bedboard.ui.file_writer import FileRequest, file_path, write_file
 from bedboard.ui.screens.base import LiveScreen, changes
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen
+from bedboard.ui.widgets.fitted_table import FittedTable
 from bedboard.ui.widgets.key_bar import KeyBar
-from bedboard.ui.widgets.keyed_table import KeyedTable
 from bedboard.ui.widgets.notice import Notice
 
 HELP = """\
@@ -57,11 +57,14 @@ class TotalsLoaded(Message):
     totals: list[PayerTotal]
 
 
-class TotalsTable(KeyedTable):
-    """One row per payer; a live change redraws only what changed, the cursor stays put."""
+class TotalsTable(FittedTable):
+    """One row per payer; a live change redraws only what changed, the cursor stays put.
+    Columns as wide as their content; on a narrow screen the payer names give up room, cut in
+    their middle, so the unbilled nights stay on screen."""
 
+    FLEX = "payer"
     COLUMNS = (
-        ("payer", "Payer", None),  # as long as the longest name: no two look the same
+        ("payer", "Payer", 14),
         ("nights", "Nights", 7),
         ("amount", "Amount", 12),
         ("currency", "Currency", 8),
@@ -139,7 +142,7 @@ class BillingScreen(LiveScreen):
         if (message.first, message.last) != (self.first, self.last):
             return
         self.totals = message.totals
-        self.query_one(TotalsTable).sync(
+        self.query_one(TotalsTable).show(
             [
                 (
                     f"{t.payer}\t{t.currency}",
