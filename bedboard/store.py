@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
 
 from bedboard.config import Settings
-from bedboard.db import migrate, protection
+from bedboard.db import migrate, pg_access, protection
 from bedboard.db.engine import is_read_only, make_engine, normalise_url, sqlite_path
 from bedboard.db.session import Deadline, read_session, translate, write_session
 from bedboard.errors import BadInput, DatabaseError, MissingDatabase
@@ -41,6 +41,9 @@ class Store:
     engine: Engine
     # Who acts: the local user until a staff member signs in (see services.staff.signin).
     who: Actor = field(default_factory=lambda: Actor(""))
+    # On PostgreSQL, the staff login this connection is made as (None: the owner, or SQLite).
+    # Then the database enforces the rights, and the actor is that login whatever --user says.
+    db_login: str | None = None
 
     def __post_init__(self) -> None:
         if not self.who.login:
@@ -62,16 +65,39 @@ class Store:
     def write(self, deadline: Deadline | None = None) -> Iterator[Session]:
         with write_session(self.engine, deadline) as session:
             session.info["actor"] = self.who
+            session.info["db_login"] = self.db_login
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         with read_session(self.engine) as session:
             session.info["actor"] = self.who
+            session.info["db_login"] = self.db_login
             yield session
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def confirm_reveal_as(self, login: str, password: str, guest_codes: list[str]) -> Actor:
+        """PostgreSQL: a second staff member confirms these reveals in a session of their own
+        login (the server checks their password); the reveal function then finds it."""
+        from sqlalchemy.engine import make_url
+
+        from bedboard.services.staff.signin import database_actor
+
+        url = make_url(normalise_url(self.settings.db)).set(username=login, password=password)
+        engine = make_engine(url.render_as_string(hide_password=False))
+        try:
+            with write_session(engine) as session:
+                session.info["db_login"] = login
+                second = database_actor(session, login)
+                for code in guest_codes:
+                    pg_access.confirm_reveal(session, guest_code=code, for_login=self.actor)
+            return second
+        except DBAPIError as exc:
+            raise translate(exc) from exc
+        finally:
+            engine.dispose()
 
 
 def sqlite_file(settings: Settings) -> Path | None:
@@ -153,10 +179,18 @@ def open_store(settings: Settings, *, create: bool = True) -> Store:
     engine = connect(settings, create=create)
     try:
         migrate.upgrade(engine)
+        with engine.connect() as conn:
+            db_login = pg_access.database_login(conn)
+        store = Store(settings, engine, db_login=db_login)
+        if db_login is not None:
+            from bedboard.services.staff.signin import database_actor
+
+            with store.read() as session:
+                store.who = database_actor(session, db_login)
     except DBAPIError as exc:
         engine.dispose()
         raise translate(exc) from exc
     except BaseException:
         engine.dispose()
         raise
-    return Store(settings, engine)
+    return store

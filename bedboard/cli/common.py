@@ -131,6 +131,8 @@ def who_acts(store: Store) -> Actor:
     from bedboard.services.staff import signin
     from bedboard.services.staff.access import Actor
 
+    if store.db_login is not None:
+        return store.who  # PostgreSQL: the login the server accepted, whatever --user says
     with store.read() as session:
         needed = signin.needs_sign_in(session)
     if not needed:

@@ -38,7 +38,7 @@ def _confirm_option(f: F) -> F:
 def reveal_command(guest_code: str, reason: str, confirm_by: str | None) -> None:
     """Print a guest's name (written to the audit log with the reason)."""
     store = open_from_context()
-    second = confirmer(store, confirm_by)
+    second = confirmer(store, confirm_by, (guest_code.strip(),))
     with store.write() as session:
         name = reveal_name(
             session, guest_code=guest_code, actor=store.actor, reason=reason, confirmed_by=second
@@ -57,7 +57,7 @@ def reveal_command(guest_code: str, reason: str, confirm_by: str | None) -> None
 def extract_command(code: str, out: Path, reason: str, confirm_by: str | None) -> None:
     """Write everything held on a person to a JSON file (for an access request; audited)."""
     store = open_from_context()
-    second = confirmer(store, confirm_by)
+    second = confirmer(store, confirm_by, (code.strip(),))
     target = str(out.expanduser().absolute())
     with atomic_text_file(out) as handle, store.write() as session:
         data = extract(session, guest_code=code, reason=reason, out=target, confirmed_by=second)

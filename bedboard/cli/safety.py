@@ -51,10 +51,24 @@ def names_need_rows(with_names: bool, summary: bool) -> None:
         raise BadInput("--with-names needs rows with guests (not --summary)")
 
 
-def confirmer(store: Store, login: str | None) -> Actor | None:
-    """The second staff member named by --confirm-by, signed in with their own PIN."""
+def confirmer(store: Store, login: str | None, guest_codes: tuple[str, ...] = ()) -> Actor | None:
+    """The second staff member named by --confirm-by, signed in with their own PIN; on a
+    PostgreSQL staff login, with their own database login and password, confirming the reveal
+    of `guest_codes` in the database."""
     if not login:
         return None
+    if store.db_login is not None:
+        password = os.environ.get("BEDBOARD_CONFIRM_PASSWORD")
+        if not password:
+            if not sys.stdin.isatty():
+                raise BadInput(
+                    _(
+                        "the confirming staff member's password is needed: set "
+                        "BEDBOARD_CONFIRM_PASSWORD"
+                    )
+                )
+            password = getpass.getpass(_("password of {login}, who confirms: ").format(login=login))
+        return store.confirm_reveal_as(login.strip(), password, list(guest_codes))
     from bedboard.services.staff.signin import sign_in
 
     pin = os.environ.get("BEDBOARD_CONFIRM_PIN")

@@ -32,6 +32,23 @@ def read_new_pin(login: str) -> str:
     return line.rstrip("\r\n")
 
 
+def read_new_password(login: str) -> str:
+    """The password of a new PostgreSQL login, read like a PIN. It goes no further than libpq,
+    which sends the server a SCRAM verifier (db.pg_access.create_login)."""
+    if sys.stdin.isatty():
+        first = getpass.getpass(
+            _("password for the new database login {login}: ").format(login=login)
+        )
+        again = getpass.getpass(_("the same password again: "))
+        if first != again:
+            raise BadInput(_("the two passwords differ; nothing was changed"))
+        return first
+    line = sys.stdin.readline()
+    if not line.strip():
+        raise BadInput(_("no password on standard input; nothing was changed"))
+    return line.rstrip("\r\n")
+
+
 @cli.group("staff")
 def staff_group() -> None:
     """Staff members, their roles and sites."""
@@ -42,19 +59,42 @@ def staff_group() -> None:
 @click.option("--role", required=True, metavar="|".join(ROLES), help=_("What they may do."))
 @click.option("--site", "sites", multiple=True, metavar="NAME", help=_("A site they work at."))
 @click.option("--name", default="", help=_("Their name, as colleagues know it."))
+@click.option(
+    "--database-login",
+    is_flag=True,
+    help=_(
+        "PostgreSQL: also make their own database login (its password is asked for instead of "
+        "a PIN). Always so when an administrator's own database login runs the command."
+    ),
+)
 @common_options
-def staff_add(login: str, role: str, sites: tuple[str, ...], name: str) -> None:
-    """Add a staff member; their PIN is asked for (or read from standard input)."""
+def staff_add(
+    login: str, role: str, sites: tuple[str, ...], name: str, database_login: bool
+) -> None:
+    """Add a staff member; their PIN (or database password) is asked for, or read from
+    standard input."""
     store = open_from_context()
     login = members.check_login(login)
     members.check_role(role)
-    pin = read_new_pin(login)
+    if database_login or store.db_login is not None:
+        secret: dict[str, str] = {"password": read_new_password(login)}
+    else:
+        secret = {"pin": read_new_pin(login)}
     with store.write() as session:
-        member = members.add_staff(session, login=login, role=role, sites=sites, name=name, pin=pin)
+        member = members.add_staff(
+            session, login=login, role=role, sites=sites, name=name, **secret
+        )
     where = ", ".join(dict.fromkeys(s.strip() for s in sites)) or _("all sites")
     click.echo(
         _("added {login} as {role} ({where})").format(login=member.login, role=role, where=where)
     )
+    if "password" in secret:
+        click.echo(
+            _(
+                "{login} signs in by connecting as the PostgreSQL login {login} "
+                "(see pg_hba.conf in the README)"
+            ).format(login=member.login)
+        )
 
 
 @staff_group.command("list")

@@ -88,11 +88,13 @@ class Guest(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(100), unique=True)
-    name: Mapped[str | None] = mapped_column(String(300))
+    # Deferred: on PostgreSQL no staff login may read name or notes (migration 0007), so a
+    # plain select(Guest) must not ask for them.
+    name: Mapped[str | None] = mapped_column(String(300), deferred=True)
     protected: Mapped[bool] = mapped_column(default=True)
     birth_year: Mapped[int | None] = mapped_column(Integer)
     languages: Mapped[str] = mapped_column(String(200), default="")
-    notes: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="", deferred=True)
     gender: Mapped[str | None] = mapped_column(String(10))
     needs: Mapped[str] = mapped_column(String(200), default="")  # ';'-separated, sorted
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
@@ -354,10 +356,11 @@ class Staff(Base):
     login: Mapped[str] = mapped_column(String(63), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(20))
-    pin_hash: Mapped[str | None] = mapped_column(String(300))
+    # Deferred: PostgreSQL staff logins other than admins may not read these (migration 0007).
+    pin_hash: Mapped[str | None] = mapped_column(String(300), deferred=True)
     active: Mapped[bool] = mapped_column(default=True)
-    failed_pins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0, deferred=True)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
@@ -380,3 +383,17 @@ class AuditAnchor(Base):
     entries: Mapped[int] = mapped_column(Integer, default=0)
     last_id: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class RevealConfirmation(Base):
+    """On PostgreSQL, a second staff member's confirmation that a protected guest's name may be
+    shown to `for_login`, made in their own session; the reveal function uses each one once.
+    Written only by the database's functions (migration 0007)."""
+
+    __tablename__ = "reveal_confirmations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guest_id: Mapped[int] = mapped_column(ForeignKey("guests.id"))
+    for_login: Mapped[str] = mapped_column(String(63))
+    confirmed_by: Mapped[str] = mapped_column(String(63))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -1,10 +1,13 @@
-"""The database objects that hold the rules (triggers, and on PostgreSQL row-level security),
+"""The database objects that hold the rules (triggers; on PostgreSQL also the staff roles, grants,
+row-level security and the reveal function of db.pg_access),
 named once so `bedboard db check` can say which one is missing: a dropped trigger silently
 turns an invariant into a wish."""
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, text
+
+from bedboard.db import pg_access
 
 TRIGGERS = {
     "sqlite": (
@@ -23,6 +26,7 @@ TRIGGERS = {
         "audit_log_append_only",
         "audit_log_anchor",
         "audit_anchor_forward_only",
+        "audit_log_actor",
     ),
 }
 
@@ -41,4 +45,5 @@ def present_triggers(conn: Connection) -> set[str]:
 def missing_protections(conn: Connection) -> list[str]:
     """Names of the protective objects that should be there and are not."""
     present = present_triggers(conn)
-    return [f"trigger {name}" for name in TRIGGERS[conn.dialect.name] if name not in present]
+    triggers = [f"trigger {name}" for name in TRIGGERS[conn.dialect.name] if name not in present]
+    return triggers + pg_access.missing_access(conn)

@@ -25,6 +25,7 @@ from bedboard.errors import (
     RuleViolation,
     UnitTaken,
 )
+from bedboard.i18n import _
 from bedboard.redact import scrub
 
 REVISION_CHANNEL = "bedboard_revision"  # LISTENed to by services/changes.py
@@ -53,6 +54,11 @@ def translate(exc: DBAPIError) -> BedboardError:
     for needles, error, wording in _RULE_MESSAGES:
         if any(needle in message for needle in needles):
             return error(wording)
+    if getattr(exc.orig, "sqlstate", None) == "42501" or "bedboard: " in message:
+        # PostgreSQL refused a staff login (a GRANT, a row-level policy, the reveal function):
+        # a rule, said in the database's own words.
+        first = message.strip().splitlines()[0].removeprefix("bedboard: ")
+        return RuleViolation(_("the database refused: {why}").format(why=scrub(first)))
     # PostgreSQL enforces VARCHAR lengths (SQLite does not); the services check the texts
     # people type, this names the limit for any text they missed.
     too_long = re.search(r"value too long for type character varying\((\d+)\)", message)

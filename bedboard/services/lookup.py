@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Guest, Payer, Site, Unit
@@ -73,9 +73,15 @@ def guest_or_new(session: Session, code: str) -> tuple[Guest, bool]:
     guest = session.scalar(select(Guest).where(Guest.code == code))
     if guest is not None:
         return guest, False
-    guest = Guest(code=code, protected=True, languages="", notes="")
-    session.add(guest)
-    session.flush()
+    # Only the code (and empty defaults): on PostgreSQL night staff, who book new arrivals,
+    # may insert nothing else into guests (migration 0007), and the ORM would name every column.
+    new_id = session.scalar(
+        insert(Guest)
+        .values(code=code, protected=True, languages="", notes="", needs="")
+        .returning(Guest.id)
+    )
+    guest = session.get(Guest, new_id)
+    assert guest is not None
     return guest, True
 
 

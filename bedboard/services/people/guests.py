@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bedboard.db import pg_access
 from bedboard.db.models import AvoidRule, Guest
 from bedboard.errors import BadInput, RuleViolation
 from bedboard.i18n import _
@@ -199,6 +200,10 @@ def view(session: Session, guest: Guest) -> GuestView:
     rules = session.scalar(
         select(func.count()).select_from(AvoidRule).where(AvoidRule.guest_id == guest.id)
     )
+    if session.info.get("db_login"):  # PostgreSQL staff login: name and notes are not readable
+        name_recorded, notes = pg_access.guest_private(session, guest.code)
+    else:
+        name_recorded, notes = guest.name is not None, guest.notes
     return GuestView(
         code=guest.code,
         household=households.household_code(session, guest.household_id),
@@ -208,8 +213,8 @@ def view(session: Session, guest: Guest) -> GuestView:
         languages=_split(guest.languages, ","),
         needs=_split(guest.needs, ";"),
         protected=guest.protected,
-        name_recorded=guest.name is not None,  # whether, never what
-        notes=guest.notes,
+        name_recorded=name_recorded,  # whether, never what
+        notes=notes,
         avoid_rules=int(rules or 0),
     )
 

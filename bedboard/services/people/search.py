@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from bedboard.db import pg_access
 from bedboard.db.models import BedNight, Guest, Site, Unit
 from bedboard.i18n import _
 from bedboard.services.lookup import find_guest
@@ -45,16 +46,11 @@ def search_guests(session: Session, text: str, around: dt.date) -> list[GuestHit
     if not needle:
         return []
     # autoescape: a typed % or _ is a character, not a wildcard
+    matches = [func.lower(Guest.code).contains(needle, autoescape=True)]
+    if not session.info.get("db_login"):  # a PostgreSQL staff login cannot read names
+        matches.append(func.lower(Guest.name).contains(needle, autoescape=True))
     guests = session.scalars(
-        select(Guest)
-        .where(
-            or_(
-                func.lower(Guest.code).contains(needle, autoescape=True),
-                func.lower(Guest.name).contains(needle, autoescape=True),
-            )
-        )
-        .order_by(Guest.code)
-        .limit(MAX_HITS)
+        select(Guest).where(or_(*matches)).order_by(Guest.code).limit(MAX_HITS)
     ).all()
     return [
         replace(_where(session, g, around), by_name=needle not in g.code.lower()) for g in guests
@@ -112,6 +108,13 @@ def reveal_name(
             sites=guest_site_ids(session, guest),
             confirmer=confirmed_by,
         )
+    if session.info.get("db_login"):
+        # PostgreSQL staff login: the name is readable only through the database's function,
+        # which checks the right (and the confirmation) again and writes the audit entry.
+        name = pg_access.reveal_name(
+            session, guest_code=guest.code, reason=reason, confirmed_by=confirmer
+        )
+        return name or _("(no name recorded)")
     audit.record(
         session,
         who.login if who.role else actor,

@@ -30,7 +30,9 @@ def entry_hash(
 def record(
     session: Session, actor: str, action: str, target: str = "", **detail: Any
 ) -> AuditEntry:
-    """Append an entry. Writers are serialised (see db.session), so the chain cannot fork."""
+    """Append an entry. Writers are serialised (see db.session), so the chain cannot fork.
+    On a PostgreSQL staff login the actor is that login (the database refuses any other)."""
+    actor = session.info.get("db_login") or actor
     prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     prev_hash = prev or GENESIS
     at = utcnow().replace(microsecond=0)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bedboard.db import pg_access
 from bedboard.db.models import Adjustment, AuditEntry, BedNight, Guest, Payer, Site, Stay, Unit
 from bedboard.services.lookup import find_guest
 from bedboard.services.safety import audit
@@ -24,9 +25,25 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _guest_fields(guest: Guest) -> dict[str, Any]:
-    # Every column, so fields added later (needs, households ...) are never left out.
-    return {c.key: _plain(getattr(guest, c.key)) for c in Guest.__table__.columns if c.key != "id"}
+def _guest_fields(
+    session: Session, guest: Guest, reason: str, confirmer: str | None
+) -> dict[str, Any]:
+    """Every column, so fields added later (needs, households ...) are never left out. A
+    PostgreSQL staff login cannot read the name and notes: they come through the database's
+    audited reveal and the notes function instead."""
+    hidden = {"name", "notes"} if session.info.get("db_login") else set()
+    fields = {
+        c.key: _plain(getattr(guest, c.key))
+        for c in Guest.__table__.columns
+        if c.key != "id" and c.key not in hidden
+    }
+    if hidden:
+        name = pg_access.reveal_name(
+            session, guest_code=guest.code, reason=reason, confirmed_by=confirmer
+        )
+        fields["name"] = name or None
+        fields["notes"] = pg_access.guest_private(session, guest.code)[1]
+    return fields
 
 
 def extract(
@@ -91,7 +108,7 @@ def extract(
         if e.target == target or guest.code in _codes_in(e.detail)
     ]
     return {
-        "guest": _guest_fields(guest),
+        "guest": _guest_fields(session, guest, reason, confirmer),
         "stays": [
             {"id": s.id, "created_at": _plain(s.created_at), "created_by": s.created_by}
             for s in stays

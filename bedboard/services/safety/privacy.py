@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
+from bedboard.db import pg_access
 from bedboard.db.models import AuditEntry, BedNight, Guest, Hold
 from bedboard.errors import BadInput
 from bedboard.services.exports.export import Export
@@ -47,6 +48,19 @@ def release_names(
     wanted = sorted({c for c in codes if c})
     names: dict[str, str] = {}
     protected: list[str] = []
+    if wanted and session.info.get("db_login"):
+        # PostgreSQL staff login: each name through the database's audited reveal (one entry
+        # a guest; a protected guest needs a confirmation in the database for each).
+        for code in wanted:
+            revealed = pg_access.reveal_name(
+                session,
+                guest_code=code,
+                reason=reason,
+                confirmed_by=confirmed_by.login if confirmed_by else None,
+            )
+            if revealed:
+                names[code] = revealed
+        wanted = []
     if wanted:
         rows = session.execute(
             select(Guest.code, Guest.name, Guest.protected).where(
@@ -123,7 +137,16 @@ def forget(session: Session, *, guest_code: str, actor: str) -> list[str]:
     unlinked; the caller checkpoints the WAL afterwards. Returns what held data."""
     require(session, Right.FORGET)
     guest = find_guest(session, guest_code)
-    erased = [f for f in PERSONAL_FIELDS if getattr(guest, f) not in (None, "")]
+    if session.info.get("db_login"):  # PostgreSQL staff login: name and notes are not readable
+        name_recorded, private_notes = pg_access.guest_private(session, guest.code)
+        held = {"name": "x" if name_recorded else None, "notes": private_notes}
+    else:
+        held = {"name": guest.name, "notes": guest.notes}
+    erased = [
+        f
+        for f in PERSONAL_FIELDS
+        if (held[f] if f in held else getattr(guest, f)) not in (None, "")
+    ]
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("PRAGMA secure_delete = ON"))
     guest.name = None

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from bedboard.db import pg_access
 from bedboard.db.models import Site, Staff, StaffSite
 from bedboard.errors import BadInput, NotFound, RuleViolation
 from bedboard.i18n import _
 from bedboard.services.clock import utcnow
 from bedboard.services.lookup import clean_text
 from bedboard.services.safety import audit
-from bedboard.services.staff.access import Actor, actor_of, require
+from bedboard.services.staff.access import Actor, NotAllowed, actor_of, require
 from bedboard.services.staff.pins import check_new_pin, hash_pin
 from bedboard.services.staff.rights import ROLES, Right
 
@@ -112,7 +113,10 @@ def add_staff(
     sites: Sequence[str] = (),
     name: str = "",
     pin: str | None = None,
+    password: str | None = None,
 ) -> Staff:
+    """`password`: on PostgreSQL, also make the member's own database login with it (the
+    server then enforces their rights); the member signs in by connecting, not with a PIN."""
     require(session, Right.STAFF)
     login = check_login(login)
     role = check_role(role)
@@ -121,6 +125,8 @@ def add_staff(
     _check_sites_for_role(role, chosen)
     if session.scalar(select(Staff.id).where(Staff.login == login)) is not None:
         raise RuleViolation(_("there is already a staff member {login!r}").format(login=login))
+    if password is not None:
+        _create_database_login(session, login, role, password)
     member = Staff(
         login=login,
         name=name,
@@ -143,6 +149,31 @@ def add_staff(
         sites=[s.name for s in chosen],
     )
     return member
+
+
+def check_new_password(password: str) -> str:
+    if len(password) < pg_access.MIN_PASSWORD or not password.isprintable():
+        raise BadInput(
+            _("a database password is at least {n} printable characters").format(
+                n=pg_access.MIN_PASSWORD
+            )
+        )
+    return password
+
+
+def _create_database_login(session: Session, login: str, role: str, password: str) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        raise BadInput(_("database logins are made on PostgreSQL only; on SQLite give a PIN"))
+    check_new_password(password)
+    if pg_access.role_exists(session, login):
+        raise RuleViolation(
+            _("the PostgreSQL server already has a role {login!r}; choose another login").format(
+                login=login
+            )
+        )
+    if not pg_access.may_create_roles(session):
+        raise NotAllowed(_("this database login may not create roles (it needs CREATEROLE)"))
+    pg_access.create_login(session, login=login, role=role, password=password)
 
 
 def _other_active_admins(session: Session, member: Staff) -> int:
@@ -190,6 +221,8 @@ def edit_staff(
         new_role,
         chosen if chosen is not None else _sites(session, site_names_of(session, member)),
     )
+    if pg_access.is_staff_login(session, member.login):
+        pg_access.set_group(session, login=member.login, old_role=member.role, new_role=new_role)
     member.role = new_role
     if chosen is not None:
         session.execute(delete(StaffSite).where(StaffSite.staff_id == member.id))
@@ -204,6 +237,8 @@ def disable_staff(session: Session, *, login: str) -> Staff:
     member = find_staff(session, login)
     _keep_an_admin(session, member)
     member.active = False
+    if pg_access.is_staff_login(session, member.login):
+        pg_access.revoke_login(session, login=member.login)
     session.flush()
     audit.record(session, actor_of(session).login, "staff_disable", f"staff:{member.login}")
     return member

@@ -35,8 +35,26 @@ def lock_seconds(failed: int) -> int:
 
 
 def needs_sign_in(session: Session) -> bool:
-    """Whether anyone must sign in: only once an administrator exists."""
+    """Whether anyone must sign in: only once an administrator exists, and never on a
+    PostgreSQL staff login (the server checked the password when it connected)."""
+    if session.info.get("db_login"):
+        return False
     return admin_exists(session)
+
+
+def database_actor(session: Session, login: str) -> Actor:
+    """The staff member a PostgreSQL staff login is: the server has checked who connected, so
+    no PIN is asked and `--user` names no one else."""
+    member = session.scalar(select(Staff).where(Staff.login == login))
+    if member is None:
+        raise SignInRefused(
+            _("the database login {login} is not a staff member of this database").format(
+                login=login
+            )
+        )
+    if not member.active:
+        raise SignInRefused(_("{login} is disabled").format(login=member.login))
+    return actor_for(session, member)
 
 
 def sign_in(

@@ -655,7 +655,12 @@ class UnitActionsScreen(LiveScreen):
             [
                 Field("reason", _("Why"), required=True, placeholder=_("written to the log")),
                 Field("second", _("2nd staff"), placeholder=_("login (protected guests)")),
-                Field("second_pin", _("Their PIN"), kind="secret"),
+                Field(
+                    "second_pin",
+                    # On PostgreSQL the second person confirms with their own database login.
+                    _("Their password") if self.store.db_login else _("Their PIN"),
+                    kind="secret",
+                ),
             ],
             _("Show name"),
             intro=_(
@@ -672,9 +677,14 @@ class UnitActionsScreen(LiveScreen):
             # The second person signs in first (a wrong PIN is counted in its own
             # transaction); a refusal ends here, on this screen's line.
             store = self.store
-            confirmer = await asyncio.to_thread(
-                sign_in, store.read, store.write, values["second"], values["second_pin"]
-            )
+            if store.db_login is not None:  # PostgreSQL: their own login and password
+                confirmer = await asyncio.to_thread(
+                    store.confirm_reveal_as, values["second"].strip(), values["second_pin"], [code]
+                )
+            else:
+                confirmer = await asyncio.to_thread(
+                    sign_in, store.read, store.write, values["second"], values["second_pin"]
+                )
         self.run_change(
             partial(
                 reveal_name,
