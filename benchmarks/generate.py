@@ -39,7 +39,7 @@ COLUMNS = {
         "id", "unit_id", "night", "state", "stay_id", "guest_id", "hold_id", "payer_id",
         "payer_reference", "reason", "posted_at", "rate", "currency",
     ),
-    "holds": ("id", "unit_id", "night", "expires_at", "held_for", "created_by", "status"),
+    "holds": ("id", "unit_id", "night", "expires_at", "held_for", "created_by", "status", "nights"),
     "closed_nights": ("night", "closed_at", "closed_by"),
 }  # fmt: skip
 

@@ -221,7 +221,7 @@ def night_batches(
                         hold_id += 1
                         expires = sql_datetime(now + dt.timedelta(minutes=90))
                         world.holds.append(
-                            (hold_id, u + 1, night_text, expires, "outreach", ACTOR, "active")
+                            (hold_id, u + 1, night_text, expires, "outreach", ACTOR, "active", 1)
                         )
                         row_id += 1
                         rows.append(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bedboard.config import Settings
 from bedboard.db.models import AuditEntry
@@ -193,3 +193,26 @@ def test_needs_out_of_range_are_bad_input(demo: Store) -> None:
         find_places(s, TONIGHT, Needs(places=0), NOW)
     with pytest.raises(BadInput), demo.read() as s:
         find_places(s, TONIGHT, Needs(nights=400), NOW)
+
+
+def test_the_rack_reads_its_nights_in_one_query(demo: Store) -> None:
+    """Two weeks cost the statements one night costs (issue 16: not one read per night)."""
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(demo.engine, "before_cursor_execute", count)
+    try:
+        with demo.read() as s:
+            rack(s, TONIGHT, 1, now=NOW)  # the session's first statements begin its read
+            one = len(statements)
+            rack(s, TONIGHT, 1, now=NOW)
+            for_one_night = len(statements) - one
+            before = len(statements)
+            view = rack(s, TONIGHT, 14, now=NOW)
+            for_two_weeks = len(statements) - before
+    finally:
+        event.remove(demo.engine, "before_cursor_execute", count)
+    assert for_two_weeks == for_one_night <= 4
+    assert len(view.nights) == 14 and len(view.units) == 42

@@ -13,6 +13,7 @@ from bedboard.store import Store
 from bedboard.ui.screens.billing import BillingScreen, TotalsTable
 from bedboard.ui.screens.rack import RackScreen
 from bedboard.ui.widgets.keyed_table import KeyedTable
+from bedboard.ui.widgets.line_table import LineTable
 from bedboard.ui.widgets.rack_table import RackTable
 from bedboard.ui.widgets.site_table import SiteTable
 from tests.support.board import (
@@ -42,7 +43,7 @@ def world(store: Store) -> None:
                      now=FROZEN_AT)  # fmt: skip
 
 
-def cells(table: KeyedTable, column: int) -> list[str]:
+def cells(table: KeyedTable | LineTable, column: int) -> list[str]:
     """What each row shows in a column, checked to fit its width."""
     width = table.ordered_columns[column].width
     shown = [str(table.get_row_at(row)[column]) for row in range(table.row_count)]

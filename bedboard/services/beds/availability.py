@@ -4,6 +4,7 @@ without any job having to run."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,6 +90,9 @@ def unit_order(u: UnitNight) -> tuple[bool, str, tuple[object, ...], tuple[objec
     )
 
 
+STAY_PLACE, CODE_PLACE, NIGHT_PLACE = 8, 9, 19  # columns of unit_night_statement
+
+
 def unit_night_statement(on: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
     """Every unit with its bed-nights that match `on` (one night, or the rack's two weeks): a
     unit with none comes once, its bed-night columns empty (free). The last column is the
@@ -157,6 +161,34 @@ class Lookups:
     @classmethod
     def read(cls, session: Session, on: ColumnElement[bool]) -> Lookups:
         return cls(_stay_spans(session, on), _visits(session, on), _households(session, on))
+
+    @classmethod
+    def read_range(
+        cls, session: Session, first: dt.date, last: dt.date, rows: Iterable[Any]
+    ) -> Lookups:
+        """The same for the nights first..last whose bed-nights (`rows`, fetched by
+        unit_night_statement) are in hand: only stays and guests on the first or last night
+        can reach beyond them, so only those are read; the rest come from the rows."""
+        edges = BedNight.night.in_([first, last])
+        spans = _stay_spans(session, edges)
+        visits = _visits(session, edges)
+        inner: dict[int, list[dt.date]] = {}
+        codes: dict[int, str] = {}
+        for r in rows:  # by place, not name: tens of thousands of rows
+            stay, night = r[STAY_PLACE], r[NIGHT_PLACE]
+            if stay is None or stay in spans:
+                continue
+            found = inner.setdefault(stay, [night, night])
+            found[0], found[1] = min(found[0], night), max(found[1], night)
+            if r[CODE_PLACE] is not None:
+                codes[stay] = r[CODE_PLACE]
+        on_edges = set(visits)  # these guests' stays are all read, the inner ones too
+        for stay, (begin, end) in inner.items():
+            spans[stay] = (begin, end)
+            code = codes.get(stay)
+            if code is not None and code not in on_edges:
+                visits.setdefault(code, []).append((begin, end))
+        return cls(spans, visits, _households(session, BedNight.night.between(first, last)))
 
 
 def unit_night(r: Any, night: dt.date, now: dt.datetime, lookups: Lookups) -> UnitNight:

@@ -17,15 +17,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight
-from bedboard.services.beds.availability import (
-    Lookups,
-    UnitNight,
-    unit_night,
-    unit_night_statement,
-    unit_order,
-)
+from bedboard.services.beds.availability import Lookups, UnitNight, unit_night, unit_night_statement
+from bedboard.services.beds.units import natural_key
 from bedboard.services.clock import nights, utcnow
-from bedboard.states import UnitStatus
+from bedboard.states import SiteKind, UnitStatus
 
 RACK_NIGHTS = 14
 
@@ -33,12 +28,18 @@ RACK_NIGHTS = 14
 @dataclass
 class Rack:
     nights: list[dt.date]
-    units: list[UnitNight]  # one per unit, as on the first night (for names and order)
+    order: list[tuple[int, str]]  # (unit id, SITE/UNIT) of every unit, in the board's order
     now: dt.datetime
     lookups: Lookups
     rows: dict[tuple[int, dt.date], Any]  # the bed-nights shown, as fetched
     bare: dict[int, Any]  # each unit's row without a bed-night: its free nights
     _made: dict[tuple[int, dt.date], UnitNight] = field(default_factory=dict, repr=False)
+
+    @property
+    def units(self) -> list[UnitNight]:
+        """Every unit as on the first night (made on demand: the table needs only `order`)."""
+        first = self.nights[0]
+        return [c for unit_id, _ in self.order if (c := self.cell(unit_id, first))]
 
     def cell(self, unit_id: int, night: dt.date) -> UnitNight | None:
         """The unit on that night (free if nothing is booked); None outside the rack."""
@@ -73,21 +74,28 @@ class _Bare:
 
     UNIT_COLUMNS = 7  # id, site name, kind, area, room, label, tags
 
-    def __init__(self, row: Any) -> None:
-        self._values = tuple(v if i < self.UNIT_COLUMNS else None for i, v in enumerate(row))
-        self._names = {
-            name: (value if i < self.UNIT_COLUMNS else None)
-            for i, (name, value) in enumerate(row._mapping.items())
-        }
+    def __init__(self, row: Any, places: dict[str, int]) -> None:
+        self._row = row
+        self._places = places  # column name -> its place, shared by every unit
 
     def __getitem__(self, index: int) -> Any:
-        return self._values[index]
+        return self._row[index] if index < self.UNIT_COLUMNS else None
 
     def __getattr__(self, name: str) -> Any:
         try:
-            return self._names[name]
+            return self[self._places[name]]
         except KeyError:
             raise AttributeError(name) from None
+
+
+def _order(row: Any) -> tuple[bool, str, tuple[object, ...], tuple[object, ...]]:
+    """unit_order on a fetched row: shelters first, then by site, room and unit."""
+    return (
+        row.kind != SiteKind.SHELTER,
+        row.name.lower(),
+        natural_key(row.room),
+        natural_key(row.label),
+    )
 
 
 def rack(
@@ -101,13 +109,19 @@ def rack(
     on = BedNight.night.between(shown[0], shown[-1])
     rows: dict[tuple[int, dt.date], Any] = {}
     bare: dict[int, Any] = {}
-    for row in session.execute(unit_night_statement(on)):
+    # Core rows straight from the connection: the ORM's result machinery adds to each of the
+    # 70,000 rows and nothing here needs it.
+    result = session.connection().execute(unit_night_statement(on))
+    places: dict[str, int] = {}
+    for place, name in enumerate(result.keys()):
+        places.setdefault(name, place)  # the first of two `id`s is the unit's
+    for row in result:
         unit_id = row[0]
         if unit_id not in bare:
-            bare[unit_id] = _Bare(row)
+            bare[unit_id] = _Bare(row, places)
         if row.night is not None:
             rows[(unit_id, row.night)] = row
-    data = Rack(shown, [], now, Lookups.read(session, on), rows, bare)
-    units = [data.cell(unit_id, first) for unit_id in bare]
-    data.units = sorted((u for u in units if u is not None), key=unit_order)
-    return data
+    lookups = Lookups.read_range(session, shown[0], shown[-1], rows.values())
+    units = sorted(bare.values(), key=_order)
+    order = [(u[0], f"{u[1]}/{u.label}") for u in units]
+    return Rack(shown, order, now, lookups, rows, bare)

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 from bedboard.services.beds.availability import UnitNight
 from bedboard.services.beds.rack import RACK_NIGHTS, Rack, rack
@@ -26,7 +26,6 @@ from bedboard.ui.screens.unit_actions import UnitActionsScreen
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.notice import Notice
 from bedboard.ui.widgets.rack_table import RackTable
-from bedboard.ui.widgets.unit_table import unit_key
 
 WEEKS = Binding.Group("Week")
 
@@ -110,7 +109,7 @@ class RackScreen(UnitActionsScreen):
         )
         self._show_detail()
 
-    @on(DataTable.CellHighlighted)
+    @on(RackTable.Highlighted)
     def _show_detail(self) -> None:
         unit = self.selected_unit
         self.query_one("#detail", Static).update(
@@ -123,7 +122,7 @@ class RackScreen(UnitActionsScreen):
         )
         self.refresh_bindings()
 
-    @on(DataTable.CellSelected)
+    @on(RackTable.Selected)
     def _cell_menu(self) -> None:
         self.action_menu()
 
@@ -138,15 +137,12 @@ class RackScreen(UnitActionsScreen):
         column = table.cursor_column
         if key is None or column < 1 or column > len(self.data.nights):
             return None
-        unit = next((u for u in self.data.units if unit_key(u) == key), None)
-        if unit is None:
-            return None
-        return self.data.cell(unit.unit_id, self.data.nights[column - 1])
+        return self.data.cell(int(key.removeprefix("unit:")), self.data.nights[column - 1])
 
     def units_on(self, night: dt.date) -> list[UnitNight]:
         if self.data is None:
             return []
-        return [c for u in self.data.units if (c := self.data.cell(u.unit_id, night))]
+        return [c for i, _ in self.data.order if (c := self.data.cell(i, night))]
 
     @property
     def current_night(self) -> dt.date:

@@ -123,6 +123,7 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor_type = cursor
         self.columns: list[Column] = []
         self.right_padding = PADDING
+        self.fixed_columns = 0  # columns at the left that stay when the rest scroll sideways
         self._order: list[str] = []
         self._index: dict[str, int] = {}
         self._values: dict[str, object] = {}
@@ -174,6 +175,9 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def get_row(self, key: str) -> tuple[Cell, ...]:
         return self.cells(self._values[key])
+
+    def get_row_at(self, index: int) -> tuple[Cell, ...]:
+        return self.get_row(self._order[index])
 
     def get_cell(self, key: str, column: str) -> Cell:
         index = next(i for i, c in enumerate(self.columns) if c.key == column)
@@ -259,16 +263,30 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
         elif self.cursor_row >= top + self.page_rows:
             self.scroll_to(y=self.cursor_row - self.page_rows + 1, animate=False, immediate=True)
-        if self.cursor_type == "cell" and self.columns:
-            left = sum(
-                c.width + PADDING + self.right_padding for c in self.columns[: self.cursor_column]
-            )
-            right = left + self.columns[self.cursor_column].width + PADDING + self.right_padding
+        if self.cursor_type == "cell" and self.cursor_column >= self.fixed_columns:
+            # Columns after the fixed ones scroll sideways, under the fixed ones' right edge.
+            scrolled = self.columns[self.fixed_columns : self.cursor_column]
+            left = sum(self._cell_width(c) for c in scrolled)
+            right = left + self._cell_width(self.columns[self.cursor_column])
+            seen = self.content_width - self._fixed_width
             x = round(self.scroll_x)
             if left < x:
-                self.scroll_to(x=left, animate=False, immediate=True)
-            elif right > x + self.content_width:
-                self.scroll_to(x=right - self.content_width, animate=False, immediate=True)
+                self.scroll_to(x=left, animate=False, immediate=True, force=True)
+            elif right > x + seen:
+                # to the first column edge that brings the cursor's cell whole into view
+                edge = 0
+                for c in self.columns[self.fixed_columns :]:
+                    if right - edge <= seen:
+                        break
+                    edge += self._cell_width(c)
+                self.scroll_to(x=edge, animate=False, immediate=True, force=True)
+
+    def _cell_width(self, column: Column) -> int:
+        return column.width + PADDING + self.right_padding
+
+    @property
+    def _fixed_width(self) -> int:
+        return sum(self._cell_width(c) for c in self.columns[: self.fixed_columns])
 
     def action_cursor_up(self) -> None:
         self.move_cursor(row=self.cursor_row - 1)
@@ -307,9 +325,11 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
             return
         column = self.cursor_column
         if self.cursor_type == "cell":
-            x, edge = event.x + round(self.scroll_x), 0
+            fixed = self._fixed_width
+            x = event.x if event.x < fixed else event.x + round(self.scroll_x)
+            edge = 0
             for i, c in enumerate(self.columns):
-                edge += c.width + PADDING + self.right_padding
+                edge += self._cell_width(c)
                 if x < edge:
                     column = i
                     break
@@ -319,7 +339,7 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
     # Drawing --------------------------------------------------------------------------------
 
     def _update_virtual_size(self) -> None:
-        width = sum(c.width + PADDING + self.right_padding for c in self.columns)
+        width = sum(self._cell_width(c) for c in self.columns)
         self.virtual_size = Size(width, len(self._order) + 1)
 
     def notify_style_update(self) -> None:
@@ -353,28 +373,34 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def render_line(self, y: int) -> Strip:
         base = self.rich_style
-        width = self.size.width
-        scroll_x = round(self.scroll_x)
         if y == 0:
             header = base + self.get_component_rich_style("linetable--header")
-            strip = self._line([c.label for c in self.columns], header, None)
-            return strip.crop_extend(scroll_x, scroll_x + width, header)
+            return self._in_view(self._line([c.label for c in self.columns], header, None), header)
         index = round(self.scroll_y) + y - 1
         if index >= len(self._order):
-            return Strip.blank(width, base)
+            return Strip.blank(self.size.width, base)
         key = self._order[index]
         if index == self.cursor_row and self.show_cursor:
             at = -1 if self.cursor_type == "row" else self.cursor_column
             strip = self._line(self.cells(self._values[key]), base, at)
             if self.cursor_type == "row":
                 cursor = base + self.get_component_rich_style("linetable--cursor")
-                return strip.crop_extend(scroll_x, scroll_x + width, cursor)
-        else:
-            cached = self._strips.get(key)
-            if cached is None:
-                cached = self._strips[key] = self._line(self.cells(self._values[key]), base, None)
-            strip = cached
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+                return self._in_view(strip, cursor)
+            return self._in_view(strip, base)
+        cached = self._strips.get(key)
+        if cached is None:
+            cached = self._strips[key] = self._line(self.cells(self._values[key]), base, None)
+        return self._in_view(cached, base)
+
+    def _in_view(self, strip: Strip, fill: Style) -> Strip:
+        """The part of a whole line that shows: the fixed columns, then the rest from the
+        horizontal scroll position."""
+        width, x = self.size.width, round(self.scroll_x)
+        fixed = self._fixed_width
+        if not fixed:
+            return strip.crop_extend(x, x + width, fill)
+        rest = strip.crop_extend(fixed + x, fixed + x + width - fixed, fill)
+        return Strip.join([strip.crop(0, fixed), rest])
 
     @property
     def show_cursor(self) -> bool:

@@ -2,24 +2,26 @@
 night in view, then a line for as long as it lasts.
 
 The unit column is as wide as the longest unit name, up to a third of the terminal; a wide
-terminal also widens the nights, so longer guest codes show whole. Again after a resize."""
+terminal also widens the nights, so longer guest codes show whole. Again after a resize.
+
+A LineTable: 5,000 units by 14 nights are 70,000 cells, and only the screenful in view is ever
+made into text (the rack's cells themselves are made on demand, see services/beds/rack.py).
+The unit column stays while the nights scroll sideways."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from rich.text import Text
-from textual import events
 from textual.binding import Binding
 
+from bedboard.i18n import _
 from bedboard.services.beds.availability import UnitNight
 from bedboard.services.beds.rack import Rack
 from bedboard.ui import palette
 from bedboard.ui.shorten import content_width, keep_end, unit_ref
-from bedboard.ui.widgets.keyed_table import Cell, KeyedTable
+from bedboard.ui.widgets.line_table import Cell, Column, LineTable
 from bedboard.ui.widgets.unit_table import unit_key
-from bedboard.ui.widgets.widths import set_column_width
 
 CELL_WIDTH = 6
 
@@ -42,51 +44,53 @@ def night_label(night: dt.date) -> Text:
     return Text(night.strftime("%d %a")[:CELL_WIDTH], style="bold" if night.weekday() >= 5 else "")
 
 
-class RackTable(KeyedTable):
+class RackTable(LineTable):
     BINDINGS = [Binding("enter", "select_cursor", "Actions", id="actions")]
     UNIT_WIDTH = 20  # until the first rows show
     LEAST_UNIT = 12
     WIDEST_CELL = 14  # a long guest code, whole
-    COLUMNS = (("unit", "Unit", UNIT_WIDTH),)
 
     def __init__(self, *, id: str | None = None, nights: int = 14) -> None:
         super().__init__(id=id, cursor="cell")
         self.night_count = nights
-        self._rack: Rack | None = None
+        self.fixed_columns = 1
+        self.rack: Rack | None = None
 
-    def column_specs(self) -> Sequence[tuple[str, str, int | None]]:
-        return [*self.COLUMNS, *((f"n{i}", "", CELL_WIDTH) for i in range(self.night_count))]
+    def on_mount(self) -> None:
+        self._set_columns([], self.UNIT_WIDTH, CELL_WIDTH)
+
+    def _set_columns(self, nights: list[dt.date], unit: int, cell: int) -> None:
+        labels: list[Cell] = [night_label(n) for n in nights]
+        labels += [""] * (self.night_count - len(labels))
+        columns = [Column("unit", _("Unit"), unit)]
+        columns += [Column(f"n{i}", label, cell) for i, label in enumerate(labels)]
+        self.set_columns(columns)
 
     def show(self, rack: Rack) -> int:
-        self._rack = rack
-        for i, night in enumerate(rack.nights):
-            self.columns[self.ordered_columns[i + 1].key].label = night_label(night)
-        first = rack.nights[0]
-        unit, cell = self._fit(rack)
-        rows = [
-            (
-                unit_key(u),
-                (
-                    unit_ref(u.ref, unit),
-                    *(rack_cell(rack.cell(u.unit_id, n), first, cell) for n in rack.nights),
-                ),
-            )
-            for u in rack.units
-        ]
+        """A new read of the rack: rows whose bed-nights changed are drawn again, and those
+        with a hold (its expiry turns it free without a change in the database)."""
+        before = self.rack
+        self.rack = rack
+        self._set_columns(rack.nights, *self._fit(rack))
+        rows = [(f"unit:{i}", (i, ref, rack.row_of(i))) for i, ref in rack.order]
+        rebuilds = self.rebuilds
         changed = self.sync(rows)
-        self.refresh()
+        if self.rebuilds == rebuilds:
+            held = {unit_key(u) for r in (before, rack) if r is not None for u in r.held()}
+            for key in held & set(self._index):
+                self.repaint_row(key)
         return changed
 
-    def on_resize(self, _event: events.Resize) -> None:
-        if self._rack is not None:
-            self.show(self._rack)
+    def columns_changed(self) -> None:
+        if self.rack is not None:
+            self._set_columns(self.rack.nights, *self._fit(self.rack))
 
     def _fit(self, rack: Rack) -> tuple[int, int]:
         """The unit column as wide as its longest name, up to a third of the terminal; a night
         as wide as the longest code shown (at least 6), while a week fits beside the units."""
         # the screen's width: the table itself is only as wide as its columns were
         total = self.screen.size.width if self.is_attached else self.app.size.width
-        unit = content_width((u.ref for u in rack.units), len("Unit"), 60)
+        unit = content_width((ref for _, ref in rack.order), len("Unit"), 60)
         unit = min(unit, max(self.LEAST_UNIT, total // 3))
         # the guest codes in view, read from the fetched rows (cells are made only when drawn)
         codes = content_width(
@@ -95,8 +99,14 @@ class RackTable(KeyedTable):
         # widen the nights for whole codes only while a week still fits beside the units
         week = min(7, max(1, len(rack.nights)))
         room = (total - unit - 2 - 2) // week - 2  # padding of every column, a scrollbar
-        cell = max(CELL_WIDTH, min(codes, room))
-        set_column_width(self, "unit", unit)
-        for column in self.ordered_columns[1:]:
-            set_column_width(self, str(column.key.value), cell)
-        return unit, cell
+        return unit, max(CELL_WIDTH, min(codes, room))
+
+    def cells(self, value: object) -> tuple[Cell, ...]:
+        assert isinstance(value, tuple) and self.rack is not None
+        unit_id, ref = value[0], value[1]
+        rack, (unit, cell) = self.rack, (self.columns[0].width, self.columns[1].width)
+        first = rack.nights[0]
+        return (
+            unit_ref(ref, unit),
+            *(rack_cell(rack.cell(unit_id, n), first, cell) for n in rack.nights),
+        )
