@@ -56,7 +56,11 @@ async def test_the_board_on_a_vt100_with_lang_c(
         assert any(isinstance(f, NoColor) for f in filters)
         assert any(isinstance(f, AsciiDrawing) for f in filters)
         await pilot.press("r")  # the rack draws bars and dots
-        await pilot.pause(0.5)
+
+        def rack_drawn() -> bool:  # under load the rack's worker can take seconds
+            shown = screen_text(app.export_screenshot())
+            return "Hvilan/1" in shown and "G-101" in shown
+
+        assert await wait_until(pilot, rack_drawn, seconds=30)
         text = screen_text(app.export_screenshot())
-    assert "Hvilan/1" in text and "G-101" in text
     assert not DRAWING.findall(text), sorted(set(DRAWING.findall(text)))
