@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 from bedboard.ui.shorten import content_width, cut_middle, keep_end, unit_ref
 
 
@@ -39,3 +41,20 @@ def test_cut_middle_keeps_the_last_word_that_tells_sites_apart() -> None:
     assert all(len(cut_middle(n, w)) <= w for n in names for w in range(0, 30))
     # a last word too long to keep whole: as much of the end as of the start
     assert cut_middle("Södermalm", 6) == "Söd…lm" != cut_middle("Södertälje", 6)
+
+
+def test_wide_characters_are_measured_in_cells() -> None:
+    """Two cells a character: cut by characters, `患者-一二三四五六七八` overflowed an 8-cell
+    column and the table cropped its end, so it read like `...九` did."""
+    codes = ["患者-一二三四五六七八", "患者-一二三四五六七九"]
+    cut = [keep_end(c, 8) for c in codes]
+    assert cut == ["…六七八", "…六七九"]
+    assert all(cell_len(c) <= 8 for c in cut)
+    assert content_width(codes, 5, 40) == 21
+    ref = unit_ref("避难所 北/3", 8)
+    assert ref.endswith("…/3") and cell_len(ref) <= 8
+    for name in ("Café 😀 Nattjour", "避难所 北区 南", "Jourboendet Huddinge"):
+        for width in range(0, 22):
+            assert cell_len(cut_middle(name, width)) <= width
+            assert cell_len(keep_end(name, width)) <= width
+            assert cell_len(unit_ref(name + "/1", width)) <= width
