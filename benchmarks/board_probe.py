@@ -3,6 +3,7 @@ was measured as one JSON line (the parent reads this process's peak memory from 
 
     python -m benchmarks.board_probe minimal            an App with one empty DataTable
     python -m benchmarks.board_probe board DB NIGHT     the board until its unit table is full
+    python -m benchmarks.board_probe rack DB NIGHT      the board, then r until the rack is full
     python -m benchmarks.board_probe live DB NIGHT [S]  the board, then a check-in from another
                                                         process, until the board shows it, then
                                                         S more seconds of polls (default 1)
@@ -94,6 +95,36 @@ async def board(db: str, night: dt.date) -> dict[str, Any]:
     }
 
 
+async def rack(db: str, night: dt.date) -> dict[str, Any]:
+    from bedboard.services.beds.rack import rack as read_rack
+    from bedboard.ui.screens.rack import RackScreen
+    from bedboard.ui.widgets.rack_table import RackTable
+
+    app = open_board(db, night)
+    expected = _unit_count(app)
+    with app.store.read() as session:
+        started = time.perf_counter()
+        read_rack(session, night)
+        service = time.perf_counter() - started
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.is_current and unit_table(app).row_count)
+        await pilot.pause()
+        started, cpu = time.perf_counter(), time.process_time()
+        await pilot.press("r")
+
+        def full() -> bool:
+            screen = app.screen
+            return isinstance(screen, RackScreen) and screen.query_one(RackTable).row_count > 0
+
+        await wait_for(pilot, full)
+        await pilot.pause()  # the first paint with the rows
+        opened, opened_cpu = time.perf_counter() - started, time.process_time() - cpu
+        rows = app.screen.query_one(RackTable).row_count
+    app.store.close()
+    return {"open": opened, "open_cpu": opened_cpu, "service": service, "rows": rows,
+            "expected": expected}  # fmt: skip
+
+
 def _unit_count(app: Any) -> int:
     from sqlalchemy import func, select
 
@@ -148,6 +179,15 @@ async def live(db: str, night: dt.date, settle: float) -> dict[str, Any]:
         key = f"unit:{free.unit_id}"
         units = Redraws(unit_table(app))
         sites = Redraws(app.screen.query_one(SiteTable))
+        shows: list[float] = []  # CPU time of each showing of a new read of the night
+        show_units = board._show_units
+
+        def timed_show() -> None:
+            started = time.process_time()
+            show_units()
+            shows.append(time.process_time() - started)
+
+        board._show_units = timed_show
         cpu_before = time.process_time()
         writer = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "benchmarks.writer", db, free.ref, night.isoformat(),
@@ -158,6 +198,7 @@ async def live(db: str, night: dt.date, settle: float) -> dict[str, Any]:
         await wait_for(pilot, lambda: key in units.rows, seconds=10)
         await pilot.pause()
         shown = units.rows[key]
+        work = shows[-1] if shows else float("nan")
         await pilot.pause(settle)  # later polls must not redraw anything more
     app.store.close()
     return {
@@ -168,6 +209,7 @@ async def live(db: str, night: dt.date, settle: float) -> dict[str, Any]:
         "site_rows": sorted(sites.rows),
         "rebuilds": units.rebuilds + sites.rebuilds,
         "table_rows": len(board.units),
+        "work": work,
     }
 
 
@@ -184,7 +226,12 @@ def main() -> None:
     else:
         db, night = rest[0], dt.date.fromisoformat(rest[1])
         settle = float(rest[2]) if len(rest) > 2 else 1.0
-        result = asyncio.run(board(db, night) if mode == "board" else live(db, night, settle))
+        if mode == "board":
+            result = asyncio.run(board(db, night))
+        elif mode == "rack":
+            result = asyncio.run(rack(db, night))
+        else:
+            result = asyncio.run(live(db, night, settle))
     print(json.dumps(result))
 
 

@@ -9,7 +9,9 @@ from benchmarks.context import Context
 from benchmarks.measure import ChildRun, child_env, median, run_child
 from benchmarks.report import Row, mb, ms
 
-BUDGET_RATIO = 2.0
+READY_BUDGET = 3.0  # app start to every unit loaded, vs the bare app (issue 16)
+SPAWN_BUDGET = 1.5  # process start to the first screen painted, vs the bare app
+CHANGE_WORK_BUDGET = 0.005  # the board's work to show one changed unit, after the read
 LIVE_BUDGET_SECONDS = 2.0
 
 
@@ -54,8 +56,8 @@ def figures(ctx: Context) -> list[Row]:
             ms(ready),
             ms(ready_min),
             ready / ready_min,
-            f"<= {BUDGET_RATIO:.0f}x",
-            ready / ready_min <= BUDGET_RATIO,
+            f"<= {READY_BUDGET:.0f}x",
+            ready / ready_min <= READY_BUDGET,
             note="`run_test()` from constructing the app until the unit table holds every unit "
             "and has painted, imports done beforehand; baseline: an App with one empty "
             f"DataTable started the same way; median of {len(boards)} fresh processes each; "
@@ -67,8 +69,8 @@ def figures(ctx: Context) -> list[Row]:
             ms(spawn),
             ms(spawn_min),
             spawn / spawn_min,
-            f"<= {BUDGET_RATIO:.0f}x",
-            spawn / spawn_min <= BUDGET_RATIO,
+            f"<= {SPAWN_BUDGET}x",
+            spawn / spawn_min <= SPAWN_BUDGET,
             note="the same, counted from starting the Python process (imports included); "
             f"CPU {cpu(boards, 'spawn_cpu')} vs {cpu(minimals, 'spawn_cpu')} "
             f"({cpu_ratio('spawn_cpu'):.1f}x)",
@@ -117,5 +119,14 @@ def live_figure(ctx: Context) -> list[Row]:
             f"update_cell, and both tables' rebuild: {result['unit_cells']} unit line(s) "
             f"repainted, {result['rebuilds']} table rebuild(s), nothing "
             "more in the following second of polls",
+        ),
+        Row(
+            "one changed unit on an open board, work after the read",
+            f"{result['work'] * 1000:.1f} ms",
+            budget=f"<= {CHANGE_WORK_BUDGET * 1000:.0f} ms",
+            ok=result["work"] <= CHANGE_WORK_BUDGET,
+            note="CPU time of the board showing the new read of the night (filters, site "
+            "counts, the unit table's comparison of every unit, the repaint of the changed "
+            "line); the read itself runs in a thread worker",
         ),
     ]

@@ -27,6 +27,8 @@ FIGURES = (
     "benchmarks.fig_availability",
     "benchmarks.fig_occupancy",
     "benchmarks.fig_board",
+    "benchmarks.fig_rack",
+    "benchmarks.fig_commands",
     "benchmarks.fig_billing",
     "benchmarks.fig_checkin",
 )

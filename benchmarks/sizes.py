@@ -1,5 +1,6 @@
-"""The sizes the generator builds. `default` is the region of issue 7; `small` is a quick run;
-`tiny` keeps the generator and the runner exercised by the tests."""
+"""The sizes the generator builds. `default` is the region of issue 7; `national` ten of them
+(issue 16); `small` is a quick run; `tiny` keeps the generator and the runner exercised by the
+tests."""
 
 from __future__ import annotations
 
@@ -36,5 +37,8 @@ SIZES = {
              short_history_nights=15),
         Size("default", sites=200, units=5000, host_family_units=1000, history_nights=3 * 365 + 1,
              short_history_nights=91),
+        # the country (issue 16): ten regions, 44 million bed-nights, about 8 GB of SQLite
+        Size("national", sites=2000, units=50000, host_family_units=10000,
+             history_nights=3 * 365 + 1, short_history_nights=91),
     )
 }  # fmt: skip

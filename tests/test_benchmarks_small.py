@@ -53,7 +53,8 @@ def test_runner_measures_every_figure(tmp_path: Path) -> None:
     rows = run.measure_all(run.context(args))
     names = " ".join(r.figure for r in rows)
     for figure in ("availability", "occupancy export", "board ready", "another process",
-                   "billing export", "peak memory", "check-in"):  # fmt: skip
+                   "billing export", "peak memory", "check-in", "rack", "--version",
+                   "availability --json", "one changed unit"):  # fmt: skip
         assert figure in names
     assert [r for r in rows if r.value == "not measured"] == []
     assert "| figure" in run.table(rows)
