@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 
 from bedboard.ui.shorten import content_width, cut_middle, keep_end, unit_ref
+from bedboard.ui.widgets.fitted_table import fitted_widths
 
 
 def test_keep_end_keeps_the_distinguishing_end() -> None:
@@ -58,3 +59,12 @@ def test_wide_characters_are_measured_in_cells() -> None:
             assert cell_len(cut_middle(name, width)) <= width
             assert cell_len(keep_end(name, width)) <= width
             assert cell_len(unit_ref(name + "/1", width)) <= width
+
+
+def test_fitted_widths_count_cells_and_the_flexible_column_gives_way() -> None:
+    labels = ["Payer", "Nights"]
+    rows = [["警察局北京分局", "7"], ["Polisen", "12"]]
+    assert fitted_widths(labels, rows, 200, 0) == [14, 6]  # 7 characters, 14 cells
+    # 60 - (2 columns x 2 padding) - 2 scrollbar leaves 14 + 6; at 16 the payer gives up 4
+    assert fitted_widths(labels, rows, 16 + 4 + 2, 0) == [10, 6]
+    assert fitted_widths(labels, rows, 5, 0) == [5, 6]  # never narrower than its label

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 
@@ -31,15 +32,10 @@ class FittedTable(KeyedTable):
     def show(self, rows: Sequence[Row]) -> int:
         self._rows = rows
         specs = list(self.column_specs())
-        widths = [
-            max([len(label)] + [len(_plain(cells[i])) for _, cells in rows])
-            for i, (_key, label, _width) in enumerate(specs)
-        ]
-        total = self.screen.size.width if self.is_attached else self.app.size.width
-        over = sum(widths) + PADDING * len(specs) + SCROLLBAR - total
+        labels = [label for _key, label, _width in specs]
         flex = next((i for i, (key, _l, _w) in enumerate(specs) if key == self.FLEX), None)
-        if over > 0 and flex is not None:
-            widths[flex] = max(len(specs[flex][1]), widths[flex] - over)
+        total = self.screen.size.width if self.is_attached else self.app.size.width
+        widths = fitted_widths(labels, [cells for _, cells in rows], total, flex)
         for (key, _label, _width), width in zip(specs, widths, strict=True):
             set_column_width(self, key, width)
         if flex is None:
@@ -56,8 +52,23 @@ class FittedTable(KeyedTable):
             self.show(self._rows)
 
 
+def fitted_widths(
+    labels: Sequence[str], rows: Sequence[Sequence[Cell]], total: int, flex: int | None
+) -> list[int]:
+    """Each column as wide as its label and its longest cell, in terminal cells (a Chinese
+    character takes two); the `flex` column gives up what does not fit in `total`."""
+    widths = [
+        max([cell_len(label)] + [cell_len(_plain(cells[i])) for cells in rows])
+        for i, label in enumerate(labels)
+    ]
+    over = sum(widths) + PADDING * len(labels) + SCROLLBAR - total
+    if over > 0 and flex is not None:
+        widths[flex] = max(cell_len(labels[flex]), widths[flex] - over)
+    return widths
+
+
 def _fit(cell: Cell, width: int) -> Cell:
     text = _plain(cell)
-    if len(text) <= width:
+    if cell_len(text) <= width:
         return cell
     return cut_middle(text, width)
