@@ -75,7 +75,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise BadInput(f"the settings file {path} is not valid TOML: {exc}") from exc
+        raise BadInput(
+            _("the settings file {path} is not valid TOML: {exc}").format(path=path, exc=exc)
+        ) from exc
 
 
 def _organisation_field(field: str, toml: dict[str, Any]) -> str:
@@ -84,7 +86,9 @@ def _organisation_field(field: str, toml: dict[str, Any]) -> str:
     printable = all(ch.isprintable() or ch == "\n" for ch in value)
     if len(value) > MAX_ORGANISATION_FIELD or not printable:
         raise BadInput(
-            f"the setting {field} must be at most {MAX_ORGANISATION_FIELD} printable characters"
+            _(
+                "the setting {field} must be at most {MAX_ORGANISATION_FIELD} printable characters"
+            ).format(field=field, MAX_ORGANISATION_FIELD=MAX_ORGANISATION_FIELD)
         )
     return value
 
@@ -106,7 +110,7 @@ def _language(toml: dict[str, Any]) -> str | None:
     if wanted is None or wanted == "":
         return None
     if not isinstance(wanted, str) or wanted[:2].lower() not in LANGUAGES:
-        raise BadInput(f"the language must be sv or en, not {wanted!r}")
+        raise BadInput(_("the language must be sv or en, not {wanted!r}").format(wanted=wanted))
     return wanted[:2].lower()
 
 
@@ -118,10 +122,18 @@ def load_settings(db: str | None = None, user: str | None = None) -> Settings:
     except ValueError:
         hour = -1
     if not 0 <= hour <= 23:
-        raise BadInput(f"the rollover hour must be a whole hour from 0 to 23, not {hour_text!r}")
+        raise BadInput(
+            _("the rollover hour must be a whole hour from 0 to 23, not {hour_text!r}").format(
+                hour_text=hour_text
+            )
+        )
     currency = os.environ.get("BEDBOARD_CURRENCY") or toml.get("currency") or DEFAULT_CURRENCY
     if len(currency) != 3 or not currency.isalpha():
-        raise BadInput(f"the currency must be a three-letter code like SEK, not {currency!r}")
+        raise BadInput(
+            _("the currency must be a three-letter code like SEK, not {currency!r}").format(
+                currency=currency
+            )
+        )
     lock_text = os.environ.get("BEDBOARD_LOCK_MINUTES") or toml.get("lock_minutes")
     try:
         lock_minutes = int(lock_text) if lock_text is not None else DEFAULT_LOCK_MINUTES
@@ -129,19 +141,25 @@ def load_settings(db: str | None = None, user: str | None = None) -> Settings:
         lock_minutes = 0
     if not 1 <= lock_minutes <= 1440:
         raise BadInput(
-            f"the board's lock time must be whole minutes from 1 to 1440, not {lock_text!r}"
+            _(
+                "the board's lock time must be whole minutes from 1 to 1440, not {lock_text!r}"
+            ).format(lock_text=lock_text)
         )
     actor = str(user or os.environ.get("BEDBOARD_USER") or toml.get("user") or _login_name())
     actor = actor.strip()
     if not actor or len(actor) > MAX_USER_LENGTH or not actor.isprintable():
-        raise BadInput(f"the user name must be 1 to {MAX_USER_LENGTH} printable characters")
+        raise BadInput(
+            _("the user name must be 1 to {MAX_USER_LENGTH} printable characters").format(
+                MAX_USER_LENGTH=MAX_USER_LENGTH
+            )
+        )
     prefix = str(
         os.environ.get("BEDBOARD_GUEST_CODE_PREFIX")
         or toml.get("guest_code_prefix")
         or DEFAULT_GUEST_CODE_PREFIX
     ).strip()
     if len(prefix) > 20 or not prefix.isprintable():
-        raise BadInput("the guest code prefix must be at most 20 printable characters")
+        raise BadInput(_("the guest code prefix must be at most 20 printable characters"))
     organisation = {field: _organisation_field(field, toml) for field in ORGANISATION_FIELDS}
     return Settings(
         **organisation,

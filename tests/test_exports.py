@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import os
-import pty
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,7 +28,7 @@ from bedboard.services.exports.occupancy import occupancy_export
 from bedboard.services.exports.turnaways import turnaway_export
 from bedboard.services.people.turnaways import record_turnaway
 from bedboard.store import Store, open_store
-from tests.support.cli import REPO, CliRunner, load_demo_into, run_cli
+from tests.support.cli import REPO, CliRunner, load_demo_into, run_cli, run_on_terminal
 
 TONIGHT = dt.date(2026, 11, 27)
 BOM = "\ufeff".encode()
@@ -287,30 +285,7 @@ def test_progress_bar_only_on_a_terminal_for_a_file(sqlite_url: str, tmp_path: P
     big.close()
 
     def on_terminal(*args: str) -> str:
-        env = {**os.environ, "PYTHONPATH": str(REPO), "BEDBOARD_DB": sqlite_url, "TERM": "xterm"}
-        primary, secondary = pty.openpty()
-        with open(os.devnull, "w") as devnull:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "bedboard", *args],
-                stdout=devnull,
-                stderr=secondary,
-                env=env,
-                cwd=REPO,
-            )
-        os.close(secondary)
-        seen = io.BytesIO()
-        while True:
-            try:
-                chunk = os.read(primary, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen.write(chunk)
-        proc.wait(timeout=60)
-        os.close(primary)
-        assert proc.returncode == 0
-        return seen.getvalue().decode("utf-8", "replace")
+        return run_on_terminal(*args, db=sqlite_url)
 
     to_file = on_terminal("export", "inventory", "--out", str(tmp_path / "out.csv"))
     assert "exporting" in to_file and "100%" in to_file

@@ -12,12 +12,14 @@ new text should touch only its own lines.
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import re
 import sys
 import tempfile
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -31,6 +33,8 @@ DOMAIN = "bedboard"
 LOCALE_DIR = ROOT / "bedboard" / "locale"
 LANGUAGES = ("sv",)  # English is the text in the code
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+# click shows a command's docstring as its help (bedboard/cli/help_texts.py translates it).
+COMMAND_MODULES = ROOT / "bedboard" / "cli"
 
 
 def _config() -> dict:
@@ -60,7 +64,28 @@ def extract() -> Catalog:
             strip_comment_tags=True,
         ):
             template.add(message, None, [], auto_comments=comments, context=context)
+    for help_text in command_help_texts():
+        template.add(help_text, None, [], auto_comments=["the help of a command (--help)"])
     return template
+
+
+def _makes_a_command(decorator: ast.expr) -> bool:
+    func = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return isinstance(func, ast.Attribute) and func.attr in ("command", "group")
+
+
+def command_help_texts() -> Iterator[str]:
+    """The docstrings of the functions that are commands (`@cli.command(...)`, `@x.group()`),
+    cleaned as click cleans them: the English help the catalog translates."""
+    for path in sorted(COMMAND_MODULES.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
+                _makes_a_command(d) for d in node.decorator_list
+            ):
+                text = ast.get_docstring(node, clean=True)
+                if text:
+                    yield text
 
 
 def _read(language: str) -> Catalog:

@@ -114,9 +114,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         result = cli.main(args=args, prog_name="bedboard", standalone_mode=False)
     except click.exceptions.Abort:
-        _fail("aborted", 1)
+        _fail(_("aborted"), 1)
     except click.ClickException as exc:
-        _fail(f"error: {exc.format_message()}", exc.exit_code)
+        _fail(_("error: {message}").format(message=exc.format_message()), exc.exit_code)
     except BedboardError as exc:
         if debug:
             _debug_traceback(exc, exc.exit_code)
@@ -124,14 +124,14 @@ def main(argv: list[str] | None = None) -> None:
 
         _fail(with_hint(exc), exc.exit_code)
     except KeyboardInterrupt:
-        _fail("interrupted; nothing was changed by the interrupted command", 1)
+        _fail(_("interrupted; nothing was changed by the interrupted command"), 1)
     except (BrokenPipeError, OutputClosed):
         _reader_went_away()
     except OSError as exc:
         if debug:
             _debug_traceback(exc, 1)
         where = f" {exc.filename}" if exc.filename else ""
-        _fail(f"cannot use{where}: {exc.strerror or exc}", 1)
+        _fail(_("cannot use{where}: {reason}").format(where=where, reason=exc.strerror or exc), 1)
     except Exception as exc:
         if debug:
             _debug_traceback(exc, 1)
@@ -139,7 +139,12 @@ def main(argv: list[str] | None = None) -> None:
         if database_error is not None:
             _fail(database_error, 1)
         first_line = (str(exc).strip().splitlines() or [""])[0]
-        _fail(f"unexpected error: {type(exc).__name__}: {first_line} (--debug shows details)", 1)
+        _fail(
+            _("unexpected error: {kind}: {line} (--debug shows details)").format(
+                kind=type(exc).__name__, line=first_line
+            ),
+            1,
+        )
     try:
         sys.stdout.flush()
     except (BrokenPipeError, OutputClosed):

@@ -23,8 +23,10 @@ from bedboard.services.money import money, parse_amount
 @click.option("--guest", "guest_code", required=True, metavar="CODE")
 @click.option("--payer", required=True, metavar="NAME")
 @click.option("--from", "first", type=NIGHT, required=True)
-@click.option("--to", "last", type=NIGHT, help="Last night. Default: every night from --from on.")
-@click.option("--reference", default="", metavar="TEXT", help="Decision or case number.")
+@click.option(
+    "--to", "last", type=NIGHT, help=_("Last night. Default: every night from --from on.")
+)
+@click.option("--reference", default="", metavar="TEXT", help=_("Decision or case number."))
 @common_options
 def pay(guest_code: str, payer: str, first: dt.date, last: dt.date | None, reference: str) -> None:
     """Say who pays a guest's nights (closed nights keep their payer)."""
@@ -39,19 +41,28 @@ def pay(guest_code: str, payer: str, first: dt.date, last: dt.date | None, refer
             reference=reference,
             actor=store.actor,
         )
-    kept = f"; {result.kept_closed} closed night(s) kept their payer" if result.kept_closed else ""
-    click.echo(f"{payer} pays {result.changed} night(s) of {guest_code}{kept}")
+    kept = (
+        _("; {n} closed night(s) kept their payer").format(n=result.kept_closed)
+        if result.kept_closed
+        else ""
+    )
+    click.echo(
+        _("{payer} pays {n} night(s) of {code}").format(
+            payer=payer, n=result.changed, code=guest_code
+        )
+        + kept
+    )
 
 
 @cli.command("close-night")
 @click.option(
     "--night",
     type=NIGHT,
-    help="Default: the night before the current one (the last night that has ended).",
+    help=_("Default: the night before the current one (the last night that has ended)."),
 )
-@click.option("--unbilled-ok", is_flag=True, help="Close even if some nights have no payer.")
+@click.option("--unbilled-ok", is_flag=True, help=_("Close even if some nights have no payer."))
 @click.option(
-    "--out-of-order", is_flag=True, help="Close it although an earlier night is still open."
+    "--out-of-order", is_flag=True, help=_("Close it although an earlier night is still open.")
 )
 @common_options
 def close_night(night: dt.date | None, unbilled_ok: bool, out_of_order: bool) -> None:
@@ -71,18 +82,22 @@ def close_night(night: dt.date | None, unbilled_ok: bool, out_of_order: bool) ->
             out_of_order=out_of_order,
         )
     if result.unbilled:
-        click.echo(f"warning: {result.unbilled} night(s) closed UNBILLED:", err=True)
+        click.echo(_("warning: {n} night(s) closed UNBILLED:").format(n=result.unbilled), err=True)
         for line in result.unbilled_lines:
-            click.echo(f"  {line.guest_code} in {line.ref}", err=True)
+            click.echo(
+                "  " + _("{code} in {unit}").format(code=line.guest_code, unit=line.ref), err=True
+            )
     click.echo(
-        f"night of {night} closed: {result.occupied} occupied night(s) posted, {result.total_text}"
+        _("night of {night} closed: {n} occupied night(s) posted, {total}").format(
+            night=night, n=result.occupied, total=result.total_text
+        )
     )
 
 
 @cli.command("adjust")
 @click.option("--guest", "guest_code", required=True, metavar="CODE")
 @click.option("--night", type=NIGHT, required=True)
-@click.option("--amount", required=True, help="Signed, like -450.00.")
+@click.option("--amount", required=True, help=_("Signed, like -450.00."))
 @click.option("--reason", required=True)
 @common_options
 def adjust(guest_code: str, night: dt.date, amount: str, reason: str) -> None:
@@ -99,7 +114,19 @@ def adjust(guest_code: str, night: dt.date, amount: str, reason: str) -> None:
             currency=store.settings.currency,
             actor=store.actor,
         )
-    click.echo(f"adjustment #{row.id}: {money(minor)} {row.currency} on {guest_code}'s {night}")
+    click.echo(
+        f"adjustment #{row.id}: "
+        + _("{amount} {currency} on {code}'s {night}").format(
+            amount=money(minor), currency=row.currency, code=guest_code, night=night
+        )
+    )
+
+
+def _unbilled_line(u: payments.Unbilled) -> str:
+    return _("{first}..{last}  {n} night(s)  {code}  {unit}  stay {stay}").format(
+        first=u.first_night, last=u.last_night, n=u.nights, code=u.guest_code, unit=u.ref,
+        stay=u.stay_id,
+    )  # fmt: skip
 
 
 @cli.command("who-pays")
@@ -121,17 +148,11 @@ def who_pays() -> None:
             if u.beyond_cap_of
             else ""
         )
-        click.echo(
-            f"{u.first_night}..{u.last_night}  {u.nights} night(s)  {u.guest_code}  {u.ref}  "
-            f"stay {u.stay_id}{why}"
-        )
+        click.echo(_unbilled_line(u) + why)
     if closed_rows:
         click.echo(_("closed nights nobody pays (bedboard correct moves them to a payer):"))
     for u in closed_rows:
-        click.echo(
-            f"  {u.first_night}..{u.last_night}  {u.nights} night(s)  {u.guest_code}  {u.ref}  "
-            f"stay {u.stay_id}  " + _("CLOSED UNBILLED")
-        )
+        click.echo("  " + _unbilled_line(u) + "  " + _("CLOSED UNBILLED"))
     if ending:
         click.echo(_("commitments that end within 3 days while the stay goes on:"))
     for e in ending:
@@ -150,8 +171,8 @@ def who_pays() -> None:
 @export_group.command("billing")
 @click.option("--from", "first", type=NIGHT, required=True)
 @click.option("--to", "last", type=NIGHT, required=True)
-@click.option("--payer", metavar="NAME", help="Only this payer's nights.")
-@click.option("--summary", is_flag=True, help="One row per payer instead of per night.")
+@click.option("--payer", metavar="NAME", help=_("Only this payer's nights."))
+@click.option("--summary", is_flag=True, help=_("One row per payer instead of per night."))
 @out_options
 @with_names_option
 @common_options

@@ -53,6 +53,7 @@ TEXTS = (
     N_("unknown error"),
     N_("Could not open file {filename!r}: {message}"),
     N_("Usage:"),
+    N_("required"),
     N_("Argument {name!r} takes {nargs} values."),
     N_("Option {name!r} does not take a value."),
     N_("Repeat for confirmation"),

@@ -22,19 +22,19 @@ def commitments_group() -> None:
 
 @commitments_group.command("add")
 @click.option("--payer", required=True, metavar="NAME")
-@click.option("--guest", "guest_code", metavar="CODE", help="The guest it pays for.")
+@click.option("--guest", "guest_code", metavar="CODE", help=_("The guest it pays for."))
 @click.option(
     "--household",
     "household_code",
     metavar="CODE",
-    help="Or the household: every member's nights, under one cap.",
+    help=_("Or the household: every member's nights, under one cap."),
 )
-@click.option("--from", "first", type=NIGHT, required=True, help="First night it pays for.")
-@click.option("--to", "last", type=NIGHT, help="Last night it pays for. Default: open.")
-@click.option("--reference", default="", metavar="TEXT", help="Decision or case number.")
-@click.option("--max-nights", type=int, metavar="N", help="Pays at most N nights.")
-@click.option("--max-amount", metavar="A", help="Pays at most this much, like 4500.00.")
-@click.option("--signed-by", default="", metavar="TEXT", help="Who signed the decision.")
+@click.option("--from", "first", type=NIGHT, required=True, help=_("First night it pays for."))
+@click.option("--to", "last", type=NIGHT, help=_("Last night it pays for. Default: open."))
+@click.option("--reference", default="", metavar="TEXT", help=_("Decision or case number."))
+@click.option("--max-nights", type=int, metavar="N", help=_("Pays at most N nights."))
+@click.option("--max-amount", metavar="A", help=_("Pays at most this much, like 4500.00."))
+@click.option("--signed-by", default="", metavar="TEXT", help=_("Who signed the decision."))
 @common_options
 def commitments_add(
     payer: str,
@@ -82,7 +82,7 @@ def commitments_add(
 @commitments_group.command("list")
 @click.option("--payer", metavar="NAME")
 @click.option("--guest", "guest_code", metavar="CODE")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @common_options
 def commitments_list(payer: str | None, guest_code: str | None, as_json: bool) -> None:
     """Every commitment, oldest first, with the nights billed to it and beyond its cap."""
@@ -116,7 +116,7 @@ def commitments_list(payer: str | None, guest_code: str | None, as_json: bool) -
 
 @commitments_group.command("end")
 @click.argument("commitment_id", type=int, metavar="ID")
-@click.option("--on", "last", type=NIGHT, required=True, help="The last night it pays for.")
+@click.option("--on", "last", type=NIGHT, required=True, help=_("The last night it pays for."))
 @common_options
 def commitments_end(commitment_id: int, last: dt.date) -> None:
     """End a commitment: it pays up to and including the night --on, no later night."""
@@ -130,11 +130,11 @@ def commitments_end(commitment_id: int, last: dt.date) -> None:
 
 @cli.command("correct")
 @click.option("--guest", "guest_code", required=True, metavar="CODE")
-@click.option("--night", "first", type=NIGHT, required=True, help="The (first) closed night.")
-@click.option("--to", "last", type=NIGHT, help="Last night to correct. Default: only --night.")
-@click.option("--payer", required=True, metavar="NAME", help="Who pays those nights now.")
-@click.option("--reference", default="", metavar="TEXT", help="The new payer's reference.")
-@click.option("--reason", required=True, help="Why (kept with the correction).")
+@click.option("--night", "first", type=NIGHT, required=True, help=_("The (first) closed night."))
+@click.option("--to", "last", type=NIGHT, help=_("Last night to correct. Default: only --night."))
+@click.option("--payer", required=True, metavar="NAME", help=_("Who pays those nights now."))
+@click.option("--reference", default="", metavar="TEXT", help=_("The new payer's reference."))
+@click.option("--reason", required=True, help=_("Why (kept with the correction)."))
 @common_options
 def correct(
     guest_code: str,

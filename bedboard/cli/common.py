@@ -63,7 +63,7 @@ def common_options(f: F) -> F:
         is_flag=True,
         expose_value=False,
         callback=_remember("debug"),
-        help="Show a traceback on errors.",
+        help=_("Show a traceback on errors."),
     )(f)
     f = click.option(
         "--user",
@@ -80,7 +80,7 @@ def common_options(f: F) -> F:
         metavar="PATH_OR_URL",
         expose_value=False,
         callback=_remember("db"),
-        help="Database file or URL. Default: $BEDBOARD_DB or the user data folder.",
+        help=_("Database file or URL. Default: $BEDBOARD_DB or the user data folder."),
     )(f)
     return f
 
@@ -152,7 +152,9 @@ class NightType(click.ParamType):
             try:
                 night = dt.date.fromisoformat(str(value).strip())
             except ValueError:
-                self.fail(f"{value!r} is not a date like 2026-11-27", param, ctx)
+                self.fail(
+                    _("{value!r} is not a date like 2026-11-27").format(value=value), param, ctx
+                )
         far = (ctx is not None and options(ctx).far) or os.environ.get("BEDBOARD_FAR") == "1"
         if not far and abs((night - dt.date.today()).days) > FAR_DAYS:
             self.fail(

@@ -26,7 +26,9 @@ def db_group() -> None:
 def db_upgrade() -> None:
     """Bring the database to the newest schema (making a new one if there is none)."""
     store = open_from_context(create=True)
-    click.echo(f"database at revision {migrate.head_revision()} (newest)")
+    click.echo(
+        _("database at revision {revision} (newest)").format(revision=migrate.head_revision())
+    )
     store.close()
 
 
@@ -47,8 +49,8 @@ def db_current() -> None:
     """Show the database's schema revision, without changing anything."""
     revision = _stored_revision()
     head = migrate.head_revision()
-    state = "newest" if revision == head else f"newest is {head}"
-    click.echo(f"{revision or 'empty'} ({state})")
+    state = _("newest") if revision == head else _("newest is {head}").format(head=head)
+    click.echo(f"{revision or _('empty')} ({state})")
 
 
 @db_group.command("check")
@@ -60,8 +62,9 @@ def db_check() -> None:
     head = migrate.head_revision()
     if revision != head:
         raise DatabaseError(
-            f"the database is at {revision or 'no revision (empty)'}, not {head}; "
-            "run `bedboard db upgrade`"
+            _("the database is at {revision}, not {head}; run `bedboard db upgrade`").format(
+                revision=revision or _("no revision (empty)"), head=head
+            )
         )
     missing = _missing_protections()
     if missing:
@@ -70,7 +73,7 @@ def db_check() -> None:
                 "the database lacks {what}: its rules are not enforced; restore it from a backup"
             ).format(what=", ".join(missing))
         )
-    click.echo(f"ok: database at {head}")
+    click.echo(_("ok: database at {head}").format(head=head))
 
 
 def _missing_protections() -> list[str]:
@@ -89,4 +92,8 @@ def demo() -> None:
         load_people_and_history(
             session, tonight=store.tonight(), actor=store.actor, currency=store.settings.currency
         )
-    click.echo(f"demo data loaded into {mask_url(store.settings.db)}; tonight is {store.tonight()}")
+    click.echo(
+        _("demo data loaded into {db}; tonight is {night}").format(
+            db=mask_url(store.settings.db), night=store.tonight()
+        )
+    )

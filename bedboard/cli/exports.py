@@ -22,7 +22,7 @@ from bedboard.cli.safety import with_names as named
 from bedboard.errors import BadInput
 from bedboard.i18n import _
 from bedboard.services.beds.availability import availability, site_counts
-from bedboard.services.exports.export import Export, write_export
+from bedboard.services.exports.export import Export, Progress, write_export
 from bedboard.services.exports.inventory import inventory_export
 from bedboard.services.exports.occupancy import occupancy_export, occupancy_record
 from bedboard.services.exports.occupancy_rates import fill_rates
@@ -72,11 +72,11 @@ def _sheet_name(ctx: click.Context) -> str:
     return f"{name} summary" if ctx.params.get("summary") else name
 
 
-def _write_xlsx_out(export: Export, out: str) -> int:
+def _write_xlsx_out(export: Export, out: str, progress: Progress | None) -> int:
     ctx = click.get_current_context()
     name = _sheet_name(ctx)
     if out != "-":
-        return write_xlsx(out, [Sheet(name, export)])
+        return write_xlsx(out, [Sheet(name, export)], progress=progress)
     if sys.stdout.isatty():
         raise BadInput(
             _("a spreadsheet cannot be shown in a terminal; name a file: --out FILE.xlsx")
@@ -92,42 +92,42 @@ def _write_xlsx_out(export: Export, out: str) -> int:
     return count
 
 
+@contextmanager
+def progress_bar(out: str, total: int | None) -> Iterator[Progress | None]:
+    """A function to report rows written to a bar on stderr, or None when no bar is shown."""
+    if not shows_progress(out, total):
+        yield None
+        return
+    # length-only bars are ProgressBar[int] at runtime; click's stubs cannot say so
+    bar_cm: Any = click.progressbar(length=total, label=_("exporting"), file=sys.stderr)
+    with bar_cm as bar:
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            bar.update(count - done)
+            done = count
+
+        yield advance
+
+
 def write_out(export: Export, out: str, excel: bool) -> None:
     """Stream an export to --out, with a progress bar when it is long and someone watches.
     A spreadsheet (.xlsx) when --format xlsx or --out ends in .xlsx; CSV otherwise."""
-    if is_xlsx(out, click.get_current_context().meta.get(FORMAT_KEY)):
-        count = _write_xlsx_out(export, out)
-        if out != "-":
-            click.echo(
-                _("wrote {count} row(s) to {out}").format(count=count, out=out),
-                err=True,
-            )
-        return
-    with output(out) as stream:
-        if shows_progress(out, export.total):
-            # length-only bars are ProgressBar[int] at runtime; click's stubs cannot say so
-            bar_cm: Any = click.progressbar(length=export.total, label="exporting", file=sys.stderr)
-            with bar_cm as bar:
-                done = 0
-
-                def advance(count: int) -> None:
-                    nonlocal done
-                    bar.update(count - done)
-                    done = count
-
-                count = write_export(stream, export, excel=excel, progress=advance)
+    spreadsheet = is_xlsx(out, click.get_current_context().meta.get(FORMAT_KEY))
+    with progress_bar(out, export.total) as progress:
+        if spreadsheet:
+            count = _write_xlsx_out(export, out, progress)
         else:
-            count = write_export(stream, export, excel=excel)
+            with output(out) as stream:
+                count = write_export(stream, export, excel=excel, progress=progress)
     if out != "-":
-        click.echo(
-            _("wrote {count} row(s) to {out}").format(count=count, out=out),
-            err=True,
-        )
+        click.echo(_("wrote {count} row(s) to {out}").format(count=count, out=out), err=True)
 
 
 @cli.command("availability")
-@click.option("--night", type=NIGHT, help="Default: the current night.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--night", type=NIGHT, help=_("Default: the current night."))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @common_options
 def availability_command(night: dt.date | None, as_json: bool) -> None:
     """Every unit's state on a night."""
@@ -139,18 +139,27 @@ def availability_command(night: dt.date | None, as_json: bool) -> None:
         payload = {"night": night.isoformat(), "units": [occupancy_record(u) for u in units]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
         return
-    click.echo(f"night of {night}")
+    click.echo(_("night of {night}").format(night=night))
     for c in site_counts(units):
-        unbilled = f", {c.unbilled} UNBILLED" if c.unbilled else ""
+        unbilled = _(", {n} UNBILLED").format(n=c.unbilled) if c.unbilled else ""
         click.echo(
-            f"  {c.site} ({c.area}): {c.free} free of {c.capacity}, {c.occupied} occupied, "
-            f"{c.held} held, {c.out_of_service} out of service{unbilled}"
+            f"  {c.site} ({c.area}): "
+            + _(
+                "{free} free of {capacity}, {occupied} occupied, {held} held, {out} out of service"
+            ).format(
+                free=c.free,
+                capacity=c.capacity,
+                occupied=c.occupied,
+                held=c.held,
+                out=c.out_of_service,
+            )
+            + unbilled
         )
 
 
 @cli.group("export")
 def export_group() -> None:
-    """Write CSV files (UTF-8; --excel adds a BOM)."""
+    """Write CSV files (UTF-8; --excel adds a BOM) or spreadsheets (.xlsx)."""
 
 
 FORMAT_KEY = "bedboard.export_format"
@@ -170,15 +179,15 @@ def out_options(f: F) -> F:
         help=_("csv or xlsx (a spreadsheet). Default: from the --out file name, else csv."),
     )(f)
     f = click.option("--excel", is_flag=True, help=_("Add a BOM so Excel shows å, ä, ö."))(f)
-    f = click.option("--out", default="-", show_default=True, help="File to write, - for stdout.")(
-        f
-    )
+    f = click.option(
+        "--out", default="-", show_default=True, help=_("File to write, - for stdout.")
+    )(f)
     return f
 
 
 @export_group.command("occupancy")
-@click.option("--night", type=NIGHT, help="Default: the current night.")
-@click.option("--summary", is_flag=True, help="One row per site instead of per unit.")
+@click.option("--night", type=NIGHT, help=_("Default: the current night."))
+@click.option("--summary", is_flag=True, help=_("One row per site instead of per unit."))
 @out_options
 @with_names_option
 @common_options
@@ -209,9 +218,9 @@ def export_occupancy(
 
 
 @export_group.command("turnaways")
-@click.option("--from", "first", type=NIGHT, required=True, help="First night.")
-@click.option("--to", "last", type=NIGHT, required=True, help="Last night (inclusive).")
-@click.option("--summary", is_flag=True, help="A count per reason and ISO week.")
+@click.option("--from", "first", type=NIGHT, required=True, help=_("First night."))
+@click.option("--to", "last", type=NIGHT, required=True, help=_("Last night (inclusive)."))
+@click.option("--summary", is_flag=True, help=_("A count per reason and ISO week."))
 @out_options
 @common_options
 def export_turnaways(first: dt.date, last: dt.date, summary: bool, out: str, excel: bool) -> None:

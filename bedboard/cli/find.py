@@ -25,21 +25,23 @@ from bedboard.services.clock import MAX_NIGHTS
 
 
 @cli.command("find")
-@click.option("--night", type=NIGHT, help="First night. Default: the current night.")
+@click.option("--night", type=NIGHT, help=_("First night. Default: the current night."))
 @click.option("--nights", type=click.IntRange(1, MAX_NIGHTS), default=1, show_default=True)
 @click.option("--people", type=click.IntRange(1, MAX_PLACES), default=1, show_default=True)
-@click.option("--children", type=click.IntRange(0, MAX_PLACES), default=0, help="Of the people.")
+@click.option("--children", type=click.IntRange(0, MAX_PLACES), default=0, help=_("Of the people."))
 @click.option("--women-only", is_flag=True)
 @click.option("--accessible", is_flag=True)
-@click.option("--language", default="", metavar="L", help="Preferred language, like ro.")
-@click.option("--area", default="", metavar="A", help="Preferred area.")
-@click.option("--require-language", is_flag=True, help="Only places where the language is spoken.")
-@click.option("--require-area", is_flag=True, help="Only places in the area.")
-@click.option("--household", metavar="CODE", help="Size and needs from this household.")
-@click.option("--guest", metavar="CODE", help="Needs and keep-away rules of this guest.")
+@click.option("--language", default="", metavar="L", help=_("Preferred language, like ro."))
+@click.option("--area", default="", metavar="A", help=_("Preferred area."))
+@click.option(
+    "--require-language", is_flag=True, help=_("Only places where the language is spoken.")
+)
+@click.option("--require-area", is_flag=True, help=_("Only places in the area."))
+@click.option("--household", metavar="CODE", help=_("Size and needs from this household."))
+@click.option("--guest", metavar="CODE", help=_("Needs and keep-away rules of this guest."))
 @click.option("--json", "as_json", is_flag=True)
-@click.option("--hold", "do_hold", is_flag=True, help="Hold the best place for every night.")
-@click.option("--for", "held_for", default="", metavar="TEXT", help="With --hold: who for.")
+@click.option("--hold", "do_hold", is_flag=True, help=_("Hold the best place for every night."))
+@click.option("--for", "held_for", default="", metavar="TEXT", help=_("With --hold: who for."))
 @click.option(
     "--minutes",
     type=click.IntRange(1, holds.MAX_HOLD_MINUTES),
@@ -140,5 +142,5 @@ def find(
         )
         return
     for o in options:
-        why = f"  ({', '.join(o.reasons)})" if o.reasons else ""
+        why = "  ({reasons})".format(reasons=", ".join(o.reasons)) if o.reasons else ""
         click.echo(f"{o.site}\t{o.area}\t{', '.join(o.units)}{why}")

@@ -20,22 +20,24 @@ from bedboard.services.people.intake_text import GENDERS
 def _record_options(f: F) -> F:
     """The options `add` and `edit` share; each left out leaves its field as it is."""
     decorators: list[Callable[[F], F]] = [
-        click.option("--name", metavar="TEXT", help="Full name (shown only on an audited reveal)."),
+        click.option(
+            "--name", metavar="TEXT", help=_("Full name (shown only on an audited reveal).")
+        ),
         click.option("--birth-year", type=int, metavar="YYYY"),
         click.option("--gender", type=click.Choice(GENDERS)),
-        click.option("--languages", metavar="sv,ro", help="Languages spoken, comma-separated."),
+        click.option("--languages", metavar="sv,ro", help=_("Languages spoken, comma-separated.")),
         click.option(
             "--needs",
             metavar="women_only,children,accessible",
-            help="Needs the place must meet, comma-separated ('' clears them).",
+            help=_("Needs the place must meet, comma-separated ('' clears them)."),
         ),
         click.option(
             "--protected/--not-protected",
             default=None,
-            help="Protected identity: searching by name is audited. New guests are protected.",
+            help=_("Protected identity: searching by name is audited. New guests are protected."),
         ),
         click.option(
-            "--household", metavar="CODE", help="Join this household (created on first use)."
+            "--household", metavar="CODE", help=_("Join this household (created on first use).")
         ),
         click.option("--notes", metavar="TEXT"),
     ]
@@ -84,7 +86,7 @@ def add(code: str | None, **kw: Any) -> None:
 @guests_group.command("edit")
 @click.argument("code")
 @_record_options
-@click.option("--no-household", is_flag=True, help="Leave the household.")
+@click.option("--no-household", is_flag=True, help=_("Leave the household."))
 @common_options
 def edit(code: str, no_household: bool, **kw: Any) -> None:
     """Change a guest's record; fields not named stay as they are."""
@@ -142,7 +144,7 @@ def show(code: str, as_json: bool) -> None:
 
 
 @guests_group.command("list")
-@click.option("--household", metavar="CODE", help="Only this household's members.")
+@click.option("--household", metavar="CODE", help=_("Only this household's members."))
 @click.option("--json", "as_json", is_flag=True)
 @common_options
 def list_command(household: str | None, as_json: bool) -> None:
@@ -161,13 +163,13 @@ def list_command(household: str | None, as_json: bool) -> None:
 
 @guests_group.command("avoid")
 @click.argument("code")
-@click.option("--site", metavar="NAME", help="Never offer a place at this site.")
-@click.option("--area", metavar="NAME", help="Never offer a place in this area.")
+@click.option("--site", metavar="NAME", help=_("Never offer a place at this site."))
+@click.option("--area", metavar="NAME", help=_("Never offer a place in this area."))
 @click.option(
-    "--guest", "other", metavar="CODE", help="Never place at the same site as this guest."
+    "--guest", "other", metavar="CODE", help=_("Never place at the same site as this guest.")
 )
-@click.option("--list", "list_rules", is_flag=True, help="List the rules (needs --reason).")
-@click.option("--reason", metavar="TEXT", help="Why the rules are shown (audited).")
+@click.option("--list", "list_rules", is_flag=True, help=_("List the rules (needs --reason)."))
+@click.option("--reason", metavar="TEXT", help=_("Why the rules are shown (audited)."))
 @common_options
 def avoid_command(
     code: str,

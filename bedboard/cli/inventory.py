@@ -9,6 +9,7 @@ import click
 from bedboard.cli import cli
 from bedboard.cli.common import common_options, open_from_context, options
 from bedboard.config import load_settings
+from bedboard.i18n import _
 from bedboard.services.beds.inventory import import_inventory, parse_inventory
 
 
@@ -29,9 +30,21 @@ def import_inventory_command(file: Path) -> None:
     with store.write() as session:
         result = import_inventory(session, rows, actor=store.actor)
     if not result.changed:
-        click.echo(f"{file}: nothing to change ({len(rows)} units already as in the file)")
+        click.echo(
+            _("{file}: nothing to change ({n} units already as in the file)").format(
+                file=file, n=len(rows)
+            )
+        )
     else:
         click.echo(
-            f"{file}: {result.sites_added} site(s) and {result.units_added} unit(s) added, "
-            f"{result.units_updated} unit(s) and {result.sites_updated} site area(s) updated"
+            _(
+                "{file}: {sites} site(s) and {units} unit(s) added, "
+                "{units_updated} unit(s) and {areas} site area(s) updated"
+            ).format(
+                file=file,
+                sites=result.sites_added,
+                units=result.units_added,
+                units_updated=result.units_updated,
+                areas=result.sites_updated,
+            )
         )

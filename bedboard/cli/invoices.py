@@ -36,10 +36,10 @@ FORMATS = (".pdf", ".xlsx", ".csv")
 
 @cli.command("invoice-basis")
 @click.option("--payer", required=True, metavar="NAME")
-@click.option("--from", "first", type=NIGHT, required=True, help="First night.")
-@click.option("--to", "last", type=NIGHT, required=True, help="Last night (inclusive).")
-@click.option("--reference", metavar="TEXT", help="Only nights with this payer reference.")
-@click.option("--out", default="-", help="FILE.pdf, FILE.xlsx or FILE.csv; - is CSV on stdout.")
+@click.option("--from", "first", type=NIGHT, required=True, help=_("First night."))
+@click.option("--to", "last", type=NIGHT, required=True, help=_("Last night (inclusive)."))
+@click.option("--reference", metavar="TEXT", help=_("Only nights with this payer reference."))
+@click.option("--out", default="-", help=_("FILE.pdf, FILE.xlsx or FILE.csv; - is CSV on stdout."))
 @common_options
 def invoice_basis_command(
     payer: str, first: dt.date, last: dt.date, reference: str | None, out: str
@@ -100,10 +100,10 @@ def invoice_basis_command(
 
 
 @cli.command("compensation")
-@click.option("--from", "first", type=NIGHT, required=True, help="First night.")
-@click.option("--to", "last", type=NIGHT, required=True, help="Last night (inclusive).")
-@click.option("--site", metavar="NAME", help="Only this host family.")
-@click.option("--out", default="-", help="FILE.csv or FILE.xlsx; - is CSV on stdout.")
+@click.option("--from", "first", type=NIGHT, required=True, help=_("First night."))
+@click.option("--to", "last", type=NIGHT, required=True, help=_("Last night (inclusive)."))
+@click.option("--site", metavar="NAME", help=_("Only this host family."))
+@click.option("--out", default="-", help=_("FILE.csv or FILE.xlsx; - is CSV on stdout."))
 @common_options
 def compensation_command(first: dt.date, last: dt.date, site: str | None, out: str) -> None:
     """What each host family is owed: per family and month, then each year's total.

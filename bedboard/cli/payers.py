@@ -13,7 +13,7 @@ from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, F, common_options, open_from_context
 from bedboard.cli.inventory import import_group
 from bedboard.errors import BadInput
-from bedboard.i18n import _
+from bedboard.i18n import N_, _
 from bedboard.services.billing import compensation as compensation_service
 from bedboard.services.billing import payers, rates
 from bedboard.services.billing.imports import (
@@ -26,7 +26,7 @@ from bedboard.services.money import money, parse_amount
 from bedboard.states import PayerKind, SiteKind, values
 
 # Plain text checked by the services: click's Choice errors span several lines.
-KIND_HELP = "One of " + ", ".join(values(PayerKind)) + "."
+KIND_HELP = _("One of {kinds}.").format(kinds=", ".join(values(PayerKind)))
 
 
 @cli.group("payers")
@@ -39,16 +39,16 @@ def invoice_details(default: str | None) -> Callable[[F], F]:
 
     def add(f: F) -> F:
         for option, text in reversed(INVOICE_DETAILS):
-            f = click.option(option, default=default, help=text)(f)
+            f = click.option(option, default=default, help=_(text))(f)
         return f
 
     return add
 
 
 INVOICE_DETAILS = (
-    ("--org-number", "Organisation number for invoices."),
-    ("--address", "Invoice address."),
-    ("--contact", "Contact person, phone or e-mail."),
+    ("--org-number", N_("Organisation number for invoices.")),
+    ("--address", N_("Invoice address.")),
+    ("--contact", N_("Contact person, phone or e-mail.")),
 )
 
 
@@ -62,7 +62,7 @@ def payers_add(name: str, kind: str, **details: str) -> None:
     store = open_from_context()
     with store.write() as session:
         payer = payers.add_payer(session, name=name, kind=kind, **details, actor=store.actor)
-    click.echo(f"payer {payer.name} ({payer.kind}) added")
+    click.echo(_("payer {name} ({kind}) added").format(name=payer.name, kind=payer.kind))
 
 
 @payers_group.command("list")
@@ -73,19 +73,19 @@ def payers_list() -> None:
     with store.read() as session:
         lines = [
             f"{p.name}  ({p.kind})"
-            + ("" if p.active else "  [deactivated]")
+            + ("" if p.active else "  " + _("[deactivated]"))
             + "".join(f"  {x}" for x in (p.org_number, p.address, p.contact) if x)
             for p in payers.list_payers(session)
         ]
     if not lines:
-        click.echo("no payers yet (bedboard payers add NAME --kind KIND)")
+        click.echo(_("no payers yet (bedboard payers add NAME --kind KIND)"))
     for line in lines:
         click.echo(line)
 
 
 @payers_group.command("edit")
 @click.argument("name")
-@click.option("--name", "new_name", help="New name.")
+@click.option("--name", "new_name", help=_("New name."))
 @click.option("--kind", help=KIND_HELP)
 @invoice_details(default=None)
 @common_options
@@ -96,7 +96,7 @@ def payers_edit(name: str, new_name: str | None, kind: str | None, **details: st
         payer = payers.edit_payer(
             session, name=name, new_name=new_name, kind=kind, **details, actor=store.actor
         )
-    click.echo(f"payer {payer.name} ({payer.kind}) saved")
+    click.echo(_("payer {name} ({kind}) saved").format(name=payer.name, kind=payer.kind))
 
 
 @payers_group.command("deactivate")
@@ -107,7 +107,9 @@ def payers_deactivate(name: str) -> None:
     store = open_from_context()
     with store.write() as session:
         payers.set_active(session, name=name, active=False, actor=store.actor)
-    click.echo(f"payer {name} deactivated; its nights and rates stay as they are")
+    click.echo(
+        _("payer {name} deactivated; its nights and rates stay as they are").format(name=name)
+    )
 
 
 @payers_group.command("activate")
@@ -118,7 +120,7 @@ def payers_activate(name: str) -> None:
     store = open_from_context()
     with store.write() as session:
         payers.set_active(session, name=name, active=True, actor=store.actor)
-    click.echo(f"payer {name} active again")
+    click.echo(_("payer {name} active again").format(name=name))
 
 
 @cli.group("rates")
@@ -127,16 +129,16 @@ def rates_group() -> None:
 
 
 @rates_group.command("set")
-@click.option("--amount", required=True, help="Per night, like 450.00.")
-@click.option("--from", "first", type=NIGHT, required=True, help="First night it applies to.")
-@click.option("--to", "last", type=NIGHT, help="Last night it applies to. Default: open.")
-@click.option("--site-kind", help=" or ".join(values(SiteKind)) + ".")
+@click.option("--amount", required=True, help=_("Per night, like 450.00."))
+@click.option("--from", "first", type=NIGHT, required=True, help=_("First night it applies to."))
+@click.option("--to", "last", type=NIGHT, help=_("Last night it applies to. Default: open."))
+@click.option("--site-kind", help=_("One of {kinds}.").format(kinds=", ".join(values(SiteKind))))
 @click.option("--site", metavar="NAME")
-@click.option("--payer", metavar="NAME", help="Only for this payer's nights.")
+@click.option("--payer", metavar="NAME", help=_("Only for this payer's nights."))
 @click.option(
     "--compensation",
     is_flag=True,
-    help="What a host family is paid per night (not what payers are billed).",
+    help=_("What a host family is paid per night (not what payers are billed)."),
 )
 @common_options
 def rates_set(
@@ -150,7 +152,7 @@ def rates_set(
 ) -> None:
     """Set a rate from a night on (it supersedes older rates of the same scope)."""
     if bool(site_kind) == bool(site):
-        raise BadInput("give either --site-kind or --site (exactly one)")
+        raise BadInput(_("give either --site-kind or --site (exactly one)"))
     minor = parse_amount(amount)
     if compensation:
         _set_compensation(minor, first, last, site_kind, site, payer)
@@ -168,11 +170,20 @@ def rates_set(
             payer=payer,
             actor=store.actor,
         )
-    scope = f"site {site}" if site else f"site kind {site_kind}"
-    for_payer = f" for {payer}" if payer else ""
+    scope = _scope(site, site_kind)
+    for_payer = _(" for {payer}").format(payer=payer) if payer else ""
     click.echo(
-        f"rate #{rate.id}: {money(minor)} {rate.currency} per night, {scope}{for_payer}, "
-        f"{first}..{last or 'open'}"
+        f"rate #{rate.id}: "
+        + _("{amount} {currency} per night, {scope}{for_payer}, {first}..{last}").format(
+            amount=money(minor), currency=rate.currency, scope=scope, for_payer=for_payer,
+            first=first, last=last or _("open"),
+        )
+    )  # fmt: skip
+
+
+def _scope(site: str | None, site_kind: str | None) -> str:
+    return (
+        _("site {site}").format(site=site) if site else _("site kind {kind}").format(kind=site_kind)
     )
 
 
@@ -198,7 +209,7 @@ def _set_compensation(
             site_kind=site_kind,
             actor=store.actor,
         )
-    scope = f"site {site}" if site else f"site kind {site_kind}"
+    scope = _scope(site, site_kind)
     click.echo(
         _("compensation rate #{id}: {amount} {currency} per night to {scope}, {first}..{last}")
         .format(id=rate.id, amount=money(minor), currency=rate.currency, scope=scope,
@@ -215,12 +226,12 @@ def rates_list() -> None:
         lines = rates.list_rates(session)
         paid = compensation_service.list_compensation_rates(session)
     if not lines:
-        click.echo("no rates yet (bedboard rates set --amount 450.00 --from D --site-kind K)")
+        click.echo(_("no rates yet (bedboard rates set --amount 450.00 --from D --site-kind K)"))
     for r in lines:
-        payer = f" for {r.payer}" if r.payer else ""
+        payer = _(" for {payer}").format(payer=r.payer) if r.payer else ""
         click.echo(
             f"#{r.id} {money(r.amount)} {r.currency}  {r.applies_to}{payer}  "
-            f"{r.valid_from}..{r.valid_to or 'open'}"
+            f"{r.valid_from}..{r.valid_to or _('open')}"
         )
     for c in paid:
         click.echo(
@@ -238,7 +249,11 @@ def import_payers_command(file: Path) -> None:
     store = open_from_context()
     with store.write() as session:
         added, updated = import_payers(session, rows, actor=store.actor)
-    click.echo(f"{file}: {added} payer(s) added, {updated} updated")
+    click.echo(
+        _("{file}: {added} payer(s) added, {updated} updated").format(
+            file=file, added=added, updated=updated
+        )
+    )
 
 
 @import_group.command("rates")
@@ -252,4 +267,8 @@ def import_rates_command(file: Path) -> None:
         added = import_rates(
             session, rows, currency=store.settings.currency, actor=store.actor, path=str(file)
         )
-    click.echo(f"{file}: {added} rate(s) added, {len(rows) - added} already there")
+    click.echo(
+        _("{file}: {added} rate(s) added, {there} already there").format(
+            file=file, added=added, there=len(rows) - added
+        )
+    )

@@ -13,6 +13,9 @@ from typing import NamedTuple
 
 import click
 
+from bedboard.cli.help_texts import TranslatedGroup
+from bedboard.i18n import N_, _
+
 
 class Entry(NamedTuple):
     modules: tuple[str, ...]  # under bedboard.cli
@@ -20,93 +23,109 @@ class Entry(NamedTuple):
 
 
 COMMANDS: dict[str, Entry] = {
-    "adjust": Entry(("billing",), "Correct a closed night with an adjustment."),
-    "audit": Entry(("safety",), "The append-only audit log."),
-    "availability": Entry(("exports",), "Every unit's state on a night."),
+    "adjust": Entry(("billing",), N_("Correct a closed night with an adjustment.")),
+    "audit": Entry(("safety",), N_("The append-only audit log.")),
+    "availability": Entry(("exports",), N_("Every unit's state on a night.")),
     "backup": Entry(
-        ("safety",), "Copy the database to FILE (consistent even while others write; created 0600)."
+        ("safety",),
+        N_("Copy the database to FILE (consistent even while others write; created 0600)."),
     ),
-    "cancel-hold": Entry(("stays",), "Cancel a hold; the unit is free again."),
+    "cancel-hold": Entry(("stays",), N_("Cancel a hold; the unit is free again.")),
     "checkin": Entry(
         ("stays",),
-        "Check guests in, each to a unit (--unit A --guest G --unit B --guest H): all or none.",
+        N_("Check guests in, each to a unit (--unit A --guest G --unit B --guest H): all or none."),
     ),
-    "checkout": Entry(("stays",), "Check a guest out: removes their nights from --night on."),
+    "checkout": Entry(("stays",), N_("Check a guest out: removes their nights from --night on.")),
     "commitments": Entry(
         ("commitments",),
-        "Payers' decisions: who pays a guest's nights from a date, with a reference and a cap.",
+        N_("Payers' decisions: who pays a guest's nights from a date, with a reference and a cap."),
     ),
     "compensation": Entry(
         ("invoices",),
-        "What each host family is owed: per family and month, then each year's total.",
+        N_("What each host family is owed: per family and month, then each year's total."),
     ),
     "correct": Entry(
         ("commitments",),
-        "Move closed nights to another payer: a credit to the old, a rebill to the new.",
+        N_("Move closed nights to another payer: a credit to the old, a rebill to the new."),
     ),
     "close-night": Entry(
-        ("billing",), "Post every bed-night of a night with its rate and lock them."
+        ("billing",), N_("Post every bed-night of a night with its rate and lock them.")
     ),
     "confirm-hold": Entry(
         ("stays",),
-        "Turn a hold into stays: every held night, each unit for the guest paired with it.",
+        N_("Turn a hold into stays: every held night, each unit for the guest paired with it."),
     ),
-    "db": Entry(("db_commands",), "The database schema."),
+    "db": Entry(("db_commands",), N_("The database schema.")),
     "demo": Entry(
         ("db_commands",),
-        "Load example sites, units, payers, guests and stays into an empty database.",
+        N_("Load example sites, units, payers, guests and stays into an empty database."),
     ),
-    "export": Entry(("exports", "billing"), "Write CSV files (UTF-8; --excel adds a BOM)."),
+    "export": Entry(
+        ("exports", "billing"),
+        N_("Write CSV files (UTF-8; --excel adds a BOM) or spreadsheets (.xlsx)."),
+    ),
     "extend": Entry(
-        ("stays",), "Add nights after the last night of a guest's stay, same unit and payer."
+        ("stays",), N_("Add nights after the last night of a guest's stay, same unit and payer.")
     ),
     "forget": Entry(
         ("safety",),
-        "Erase a guest's name, birth year, languages and notes;"
-        " nights and billing stay under the code.",
+        N_(
+            "Erase a guest's name, birth year, languages and notes;"
+            " nights and billing stay under the code."
+        ),
     ),
     "guests": Entry(
         ("disclosure", "guests"),
-        "Guests and households: register, edit, show, list, keep-away rules.",
+        N_("Guests and households: register, edit, show, list, keep-away rules."),
     ),
-    "find": Entry(("find",), "Places that fit, best first; with --hold, hold the best one."),
+    "find": Entry(("find",), N_("Places that fit, best first; with --hold, hold the best one.")),
     "hold": Entry(
-        ("stays",), "Hold units for people on their way: every unit, every night, under one hold."
+        ("stays",),
+        N_("Hold units for people on their way: every unit, every night, under one hold."),
     ),
     "import": Entry(
         ("inventory", "payers"),
-        "Read sites, units, payers or rates from CSV files (all rows or none).",
+        N_("Read sites, units, payers or rates from CSV files (all rows or none)."),
     ),
     "invoice-basis": Entry(
         ("invoices",),
-        "What a payer is billed for a period: closed nights, corrections, totals.",
+        N_("What a payer is billed for a period: closed nights, corrections, totals."),
     ),
-    "move": Entry(("stays",), "Move a guest to another unit from a night on."),
-    "out-of-service": Entry(("stays",), "Mark a unit out of service for a range of nights."),
-    "pay": Entry(("billing",), "Say who pays a guest's nights (closed nights keep their payer)."),
+    "move": Entry(("stays",), N_("Move a guest to another unit from a night on.")),
+    "out-of-service": Entry(("stays",), N_("Mark a unit out of service for a range of nights.")),
+    "pay": Entry(
+        ("billing",), N_("Say who pays a guest's nights (closed nights keep their payer).")
+    ),
     "payers": Entry(
         ("payers",),
-        "Who is billed: police, court, social services, Migration Agency, embassy, NGO, own.",
+        N_("Who is billed: police, court, social services, Migration Agency, embassy, NGO, own."),
     ),
     "reveal": Entry(
-        ("disclosure",), "Print a guest's name (written to the audit log with the reason)."
+        ("disclosure",), N_("Print a guest's name (written to the audit log with the reason).")
     ),
-    "rates": Entry(("payers",), "Prices per night, by site kind or site, optionally per payer."),
+    "rates": Entry(
+        ("payers",), N_("Prices per night, by site kind or site, optionally per payer.")
+    ),
     "restore": Entry(
         ("safety",),
-        "Replace the database with the backup FILE, after checking it;"
-        " the replaced database is kept beside it as <db>.before-restore-<time>.",
+        N_(
+            "Replace the database with the backup FILE, after checking it;"
+            " the replaced database is kept beside it as <db>.before-restore-<time>."
+        ),
     ),
-    "staff": Entry(("staff",), "Staff members, their roles and sites."),
-    "turnaway": Entry(("turnaways",), "Record a turnaway: evidence of unmet need."),
+    "staff": Entry(("staff",), N_("Staff members, their roles and sites.")),
+    "turnaway": Entry(("turnaways",), N_("Record a turnaway: evidence of unmet need.")),
     "who-pays": Entry(
         ("billing",),
-        "Nights nobody pays (open and closed), and decisions that end soon while a stay goes on.",
+        N_(
+            "Nights nobody pays (open and closed), and decisions that end soon"
+            " while a stay goes on."
+        ),
     ),
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(TranslatedGroup):
     """A group whose subcommands are imported from their modules on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -121,8 +140,8 @@ class LazyGroup(click.Group):
         # The summaries come from the table, so listing the commands imports none of them.
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
         rows = [
-            (name, click.Command(name, help=COMMANDS[name].summary).get_short_help_str(limit))
+            (name, click.Command(name, help=_(COMMANDS[name].summary)).get_short_help_str(limit))
             for name in sorted(COMMANDS)
         ]
-        with formatter.section("Commands"):
+        with formatter.section(_("Commands")):
             formatter.write_dl(rows)

@@ -48,7 +48,7 @@ def with_names_option(f: F) -> F:
 def names_need_rows(with_names: bool, summary: bool) -> None:
     """Names go on rows with guests; a summary has none (the rules would refuse it too, later)."""
     if with_names and summary:
-        raise BadInput("--with-names needs rows with guests (not --summary)")
+        raise BadInput(_("--with-names needs rows with guests (not --summary)"))
 
 
 def confirmer(store: Store, login: str | None, guest_codes: tuple[str, ...] = ()) -> Actor | None:
@@ -104,7 +104,7 @@ def _settings() -> Settings:
 def _sqlite_file(settings: Settings) -> Path:
     path = sqlite_file(settings)
     if path is None:
-        raise BadInput(backup.PG_NOT_BUILT_IN)
+        raise BadInput(_(backup.PG_NOT_BUILT_IN))
     return path
 
 
@@ -135,8 +135,15 @@ def backup_command(file: Path) -> None:
 
     check = backup.backup(db_path, file, on_copied=record)
     click.echo(
-        f"backup written to {file} (schema {check.revision}, {check.bed_nights} bed-night(s), "
-        f"{check.audit_entries} audit entries)"
+        _(
+            "backup written to {file} (schema {revision}, {nights} bed-night(s), "
+            "{entries} audit entries)"
+        ).format(
+            file=file,
+            revision=check.revision,
+            nights=check.bed_nights,
+            entries=check.audit_entries,
+        )
     )
 
 
@@ -175,8 +182,11 @@ def restore_command(file: Path) -> None:
             )
     finally:
         store.close()
-    where = f"; the replaced database was kept as {kept}" if kept else ""
-    click.echo(f"restored {file} ({check.bed_nights} bed-night(s)){where}")
+    where = _("; the replaced database was kept as {kept}").format(kept=kept) if kept else ""
+    click.echo(
+        _("restored {file} ({nights} bed-night(s))").format(file=file, nights=check.bed_nights)
+        + where
+    )
 
 
 @cli.group("audit")
@@ -188,8 +198,10 @@ def audit_group() -> None:
 @click.option(
     "--anchor",
     metavar="HASH",
-    help="A hash (or its first 12+ characters) printed by an earlier verify: that entry must "
-    "still be there, which also finds the newest entries removed since.",
+    help=_(
+        "A hash (or its first 12+ characters) printed by an earlier verify: that entry must "
+        "still be there, which also finds the newest entries removed since."
+    ),
 )
 @common_options
 def audit_verify(anchor: str | None) -> None:
@@ -197,7 +209,7 @@ def audit_verify(anchor: str | None) -> None:
     removed."""
     anchor = (anchor or "").strip().lower()
     if anchor and (len(anchor) < 12 or any(c not in "0123456789abcdef" for c in anchor)):
-        raise BadInput("--anchor must be at least 12 hex characters of an entry's hash")
+        raise BadInput(_("--anchor must be at least 12 hex characters of an entry's hash"))
     store = open_from_context()
     with store.read() as session:
         require(session, Right.AUDIT)
@@ -206,26 +218,37 @@ def audit_verify(anchor: str | None) -> None:
     newest = ends.newest
     if problems:
         first = problems[0]
-        more = f" ({len(problems)} problems in all)" if len(problems) > 1 else ""
-        raise RuleViolation(f"audit log broken at entry #{first.entry_id}: {first.problem}{more}")
+        more = _(" ({n} problems in all)").format(n=len(problems)) if len(problems) > 1 else ""
+        raise RuleViolation(
+            _("audit log broken at entry #{id}: {problem}").format(
+                id=first.entry_id, problem=first.problem
+            )
+            + more
+        )
     if anchor and ends.anchored is None:
         raise RuleViolation(
-            f"audit log broken: the entry with hash {anchor[:12]} is gone (entries removed from "
-            f"the end; the newest now is #{newest.id if newest else 0})"
+            _(
+                "audit log broken: the entry with hash {hash} is gone (entries removed from "
+                "the end; the newest now is #{id})"
+            ).format(hash=anchor[:12], id=newest.id if newest else 0)
         )
-    last = f"last #{newest.id}, hash {newest.hash[:16]}" if newest else "empty"
-    click.echo(f"audit log intact: {ends.total} entries ({last})")
+    last = (
+        _("last #{id}, hash {hash}").format(id=newest.id, hash=newest.hash[:16])
+        if newest
+        else _("empty")
+    )
+    click.echo(_("audit log intact: {n} entries ({last})").format(n=ends.total, last=last))
 
 
 @audit_group.command("history")
-@click.option("--unit", metavar="SITE/UNIT", help="History of a unit, like Hvilan/12.")
-@click.option("--guest", "guest_code", metavar="CODE", help="History of a guest.")
+@click.option("--unit", metavar="SITE/UNIT", help=_("History of a unit, like Hvilan/12."))
+@click.option("--guest", "guest_code", metavar="CODE", help=_("History of a guest."))
 @click.option("--limit", type=click.IntRange(1, 100_000), default=200, show_default=True)
 @common_options
 def audit_history(unit: str | None, guest_code: str | None, limit: int) -> None:
     """What happened to a unit or a guest, newest first."""
     if bool(unit) == bool(guest_code):
-        raise BadInput("give exactly one of --unit SITE/UNIT or --guest CODE")
+        raise BadInput(_("give exactly one of --unit SITE/UNIT or --guest CODE"))
     store = open_from_context()
     with store.read() as session:
         lines = (
@@ -239,7 +262,7 @@ def audit_history(unit: str | None, guest_code: str | None, limit: int) -> None:
             f"{line.detail}".rstrip()
         )
     if not lines:
-        click.echo("no history", err=True)
+        click.echo(_("no history"), err=True)
 
 
 @audit_group.command("disclosures")
@@ -275,13 +298,17 @@ def forget_command(guest_code: str) -> None:
     try:
         privacy.checkpoint_sqlite(store.engine)
     except Exception as exc:  # the erase is committed; the checkpoint is only tidying
-        raise DatabaseError(f"erased, but the WAL could not be checkpointed: {exc}") from exc
+        raise DatabaseError(
+            _("erased, but the WAL could not be checkpointed: {error}").format(error=exc)
+        ) from exc
     kept = [e.split(":", 1)[1] for e in erased if e.startswith("references_kept_closed:")]
     erased = [e for e in erased if not e.startswith("references_kept_closed:")]
-    what = ", ".join(erased) if erased else "nothing was stored"
+    what = ", ".join(erased) if erased else _("nothing was stored")
     click.echo(
-        f"forgot guest {guest_code.strip()}: {what}; nights and billing kept under the code "
-        "(backups made before now still hold the old data)"
+        _(
+            "forgot guest {code}: {what}; nights and billing kept under the code "
+            "(backups made before now still hold the old data)"
+        ).format(code=guest_code.strip(), what=what)
     )
     if kept:
         click.echo(

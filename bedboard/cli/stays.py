@@ -27,7 +27,7 @@ def _nights_option(default: int | None = 1) -> Callable[[F], F]:
         type=click.IntRange(1, MAX_NIGHTS),
         default=default,
         show_default=True,
-        help="How many nights.",
+        help=_("How many nights."),
     )
 
 
@@ -45,13 +45,13 @@ _OVERRIDE = click.option(
     "--override",
     default="",
     metavar="REASON",
-    help="Place the guest although their gender or needs contradict the unit (audited).",
+    help=_("Place the guest although their gender or needs contradict the unit (audited)."),
 )
 
 
 @cli.command("checkin")
 @click.option(
-    "--unit", "units", required=True, multiple=True, metavar="SITE/UNIT", help="Like Hvilan/12."
+    "--unit", "units", required=True, multiple=True, metavar="SITE/UNIT", help=_("Like Hvilan/12.")
 )
 @click.option(
     "--guest",
@@ -59,12 +59,12 @@ _OVERRIDE = click.option(
     required=True,
     multiple=True,
     metavar="CODE",
-    help="Guest code; a new code creates the guest. Repeat with --unit: paired in order.",
+    help=_("Guest code; a new code creates the guest. Repeat with --unit: paired in order."),
 )
-@click.option("--night", type=NIGHT, help="First night. Default: the current night.")
+@click.option("--night", type=NIGHT, help=_("First night. Default: the current night."))
 @_nights_option()
-@click.option("--payer", metavar="NAME", help="Who pays these nights.")
-@click.option("--reference", default="", metavar="TEXT", help="Decision or case number.")
+@click.option("--payer", metavar="NAME", help=_("Who pays these nights."))
+@click.option("--reference", default="", metavar="TEXT", help=_("Decision or case number."))
 @_OVERRIDE
 @common_options
 def checkin(
@@ -98,9 +98,14 @@ def checkin(
         )
         stay_ids = [stay.id for stay in booked]
     last = first + dt.timedelta(days=nights - 1)
-    unbilled = "" if payer else " (no payer yet: unbilled)"
+    unbilled = "" if payer else _(" (no payer yet: unbilled)")
     for unit, code, stay_id in zip(units, guest_codes, stay_ids, strict=True):
-        click.echo(f"checked in {code} to {unit}, nights {first}..{last}, stay {stay_id}{unbilled}")
+        click.echo(
+            _("checked in {code} to {unit}, nights {first}..{last}, stay {stay}").format(
+                code=code, unit=unit, first=first, last=last, stay=stay_id
+            )
+            + unbilled
+        )
 
 
 @cli.command("checkout")
@@ -108,7 +113,7 @@ def checkin(
 @click.option(
     "--night",
     type=NIGHT,
-    help="First night not stayed. Default: today's date (a morning check-out).",
+    help=_("First night not stayed. Default: today's date (a morning check-out)."),
 )
 @common_options
 def checkout(guest_code: str, night: dt.date | None) -> None:
@@ -120,7 +125,11 @@ def checkout(guest_code: str, night: dt.date | None) -> None:
             session, guest_code=guest_code, night=first_free, actor=store.actor
         )
         later = stays.later_booking(session, guest_code, first_free)
-    click.echo(f"checked out {guest_code}: {removed} night(s) from {first_free} on removed")
+    click.echo(
+        _("checked out {code}: {n} night(s) from {night} on removed").format(
+            code=guest_code, n=removed, night=first_free
+        )
+    )
     _say_kept(later)
 
 
@@ -140,7 +149,7 @@ def _say_kept(later: stays.LaterBooking | None) -> None:
 @click.option(
     "--night",
     type=NIGHT,
-    help="A night of the stay to extend. Default: the stay of tonight or last night.",
+    help=_("A night of the stay to extend. Default: the stay of tonight or last night."),
 )
 @common_options
 def extend(guest_code: str, nights: int, night: dt.date | None) -> None:
@@ -156,8 +165,9 @@ def extend(guest_code: str, nights: int, night: dt.date | None) -> None:
             night=night,
         )
     click.echo(
-        f"extended {guest_code} by {nights} night(s) (stay {done.stay.id}, {done.unit}, "
-        f"to the night of {done.last_night})"
+        _("extended {code} by {n} night(s) (stay {stay}, {unit}, to the night of {last})").format(
+            code=guest_code, n=nights, stay=done.stay.id, unit=done.unit, last=done.last_night
+        )
     )
     if done.inactive_payer:
         click.echo(
@@ -171,7 +181,7 @@ def extend(guest_code: str, nights: int, night: dt.date | None) -> None:
 @cli.command("move")
 @click.option("--guest", "guest_code", required=True, metavar="CODE")
 @click.option("--to", "to_unit", required=True, metavar="SITE/UNIT")
-@click.option("--night", type=NIGHT, help="First night in the new unit. Default: current night.")
+@click.option("--night", type=NIGHT, help=_("First night in the new unit. Default: current night."))
 @_OVERRIDE
 @common_options
 def move(guest_code: str, to_unit: str, night: dt.date | None, override: str) -> None:
@@ -188,7 +198,11 @@ def move(guest_code: str, to_unit: str, night: dt.date | None, override: str) ->
             actor=store.actor,
         )
         later = stays.later_booking(session, guest_code, stays.last_night_of(session, stay))
-    click.echo(f"moved {guest_code} to {to_unit} from {first} on")
+    click.echo(
+        _("moved {code} to {unit} from {night} on").format(
+            code=guest_code, unit=to_unit, night=first
+        )
+    )
     _say_kept(later)
 
 
@@ -204,9 +218,9 @@ def hold_line(
 
 @cli.command("hold")
 @click.option("--unit", "units", required=True, multiple=True, metavar="SITE/UNIT")
-@click.option("--night", type=NIGHT, help="First night. Default: the current night.")
+@click.option("--night", type=NIGHT, help=_("First night. Default: the current night."))
 @_nights_option()
-@click.option("--for", "held_for", default="", metavar="TEXT", help="Who is on their way.")
+@click.option("--for", "held_for", default="", metavar="TEXT", help=_("Who is on their way."))
 @click.option(
     "--minutes",
     type=click.IntRange(1, holds.MAX_HOLD_MINUTES),
@@ -243,7 +257,7 @@ def hold(
     required=True,
     multiple=True,
     metavar="CODE",
-    help="One for each held unit, in the order the units were held.",
+    help=_("One for each held unit, in the order the units were held."),
 )
 @_nights_option(default=None)
 @click.option("--payer", metavar="NAME")
@@ -272,7 +286,10 @@ def confirm_hold(
             actor=store.actor,
         )
         ids = [stay.id for stay in booked]
-    stays_text = ", ".join(f"stay {i} for {c}" for i, c in zip(ids, guest_codes, strict=True))
+    stays_text = ", ".join(
+        _("stay {stay} for {code}").format(stay=i, code=c)
+        for i, c in zip(ids, guest_codes, strict=True)
+    )
     click.echo(f"hold #{hold_id} " + _("confirmed: {stays}").format(stays=stays_text))
 
 
@@ -284,7 +301,7 @@ def cancel_hold(hold_id: int) -> None:
     store = open_from_context()
     with store.write() as session:
         holds.cancel_hold(session, hold_id=hold_id, actor=store.actor)
-    click.echo(f"hold #{hold_id} cancelled")
+    click.echo(f"hold #{hold_id} " + _("cancelled"))
 
 
 @cli.command("out-of-service")
@@ -300,4 +317,4 @@ def out_of_service_command(unit: str, first: dt.date, last: dt.date, reason: str
         count = mark_out_of_service(
             session, unit=unit, first=first, last=last, reason=reason, actor=store.actor
         )
-    click.echo(f"{unit} out of service for {count} night(s)")
+    click.echo(_("{unit} out of service for {n} night(s)").format(unit=unit, n=count))

@@ -8,22 +8,27 @@ import click
 
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
+from bedboard.i18n import _, ngettext
 from bedboard.services.people.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, record_turnaway
 
 
 @cli.command("turnaway")
-@click.option("--night", type=NIGHT, help="Default: the current night.")
-@click.option("--reason", required=True, type=click.Choice(TURNAWAY_REASONS), help="Why.")
+@click.option("--night", type=NIGHT, help=_("Default: the current night."))
+@click.option("--reason", required=True, type=click.Choice(TURNAWAY_REASONS), help=_("Why."))
 @click.option(
-    "--people", type=click.IntRange(1, MAX_PEOPLE), default=1, show_default=True, help="How many."
+    "--people",
+    type=click.IntRange(1, MAX_PEOPLE),
+    default=1,
+    show_default=True,
+    help=_("How many."),
 )
-@click.option("--site", metavar="NAME", help="The site that had to say no, if one did.")
-@click.option("--referred-to", default="", metavar="TEXT", help="Where they were sent instead.")
+@click.option("--site", metavar="NAME", help=_("The site that had to say no, if one did."))
+@click.option("--referred-to", default="", metavar="TEXT", help=_("Where they were sent instead."))
 @click.option(
     "--needs",
     default="",
     metavar="women_only,children,accessible,language_xx",
-    help="The needs that could not be met.",
+    help=_("The needs that could not be met."),
 )
 @common_options
 def turnaway(
@@ -48,6 +53,10 @@ def turnaway(
             needs=needs,
             actor=store.actor,
         )
-    where = f" at {site}" if site else ""
-    who = "1 person" if people == 1 else f"{people} people"
-    click.echo(f"turnaway recorded: night of {night}{where}, {who}, {reason}")
+    where = _(" at {site}").format(site=site) if site else ""
+    who = ngettext("{n} person", "{n} people", people).format(n=people)
+    click.echo(
+        _("turnaway recorded: night of {night}{where}, {who}, {reason}").format(
+            night=night, where=where, who=who, reason=reason
+        )
+    )

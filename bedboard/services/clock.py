@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bedboard.errors import BadInput
+from bedboard.i18n import _
 
 MAX_NIGHTS = 366
 
@@ -29,21 +30,33 @@ def parse_night(text: str, what: str = "date") -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise BadInput(f"{what} {text!r} is not a date like 2026-11-27") from None
+        raise BadInput(
+            _("{what} {text!r} is not a date like 2026-11-27").format(what=what, text=text)
+        ) from None
 
 
 def nights(first: dt.date, count: int) -> list[dt.date]:
     try:
         return [first + dt.timedelta(days=i) for i in range(count)]
     except OverflowError:
-        raise BadInput(f"{count} nights from {first} run past the end of the calendar") from None
+        raise BadInput(
+            _("{count} nights from {first} run past the end of the calendar").format(
+                count=count, first=first
+            )
+        ) from None
 
 
 def night_range(first: dt.date, last: dt.date) -> list[dt.date]:
     if last < first:
-        raise BadInput(f"the range ends ({last}) before it starts ({first})")
+        raise BadInput(
+            _("the range ends ({last}) before it starts ({first})").format(last=last, first=first)
+        )
     if (last - first).days >= MAX_NIGHTS:
-        raise BadInput(f"a range of nights can be at most {MAX_NIGHTS} nights long")
+        raise BadInput(
+            _("a range of nights can be at most {MAX_NIGHTS} nights long").format(
+                MAX_NIGHTS=MAX_NIGHTS
+            )
+        )
     return nights(first, (last - first).days + 1)
 
 
@@ -53,14 +66,24 @@ MAX_PERIOD_NIGHTS = MAX_NIGHTS * 5  # exports and reports: five years of evidenc
 def check_period(first: dt.date, last: dt.date) -> None:
     """A period of nights that an export or report covers, both ends included."""
     if last < first:
-        raise BadInput(f"the period ends ({last}) before it starts ({first})")
+        raise BadInput(
+            _("the period ends ({last}) before it starts ({first})").format(last=last, first=first)
+        )
     if (last - first).days >= MAX_PERIOD_NIGHTS:
-        raise BadInput(f"a period can be at most {MAX_PERIOD_NIGHTS} nights")
+        raise BadInput(
+            _("a period can be at most {MAX_PERIOD_NIGHTS} nights").format(
+                MAX_PERIOD_NIGHTS=MAX_PERIOD_NIGHTS
+            )
+        )
 
 
 def check_night_count(count: int) -> None:
     if not 1 <= count <= MAX_NIGHTS:
-        raise BadInput(f"nights must be from 1 to {MAX_NIGHTS}, not {count}")
+        raise BadInput(
+            _("nights must be from 1 to {MAX_NIGHTS}, not {count}").format(
+                MAX_NIGHTS=MAX_NIGHTS, count=count
+            )
+        )
 
 
 def iso_week(night: dt.date) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from bedboard.errors import BadInput
+from bedboard.i18n import _
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A plain signed number ("-450.00") is an amount, not a formula: it stays as it is.
@@ -70,24 +71,34 @@ def read_csv(path: Path | str, required: Sequence[str]) -> Iterator[tuple[int, d
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise BadInput(f"cannot read {name}: {exc.strerror}") from exc
+        raise BadInput(
+            _("cannot read {name}: {strerror}").format(name=name, strerror=exc.strerror)
+        ) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BadInput(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+        raise BadInput(
+            _("{name}: not UTF-8 text (byte {start}); save it as UTF-8").format(
+                name=name, start=exc.start
+            )
+        ) from exc
     if not text.strip():
-        raise BadInput(f"{name}: the file is empty")
+        raise BadInput(_("{name}: the file is empty").format(name=name))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
-        raise BadInput(f"{name}, line 1: {exc}") from exc
+        raise BadInput(_("{name}, line 1: {exc}").format(name=name, exc=exc)) from exc
     missing = [c for c in required if c not in header]
     if missing:
         hint = (
             " (cells are separated by ';': save it comma-separated)" if _semicolons(header) else ""
         )
-        raise BadInput(f"{name}, line 1: missing column(s) {', '.join(missing)}{hint}")
+        raise BadInput(
+            _("{name}, line 1: missing column(s) {value}{hint}").format(
+                name=name, value=", ".join(missing), hint=hint
+            )
+        )
     try:
         for values in reader:
             line = reader.line_num
@@ -95,11 +106,15 @@ def read_csv(path: Path | str, required: Sequence[str]) -> Iterator[tuple[int, d
                 continue
             if len(values) != len(header):
                 raise BadInput(
-                    f"{name}, line {line}: {len(values)} cells where the header has {len(header)}"
+                    _("{name}, line {line}: {len} cells where the header has {len2}").format(
+                        name=name, line=line, len=len(values), len2=len(header)
+                    )
                 )
             yield line, {h: restore(v.strip()) for h, v in zip(header, values, strict=True)}
     except csv.Error as exc:
-        raise BadInput(f"{name}, line {reader.line_num}: {exc}") from exc
+        raise BadInput(
+            _("{name}, line {line_num}: {exc}").format(name=name, line_num=reader.line_num, exc=exc)
+        ) from exc
 
 
 def _semicolons(header: list[str]) -> bool:

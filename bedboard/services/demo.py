@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Guest, Payer, Rate, Site, Unit
 from bedboard.errors import RuleViolation
+from bedboard.i18n import _
 from bedboard.services.beds.holds import hold
 from bedboard.services.beds.inventory import normalise_tags
 from bedboard.services.beds.out_of_service import mark_out_of_service
@@ -100,7 +101,9 @@ def load_demo(
     """`now` fixes the hold's expiry (tests and screenshots use a frozen clock)."""
     require(session, Right.INVENTORY)
     if session.scalar(select(func.count()).select_from(Site)):
-        raise RuleViolation("the database already has sites; demo data only goes into an empty one")
+        raise RuleViolation(
+            _("the database already has sites; demo data only goes into an empty one")
+        )
     for name, kind, area, units in SITES:
         site = Site(name=name, kind=kind, area=area)
         session.add(site)

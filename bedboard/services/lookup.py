@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Guest, Payer, Site, Unit
 from bedboard.errors import BadInput, NotFound, UnknownPayer
+from bedboard.i18n import _
 from bedboard.services.text import clean_text
 
 
@@ -18,14 +19,20 @@ def find_unit(session: Session, ref: str) -> tuple[Site, Unit]:
     """`SITE/UNIT`, e.g. `Hvilan/12`. Site names may contain '/', so split at the last one."""
     site_name, sep, label = ref.strip().rpartition("/")
     if not sep or not site_name or not label:
-        raise BadInput(f"unit {ref!r} should be written SITE/UNIT, like Hvilan/12")
+        raise BadInput(
+            _("unit {ref!r} should be written SITE/UNIT, like Hvilan/12").format(ref=ref)
+        )
     row = session.execute(
         select(Site, Unit)
         .join(Unit, Unit.site_id == Site.id)
         .where(Site.name == site_name, Unit.label == label)
     ).first()
     if row is None:
-        raise NotFound(f"no unit {ref!r}: no site {site_name!r} with a unit {label!r}")
+        raise NotFound(
+            _("no unit {ref!r}: no site {site_name!r} with a unit {label!r}").format(
+                ref=ref, site_name=site_name, label=label
+            )
+        )
     return row[0], row[1]
 
 
@@ -43,14 +50,14 @@ def site_id_named(session: Session, name: str | None) -> int | None:
         return None
     site_id = session.scalar(select(Site.id).where(Site.name == name.strip()))
     if site_id is None:
-        raise NotFound(f"no site named {name!r}")
+        raise NotFound(_("no site named {name!r}").format(name=name))
     return site_id
 
 
 def find_guest(session: Session, code: str) -> Guest:
     guest = session.scalar(select(Guest).where(Guest.code == code.strip()))
     if guest is None:
-        raise NotFound(f"no guest with code {code!r}")
+        raise NotFound(_("no guest with code {code!r}").format(code=code))
     return guest
 
 
@@ -89,7 +96,7 @@ def find_payer(session: Session, name: str, *, deactivated_too: bool = False) ->
     """A payer by name; a deactivated one only when asked for (editing it, reading its bills)."""
     payer = session.scalar(select(Payer).where(Payer.name == name.strip()))
     if payer is None:
-        raise UnknownPayer(f"no payer named {name!r}")
+        raise UnknownPayer(_("no payer named {name!r}").format(name=name))
     if not payer.active and not deactivated_too:
-        raise NotFound(f"payer {name!r} is deactivated")
+        raise NotFound(_("payer {name!r} is deactivated").format(name=name))
     return payer

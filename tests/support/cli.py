@@ -4,7 +4,9 @@ process where the test is about one (stdout, terminals, exit codes seen by a she
 
 from __future__ import annotations
 
+import io
 import os
+import pty
 import subprocess
 import sys
 from collections.abc import Callable
@@ -68,6 +70,36 @@ def run_cli(
         timeout=120,
         cwd=REPO,
     )
+
+
+def run_on_terminal(*args: str, db: str, env: dict[str, str] | None = None) -> str:
+    """Run `bedboard` with its stderr on a pseudo-terminal (stdout to /dev/null), as a person
+    at a terminal would see it; returns what reached the terminal. The command must succeed."""
+    full_env = {**os.environ, "PYTHONPATH": str(REPO), "BEDBOARD_DB": db, "TERM": "xterm",
+                **(env or {})}  # fmt: skip
+    primary, secondary = pty.openpty()
+    with open(os.devnull, "w") as devnull:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bedboard", *args],
+            stdout=devnull,
+            stderr=secondary,
+            env=full_env,
+            cwd=REPO,
+        )
+    os.close(secondary)
+    seen = io.BytesIO()
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen.write(chunk)
+    proc.wait(timeout=60)
+    os.close(primary)
+    assert proc.returncode == 0
+    return seen.getvalue().decode("utf-8", "replace")
 
 
 def load_demo_into(db: str) -> None:

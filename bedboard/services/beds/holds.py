@@ -57,7 +57,11 @@ def hold(
     if len(refs) > MAX_HOLD_UNITS:
         raise BadInput(_("a hold covers at most {n} units").format(n=MAX_HOLD_UNITS))
     if not 1 <= minutes <= MAX_HOLD_MINUTES:
-        raise BadInput(f"a hold lasts 1 to {MAX_HOLD_MINUTES} minutes, not {minutes}")
+        raise BadInput(
+            _("a hold lasts 1 to {MAX_HOLD_MINUTES} minutes, not {minutes}").format(
+                MAX_HOLD_MINUTES=MAX_HOLD_MINUTES, minutes=minutes
+            )
+        )
     held_for = clean_text(held_for, Hold.held_for, "who the hold is for")
     check_night_count(nights_count)
     wanted = nights(night, nights_count)

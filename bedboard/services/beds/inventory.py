@@ -104,22 +104,36 @@ def parse_inventory(
     for line, r in read_csv(path, INVENTORY_COLUMNS):
         where = f"{path}, line {line}"
         if not r["site"] or not r["unit"]:
-            raise BadInput(f"{where}: site and unit must not be empty")
+            raise BadInput(_("{where}: site and unit must not be empty").format(where=where))
         if "/" in r["unit"]:
-            raise BadInput(f"{where}: unit label {r['unit']!r} must not contain '/'")
+            raise BadInput(
+                _("{where}: unit label {label!r} must not contain '/'").format(
+                    where=where, label=r["unit"]
+                )
+            )
         if r["site_kind"] not in SITE_KINDS:
             raise BadInput(
-                f"{where}: unknown site kind {r['site_kind']!r} (use {' or '.join(SITE_KINDS)})"
+                _("{where}: unknown site kind {kind!r} (use {kinds})").format(
+                    where=where, kind=r["site_kind"], kinds=" or ".join(SITE_KINDS)
+                )
             )
         for field, column in INVENTORY_TEXT.items():
             r[field] = clean_text(r[field], column, f"{where}: {field}")
         key = (r["site"], r["unit"])
         if key in seen:
-            raise BadInput(f"{where}: unit {r['site']}/{r['unit']} already on line {seen[key]}")
+            raise BadInput(
+                _("{where}: unit {site}/{unit} already on line {seen}").format(
+                    where=where, site=r["site"], unit=r["unit"], seen=seen[key]
+                )
+            )
         seen[key] = line
         site_facts = (r["site_kind"], r["area"])
         if kinds.setdefault(r["site"], site_facts) != site_facts:
-            raise BadInput(f"{where}: site {r['site']!r} has another kind or area above")
+            raise BadInput(
+                _("{where}: site {site!r} has another kind or area above").format(
+                    where=where, site=r["site"]
+                )
+            )
         rows.append(
             InventoryRow(
                 line,
@@ -132,7 +146,7 @@ def parse_inventory(
             )
         )
     if not rows:
-        raise BadInput(f"{path}: no units in the file")
+        raise BadInput(_("{path}: no units in the file").format(path=path))
     return rows
 
 
@@ -151,7 +165,9 @@ def import_inventory(session: Session, rows: list[InventoryRow], *, actor: str) 
             sites_added += 1
         elif site.kind != row.site_kind:
             raise BadInput(
-                f"line {row.line}: site {row.site!r} is already a {site.kind}, not {row.site_kind}"
+                _("line {line}: site {site!r} is already a {kind}, not {site_kind}").format(
+                    line=row.line, site=row.site, kind=site.kind, site_kind=row.site_kind
+                )
             )
         elif site.area != row.area:
             site.area = row.area

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight, ClosedNight, Guest, Hold
 from bedboard.errors import NightClosed, RuleViolation, UnitTaken
+from bedboard.i18n import _
 from bedboard.services.lookup import unit_by_id, unit_ref
 from bedboard.services.safety import audit
 from bedboard.states import HoldStatus, NightState
@@ -22,7 +23,9 @@ def refuse_closed(session: Session, nights: list[dt.date]) -> None:
         select(ClosedNight.night).where(ClosedNight.night.in_(nights)).order_by(ClosedNight.night)
     ).first()
     if closed is not None:
-        raise NightClosed(f"the night of {closed} is closed; corrections are adjustments")
+        raise NightClosed(
+            _("the night of {closed} is closed; corrections are adjustments").format(closed=closed)
+        )
 
 
 def clear_expired_holds(
@@ -76,7 +79,11 @@ def refuse_taken(
     ).first()
     if taken is not None:
         state = taken.state.replace("_", " ")
-        raise UnitTaken(f"{ref} is taken on the night of {taken.night} ({state})")
+        raise UnitTaken(
+            _("{ref} is taken on the night of {night} ({state})").format(
+                ref=ref, night=taken.night, state=state
+            )
+        )
 
 
 def refuse_guest_elsewhere(
@@ -87,10 +94,18 @@ def refuse_guest_elsewhere(
         stmt = stmt.where(BedNight.stay_id != except_stay)
     night = session.scalars(stmt.order_by(BedNight.night)).first()
     if night is not None:
-        raise RuleViolation(f"guest {guest.code} already has a bed on the night of {night}")
+        raise RuleViolation(
+            _("guest {code} already has a bed on the night of {night}").format(
+                code=guest.code, night=night
+            )
+        )
 
 
 def refuse_posted(session: Session, rows: list[BedNight]) -> None:
     posted = sorted(r.night for r in rows if r.posted_at is not None)
     if posted:
-        raise NightClosed(f"the night of {posted[0]} is closed and posted; it cannot change")
+        raise NightClosed(
+            _("the night of {posted} is closed and posted; it cannot change").format(
+                posted=posted[0]
+            )
+        )

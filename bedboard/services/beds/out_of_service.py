@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight
 from bedboard.errors import BadInput, RuleViolation
+from bedboard.i18n import _
 from bedboard.services.beds.nights import refuse_closed, refuse_taken
 from bedboard.services.clock import night_range, utcnow
 from bedboard.services.lookup import find_unit, unit_ref
@@ -33,10 +34,10 @@ def mark_out_of_service(
     now = now or utcnow()
     reason = clean_text(reason, BedNight.reason, "the reason")
     if not reason:
-        raise BadInput("say why the unit is out of service")
+        raise BadInput(_("say why the unit is out of service"))
     wanted = night_range(first, last)
     if len(wanted) > 366:
-        raise BadInput("out of service for more than a year at once is not allowed")
+        raise BadInput(_("out of service for more than a year at once is not allowed"))
     site, target = find_unit(session, unit)
     require(session, Right.BOOK, site_id=site.id)
     ref = unit_ref(site, target)
@@ -70,7 +71,9 @@ def return_to_service(
         )
     )
     if not rows:
-        raise RuleViolation(f"{unit_ref(site, target)} is not out of service then")
+        raise RuleViolation(
+            _("{unit_ref} is not out of service then").format(unit_ref=unit_ref(site, target))
+        )
     for r in rows:
         session.delete(r)
     session.flush()

@@ -104,7 +104,11 @@ class PlaceOption:
 
 def check_needs(needs: Needs) -> None:
     if not 1 <= needs.places <= MAX_PLACES:
-        raise BadInput(f"places together must be from 1 to {MAX_PLACES}, not {needs.places}")
+        raise BadInput(
+            _("places together must be from 1 to {MAX_PLACES}, not {places}").format(
+                MAX_PLACES=MAX_PLACES, places=needs.places
+            )
+        )
     if not 0 <= needs.children_count <= needs.places:
         raise BadInput(
             _("children must be from 0 to the number of people ({n})").format(n=needs.places)

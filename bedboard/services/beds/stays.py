@@ -132,13 +132,13 @@ def check_in_many(
     """Check in several guests, each to their unit (a household), in the caller's one
     transaction: when any of them is refused, the exception leaves none booked."""
     if not pairs:
-        raise BadInput("name at least one unit and guest")
+        raise BadInput(_("name at least one unit and guest"))
     units = [u.strip() for u, _g in pairs]
     codes = [g.strip() for _u, g in pairs]
     if len(set(units)) != len(units):
-        raise BadInput("a unit is named twice; each guest needs their own unit")
+        raise BadInput(_("a unit is named twice; each guest needs their own unit"))
     if len(set(codes)) != len(codes):
-        raise BadInput("a guest is named twice")
+        raise BadInput(_("a guest is named twice"))
     return [
         check_in(
             session,

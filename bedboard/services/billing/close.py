@@ -116,7 +116,7 @@ def refuse_too_early(
             ).format(night=night)
         )
     if is_closed(session, night):
-        raise NightClosed(f"the night of {night} is already closed")
+        raise NightClosed(_("the night of {night} is already closed").format(night=night))
     if not out_of_order:
         earlier = earliest_open_before(session, night)
         if earlier is not None:
@@ -171,7 +171,9 @@ def plan_close(session: Session, *, night: dt.date, currency: str) -> ClosePlan:
     held = [r for r in rows if r.state == NightState.HELD]
     if held:
         raise RuleViolation(
-            f"{held[0].name}/{held[0].label} is held on {night}; confirm or cancel the hold first"
+            _("{name}/{label} is held on {night}; confirm or cancel the hold first").format(
+                name=held[0].name, label=held[0].label, night=night
+            )
         )
     book = RateBook.load(session)
     names = {a: b for a, b in session.execute(select(Payer.id, Payer.name))}
@@ -185,7 +187,11 @@ def plan_close(session: Session, *, night: dt.date, currency: str) -> ClosePlan:
             continue
         rule = book.find(night, r.site_id, r.kind, r.payer_id)
         if rule is None:
-            raise NoRate(f"no rate for {r.name}/{r.label} ({r.kind}) on {night}; set one first")
+            raise NoRate(
+                _("no rate for {name}/{label} ({kind}) on {night}; set one first").format(
+                    name=r.name, label=r.label, kind=r.kind, night=night
+                )
+            )
         groups[(rule.amount, rule.currency)].append(r.id)
         amounts[rule.currency] += rule.amount
         payer = names.get(r.payer_id, "") if r.payer_id is not None else ""
@@ -226,8 +232,10 @@ def close_night(
         names = ", ".join(f"{u.guest_code} in {u.ref}" for u in unbilled[:5])
         more = f" and {len(unbilled) - 5} more" if len(unbilled) > 5 else ""
         raise UnbilledNights(
-            f"{len(unbilled)} unbilled night(s) on {night}: {names}{more}; assign a payer "
-            "or close the night anyway"
+            _(
+                "{len} unbilled night(s) on {night}: {names}{more}; assign a payer or "
+                "close the night anyway"
+            ).format(len=len(unbilled), night=night, names=names, more=more)
         )
     clear_expired_holds(session, [night], now)
     plan = plan_close(session, night=night, currency=currency)
@@ -272,9 +280,9 @@ def adjust(
     require(session, Right.CORRECT)
     reason = clean_text(reason, Adjustment.reason, "the reason")
     if not reason:
-        raise BadInput("an adjustment needs a reason: say why")
+        raise BadInput(_("an adjustment needs a reason: say why"))
     if amount == 0:
-        raise BadInput("an adjustment of 0.00 changes nothing")
+        raise BadInput(_("an adjustment of 0.00 changes nothing"))
     guest = find_guest(session, guest_code)
     row = session.scalar(
         select(BedNight).where(
@@ -284,11 +292,15 @@ def adjust(
         )
     )
     if row is None:
-        raise RuleViolation(f"guest {guest.code} has no night on {night}")
+        raise RuleViolation(
+            _("guest {code} has no night on {night}").format(code=guest.code, night=night)
+        )
     if row.posted_at is None:
         raise RuleViolation(
-            f"the night of {night} is not closed yet; change it directly (pay, checkout) "
-            "instead of adjusting"
+            _(
+                "the night of {night} is not closed yet; change it directly (pay, "
+                "checkout) instead of adjusting"
+            ).format(night=night)
         )
     billed = billed_now(session, row)
     adjustment = Adjustment(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import SITE_KINDS, Payer, Rate, Site
 from bedboard.errors import BadInput, BedboardError
+from bedboard.i18n import _
 from bedboard.services.billing.payers import check_kind, clean_field
 from bedboard.services.clock import parse_night
 from bedboard.services.csvio import read_csv
@@ -49,17 +50,21 @@ def parse_payers(path: Path | str) -> list[PayerRow]:
         try:
             name = clean_field("name", r["name"])
             if not name:
-                raise BadInput("the payer name is empty")
+                raise BadInput(_("the payer name is empty"))
             kind = check_kind(r["kind"])
             fields = {f: clean_field(f, r[f]) for f in PAYER_OPTIONAL if f in r}
         except BadInput as exc:
             raise _at(where, exc) from None
         if name in seen:
-            raise BadInput(f"{where}: payer {name!r} already on line {seen[name]}")
+            raise BadInput(
+                _("{where}: payer {name!r} already on line {seen}").format(
+                    where=where, name=name, seen=seen[name]
+                )
+            )
         seen[name] = line
         rows.append(PayerRow(line, name, kind, fields))
     if not rows:
-        raise BadInput(f"{path}: no payers in the file")
+        raise BadInput(_("{path}: no payers in the file").format(path=path))
     return rows
 
 
@@ -113,14 +118,20 @@ def parse_rates(path: Path | str) -> list[RateRow]:
             first = parse_night(r["valid_from"], "valid_from")
             last = parse_night(r["valid_to"], "valid_to") if r.get("valid_to") else None
             if last is not None and last < first:
-                raise BadInput(f"valid_to {last} is before valid_from {first}")
+                raise BadInput(
+                    _("valid_to {last} is before valid_from {first}").format(last=last, first=first)
+                )
             if bool(r["site_kind"]) == bool(r["site"]):
-                raise BadInput("give either site_kind or site (exactly one)")
+                raise BadInput(_("give either site_kind or site (exactly one)"))
             if r["site_kind"] and r["site_kind"] not in SITE_KINDS:
-                raise BadInput(f"unknown site kind {r['site_kind']!r}")
+                raise BadInput(_("unknown site kind {kind!r}").format(kind=r["site_kind"]))
             currency = r.get("currency") or None
             if currency is not None and (len(currency) != 3 or not currency.isalpha()):
-                raise BadInput(f"currency {currency!r} is not a three-letter code like SEK")
+                raise BadInput(
+                    _("currency {currency!r} is not a three-letter code like SEK").format(
+                        currency=currency
+                    )
+                )
         except BadInput as exc:
             raise _at(where, exc) from None
         rows.append(
@@ -136,7 +147,7 @@ def parse_rates(path: Path | str) -> list[RateRow]:
             )
         )
     if not rows:
-        raise BadInput(f"{path}: no rates in the file")
+        raise BadInput(_("{path}: no rates in the file").format(path=path))
     return rows
 
 
@@ -156,10 +167,12 @@ def import_rates(
         where = f"{path}, line {row.line}" if path else f"line {row.line}"
         site_id = sites.get(row.site) if row.site else None
         if row.site and site_id is None:
-            raise BadInput(f"{where}: no site named {row.site!r}")
+            raise BadInput(_("{where}: no site named {site!r}").format(where=where, site=row.site))
         payer_id = payers.get(row.payer) if row.payer else None
         if row.payer and payer_id is None:
-            raise BadInput(f"{where}: no payer named {row.payer!r}")
+            raise BadInput(
+                _("{where}: no payer named {payer!r}").format(where=where, payer=row.payer)
+            )
         key = (
             row.amount,
             row.currency or currency,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import PAYER_KINDS, Payer
 from bedboard.errors import BadInput, RuleViolation
+from bedboard.i18n import _
 from bedboard.services.lookup import find_payer
 from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
@@ -22,7 +23,11 @@ def clean_field(field: str, value: str) -> str:
 
 def check_kind(kind: str) -> str:
     if kind not in PAYER_KINDS:
-        raise BadInput(f"unknown payer kind {kind!r} (use {', '.join(PAYER_KINDS)})")
+        raise BadInput(
+            _("unknown payer kind {kind!r} (use {value})").format(
+                kind=kind, value=", ".join(PAYER_KINDS)
+            )
+        )
     return kind
 
 
@@ -44,10 +49,10 @@ def add_payer(
     require(session, Right.PAYERS)
     name = clean_field("name", name)
     if not name:
-        raise BadInput("a payer needs a name")
+        raise BadInput(_("a payer needs a name"))
     check_kind(kind)
     if session.scalar(select(Payer.id).where(Payer.name == name)) is not None:
-        raise RuleViolation(f"a payer named {name!r} already exists")
+        raise RuleViolation(_("a payer named {name!r} already exists").format(name=name))
     payer = Payer(
         name=name,
         kind=kind,
@@ -79,9 +84,11 @@ def edit_payer(
     if new_name is not None:
         cleaned = clean_field("name", new_name)
         if not cleaned:
-            raise BadInput("a payer needs a name")
+            raise BadInput(_("a payer needs a name"))
         if cleaned != payer.name and session.scalar(select(Payer.id).where(Payer.name == cleaned)):
-            raise RuleViolation(f"a payer named {cleaned!r} already exists")
+            raise RuleViolation(
+                _("a payer named {cleaned!r} already exists").format(cleaned=cleaned)
+            )
         changes["name"] = cleaned
     if kind is not None:
         changes["kind"] = check_kind(kind)
@@ -103,7 +110,9 @@ def set_active(session: Session, *, name: str, active: bool, actor: str) -> Paye
     payer = any_payer(session, name)
     if payer.active == active:
         state = "active" if active else "deactivated"
-        raise RuleViolation(f"payer {payer.name!r} is already {state}")
+        raise RuleViolation(
+            _("payer {name!r} is already {state}").format(name=payer.name, state=state)
+        )
     payer.active = active
     session.flush()
     audit.record(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Adjustment, BedNight, Guest, Site, Unit
 from bedboard.errors import BadInput, NightsPosted, RuleViolation
+from bedboard.i18n import _
 from bedboard.services.lookup import find_guest, find_payer
 from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
@@ -44,7 +45,9 @@ def assign_payer(
     """The payer (and reference) of the guest's nights first..last, or from first on."""
     require(session, Right.BILLING)
     if last is not None and last < first:
-        raise BadInput(f"the range ends ({last}) before it starts ({first})")
+        raise BadInput(
+            _("the range ends ({last}) before it starts ({first})").format(last=last, first=first)
+        )
     reference = clean_text(reference, BedNight.payer_reference, "the payer reference")
     guest = find_guest(session, guest_code)
     payer_row = find_payer(session, payer)
@@ -58,12 +61,18 @@ def assign_payer(
     rows = session.execute(stmt.order_by(BedNight.night)).all()
     if not rows:
         until = f" to {last}" if last is not None else " on"
-        raise RuleViolation(f"guest {guest.code} has no nights from {first}{until}")
+        raise RuleViolation(
+            _("guest {code} has no nights from {first}{until}").format(
+                code=guest.code, first=first, until=until
+            )
+        )
     open_rows = [r for r in rows if r.posted_at is None]
     if not open_rows:
         raise NightsPosted(
-            f"every night of {guest.code} in that range is closed; move them to another payer "
-            "with a correction"
+            _(
+                "every night of {code} in that range is closed; move them to another "
+                "payer with a correction"
+            ).format(code=guest.code)
         )
     ids = [r.id for r in open_rows]
     for start in range(0, len(ids), 500):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import SITE_KINDS, Payer, Rate, Site
 from bedboard.errors import BadInput
+from bedboard.i18n import _
 from bedboard.services.lookup import find_payer, site_id_named
 from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
@@ -103,13 +104,21 @@ def set_rate(
 ) -> Rate:
     require(session, Right.RATES)
     if amount < 0:
-        raise BadInput("a rate must not be negative")
+        raise BadInput(_("a rate must not be negative"))
     if valid_to is not None and valid_to < valid_from:
-        raise BadInput(f"the rate ends ({valid_to}) before it starts ({valid_from})")
+        raise BadInput(
+            _("the rate ends ({valid_to}) before it starts ({valid_from})").format(
+                valid_to=valid_to, valid_from=valid_from
+            )
+        )
     if bool(site_kind) == bool(site):
-        raise BadInput("a rate is for a site kind or for one site: give exactly one")
+        raise BadInput(_("a rate is for a site kind or for one site: give exactly one"))
     if site_kind and site_kind not in SITE_KINDS:
-        raise BadInput(f"unknown site kind {site_kind!r} (use {' or '.join(SITE_KINDS)})")
+        raise BadInput(
+            _("unknown site kind {site_kind!r} (use {value})").format(
+                site_kind=site_kind, value=" or ".join(SITE_KINDS)
+            )
+        )
     site_id = site_id_named(session, site)
     payer_row = find_payer(session, payer) if payer else None
     rate = Rate(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Adjustment, BedNight
 from bedboard.errors import BadInput
+from bedboard.i18n import _
 from bedboard.services.clock import check_period
 from bedboard.services.exports.billing import (
     BILLING_COLUMNS,
@@ -130,4 +131,8 @@ def export_kind(name: str) -> ExportKind:
     for kind in KINDS:
         if kind.name == name:
             return kind
-    raise BadInput(f"unknown export {name!r} (use {', '.join(k.name for k in KINDS)})")
+    raise BadInput(
+        _("unknown export {name!r} (use {value})").format(
+            name=name, value=", ".join(k.name for k in KINDS)
+        )
+    )

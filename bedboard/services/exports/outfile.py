@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from bedboard.errors import BadInput
+from bedboard.i18n import _
 
 
 @contextmanager
@@ -18,19 +19,25 @@ def atomic_text_file(path: Path | str) -> Iterator[IO[str]]:
     complete. The temporary file is private (0600): exports can name protected people."""
     target = Path(path)
     if target.is_dir():
-        raise BadInput(f"{target} is a folder; name a file to write")
+        raise BadInput(_("{target} is a folder; name a file to write").format(target=target))
     if target.exists() and not target.is_file():  # /dev/stdout, a named pipe: write in place
         with target.open("w", encoding="utf-8", newline="") as stream:
             yield stream
         return
     if not target.parent.is_dir():
-        raise BadInput(f"cannot write {target}: the folder {target.parent} does not exist")
+        raise BadInput(
+            _("cannot write {target}: the folder {parent} does not exist").format(
+                target=target, parent=target.parent
+            )
+        )
     try:
         fd, partial_name = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
         )
     except OSError as exc:  # a read-only or special folder: name the file the user gave
-        raise BadInput(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise BadInput(
+            _("cannot write {target}: {value}").format(target=target, value=exc.strerror or exc)
+        ) from exc
     partial = Path(partial_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
@@ -47,15 +54,21 @@ def write_bytes_atomically(path: Path | str, data: bytes) -> None:
     all under its real name."""
     target = Path(path)
     if target.is_dir():
-        raise BadInput(f"{target} is a folder; name a file to write")
+        raise BadInput(_("{target} is a folder; name a file to write").format(target=target))
     if not target.parent.is_dir():
-        raise BadInput(f"cannot write {target}: the folder {target.parent} does not exist")
+        raise BadInput(
+            _("cannot write {target}: the folder {parent} does not exist").format(
+                target=target, parent=target.parent
+            )
+        )
     try:
         fd, partial_name = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
         )
     except OSError as exc:
-        raise BadInput(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise BadInput(
+            _("cannot write {target}: {value}").format(target=target, value=exc.strerror or exc)
+        ) from exc
     partial = Path(partial_name)
     try:
         with os.fdopen(fd, "wb") as stream:

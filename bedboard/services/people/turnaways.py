@@ -38,9 +38,17 @@ def record_turnaway(
     """`needs`: the needs that could not be met (women_only;children;...), kept with the
     turnaway as evidence of what is missing."""
     if reason not in TURNAWAY_REASONS:
-        raise BadInput(f"unknown reason {reason!r} (use {', '.join(TURNAWAY_REASONS)})")
+        raise BadInput(
+            _("unknown reason {reason!r} (use {value})").format(
+                reason=reason, value=", ".join(TURNAWAY_REASONS)
+            )
+        )
     if not 1 <= people <= MAX_PEOPLE:
-        raise BadInput(f"people must be from 1 to {MAX_PEOPLE}, not {people}")
+        raise BadInput(
+            _("people must be from 1 to {MAX_PEOPLE}, not {people}").format(
+                MAX_PEOPLE=MAX_PEOPLE, people=people
+            )
+        )
     site_id = site_id_named(session, site)
     require(session, Right.TURNAWAY, site_ids=[site_id] if site_id is not None else [])
     row = Turnaway(

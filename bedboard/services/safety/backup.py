@@ -26,10 +26,11 @@ from bedboard.db.migrate import alembic_config, head_revision
 from bedboard.db.models import Revision
 from bedboard.db.session import current_revision
 from bedboard.errors import BadInput, DatabaseError, NotFound
+from bedboard.i18n import N_, _
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 REQUIRED_TABLES = ("alembic_version", "audit_log", "bed_nights", "guests", "revision", "units")
-PG_NOT_BUILT_IN = (
+PG_NOT_BUILT_IN = N_(
     "backup and restore are built in for SQLite only; back up a PostgreSQL database with "
     "pg_dump and restore it with pg_restore"
 )
@@ -101,12 +102,12 @@ def backup(
     once the copy is checked and before it is renamed into place (to audit it): if it fails,
     there is no backup."""
     if not db_path.is_file():
-        raise NotFound(f"there is no database at {db_path} to back up")
+        raise NotFound(_("there is no database at {db_path} to back up").format(db_path=db_path))
     out = out.expanduser()
     if out.absolute() == db_path.absolute():
-        raise BadInput("the backup file must not be the database itself")
+        raise BadInput(_("the backup file must not be the database itself"))
     if out.is_dir():
-        raise BadInput(f"{out} is a folder; name the backup file to write")
+        raise BadInput(_("{out} is a folder; name the backup file to write").format(out=out))
     partial = out.with_name(f".{out.name}.partial")
     try:
         with closing(_connect(db_path)) as source:
@@ -116,9 +117,13 @@ def backup(
             on_copied(check)
         partial.replace(out)
     except OSError as exc:
-        raise DatabaseError(f"cannot write the backup {out}: {exc.strerror or exc}") from exc
+        raise DatabaseError(
+            _("cannot write the backup {out}: {value}").format(out=out, value=exc.strerror or exc)
+        ) from exc
     except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot write the backup {out}: {exc}") from exc
+        raise DatabaseError(
+            _("cannot write the backup {out}: {exc}").format(out=out, exc=exc)
+        ) from exc
     finally:
         with suppress(FileNotFoundError):
             partial.unlink()
@@ -129,30 +134,44 @@ def backup(
 def check_backup(path: Path) -> BackupCheck:
     """Refuse anything that is not a whole bedboard database this program can open."""
     if not path.is_file():
-        raise NotFound(f"there is no file {path}")
+        raise NotFound(_("there is no file {path}").format(path=path))
     try:
         with path.open("rb") as stream:
             header = stream.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise BadInput(f"cannot read {path}: {exc.strerror}") from exc
+        raise BadInput(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from exc
     if header != SQLITE_HEADER:
-        raise BadInput(f"{path} is not a bedboard backup (not an SQLite database file)")
+        raise BadInput(
+            _("{path} is not a bedboard backup (not an SQLite database file)").format(path=path)
+        )
     try:
         with closing(_connect(path, read_only=True)) as conn:
             integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
             if integrity != ["ok"]:
-                raise BadInput(f"{path} is damaged (integrity_check: {integrity[0]})")
+                raise BadInput(
+                    _("{path} is damaged (integrity_check: {integrity})").format(
+                        path=path, integrity=integrity[0]
+                    )
+                )
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
             missing = [t for t in REQUIRED_TABLES if t not in tables]
             if missing:
-                raise BadInput(f"{path} is an SQLite file but not a bedboard database")
+                raise BadInput(
+                    _("{path} is an SQLite file but not a bedboard database").format(path=path)
+                )
             revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             bed_nights = conn.execute("SELECT count(*) FROM bed_nights").fetchone()[0]
             audit_entries = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise BadInput(f"{path} cannot be read as a database: {exc}") from exc
+        raise BadInput(
+            _("{path} cannot be read as a database: {exc}").format(path=path, exc=exc)
+        ) from exc
     if revision is None:
-        raise BadInput(f"{path} has no schema revision; it is not a bedboard backup")
+        raise BadInput(
+            _("{path} has no schema revision; it is not a bedboard backup").format(path=path)
+        )
     _check_revision_known(path, revision[0])
     return BackupCheck(revision[0], bed_nights, audit_entries)
 
@@ -164,8 +183,10 @@ def _check_revision_known(path: Path, revision: str) -> None:
         ScriptDirectory.from_config(alembic_config()).get_revision(revision)
     except Exception as exc:
         raise BadInput(
-            f"{path} is at schema revision {revision}, which this bedboard does not know "
-            f"(newest known: {head_revision()}); restore it with a newer bedboard"
+            _(
+                "{path} is at schema revision {revision}, which this bedboard does not "
+                "know (newest known: {head_revision}); restore it with a newer bedboard"
+            ).format(path=path, revision=revision, head_revision=head_revision())
         ) from exc
 
 
@@ -179,7 +200,7 @@ def restore(db_path: Path, backup_file: Path, now: dt.datetime) -> tuple[BackupC
     Returns the check and where the replaced database was kept (None if there was none)."""
     check = check_backup(backup_file)
     if backup_file.absolute() == db_path.absolute():
-        raise BadInput("the backup file is the database itself")
+        raise BadInput(_("the backup file is the database itself"))
     kept: Path | None = None
     try:
         existed = db_path.is_file() and db_path.stat().st_size > 0
@@ -192,10 +213,18 @@ def restore(db_path: Path, backup_file: Path, now: dt.datetime) -> tuple[BackupC
                 source.backup(live)
             integrity = live.execute("PRAGMA integrity_check").fetchone()[0]
             if integrity != "ok":  # pragma: no cover - the backup was checked above
-                raise DatabaseError(f"the restored database is damaged: {integrity}")
+                raise DatabaseError(
+                    _("the restored database is damaged: {integrity}").format(integrity=integrity)
+                )
             live.execute("PRAGMA journal_mode = WAL")
     except OSError as exc:
-        raise DatabaseError(f"cannot restore into {db_path}: {exc.strerror or exc}") from exc
+        raise DatabaseError(
+            _("cannot restore into {db_path}: {value}").format(
+                db_path=db_path, value=exc.strerror or exc
+            )
+        ) from exc
     except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot restore into {db_path}: {exc}") from exc
+        raise DatabaseError(
+            _("cannot restore into {db_path}: {exc}").format(db_path=db_path, exc=exc)
+        ) from exc
     return check, kept

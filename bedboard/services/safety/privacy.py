@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bedboard.db import pg_access
 from bedboard.db.models import AuditEntry, BedNight, Guest, Hold
 from bedboard.errors import BadInput
+from bedboard.i18n import _
 from bedboard.services.exports.export import Export
 from bedboard.services.lookup import find_guest
 from bedboard.services.safety import audit
@@ -104,7 +105,7 @@ def add_names(
     nothing, and a long export never holds the write lock that check-ins need."""
     header = list(export.header)
     if "guest_code" not in header:
-        raise BadInput("names can be added only to rows with guests, not to a summary")
+        raise BadInput(_("names can be added only to rows with guests, not to a summary"))
     at = header.index("guest_code")
     rows = [list(row) for row in export.rows]
 

@@ -1,0 +1,178 @@
+"""The command line in Swedish: every command's --help (its description, every option's help,
+click's own words), a refusal and an export's progress read in Swedish when the language is
+Swedish; CSV stays the machine format in every language.
+
+The help walk runs `bedboard` in a process started with BEDBOARD_LANG=sv, as a person's would
+be, and checks each text click would show against the Swedish catalog: a text that is not a
+Swedish translation (an option whose help is not marked with _(), a docstring the catalog
+lacks) fails the test, naming the command and the text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bedboard.services.beds.inventory import import_inventory, parse_inventory
+from tests.support.cli import REPO, load_demo_into, run_cli, run_on_terminal
+from tests.support.stores import store_at
+from tools import catalogs
+
+SWEDISH = {"BEDBOARD_LANG": "sv"}
+
+# Run in a Swedish process: every command (walked as bedboard walks them) with the texts its
+# --help shows, the page itself, and each command's line in `bedboard --help`.
+WALK = """
+import json, click
+from bedboard.cli import cli
+from bedboard.cli.registry import COMMANDS
+from bedboard.i18n import _
+
+def walk(group, ctx, path):
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        yield path + [name], command, ctx
+        if isinstance(command, click.Group):
+            yield from walk(command, click.Context(command, info_name=name, parent=ctx),
+                            path + [name])
+
+root = click.Context(cli, info_name="bedboard")
+found = []
+for path, command, parent in [(["bedboard"], cli, None), *walk(cli, root, ["bedboard"])]:
+    ctx = click.Context(command, info_name=path[-1], parent=parent)
+    texts = [["description", command.help or ""]]
+    texts += [[p.name, p.help] for p in command.get_params(ctx) if getattr(p, "help", None)]
+    listed = COMMANDS.get(path[1]) if len(path) == 2 else None
+    found.append({
+        "command": " ".join(path),
+        "texts": texts,
+        "page": command.get_help(ctx),
+        "listed": [listed.summary, _(listed.summary), command.get_short_help_str(1000)]
+        if listed else None,
+    })
+print(json.dumps(found))
+"""
+
+
+def swedish_catalog() -> tuple[dict[str, str], list[re.Pattern[str]]]:
+    """English -> Swedish, and each Swedish text as a pattern (a {placeholder} matches any text)."""
+    with catalogs.po_path("sv").open("rb") as f:
+        catalog = read_po(f, locale="sv")
+    pairs: dict[str, str] = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for english, swedish in zip(ids, strings, strict=False):
+            pairs[str(english)] = str(swedish)
+    # A translation that is mostly placeholders ("{first}..{last}") would match any text.
+    patterns = [
+        re.compile(".+".join(re.escape(part) for part in parts), re.S)
+        for parts in (catalogs.PLACEHOLDER.split(sv) for sv in set(pairs.values()))
+        if len(parts) == 1 or sum(c.isalpha() for c in "".join(parts)) >= 4
+    ]
+    return pairs, patterns
+
+
+@pytest.fixture(scope="module")
+def swedish_help() -> list[dict]:
+    done = subprocess.run(
+        [sys.executable, "-c", WALK],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **SWEDISH, "PYTHONPATH": str(REPO), "COLUMNS": "100"},
+        cwd=REPO,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def test_every_commands_help_is_in_swedish(swedish_help: list[dict]) -> None:
+    _pairs, patterns = swedish_catalog()
+    untranslated = [
+        f"{entry['command']} {what}: {text!r}"
+        for entry in swedish_help
+        for what, text in entry["texts"]
+        if not any(p.fullmatch(text) for p in patterns)
+    ]
+    assert untranslated == [], "texts --help shows in English:\n" + "\n".join(untranslated)
+    commands = {entry["command"] for entry in swedish_help}
+    assert {"bedboard", "bedboard checkin", "bedboard export billing", "bedboard rates set"} <= (
+        commands
+    )
+    assert len(commands) > 50
+    for entry in swedish_help:
+        page = entry["page"]
+        assert page.startswith("Användning: "), entry["command"]
+        assert "[FLAGGOR]" in page and "Flaggor:" in page, entry["command"]
+        assert "Visa den här hjälpen och avsluta." in page, entry["command"]
+        for english in ("Usage:", "Options:", "[OPTIONS]", "Show this message", "[required]"):
+            assert english not in page, (entry["command"], english)
+        if entry["listed"] is not None:
+            english, summary, short_help = entry["listed"]
+            # the line in `bedboard --help` is the command's own first sentence, in Swedish too
+            assert summary == short_help != english, entry["command"]
+
+
+def test_help_of_the_program_in_swedish(tmp_path: Path) -> None:
+    pairs, _patterns = swedish_catalog()
+    helped = run_cli("--help", db=str(tmp_path / "b.sqlite3"), env=SWEDISH)
+    assert helped.returncode == 0
+    page = helped.stdout
+    assert page.startswith("Användning: bedboard [FLAGGOR] [KOMMANDO] [ARGUMENT]...")
+    assert "Kommandon:" in page and "Flaggor:" in page
+    assert pairs["Every unit's state on a night."] in page
+    assert "Every unit's state on a night." not in page
+    english = run_cli("--help", db=str(tmp_path / "b.sqlite3"), env={"BEDBOARD_LANG": "en"})
+    assert "Every unit's state on a night." in english.stdout
+
+
+def test_a_refusal_and_a_success_in_swedish(tmp_path: Path) -> None:
+    db = str(tmp_path / "b.sqlite3")
+    load_demo_into(db)
+    refused = run_cli("checkin", "--unit", "Ingenstans/1", "--guest", "G-900", db=db, env=SWEDISH)
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        "bedboard: ingen plats 'Ingenstans/1': inget boende 'Ingenstans' med platsen '1'\n"
+    )
+    bad = run_cli("checkin", "--unit", "Hvilan", "--guest", "G-900", db=db, env=SWEDISH)
+    assert bad.returncode == 2
+    assert "ska skrivas BOENDE/PLATS" in bad.stderr and len(bad.stderr.splitlines()) == 1
+    typo = run_cli("checkin", "--unit", "Hvilan/1", db=db, env=SWEDISH)
+    assert typo.returncode == 2 and "Flagga saknas '--guest'." in typo.stderr
+    done = run_cli("turnaway", "--reason", "no_free_unit", "--people", "3", db=db, env=SWEDISH)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("avvisning registrerad: natten ") and "3 personer" in done.stdout
+
+
+def test_an_exports_progress_in_swedish_and_its_csv_unchanged(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    inventory = tmp_path / "big.csv"
+    lines = ["site,site_kind,area,room,unit,tags"]
+    lines += [f"Stort {i // 100},shelter,Stockholm,,{i}," for i in range(5200)]
+    inventory.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with store_at(sqlite_url, "tester") as big, big.write() as session:
+        import_inventory(session, parse_inventory(inventory), actor="tester")
+    english = tmp_path / "english.csv"
+    run_on_terminal("export", "inventory", "--out", str(english), db=sqlite_url,
+                    env={"BEDBOARD_LANG": "en"})  # fmt: skip
+    for suffix in ("csv", "xlsx"):
+        out = tmp_path / f"out.{suffix}"
+        seen = run_on_terminal("export", "inventory", "--out", str(out), db=sqlite_url,
+                               env=SWEDISH)  # fmt: skip
+        assert "exporterar" in seen and "100%" in seen, seen
+        assert f"skrev 5200 rad(er) till {out}" in seen, seen
+        assert "exporting" not in seen and "wrote" not in seen
+    # CSV is the machine format of DESIGN.md in every language: the same bytes as in English
+    assert (tmp_path / "out.csv").read_bytes() == english.read_bytes()
+    assert english.read_text(encoding="utf-8").startswith("site,site_kind,area,room,unit,tags")
