@@ -12,6 +12,7 @@ import click
 from bedboard.cli import cli
 from bedboard.cli.common import F, common_options, open_from_context
 from bedboard.cli.guests import guests_group
+from bedboard.cli.help_texts import TranslatedCommand
 from bedboard.cli.safety import confirmer
 from bedboard.i18n import _
 from bedboard.services.exports.outfile import atomic_text_file
@@ -46,7 +47,7 @@ def reveal_command(guest_code: str, reason: str, confirm_by: str | None) -> None
     click.echo(name)
 
 
-@click.command("extract")
+@click.command("extract", cls=TranslatedCommand)
 @click.argument("code")
 @click.option("--out", required=True, type=click.Path(path_type=Path), help=_("The JSON file."))
 @click.option(
