@@ -6,6 +6,7 @@ without colour the cursor still shows."""
 from __future__ import annotations
 
 import pytest
+from rich.cells import cell_len
 
 from bedboard.services.beds.availability import UnitNight
 from bedboard.services.beds.stays import check_in
@@ -22,7 +23,7 @@ def row_of(table: UnitTable, ref: str) -> list[str]:
     key = next(k for k in table.rows if table._values[k].ref == ref)  # type: ignore[attr-defined]
     cells = [str(c) for c in table.get_row(key)]
     for cell, column in zip(cells, table.columns, strict=True):
-        assert len(cell) <= column.width, f"{cell!r} is wider than {column.key}"
+        assert cell_len(cell) <= column.width, f"{cell!r} is wider than {column.key}"
     return cells
 
 
@@ -115,3 +116,21 @@ async def test_without_colour_the_cursor_is_reverse_video(
         assert all(s.style is not None and s.style.reverse for s in cursor if s.text.strip())
         other = table.render_line(line + 1)
         assert not any(s.style is not None and s.style.reverse for s in other)
+
+
+async def test_wide_characters_are_measured_in_terminal_cells(
+    frozen_store: Store, board_at: BoardAt
+) -> None:
+    """A code in Chinese takes two cells a character: a column sized by len() cut it (#13)."""
+    with frozen_store.write() as session:
+        check_in(
+            session,
+            unit="Hvilan/3",
+            guest_code="患者-一二三",
+            night=TONIGHT,
+            actor="t",
+            now=FROZEN_AT,
+        )
+    async with board_at(frozen_store, size=(200, 60)) as (_app, _pilot, board):
+        table = board.query_one(UnitTable)
+        assert row_of(table, "Hvilan/3")[2] == "患者-一二三"  # whole, within its column

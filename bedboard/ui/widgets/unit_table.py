@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 
@@ -108,12 +109,16 @@ class UnitTable(LineTable):
         return changed
 
     def _content_widths(self, units: Sequence[UnitNight]) -> dict[str, int]:
-        unit = max((len(u.site) + 1 + len(u.unit) for u in units), default=0)
-        guest = max((len(u.guest_label) for u in units), default=0)
-        nights = max((len(nights_cell(u)) for u in units if u.status == "occupied"), default=0)
-        payer = max((len(UNBILLED) if u.unbilled else len(u.payer) for u in units), default=0)
+        # In terminal cells: a Chinese code is twice as wide as its len().
+        unit = max((cell_len(u.site) + 1 + cell_len(u.unit) for u in units), default=0)
+        guest = max((cell_len(u.guest_label) for u in units), default=0)
+        nights = max((cell_len(nights_cell(u)) for u in units if u.status == "occupied"), default=0)
+        payer = max(
+            (cell_len(UNBILLED) if u.unbilled else cell_len(u.payer) for u in units), default=0
+        )
         note = max(
-            (len(note_cell(u, self.now)) + 2 for u in units if u.status != "occupied"), default=0
+            (cell_len(note_cell(u, self.now)) + 2 for u in units if u.status != "occupied"),
+            default=0,
         )  # +2: the countdown can grow ("9 min left" to "1h29 left")
         return {
             "unit": unit,
@@ -128,7 +133,7 @@ class UnitTable(LineTable):
         if not self.is_mounted:
             return
         labels = self.labels()
-        least = {key: len(label) for key, label in labels.items()}
+        least = {key: cell_len(label) for key, label in labels.items()}
         wanted = {key: max(least[key], self._wanted.get(key, 0)) for key in labels}
         # Two blanks between columns when everything fits so; one when that saves a cut.
         room = self.content_width - 2 * PADDING * len(labels)
