@@ -20,7 +20,7 @@ from bedboard.services.people import avoid, guests
 from bedboard.services.people.eligibility import NotEligible
 from bedboard.services.people.guests import GuestFields
 from bedboard.store import Store
-from tests.support.rules_world import NIGHT, NOW, Recorded, night, refused
+from tests.support.rules_world import NIGHT, NOW, Recorded, add_mother_and_children, night, refused
 
 LATER = NOW + dt.timedelta(hours=2)  # past a 90-minute hold
 
@@ -33,18 +33,7 @@ def status(store: Store, ref: str, on: dt.date, now: dt.datetime = NOW) -> str:
 def family(store: Store) -> None:
     """A mother who needs a women-only place, and her two children, in household H-7."""
     with store.write() as s:
-        guests.add_guest(
-            s,
-            code="G-201",
-            fields=GuestFields(
-                household="H-7", gender="woman", needs="women_only,children", birth_year=1990
-            ),
-            actor="t",
-        )
-        for code, year in (("G-202", 2016), ("G-203", 2019)):
-            guests.add_guest(
-                s, code=code, fields=GuestFields(household="H-7", birth_year=year), actor="t"
-            )
+        add_mother_and_children(s, actor="t")
 
 
 def test_a_hold_covers_every_unit_and_night_and_expires_as_a_whole(world: Store) -> None:

@@ -49,39 +49,26 @@ def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]
     return callback
 
 
+# The options every subcommand takes after its own name, each remembered on the context so any
+# command (and its subcommands) can read them. Listed in the order --help shows them.
+_DB_HELP = _("Database file or URL. Default: $BEDBOARD_DB or the user data folder.")
+_USER_HELP = _(
+    "Who is acting (recorded in the audit log); once staff are set up, a staff login "
+    "whose PIN is read from $BEDBOARD_PIN or asked for. Default: $BEDBOARD_USER or login."
+)
+_FAR_HELP = _("Accept nights more than a year from today (a typed year is usually a typo).")
+_COMMON: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("--db", {"metavar": "PATH_OR_URL", "help": _DB_HELP}),
+    ("--user", {"metavar": "NAME", "help": _USER_HELP}),
+    ("--debug", {"is_flag": True, "help": _("Show a traceback on errors.")}),
+    # --far is read before any night, whatever the order on the line
+    ("--far", {"is_flag": True, "is_eager": True, "help": _FAR_HELP}),
+)
+
+
 def common_options(f: F) -> F:
-    f = click.option(
-        "--far",
-        is_flag=True,
-        is_eager=True,  # read before any night, whatever the order on the line
-        expose_value=False,
-        callback=_remember("far"),
-        help=_("Accept nights more than a year from today (a typed year is usually a typo)."),
-    )(f)
-    f = click.option(
-        "--debug",
-        is_flag=True,
-        expose_value=False,
-        callback=_remember("debug"),
-        help=_("Show a traceback on errors."),
-    )(f)
-    f = click.option(
-        "--user",
-        metavar="NAME",
-        expose_value=False,
-        callback=_remember("user"),
-        help=_(
-            "Who is acting (recorded in the audit log); once staff are set up, a staff login "
-            "whose PIN is read from $BEDBOARD_PIN or asked for. Default: $BEDBOARD_USER or login."
-        ),
-    )(f)
-    f = click.option(
-        "--db",
-        metavar="PATH_OR_URL",
-        expose_value=False,
-        callback=_remember("db"),
-        help=_("Database file or URL. Default: $BEDBOARD_DB or the user data folder."),
-    )(f)
+    for name, extra in reversed(_COMMON):
+        f = click.option(name, expose_value=False, callback=_remember(name[2:]), **extra)(f)
     return f
 
 

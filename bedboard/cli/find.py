@@ -10,10 +10,9 @@ import click
 
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
-from bedboard.cli.stays import hold_line
+from bedboard.cli.stays import hold_line, hold_minutes_option
 from bedboard.errors import RuleViolation
 from bedboard.i18n import _
-from bedboard.services.beds import holds
 from bedboard.services.beds.placement import (
     MAX_PLACES,
     Needs,
@@ -42,12 +41,7 @@ from bedboard.services.clock import MAX_NIGHTS
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--hold", "do_hold", is_flag=True, help=_("Hold the best place for every night."))
 @click.option("--for", "held_for", default="", metavar="TEXT", help=_("With --hold: who for."))
-@click.option(
-    "--minutes",
-    type=click.IntRange(1, holds.MAX_HOLD_MINUTES),
-    default=holds.DEFAULT_HOLD_MINUTES,
-    show_default=True,
-)
+@hold_minutes_option
 @common_options
 def find(
     night: dt.date | None,

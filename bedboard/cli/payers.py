@@ -99,14 +99,18 @@ def payers_edit(name: str, new_name: str | None, kind: str | None, **details: st
     click.echo(_("payer {name} ({kind}) saved").format(name=payer.name, kind=payer.kind))
 
 
+def _set_active(name: str, *, active: bool) -> None:
+    store = open_from_context()
+    with store.write() as session:
+        payers.set_active(session, name=name, active=active, actor=store.actor)
+
+
 @payers_group.command("deactivate")
 @click.argument("name")
 @common_options
 def payers_deactivate(name: str) -> None:
     """Stop using a payer for new nights (payers are never deleted)."""
-    store = open_from_context()
-    with store.write() as session:
-        payers.set_active(session, name=name, active=False, actor=store.actor)
+    _set_active(name, active=False)
     click.echo(
         _("payer {name} deactivated; its nights and rates stay as they are").format(name=name)
     )
@@ -117,9 +121,7 @@ def payers_deactivate(name: str) -> None:
 @common_options
 def payers_activate(name: str) -> None:
     """Use a deactivated payer again."""
-    store = open_from_context()
-    with store.write() as session:
-        payers.set_active(session, name=name, active=True, actor=store.actor)
+    _set_active(name, active=True)
     click.echo(_("payer {name} active again").format(name=name))
 
 

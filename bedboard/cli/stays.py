@@ -21,6 +21,15 @@ from bedboard.services.people.eligibility import NotEligible
 HOLD_ID = click.IntRange(1, 2**63 - 1)
 
 
+# How long a hold lasts: `hold` and `find --hold` take it alike.
+hold_minutes_option = click.option(
+    "--minutes",
+    type=click.IntRange(1, holds.MAX_HOLD_MINUTES),
+    default=holds.DEFAULT_HOLD_MINUTES,
+    show_default=True,
+)
+
+
 def _nights_option(default: int | None = 1) -> Callable[[F], F]:
     return click.option(
         "--nights",
@@ -221,12 +230,7 @@ def hold_line(
 @click.option("--night", type=NIGHT, help=_("First night. Default: the current night."))
 @_nights_option()
 @click.option("--for", "held_for", default="", metavar="TEXT", help=_("Who is on their way."))
-@click.option(
-    "--minutes",
-    type=click.IntRange(1, holds.MAX_HOLD_MINUTES),
-    default=holds.DEFAULT_HOLD_MINUTES,
-    show_default=True,
-)
+@hold_minutes_option
 @common_options
 def hold(
     units: tuple[str, ...], night: dt.date | None, nights: int, held_for: str, minutes: int

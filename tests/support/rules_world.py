@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from bedboard.db.models import AuditEntry, Base, Payer
 from bedboard.errors import BedboardError
 from bedboard.services.beds.inventory import InventoryRow, import_inventory
+from bedboard.services.people import guests
+from bedboard.services.people.guests import GuestFields
 from bedboard.store import Store
 
 NIGHT = dt.date(2026, 11, 27)
@@ -44,6 +46,22 @@ def build_world(store: Store) -> Store:
             ]
         )
     return store
+
+
+def add_mother_and_children(session: Session, actor: str) -> None:
+    """A mother who needs a women-only place, and her two children, in household H-7."""
+    guests.add_guest(
+        session,
+        code="G-201",
+        fields=GuestFields(
+            household="H-7", gender="woman", needs="women_only,children", birth_year=1990
+        ),
+        actor=actor,
+    )
+    for code, year in (("G-202", 2016), ("G-203", 2019)):
+        guests.add_guest(
+            session, code=code, fields=GuestFields(household="H-7", birth_year=year), actor=actor
+        )
 
 
 # A change to try in a write transaction: what `refused` runs.

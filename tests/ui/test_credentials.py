@@ -15,15 +15,21 @@ import pytest
 from psycopg import sql
 from textual.widgets import Input
 
-from bedboard.config import Settings
 from bedboard.redact import mask_url, scrub
-from bedboard.services.demo import load_demo
-from bedboard.store import Store, open_store
+from bedboard.store import Store
 from bedboard.ui.app import BedboardApp
 from bedboard.ui.clock import Clock
-from tests.support.board import FROZEN_AT, TONIGHT, notes, open_board, select_unit, wait_until
+from tests.support.board import (
+    FROZEN_AT,
+    demo_at_frozen_time,
+    notes,
+    open_board,
+    select_unit,
+    wait_until,
+)
 from tests.support.cli import run_cli
 from tests.support.pg_server import PostgresServer
+from tests.support.stores import store_at
 
 PASSWORD = "Sup3r-S3cret-night"
 
@@ -41,11 +47,8 @@ def secret_url(private_postgres_server: PostgresServer) -> str:
 
 @pytest.fixture
 def secret_store(secret_url: str) -> Iterator[Store]:
-    store = open_store(Settings(db=secret_url, user="night-staff"))
-    with store.write() as session:
-        load_demo(session, tonight=TONIGHT, actor="setup", now=FROZEN_AT)
-    yield store
-    store.close()
+    with store_at(secret_url, "night-staff") as store:
+        yield demo_at_frozen_time(store)
 
 
 def _screen_text(app: BedboardApp) -> str:

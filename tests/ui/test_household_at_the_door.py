@@ -24,6 +24,7 @@ from tests.support.board import (
     wait_for_note,
     wait_until,
 )
+from tests.support.rules_world import add_mother_and_children
 
 BUDGET = 15
 KEYS = ["p", "H", "-", "7", "tab", "3", "enter", "h", "c", "S", "right", "enter"]
@@ -38,18 +39,7 @@ def add_family(store: Store) -> None:
     ]
     with store.write() as s:
         import_inventory(s, rows, actor="setup")
-        guests.add_guest(
-            s,
-            code="G-201",
-            fields=GuestFields(
-                household="H-7", gender="woman", needs="women_only,children", birth_year=1990
-            ),
-            actor="setup",
-        )
-        for code, year in (("G-202", 2016), ("G-203", 2019)):
-            guests.add_guest(
-                s, code=code, fields=GuestFields(household="H-7", birth_year=year), actor="setup"
-            )
+        add_mother_and_children(s, actor="setup")
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])

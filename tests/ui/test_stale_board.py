@@ -18,13 +18,13 @@ from sqlalchemy import select
 from bedboard.config import Settings
 from bedboard.db.models import Guest
 from bedboard.services.beds.stays import check_in
-from bedboard.services.demo import load_demo
 from bedboard.store import Store, open_store
 from bedboard.ui.app import BedboardApp
 from bedboard.ui.clock import Clock
 from tests.support.board import (
     FROZEN_AT,
     TONIGHT,
+    demo_at_frozen_time,
     notes,
     open_board,
     select_unit,
@@ -33,6 +33,7 @@ from tests.support.board import (
     wait_until,
 )
 from tests.support.pg_server import PostgresServer
+from tests.support.stores import store_at
 from tests.support.tcp_proxy import BlackholeProxy
 
 PASSWORD = "s3cret-Nattjour"  # the server trusts local logins; the URL carries one anyway
@@ -41,11 +42,8 @@ PASSWORD = "s3cret-Nattjour"  # the server trusts local logins; the URL carries 
 @pytest.fixture
 def pg_store(private_postgres_server: PostgresServer) -> Iterator[Store]:
     url = private_postgres_server.create_database()
-    store = open_store(Settings(db=url, user="night-staff"))
-    with store.write() as session:
-        load_demo(session, tonight=TONIGHT, actor="setup", now=FROZEN_AT)
-    yield store
-    store.close()
+    with store_at(url, "night-staff") as store:
+        yield demo_at_frozen_time(store)
 
 
 def status_of(app: BedboardApp) -> str:

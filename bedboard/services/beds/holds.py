@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TypedDict, Unpack
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -212,30 +213,26 @@ def confirm(
     ]
 
 
+class ConfirmOptions(TypedDict, total=False):
+    """What `confirm` takes besides the hold, its guests and the actor."""
+
+    nights_count: int | None
+    payer: str | None
+    reference: str
+    override: str
+    now: dt.datetime | None
+
+
 def confirm_hold(
     session: Session,
     *,
     hold_id: int,
     guest_code: str,
-    nights_count: int | None = None,
-    payer: str | None = None,
-    reference: str = "",
-    override: str = "",
     actor: str,
-    now: dt.datetime | None = None,
+    **options: Unpack[ConfirmOptions],
 ) -> Stay:
     """A hold of one unit, for one guest."""
-    return confirm(
-        session,
-        hold_id=hold_id,
-        guest_codes=[guest_code],
-        nights_count=nights_count,
-        payer=payer,
-        reference=reference,
-        override=override,
-        actor=actor,
-        now=now,
-    )[0]
+    return confirm(session, hold_id=hold_id, guest_codes=[guest_code], actor=actor, **options)[0]
 
 
 def cancel_hold(

@@ -29,6 +29,10 @@ from bedboard.states import UnitStatus
 MAX_PLACES = 20
 
 
+# A need (as a guest states it and a turnaway records it) and the unit tag that meets it.
+NEED_TAGS = {"women_only": "women_only", "children": "children_ok", "accessible": "accessible"}
+
+
 @dataclass(frozen=True)
 class Needs:
     places: int = 1  # how many places together, at one site
@@ -44,35 +48,25 @@ class Needs:
     guest_codes: tuple[str, ...] = field(default=())  # whose rules and eligibility apply
 
     def required_tags(self) -> set[str]:
-        tags = set()
-        if self.women_only:
-            tags.add("women_only")
-        if self.children or self.children_count:
-            tags.add("children_ok")
-        if self.accessible:
-            tags.add("accessible")
-        return tags
+        return {NEED_TAGS[need] for need in self._asked()}
 
     def language_tags(self) -> set[str]:
         return {f"language_{p}" for p in split_list(self.language)}
 
     def unmet(self) -> list[str]:
         """The needs, as a turnaway records them when nothing fits."""
-        found: list[str] = [
-            n for n in ("women_only", "children", "accessible") if n in self._asked()
-        ]
+        found = self._asked()
         found += sorted(self.language_tags()) if self.language_required else []
         return found
 
-    def _asked(self) -> set[str]:
-        asked = set()
-        if self.women_only:
-            asked.add("women_only")
-        if self.children or self.children_count:
-            asked.add("children")
-        if self.accessible:
-            asked.add("accessible")
-        return asked
+    def _asked(self) -> list[str]:
+        """The needs asked for, in need words, always in the order of NEED_TAGS."""
+        asked = {
+            "women_only": self.women_only,
+            "children": self.children or bool(self.children_count),
+            "accessible": self.accessible,
+        }
+        return [need for need, wanted in asked.items() if wanted]
 
 
 @dataclass(frozen=True)
@@ -88,14 +82,12 @@ class PlaceOption:
 
     @property
     def reasons(self) -> list[str]:
-        parts = []
-        if self.same_room:
-            parts.append("same room")
-        if self.area_match:
-            parts.append("area")
-        if self.language_match:
-            parts.append("language")
-        return parts
+        found = {
+            "same room": self.same_room,
+            "area": self.area_match,
+            "language": self.language_match,
+        }
+        return [reason for reason, holds in found.items() if holds]
 
     @property
     def why(self) -> str:

@@ -69,20 +69,15 @@ def check_in(
     stay = Stay(guest_id=guest.id, created_at=now, created_by=actor)
     session.add(stay)
     session.flush()
-    session.add_all(
-        BedNight(
-            unit_id=target.id,
-            night=n,
-            state=NightState.OCCUPIED,
-            stay_id=stay.id,
-            guest_id=guest.id,
-            payer_id=payer_row.id if payer_row else None,
-            payer_reference=reference.strip(),
-            reason="",
-        )
-        for n in wanted
+    _occupy(
+        session,
+        wanted,
+        unit_id=target.id,
+        stay_id=stay.id,
+        guest_id=guest.id,
+        payer_id=payer_row.id if payer_row else None,
+        reference=reference.strip(),
     )
-    session.flush()
     if payer_row is None:
         route_guest(session, guest.id)  # a commitment may already cover these nights
     audit.record(
@@ -100,6 +95,35 @@ def check_in(
     )
     _record_override(session, actor, ref, guest, overridden, override)
     return stay
+
+
+def _occupy(
+    session: Session,
+    wanted: list[dt.date],
+    *,
+    unit_id: int,
+    stay_id: int | None,
+    guest_id: int,
+    payer_id: int | None,
+    reference: str,
+    commitment_id: int | None = None,
+) -> None:
+    """Write one occupied bed-night per night of `wanted`: check-in and extend build them alike."""
+    session.add_all(
+        BedNight(
+            unit_id=unit_id,
+            night=n,
+            state=NightState.OCCUPIED,
+            stay_id=stay_id,
+            guest_id=guest_id,
+            payer_id=payer_id,
+            payer_reference=reference,
+            commitment_id=commitment_id,
+            reason="",
+        )
+        for n in wanted
+    )
+    session.flush()
 
 
 def _record_override(
@@ -352,21 +376,16 @@ def extend(
     refuse_guest_elsewhere(session, guest, wanted)
     payer = session.get(Payer, last.payer_id) if last.payer_id is not None else None
     billed = payer is not None and payer.active
-    session.add_all(
-        BedNight(
-            unit_id=last.unit_id,
-            night=n,
-            state=NightState.OCCUPIED,
-            stay_id=last.stay_id,
-            guest_id=guest.id,
-            payer_id=last.payer_id if billed else None,
-            payer_reference=last.payer_reference if billed else "",
-            commitment_id=last.commitment_id if billed else None,
-            reason="",
-        )
-        for n in wanted
+    _occupy(
+        session,
+        wanted,
+        unit_id=last.unit_id,
+        stay_id=last.stay_id,
+        guest_id=guest.id,
+        payer_id=last.payer_id if billed else None,
+        reference=last.payer_reference if billed else "",
+        commitment_id=last.commitment_id if billed else None,
     )
-    session.flush()
     route_guest(session, guest.id)  # the new nights may fall outside the commitment or its cap
     if not billed and payer is not None:
         # a commitment may have given the new nights a payer after all: then they are billed

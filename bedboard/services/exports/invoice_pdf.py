@@ -57,6 +57,31 @@ def _kind(kind: str) -> str:
     )
 
 
+def _table(
+    pdf: FPDF,
+    title: str,
+    *,
+    widths: tuple[int, ...],
+    align: tuple[str, ...],
+    header: list[str],
+    rows: list[list[str]],
+) -> None:
+    """A heading and a striped table under it: the nights and the corrections look alike."""
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.cell(pdf.epw, 7, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, size=9)
+    with pdf.table(
+        col_widths=widths,
+        text_align=align,
+        cell_fill_color=(240, 240, 240),
+        cell_fill_mode=TableCellFillMode.ROWS,
+        line_height=5.5,
+        padding=1,
+    ) as table:
+        for cells in [header, *rows]:
+            table.row(cells)
+
+
 def render_pdf(basis: InvoiceBasis, *, created: dt.date) -> bytes:
     pdf = _Pdf(format="A4")
     pdf.set_margins(18, 16, 18)
@@ -89,59 +114,47 @@ def render_pdf(basis: InvoiceBasis, *, created: dt.date) -> bytes:
         pdf.multi_cell(width - 30, 5.5, value, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
-    pdf.set_font(FAMILY, "B", 12)
-    pdf.cell(width, 7, _("Nights"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, size=9)
-    with pdf.table(
-        col_widths=(24, 38, 48, 14, 25, 25),
-        text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
-        cell_fill_color=(240, 240, 240),
-        cell_fill_mode=TableCellFillMode.ROWS,
-        line_height=5.5,
-        padding=1,
-    ) as table:
-        table.row([_("Guest"), _("Reference"), _("Nights"), _("Count"), _("Rate"),
-                   _("Amount")])  # fmt: skip
-        for line in basis.lines:
-            table.row(
-                [
-                    line.guest_code,
-                    line.reference or "–",
-                    span_text(line.first_night, line.last_night),
-                    str(line.nights),
-                    amount_text(line.rate, line.currency),
-                    amount_text(line.amount, line.currency),
-                ]
-            )
+    _table(
+        pdf,
+        _("Nights"),
+        widths=(24, 38, 48, 14, 25, 25),
+        align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
+        header=[_("Guest"), _("Reference"), _("Nights"), _("Count"), _("Rate"), _("Amount")],
+        rows=[
+            [
+                line.guest_code,
+                line.reference or "–",
+                span_text(line.first_night, line.last_night),
+                str(line.nights),
+                amount_text(line.rate, line.currency),
+                amount_text(line.amount, line.currency),
+            ]
+            for line in basis.lines
+        ],
+    )
     if not basis.lines:
         pdf.cell(width, 6, _("No closed nights in the period."), new_x="LMARGIN", new_y="NEXT")
 
     if basis.corrections:
         pdf.ln(4)
-        pdf.set_font(FAMILY, "B", 12)
-        pdf.cell(width, 7, _("Corrections and adjustments"), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(FAMILY, size=9)
-        with pdf.table(
-            col_widths=(24, 22, 20, 30, 53, 25),
-            text_align=("LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
-            cell_fill_color=(240, 240, 240),
-            cell_fill_mode=TableCellFillMode.ROWS,
-            line_height=5.5,
-            padding=1,
-        ) as table:
-            table.row([_("Night"), _("Guest"), _("Kind"), _("Reference"), _("Reason"),
-                       _("Amount")])  # fmt: skip
-            for c in basis.corrections:
-                table.row(
-                    [
-                        date_text(c.night),
-                        c.guest_code,
-                        _kind(c.kind),
-                        c.reference or "–",
-                        c.reason,
-                        amount_text(c.amount, c.currency),
-                    ]
-                )
+        _table(
+            pdf,
+            _("Corrections and adjustments"),
+            widths=(24, 22, 20, 30, 53, 25),
+            align=("LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
+            header=[_("Night"), _("Guest"), _("Kind"), _("Reference"), _("Reason"), _("Amount")],
+            rows=[
+                [
+                    date_text(c.night),
+                    c.guest_code,
+                    _kind(c.kind),
+                    c.reference or "–",
+                    c.reason,
+                    amount_text(c.amount, c.currency),
+                ]
+                for c in basis.corrections
+            ],
+        )
 
     pdf.ln(5)
     for currency, total in sorted(basis.totals.items()):

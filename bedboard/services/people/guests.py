@@ -6,6 +6,7 @@ never their values."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,30 +92,27 @@ def next_code(session: Session, prefix: str = DEFAULT_PREFIX) -> str:
     return f"{prefix}{max(numbers, default=0) + 1}"
 
 
+# Each plain field of a guest and the function that cleans what is given for it, in the order
+# the audit entry names them; the household is not plain (it may create a household).
+_CLEANERS: dict[str, Callable[[Any], Any]] = {
+    "name": clean_name,
+    "birth_year": clean_birth_year,
+    "gender": clean_gender,
+    "languages": clean_languages,
+    "needs": clean_needs,
+    "protected": bool,
+    "notes": clean_notes,
+}
+
+
 def _apply(session: Session, guest: Guest, fields: GuestFields) -> list[str]:
     """Clean and set every field given; returns the names of the fields set."""
     changed = []
-    if fields.name is not None:
-        guest.name = clean_name(fields.name)
-        changed.append("name")
-    if fields.birth_year is not None:
-        guest.birth_year = clean_birth_year(fields.birth_year)
-        changed.append("birth_year")
-    if fields.gender is not None:
-        guest.gender = clean_gender(fields.gender)
-        changed.append("gender")
-    if fields.languages is not None:
-        guest.languages = clean_languages(fields.languages)
-        changed.append("languages")
-    if fields.needs is not None:
-        guest.needs = clean_needs(fields.needs)
-        changed.append("needs")
-    if fields.protected is not None:
-        guest.protected = fields.protected
-        changed.append("protected")
-    if fields.notes is not None:
-        guest.notes = clean_notes(fields.notes)
-        changed.append("notes")
+    for name, clean in _CLEANERS.items():
+        value = getattr(fields, name)
+        if value is not None:
+            setattr(guest, name, clean(value))
+            changed.append(name)
     if fields.household is not None:
         if fields.household.strip():
             household, _created = households.household_or_new(session, fields.household)
