@@ -1,6 +1,7 @@
 """The named states and kinds: what a unit is on a night, where a hold stands, what a site and a
-payer are. Stored as the plain strings they are equal to (a `StrEnum` member *is* its value), so
-the database, the CSV files and older rows need no change; in code they have one spelling.
+payer are, what an adjustment is, a guest's gender and why a turnaway happened. Stored as the
+plain strings they are equal to (a `StrEnum` member *is* its value), so the database, the CSV
+files and older rows need no change; in code they have one spelling.
 
 This module imports nothing from bedboard: the tables, the rules, the CLI and the board all
 name states with it.
@@ -51,6 +52,32 @@ class HoldStatus(StrEnum):
     ACTIVE = "active"
     CONFIRMED = "confirmed"
     CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class AdjustmentKind(StrEnum):
+    """What a row of `adjustments` is: a correction by hand, or the two halves of moving a closed
+    night to another payer (the old amount back to the old payer, the new payer's rate)."""
+
+    ADJUSTMENT = "adjustment"
+    CREDIT = "credit"
+    REBILL = "rebill"
+
+
+class Gender(StrEnum):
+    WOMAN = "woman"
+    MAN = "man"
+    OTHER = "other"
+
+
+class TurnawayReason(StrEnum):
+    """Why a request for a place could not be met (the `reason` of a turnaway)."""
+
+    NO_FREE_UNIT = "no_free_unit"
+    NO_PAYER = "no_payer"
+    NOT_ELIGIBLE = "not_eligible"
+    NEEDS_NOT_MET = "needs_not_met"
+    OTHER = "other"
 
 
 def values(kind: type[StrEnum]) -> tuple[str, ...]:

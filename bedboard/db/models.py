@@ -19,7 +19,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bedboard.states import HoldStatus, NightState, PayerKind, SiteKind, values
+from bedboard.states import (
+    AdjustmentKind,
+    Gender,
+    HoldStatus,
+    NightState,
+    PayerKind,
+    SiteKind,
+    values,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -31,13 +39,10 @@ NAMING_CONVENTION = {
 
 SITE_KINDS = values(SiteKind)
 PAYER_KINDS = values(PayerKind)
-# What a row of `adjustments` is: a correction by hand, or the two halves of moving a closed
-# night to another payer (the old amount back to the old payer, the new payer's rate).
-ADJUSTMENT_KINDS = ("adjustment", "credit", "rebill")
+ADJUSTMENT_KINDS = values(AdjustmentKind)
 NIGHT_STATES = values(NightState)
 HOLD_STATUSES = values(HoldStatus)
-GENDERS = ("woman", "man", "other")
-HOLD_STATUSES = ("active", "confirmed", "cancelled", "expired")
+GENDERS = values(Gender)
 STAFF_ROLES = ("night", "outreach", "coordinator", "admin")
 
 
@@ -244,7 +249,7 @@ class Adjustment(Base):
     reason: Mapped[str] = mapped_column(String(500))
     actor: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    kind: Mapped[str] = mapped_column(String(20), default="adjustment")
+    kind: Mapped[str] = mapped_column(String(20), default=AdjustmentKind.ADJUSTMENT)
     payer_id: Mapped[int | None] = mapped_column(ForeignKey("payers.id"))
     payer_reference: Mapped[str] = mapped_column(String(200), default="")
 

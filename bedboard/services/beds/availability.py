@@ -16,7 +16,7 @@ from bedboard.services.beds.units import natural_key, split_tags
 from bedboard.services.clock import utcnow
 from bedboard.services.staff.access import require
 from bedboard.services.staff.rights import Right
-from bedboard.states import SiteKind, UnitStatus
+from bedboard.states import AdjustmentKind, SiteKind, UnitStatus
 
 STATUSES = tuple(UnitStatus)
 
@@ -101,7 +101,7 @@ def unit_night_statement(on: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
     # its latest rebill's payer, reference and amount (rebills are few; the posted row stays).
     latest_rebill = (
         select(func.max(Adjustment.id).label("id"))
-        .where(Adjustment.kind == "rebill")
+        .where(Adjustment.kind == AdjustmentKind.REBILL)
         .group_by(Adjustment.bed_night_id)
         .subquery()
     )

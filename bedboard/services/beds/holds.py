@@ -125,11 +125,12 @@ def held_units(session: Session, hold_id: int) -> list[str]:
 
 
 def ended_word(status: str) -> str:
-    return {
-        "confirmed": _("confirmed"),
-        "cancelled": _("cancelled"),
-        "expired": _("expired"),
-    }.get(status, status)
+    words: dict[str, str] = {
+        HoldStatus.CONFIRMED: _("confirmed"),
+        HoldStatus.CANCELLED: _("cancelled"),
+        HoldStatus.EXPIRED: _("expired"),
+    }
+    return words.get(status, status)
 
 
 def hold_unit_ids(session: Session, row: Hold) -> list[int]:
@@ -143,7 +144,9 @@ def active_hold(session: Session, hold_id: int, now: dt.datetime) -> Hold:
     row = session.get(Hold, hold_id)
     if row is None:
         raise NotFound(_("no hold #{id}").format(id=hold_id))
-    if row.status == "expired" or (row.status == HoldStatus.ACTIVE and row.expires_at <= now):
+    if row.status == HoldStatus.EXPIRED or (
+        row.status == HoldStatus.ACTIVE and row.expires_at <= now
+    ):
         raise RuleViolation(
             _("hold #{id} expired at {time}; the place is free again").format(
                 id=hold_id, time=f"{local_time(row.expires_at):%H:%M}"

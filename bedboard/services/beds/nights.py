@@ -53,7 +53,7 @@ def expire_hold(session: Session, row: Hold) -> None:
     """Record that an active hold ran out: its bed-night goes, the note goes, an audit entry
     stays. The actor is the clock (`system`): no person ended it."""
     session.execute(delete(BedNight).where(BedNight.hold_id == row.id))
-    row.status = "expired"
+    row.status = HoldStatus.EXPIRED
     row.held_for = ""
     session.flush()
     site, unit = unit_by_id(session, row.unit_id)

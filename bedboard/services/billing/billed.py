@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Adjustment, BedNight
+from bedboard.states import AdjustmentKind
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Billed:
 def billed_now(session: Session, night: BedNight) -> Billed:
     rebill = session.scalars(
         select(Adjustment)
-        .where(Adjustment.bed_night_id == night.id, Adjustment.kind == "rebill")
+        .where(Adjustment.bed_night_id == night.id, Adjustment.kind == AdjustmentKind.REBILL)
         .order_by(Adjustment.id.desc())
         .limit(1)
     ).first()

@@ -33,7 +33,7 @@ from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
 from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
-from bedboard.states import NightState
+from bedboard.states import AdjustmentKind, NightState
 
 
 @dataclass(frozen=True)
@@ -305,7 +305,7 @@ def adjust(
     billed = billed_now(session, row)
     adjustment = Adjustment(
         bed_night_id=row.id,
-        kind="adjustment",
+        kind=AdjustmentKind.ADJUSTMENT,
         amount=amount,
         currency=row.currency or currency,
         payer_id=billed.payer_id,

@@ -26,7 +26,7 @@ from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
 from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
-from bedboard.states import NightState
+from bedboard.states import AdjustmentKind, NightState
 
 ENDING_SOON_DAYS = 3
 
@@ -264,7 +264,7 @@ def list_commitments(
     counts: dict[tuple[int | None, bool], int] = {}
     ids = [c.id for c, _p, _g, _h in rows]
     if ids:
-        rebilled = select(Adjustment.bed_night_id).where(Adjustment.kind == "rebill")
+        rebilled = select(Adjustment.bed_night_id).where(Adjustment.kind == AdjustmentKind.REBILL)
         for commitment_id, paid in session.execute(
             select(BedNight.commitment_id, BedNight.payer_id.is_not(None)).where(
                 BedNight.commitment_id.in_(ids),

@@ -26,7 +26,7 @@ from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
 from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
-from bedboard.states import NightState
+from bedboard.states import AdjustmentKind, NightState
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def correct(
             [
                 Adjustment(
                     bed_night_id=night.id,
-                    kind="credit",
+                    kind=AdjustmentKind.CREDIT,
                     amount=-billed.amount,
                     currency=billed.currency or rule.currency,
                     payer_id=billed.payer_id,
@@ -124,7 +124,7 @@ def correct(
                 ),
                 Adjustment(
                     bed_night_id=night.id,
-                    kind="rebill",
+                    kind=AdjustmentKind.REBILL,
                     amount=rule.amount,
                     currency=rule.currency,
                     payer_id=new_payer.id,

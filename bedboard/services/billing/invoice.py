@@ -22,6 +22,7 @@ from bedboard.services.clock import check_period
 from bedboard.services.exports.billing import billing_statement
 from bedboard.services.staff.access import require
 from bedboard.services.staff.rights import Right
+from bedboard.states import AdjustmentKind
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def invoice_basis(
         total = basis.totals.setdefault(line.currency, Total())
         total.nights += line.nights
         total.amount += line.amount
-    change = {"rebill": 1, "credit": -1}
+    change: dict[str, int] = {AdjustmentKind.REBILL: 1, AdjustmentKind.CREDIT: -1}
     for c in basis.corrections:
         total = basis.totals.setdefault(c.currency, Total())
         total.nights += change.get(c.kind, 0)

@@ -21,7 +21,7 @@ from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
 from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
-from bedboard.states import NightState
+from bedboard.states import AdjustmentKind, NightState
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def who_pays(session: Session, limit: int = 1000) -> list[Unbilled]:
 def closed_unbilled(session: Session, limit: int = 1000) -> list[Unbilled]:
     """Closed nights that nobody pays, not even after a correction: per stay, oldest first.
     They are billed only by correcting them to a payer."""
-    rebilled = select(Adjustment.bed_night_id).where(Adjustment.kind == "rebill")
+    rebilled = select(Adjustment.bed_night_id).where(Adjustment.kind == AdjustmentKind.REBILL)
     return _unbilled_per_stay(
         session, limit, BedNight.posted_at.is_not(None), BedNight.id.not_in(rebilled)
     )

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from bedboard.db.models import Adjustment, BedNight, Guest, Payer, Site, Unit
 from bedboard.services.billing.rates import RateBook
 from bedboard.services.money import money
-from bedboard.states import NightState
+from bedboard.states import AdjustmentKind, NightState
 
 BILLING_COLUMNS = (
     "night",
@@ -248,7 +248,7 @@ def billing_summary(
         .where(*adjustment_rows_where(first, last, payer_id))
         .group_by(Adjustment.payer_id, Adjustment.currency, Adjustment.kind)
     )
-    night_change = {"rebill": 1, "credit": -1}
+    night_change: dict[str, int] = {AdjustmentKind.REBILL: 1, AdjustmentKind.CREDIT: -1}
     for pid, cur, kind, count, amount in session.execute(adjustments):
         t = total(pid, cur)
         t.amount += int(amount or 0)

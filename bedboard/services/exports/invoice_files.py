@@ -16,6 +16,7 @@ from bedboard.services.exports.export import Export
 from bedboard.services.exports.outfile import atomic_text_file
 from bedboard.services.exports.xlsx import INTEGER, Sheet, write_xlsx
 from bedboard.services.money import money
+from bedboard.states import AdjustmentKind
 
 INVOICE_COLUMNS = (
     "kind",
@@ -30,7 +31,11 @@ INVOICE_COLUMNS = (
     "reason",
 )
 COMPENSATION_KINDS = {"nights_without_rate": INTEGER, "period": "text"}
-NIGHTS_CHANGE = {"rebill": 1, "credit": -1, "adjustment": 0}
+NIGHTS_CHANGE: dict[str, int] = {
+    AdjustmentKind.REBILL: 1,
+    AdjustmentKind.CREDIT: -1,
+    AdjustmentKind.ADJUSTMENT: 0,
+}
 
 
 def invoice_records(basis: InvoiceBasis) -> Iterator[tuple[Any, ...]]:

@@ -13,6 +13,7 @@ from fpdf.enums import TableCellFillMode
 from bedboard.i18n import _
 from bedboard.services.billing.invoice import InvoiceBasis, Party
 from bedboard.services.exports.swedish import amount_text, date_text, span_text
+from bedboard.states import AdjustmentKind
 
 FONTS = Path(__file__).resolve().parent.parent.parent / "fonts"
 FAMILY = "DejaVu"
@@ -52,9 +53,12 @@ def _party(pdf: FPDF, heading: str, party: Party, x: float, y: float, width: flo
 
 
 def _kind(kind: str) -> str:
-    return {"adjustment": _("adjustment"), "credit": _("credit"), "rebill": _("rebill")}.get(
-        kind, kind
-    )
+    words: dict[str, str] = {
+        AdjustmentKind.ADJUSTMENT: _("adjustment"),
+        AdjustmentKind.CREDIT: _("credit"),
+        AdjustmentKind.REBILL: _("rebill"),
+    }
+    return words.get(kind, kind)
 
 
 def _table(

@@ -12,6 +12,7 @@ from bedboard.db.models import Guest
 from bedboard.errors import RuleViolation
 from bedboard.i18n import _
 from bedboard.services.text import clean_text
+from bedboard.states import Gender
 
 ADULT_AGE = 18
 
@@ -36,7 +37,7 @@ def problems(guest: Guest, tags: tuple[str, ...] | set[str], night: dt.date) -> 
     needs = guest_needs(guest)
     child = is_child(guest.birth_year, night)
     found = []
-    if "women_only" in tags and guest.gender == "man" and not child:
+    if "women_only" in tags and guest.gender == Gender.MAN and not child:
         found.append(_("a man in a women-only place"))
     if child and "children_ok" not in tags:
         found.append(_("a child where children are not taken"))

@@ -11,11 +11,12 @@ import unicodedata
 
 from bedboard.errors import BadInput
 from bedboard.i18n import _
+from bedboard.states import Gender, values
 
 MAX_NAME = 300  # the column's length
 MAX_NOTES = 2000
 NEEDS = ("women_only", "children", "accessible")
-GENDERS = ("woman", "man", "other")
+GENDERS = values(Gender)
 EARLIEST_BIRTH_YEAR = 1900
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 

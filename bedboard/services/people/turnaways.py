@@ -19,8 +19,9 @@ from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
 from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
+from bedboard.states import TurnawayReason, values
 
-TURNAWAY_REASONS = ("no_free_unit", "no_payer", "not_eligible", "needs_not_met", "other")
+TURNAWAY_REASONS = values(TurnawayReason)
 MAX_PEOPLE = 50
 
 

@@ -33,6 +33,7 @@ from bedboard.services.beds.placement import (
 )
 from bedboard.services.choices import choices
 from bedboard.services.people.turnaways import record_turnaway
+from bedboard.states import TurnawayReason
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import BoardBaseScreen, changes
@@ -415,7 +416,7 @@ class PlacementScreen(BoardBaseScreen):
             record_turnaway(
                 session,
                 night=night,
-                reason="needs_not_met",
+                reason=TurnawayReason.NEEDS_NOT_MET,
                 people=needs.places,
                 needs=";".join(needs.unmet()),
                 actor=self.store.actor,

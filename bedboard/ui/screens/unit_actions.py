@@ -23,11 +23,11 @@ from bedboard.services.beds.availability import UnitNight
 from bedboard.services.beds.holds import DEFAULT_HOLD_MINUTES, MAX_HOLD_MINUTES
 from bedboard.services.choices import Choices
 from bedboard.services.people.guests import GuestFields, register_or_update
-from bedboard.services.people.intake_text import GENDERS
 from bedboard.services.people.search import reveal_name
 from bedboard.services.people.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, record_turnaway
 from bedboard.services.staff.rights import OWN_SITES, Right, scope
 from bedboard.services.staff.signin import sign_in
+from bedboard.states import Gender, TurnawayReason
 from bedboard.ui.format import tags_text
 from bedboard.ui.screens.base import LiveScreen, changes
 from bedboard.ui.screens.confirm import ConfirmScreen
@@ -65,12 +65,12 @@ ACTION_RIGHTS: dict[str, Right] = {
     "turnaway": Right.TURNAWAY,
 }
 
-REASON_LABELS = {
-    "no_free_unit": "no free place",
-    "no_payer": "nobody would pay",
-    "not_eligible": "not eligible",
-    "needs_not_met": "needs could not be met",
-    "other": "other",
+REASON_LABELS: dict[str, str] = {
+    TurnawayReason.NO_FREE_UNIT: "no free place",
+    TurnawayReason.NO_PAYER: "nobody would pay",
+    TurnawayReason.NOT_ELIGIBLE: "not eligible",
+    TurnawayReason.NEEDS_NOT_MET: "needs could not be met",
+    TurnawayReason.OTHER: "other",
 }
 
 
@@ -241,7 +241,7 @@ class UnitActionsScreen(LiveScreen):
                 "gender",
                 _("Gender"),
                 "select",
-                options=[(_(g), g) for g in GENDERS],
+                options=[(_(g), g) for g in Gender],
                 prompt=_("(not recorded)"),
             ),
             Field("birth_year", _("Birth year"), "int", low=1900, high=dt.date.today().year),
@@ -610,7 +610,7 @@ class UnitActionsScreen(LiveScreen):
                     _("Why"),
                     "select",
                     options=[(REASON_LABELS[r], r) for r in TURNAWAY_REASONS],
-                    default="no_free_unit",
+                    default=TurnawayReason.NO_FREE_UNIT,
                     required=True,
                 ),
                 Field("people", _("People"), "int", default=1, low=1, high=MAX_PEOPLE),
