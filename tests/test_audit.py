@@ -14,6 +14,7 @@ from bedboard.db.models import AuditEntry
 from bedboard.services.beds import stays
 from bedboard.services.safety.audit import entry_hash
 from bedboard.store import Store
+from tests.support.booking import book
 from tests.support.cli import CliRunner
 from tests.support.seed import BASE_NIGHT, seed
 
@@ -41,14 +42,7 @@ def some_history(store: Store) -> None:
             actor="c",
         )
     with store.write() as session:
-        stays.check_in(
-            session,
-            unit="Site1/1",
-            guest_code="G-2",
-            night=BASE_NIGHT + dt.timedelta(days=3),
-            nights_count=1,
-            actor="d",
-        )
+        book(session, "Site1/1", "G-2", BASE_NIGHT + dt.timedelta(days=3), 1, actor="d")
     with store.write() as session:
         stays.check_out(session, guest_code="G-1", night=BASE_NIGHT + dt.timedelta(4), actor="e")
 
@@ -277,14 +271,7 @@ def test_history_shows_kronor_and_local_time(
                 site="Site1",
                 actor="t",
             )
-            stays.check_in(
-                session,
-                unit="Site1/1",
-                guest_code="G-1",
-                night=BASE_NIGHT,
-                payer="Polisen",
-                actor="t",
-            )
+            book(session, "Site1/1", "G-1", BASE_NIGHT, payer="Polisen")
         with store.write() as session:
             close_night(session, night=BASE_NIGHT, currency="SEK", actor="t")
             adjust(

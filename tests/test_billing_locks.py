@@ -16,6 +16,7 @@ from bedboard.services.beds import stays
 from bedboard.services.billing import close, payers, payments, rates
 from bedboard.store import Store
 from tests.support.billing_world import add_site
+from tests.support.booking import book
 from tests.support.cli import run_cli
 
 N0 = dt.date(2025, 5, 10)
@@ -33,16 +34,7 @@ def closed(store: Store) -> Store:
         rates.set_rate(
             s, amount=65000, currency="SEK", valid_from=N0, site_kind="shelter", actor=actor
         )
-        stays.check_in(
-            s,
-            unit="Hvilan/1",
-            guest_code="G-1",
-            night=N0,
-            nights_count=2,
-            payer="Polisen",
-            reference="K-1",
-            actor=actor,
-        )
+        book(s, "Hvilan/1", "G-1", N0, 2, payer="Polisen", reference="K-1", actor=actor)
     with store.write() as s:
         close.close_night(s, night=N0, currency="SEK", actor=actor)
     return store

@@ -27,6 +27,7 @@ from bedboard.services.billing import close, payers, payments, rates
 from bedboard.services.exports.billing import billing_rows, billing_summary
 from bedboard.store import Store
 from tests.support.billing_world import add_site
+from tests.support.booking import book
 
 WINDOW = 12  # nights per example
 SITES = (("S", "shelter"), ("H", "host_family"))
@@ -141,14 +142,7 @@ def apply(
     kind = op[0]
     if kind == "stay":
         _, unit, guest, first, count = op
-        stays.check_in(
-            s,
-            unit=units[unit],
-            guest_code=guests[guest],
-            night=day(first),
-            nights_count=count,
-            actor="t",
-        )
+        book(s, units[unit], guests[guest], day(first), count)
     elif kind == "pay":
         _, guest, payer, first, last = op
         having = sorted(

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bedboard.errors import RuleViolation
-from bedboard.services.beds import stays
 from bedboard.services.billing import close, payers, payments, rates
 from bedboard.store import Store
 from tests.support.billing_world import add_site
+from tests.support.booking import book
 from tests.support.cli import run_cli
 
 D = dt.date(2025, 3, 1)
@@ -64,14 +64,7 @@ def test_report_case(store: Store, db_url: str, tmp_path: Path) -> None:
             payer="Svea hovrätt",
             actor=actor,
         )
-        stays.check_in(
-            s,
-            unit="Familjen Berg/1",
-            guest_code="G-7",
-            night=night(0),
-            nights_count=6,
-            actor=actor,
-        )
+        book(s, "Familjen Berg/1", "G-7", night(0), 6, actor=actor)
     with store.write() as s:
         payments.assign_payer(
             s,

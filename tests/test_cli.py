@@ -19,6 +19,7 @@ from bedboard.db.models import AuditEntry, AvoidRule, BedNight, Guest, Household
 from bedboard.services.beds import out_of_service, stays
 from bedboard.services.exports.occupancy import OCCUPANCY_COLUMNS, OCCUPANCY_SUMMARY_COLUMNS
 from bedboard.store import Store, open_store
+from tests.support.booking import book
 from tests.support.cli import run_cli
 from tests.support.rules_world import NIGHT, NOW, build_world, night, table_contents
 
@@ -52,17 +53,7 @@ def world(store: Store) -> Store:
     build_world(store)
 
     with store.write() as s:
-        stays.check_in(
-            s,
-            unit="Hvilan/1",
-            guest_code="G-1",
-            night=NIGHT,
-            nights_count=2,
-            payer="Polisen",
-            reference="=K-1",
-            actor="t",
-            now=NOW,
-        )
+        book(s, "Hvilan/1", "G-1", NIGHT, 2, payer="Polisen", reference="=K-1", now=NOW)
         stays.check_in(s, unit="Familjen Berg/1", guest_code="G-2", night=NIGHT, actor="t", now=NOW)
         out_of_service.mark_out_of_service(
             s, unit="Hvilan/3", first=NIGHT, last=NIGHT, reason="paint", actor="t"

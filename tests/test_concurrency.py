@@ -24,6 +24,7 @@ from bedboard.services.beds import stays
 from bedboard.services.lookup import find_unit
 from bedboard.services.safety import audit
 from bedboard.store import Store, open_store
+from tests.support.booking import book
 from tests.support.cli import REPO
 from tests.support.racing import StartLine, race
 from tests.support.rules_world import NIGHT, NOW, night, refused
@@ -51,15 +52,7 @@ ALL_ROUNDS = UNIT_ROUNDS + GUEST_ROUNDS + RAW_ROUNDS
 def _book(store: Store, unit: str, guest_code: str, first: dt.date, count: int) -> str:
     try:
         with store.write() as s:
-            stays.check_in(
-                s,
-                unit=unit,
-                guest_code=guest_code,
-                night=first,
-                nights_count=count,
-                actor=store.actor,
-                now=NOW,
-            )
+            book(s, unit, guest_code, first, count, actor=store.actor, now=NOW)
     except Exception as exc:
         return _outcome(exc)
     return _outcome(None)

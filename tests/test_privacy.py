@@ -12,9 +12,9 @@ from sqlalchemy import select, text
 
 from bedboard.config import Settings
 from bedboard.db.models import AuditEntry, BedNight, Guest, Stay
-from bedboard.services.beds import stays
 from bedboard.services.safety.privacy import forget
 from bedboard.store import Store, open_store
+from tests.support.booking import book
 from tests.support.cli import REPO, CliRunner, run_cli
 from tests.support.seed import BASE_NIGHT, seed
 
@@ -26,19 +26,17 @@ def with_guests(store: Store) -> None:
     with store.write() as session:
         seed(session, sites=1, units=3, guests={"G-A": NAME, "G-B": OTHER_NAME})
     with store.write() as session:
-        stays.check_in(
+        book(
             session,
-            unit="Site1/1",
-            guest_code="G-A",
-            night=BASE_NIGHT,
-            nights_count=3,
+            "Site1/1",
+            "G-A",
+            BASE_NIGHT,
+            3,
             payer="Polisen",
             reference="K-1",
             actor="staff",
         )
-        stays.check_in(
-            session, unit="Site1/2", guest_code="G-B", night=BASE_NIGHT, nights_count=2, actor="s"
-        )
+        book(session, "Site1/2", "G-B", BASE_NIGHT, 2, actor="s")
 
 
 def test_forget_erases_personal_data_and_keeps_nights(

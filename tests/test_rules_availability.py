@@ -9,6 +9,7 @@ from bedboard.services.beds import holds, out_of_service, stays
 from bedboard.services.beds.availability import availability, site_counts
 from bedboard.store import Store
 from bedboard.ui.format import nights_cell
+from tests.support.booking import book
 from tests.support.rules_world import NIGHT, NOW, night, refused
 
 
@@ -29,17 +30,7 @@ def test_empty_night_lists_every_unit_as_free(world: Store) -> None:
 
 def test_each_state_with_guest_and_payer(world: Store) -> None:
     with world.write() as s:
-        stays.check_in(
-            s,
-            unit="Hvilan/1",
-            guest_code="G-1",
-            night=night(-1),
-            nights_count=3,
-            payer="Polisen",
-            reference="K-1",
-            actor="t",
-            now=NOW,
-        )
+        book(s, "Hvilan/1", "G-1", night(-1), 3, payer="Polisen", reference="K-1", now=NOW)
         stays.check_in(s, unit="Familjen Berg/1", guest_code="G-2", night=NIGHT, actor="t", now=NOW)
         holds.hold(s, unit="Hvilan/2", night=NIGHT, held_for="on her way", actor="t", now=NOW)
         out_of_service.mark_out_of_service(
@@ -108,15 +99,7 @@ def test_a_moved_stay_counts_the_guests_nights_across_the_move(world: Store) -> 
     """Moved on night 3 of 5, the new unit shows '3 of 5' (it showed '1 of 3', and a one-night
     move '1 of 1'); a later booking after a gap is another visit and is not counted."""
     with world.write() as s:
-        stays.check_in(
-            s,
-            unit="Hvilan/1",
-            guest_code="G-1",
-            night=night(-2),
-            nights_count=5,
-            actor="t",
-            now=NOW,
-        )
+        book(s, "Hvilan/1", "G-1", night(-2), 5, now=NOW)
         stays.check_in(
             s, unit="Hvilan/1", guest_code="G-1", night=night(5), nights_count=2, actor="t", now=NOW
         )

@@ -14,6 +14,7 @@ from bedboard.errors import BadInput, BedboardError, NightClosed, NotFound, Rule
 from bedboard.services.beds import stays
 from bedboard.services.clock import MAX_NIGHTS
 from bedboard.store import Store
+from tests.support.booking import book
 from tests.support.rules_world import NIGHT, NOW, Change, Recorded, last_audit, night, refused
 
 
@@ -89,15 +90,7 @@ def test_refused_guest_already_elsewhere_that_night(world: Store) -> None:
     check_in(world, "Hvilan/1", "G-1", night(2))
 
     def change(s: Session) -> None:
-        stays.check_in(
-            s,
-            unit="Familjen Berg/1",
-            guest_code="G-1",
-            night=NIGHT,
-            nights_count=3,
-            actor="t",
-            now=NOW,
-        )
+        book(s, "Familjen Berg/1", "G-1", NIGHT, 3, now=NOW)
 
     refused(world, RuleViolation, change, match="G-1 already has a bed")
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bedboard.errors import BedboardError
 from bedboard.services.beds import holds, stays
 from bedboard.store import Store
+from tests.support.booking import book
 from tests.support.invariants import GuestNights, guest_nights, violations
 from tests.support.seed import BASE_NIGHT, StayModel, seed
 
@@ -208,14 +209,7 @@ def test_moving_nights_of_two_stays_keeps_each_stay_whole(store: Store) -> None:
         stays.check_in(
             session, unit="Site1/1", guest_code="G", night=BASE_NIGHT, nights_count=2, actor="t"
         )
-        stays.check_in(
-            session,
-            unit="Site1/2",
-            guest_code="G",
-            night=BASE_NIGHT + dt.timedelta(days=4),
-            nights_count=2,
-            actor="t",
-        )
+        book(session, "Site1/2", "G", BASE_NIGHT + dt.timedelta(days=4), 2)
         stays.move(
             session,
             guest_code="G",

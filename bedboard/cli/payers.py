@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import click
@@ -156,12 +157,17 @@ def rates_set(
     if bool(site_kind) == bool(site):
         raise BadInput(_("give either --site-kind or --site (exactly one)"))
     minor = parse_amount(amount)
-    if compensation:
-        _set_compensation(minor, first, last, site_kind, site, payer)
-        return
+    if compensation and payer:
+        raise click.UsageError(_("a compensation rate is the family's, not a payer's: no --payer"))
+    # What payers are billed, or what a host family is paid: the same scope and dates.
+    setter = (
+        compensation_service.set_compensation_rate
+        if compensation
+        else partial(rates.set_rate, payer=payer)
+    )
     store = open_from_context()
     with store.write() as session:
-        rate = rates.set_rate(
+        rate = setter(
             session,
             amount=minor,
             currency=store.settings.currency,
@@ -169,10 +175,16 @@ def rates_set(
             valid_to=last,
             site_kind=site_kind,
             site=site,
-            payer=payer,
             actor=store.actor,
         )
     scope = _scope(site, site_kind)
+    if compensation:
+        click.echo(
+            _("compensation rate #{id}: {amount} {currency} per night to {scope}, {first}..{last}")
+            .format(id=rate.id, amount=money(minor), currency=rate.currency, scope=scope,
+                    first=first, last=last or _("open"))
+        )  # fmt: skip
+        return
     for_payer = _(" for {payer}").format(payer=payer) if payer else ""
     click.echo(
         f"rate #{rate.id}: "
@@ -187,36 +199,6 @@ def _scope(site: str | None, site_kind: str | None) -> str:
     return (
         _("site {site}").format(site=site) if site else _("site kind {kind}").format(kind=site_kind)
     )
-
-
-def _set_compensation(
-    minor: int,
-    first: dt.date,
-    last: dt.date | None,
-    site_kind: str | None,
-    site: str | None,
-    payer: str | None,
-) -> None:
-    if payer:
-        raise click.UsageError(_("a compensation rate is the family's, not a payer's: no --payer"))
-    store = open_from_context()
-    with store.write() as session:
-        rate = compensation_service.set_compensation_rate(
-            session,
-            amount=minor,
-            currency=store.settings.currency,
-            valid_from=first,
-            valid_to=last,
-            site=site,
-            site_kind=site_kind,
-            actor=store.actor,
-        )
-    scope = _scope(site, site_kind)
-    click.echo(
-        _("compensation rate #{id}: {amount} {currency} per night to {scope}, {first}..{last}")
-        .format(id=rate.id, amount=money(minor), currency=rate.currency, scope=scope,
-                first=first, last=last or _("open"))
-    )  # fmt: skip
 
 
 @rates_group.command("list")

@@ -16,7 +16,7 @@ from bedboard.services.beds.stays import check_in, check_in_many
 from bedboard.services.people import avoid, guests
 from bedboard.services.people.guests import GuestFields
 from bedboard.services.people.turnaways import record_turnaway
-from bedboard.states import Gender, TurnawayReason
+from bedboard.states import TurnawayReason
 
 HOUSE = "Kvinnohuset Maria"
 HISTORY_DAYS = 92
@@ -84,15 +84,10 @@ def load_people_and_history(
 
     # Booked together tonight: a mother and two children, three nights, social services pays.
     person(
-        "G-110",
-        "H-1",
-        gender=Gender.WOMAN,
-        birth_year=1991,
-        languages="ro",
-        needs="women_only,children",
+        "G-110", "H-1", gender="woman", birth_year=1991, languages="ro", needs="women_only,children"
     )
-    person("G-111", "H-1", gender=Gender.WOMAN, birth_year=2015, languages="ro")
-    person("G-112", "H-1", gender=Gender.MAN, birth_year=2019, languages="ro")
+    person("G-111", "H-1", gender="woman", birth_year=2015, languages="ro")
+    person("G-112", "H-1", gender="man", birth_year=2019, languages="ro")
     check_in_many(
         session,
         pairs=[(f"{HOUSE}/{i + 1}", code) for i, code in enumerate(("G-110", "G-111", "G-112"))],
@@ -105,16 +100,11 @@ def load_people_and_history(
     )
     # Registered at intake, waiting: try `bedboard find --household H-2 --nights 3`.
     person(
-        "G-120",
-        "H-2",
-        gender=Gender.WOMAN,
-        birth_year=1988,
-        languages="ru",
-        needs="women_only,children",
+        "G-120", "H-2", gender="woman", birth_year=1988, languages="ru", needs="women_only,children"
     )
-    person("G-121", "H-2", gender=Gender.WOMAN, birth_year=2017, languages="ru")
+    person("G-121", "H-2", gender="woman", birth_year=2017, languages="ru")
     # Must never be offered Tryggheten: the network she testified against knows it.
-    person("G-130", gender=Gender.WOMAN, birth_year=2000, languages="ro", needs="women_only")
+    person("G-130", gender="woman", birth_year=2000, languages="ro", needs="women_only")
     avoid.add_rule(session, guest_code="G-130", site="Tryggheten Södertälje", actor=actor)
 
     for i, offset in enumerate(range(HISTORY_DAYS, 10, -3)):

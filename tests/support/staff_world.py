@@ -19,6 +19,7 @@ from bedboard.services.safety import privacy
 from bedboard.services.safety.history import guest_history
 from bedboard.services.staff import members
 from bedboard.store import Store
+from tests.support.booking import book
 from tests.support.rules_world import NOW, build_world, night
 
 PINS = {"ada": "1111", "cora": "2222", "otto": "3333", "nils": "4444"}
@@ -44,24 +45,8 @@ def build_staff_world(store: Store) -> Store:
         stays.check_in(
             s, unit="Hvilan/1", guest_code="G-1", night=night(0), nights_count=3, actor="t", now=NOW
         )
-        stays.check_in(
-            s,
-            unit="Familjen Berg/1",
-            guest_code="G-2",
-            night=night(0),
-            nights_count=3,
-            actor="t",
-            now=NOW,
-        )
-        stays.check_in(
-            s,
-            unit="Hvilan/3",
-            guest_code="G-3",
-            night=night(-10),
-            payer="Polisen",
-            actor="t",
-            now=NOW,
-        )
+        book(s, "Familjen Berg/1", "G-2", night(0), 3, now=NOW)
+        book(s, "Hvilan/3", "G-3", night(-10), payer="Polisen", now=NOW)
         close.close_night(s, night=night(-10), currency="SEK", actor="t", allow_unbilled=True)
         # The administrator last: once one exists, the local user may no longer add staff.
         for login, role in reversed(ROLES.items()):

@@ -15,9 +15,8 @@ from bedboard.i18n import _
 from bedboard.services.lookup import find_guest
 from bedboard.services.safety import audit
 from bedboard.services.safety.disclosures import (
-    check_confirmer,
     check_reason,
-    guest_site_ids,
+    confirm_protected,
     require_reveal,
 )
 from bedboard.services.staff.access import Actor, require
@@ -100,14 +99,7 @@ def reveal_name(
     guest = find_guest(session, guest_code)
     who = require_reveal(session, guest)
     reason = check_reason(reason)
-    confirmer = None
-    if guest.protected:
-        confirmer = check_confirmer(
-            session,
-            codes=[guest.code],
-            sites=guest_site_ids(session, guest),
-            confirmer=confirmed_by,
-        )
+    confirmer = confirm_protected(session, guest, confirmed_by)
     if session.info.get("db_login"):
         # PostgreSQL staff login: the name is readable only through the database's function,
         # which checks the right (and the confirmation) again and writes the audit entry.

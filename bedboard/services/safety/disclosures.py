@@ -88,6 +88,15 @@ def check_confirmer(
     return confirmer.login
 
 
+def confirm_protected(session: Session, guest: Guest, confirmed_by: Actor | None) -> str | None:
+    """`check_confirmer` for one guest, when the guest is protected (nobody else needs one)."""
+    if not guest.protected:
+        return None
+    return check_confirmer(
+        session, codes=[guest.code], sites=guest_site_ids(session, guest), confirmer=confirmed_by
+    )
+
+
 @dataclass(frozen=True)
 class Disclosure:
     entry_id: int

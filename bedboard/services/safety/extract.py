@@ -16,7 +16,7 @@ from bedboard.db import pg_access
 from bedboard.db.models import Adjustment, AuditEntry, BedNight, Guest, Payer, Site, Stay, Unit
 from bedboard.services.lookup import find_guest
 from bedboard.services.safety import audit
-from bedboard.services.safety.disclosures import check_confirmer, check_reason, guest_site_ids
+from bedboard.services.safety.disclosures import check_reason, confirm_protected
 from bedboard.services.staff.access import Actor, require
 from bedboard.services.staff.rights import Right
 
@@ -59,14 +59,7 @@ def extract(
     require(session, Right.REVEAL)
     reason = check_reason(reason)
     guest = find_guest(session, guest_code)
-    confirmer = None
-    if guest.protected:
-        confirmer = check_confirmer(
-            session,
-            codes=[guest.code],
-            sites=guest_site_ids(session, guest),
-            confirmer=confirmed_by,
-        )
+    confirmer = confirm_protected(session, guest, confirmed_by)
     audit.record(
         session,
         actor.login,
