@@ -92,20 +92,15 @@ async def test_billing_screen_totals_csv_close_and_adjust(
         assert tuple(rows[0]) == BILLING_COLUMNS
         assert len(rows) - 1 == sum(t.nights for t in totals.values())
 
-        await pilot.press("c")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await screen_after(pilot, "c", FormScreen)
         assert app.screen.query_one("#field-night", Input).value == str(TONIGHT - dt.timedelta(1))
         app.screen.query_one("#field-night", Input).value = str(NIGHT)
         await pilot.press("ctrl+s")  # earlier nights are open: refused, nothing posted
         await wait_for_note(pilot, "night of 2026-11-23 is still open")
-        await pilot.press("c")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await screen_after(pilot, "c", FormScreen)
         app.screen.query_one("#field-night", Input).value = str(NIGHT)
         app.screen.query_one("#field-out_of_order", Select).value = True
-        await pilot.press("ctrl+s")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        confirm = app.screen
-        assert isinstance(confirm, ConfirmScreen)
+        confirm = await screen_after(pilot, "ctrl+s", ConfirmScreen)
         question = confirm.question
         assert "G-104 in Familjen Berg/2" in question
         assert "UNBILLED (nobody pays): 2" in question  # G-104 and G-106 on the 26th
@@ -118,8 +113,7 @@ async def test_billing_screen_totals_csv_close_and_adjust(
             posted = s.scalars(select(BedNight).where(BedNight.night == NIGHT)).all()
             assert posted and all(r.posted_at is not None for r in posted)
 
-        await pilot.press("a")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await screen_after(pilot, "a", FormScreen)
         for field, value in (
             ("guest", "G-101"),
             ("night", str(NIGHT)),
@@ -138,10 +132,8 @@ async def test_billing_screen_totals_csv_close_and_adjust(
 async def test_closing_tonight_is_refused_before_the_rollover(frozen_store: Store) -> None:
     app = frozen_app(frozen_store)
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("B")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, BillingScreen))
-        await pilot.press("c")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await screen_after(pilot, "B", BillingScreen)
+        await screen_after(pilot, "c", FormScreen)
         app.screen.query_one("#field-night", Input).value = str(TONIGHT)
         app.screen.query_one("#field-out_of_order", Select).value = True
         await pilot.press("ctrl+s")  # 21:30 on the 27th: the night of the 27th goes on

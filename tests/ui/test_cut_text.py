@@ -12,7 +12,7 @@ from bedboard.store import Store
 from bedboard.ui.screens.rack import RackScreen
 from bedboard.ui.widgets.rack_table import RackTable
 from bedboard.ui.widgets.unit_table import UnitTable
-from tests.support.board import FROZEN_AT, TONIGHT, frozen_app, open_board, wait_until
+from tests.support.board import FROZEN_AT, TONIGHT, frozen_app, open_board, screen_after, wait_until
 
 SITE = "Jourboendet Huddinge Norra"  # 26 characters: longer than the unit columns
 
@@ -55,8 +55,7 @@ async def test_cut_text_keeps_rows_apart_at_80x24(empty_store: Store) -> None:
         assert guests == ["KV-2026-1011", "KV-2026-1012"]
         assert shown(table, keys[0], 3) == "11 of 15"
 
-        await pilot.press("r")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, RackScreen))
+        await screen_after(pilot, "r", RackScreen)
         rack = app.screen.query_one(RackTable)
         assert await wait_until(pilot, lambda: rack.row_count == 6)
         units = [shown(rack, k, 0) for k in keys]

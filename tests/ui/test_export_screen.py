@@ -77,8 +77,7 @@ async def test_export_screen_refuses_a_bad_date(empty_store: Store, tmp_path: Pa
         ), str(screen.query_one("#export-result").render())
         assert "does not exist" in str(screen.query_one("#export-result", Static).render())
         await pilot.press("escape")
-        await pilot.press("R")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        await screen_after(pilot, "R", ReportsScreen)
 
 
 async def test_exports_go_to_the_documents_folder_by_default(
@@ -92,10 +91,7 @@ async def test_exports_go_to_the_documents_folder_by_default(
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     app = make_app(frozen_demo(empty_store), Clock.frozen(FROZEN_AT))
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("E")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
+        screen = await screen_after(pilot, "E", ExportScreen)
         path = screen.query_one("#export-path", Input)
         assert path.value == str(home / "Documents" / "occupancy-2026-11-27.csv")
         path.value = "tonight.csv"  # a bare name: beside the suggested one
@@ -111,10 +107,7 @@ async def test_export_screen_writes_a_spreadsheet(empty_store: Store, tmp_path: 
     workbook with typed cells; typing a .csv name switches back to CSV."""
     app = make_app(frozen_demo(empty_store), Clock.frozen(FROZEN_AT))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("E")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
+        screen = await screen_after(pilot, "E", ExportScreen)
         screen.query_one("#export-kind", Select).value = "billing-summary"
         screen.query_one("#export-first", Input).value = "2026-11-01"
         await pilot.pause()

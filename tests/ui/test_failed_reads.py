@@ -24,7 +24,14 @@ from bedboard.ui.screens.reports import ReportsScreen
 from bedboard.ui.screens.who_pays import WhoPaysScreen
 from bedboard.ui.widgets.line_table import LineTable
 from bedboard.ui.widgets.notice import Notice
-from tests.support.board import frozen_app, open_board, select_unit, type_text, wait_until
+from tests.support.board import (
+    frozen_app,
+    open_board,
+    screen_after,
+    select_unit,
+    type_text,
+    wait_until,
+)
 
 
 def rename_table(store: Store, old: str, new: str) -> None:
@@ -95,10 +102,7 @@ async def test_guest_code_completion_failing_never_takes_the_board_down(
     async with app.run_test(size=(100, 30)) as pilot:
         board = await open_board(pilot)
         await select_unit(pilot, board, "Hvilan/3")
-        await pilot.press("c")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
-        form = app.screen
-        assert isinstance(form, FormScreen)
+        form = await screen_after(pilot, "c", FormScreen)
         with frozen_store.engine.begin() as connection:  # no revision bump: only typing reads
             connection.execute(text("ALTER TABLE guests RENAME TO guests_away"))
         await type_text(pilot, "G-1")
@@ -119,8 +123,7 @@ async def test_a_screen_under_another_does_not_read_until_it_shows_again(
     app = frozen_app(frozen_store)
     async with app.run_test(size=(110, 36)) as pilot:
         board = await open_board(pilot)
-        await pilot.press("B")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, BillingScreen))
+        await screen_after(pilot, "B", BillingScreen)
         read_before = board.read_revision
         with frozen_store.engine.begin() as connection:
             connection.execute(text("UPDATE revision SET value = value + 1"))

@@ -12,7 +12,7 @@ from bedboard.store import Store
 from bedboard.ui.format import time_left
 from bedboard.ui.screens.rack import RackScreen
 from bedboard.ui.widgets.rack_table import RackTable
-from tests.support.board import make_app, open_board, select_unit, wait_until
+from tests.support.board import make_app, open_board, screen_after, select_unit, wait_until
 from tests.support.rules_world import build_world
 
 
@@ -43,10 +43,7 @@ async def test_board_and_rack_notice_a_hold_running_out(empty_store: Store) -> N
         board = await open_board(pilot)
         await select_unit(pilot, board, "Hvilan/2")
         assert board.selected_unit is not None and board.selected_unit.ref == "Hvilan/2"
-        await pilot.press("r")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, RackScreen))
-        rack = app.screen
-        assert isinstance(rack, RackScreen)
+        rack = await screen_after(pilot, "r", RackScreen)
         table = rack.query_one(RackTable)
         assert await wait_until(pilot, lambda: rack.data is not None)
         unit = rack.selected_unit

@@ -11,7 +11,7 @@ from bedboard.ui.screens.form import FormScreen
 from bedboard.ui.screens.help import HelpScreen
 from bedboard.ui.screens.pick import PickScreen
 from bedboard.ui.widgets.key_bar import KeyBar
-from tests.support.board import frozen_app, open_board, select_unit, wait_until
+from tests.support.board import frozen_app, open_board, screen_after, select_unit, wait_until
 
 
 async def test_the_palette_lists_every_screen_once(frozen_store: Store) -> None:
@@ -29,12 +29,10 @@ async def test_a_key_shown_in_the_enter_menu_works_in_it(frozen_store: Store) ->
     async with app.run_test(size=(100, 30)) as pilot:
         board = await open_board(pilot)
         await select_unit(pilot, board, "Hvilan/12")  # held tonight
-        await pilot.press("enter")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, PickScreen))
+        await screen_after(pilot, "enter", PickScreen)
         labels = [label for label, _ in app.screen.options]  # type: ignore[attr-defined]
         assert "Confirm hold  (c)" in labels
-        await pilot.press("c")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await screen_after(pilot, "c", FormScreen)
         assert "Confirm the hold on Hvilan/12" in app.screen.title_text  # type: ignore[attr-defined]
 
 
@@ -51,6 +49,5 @@ async def test_export_and_reports_have_the_key_bar_and_help(key: str, frozen_sto
         screen = app.screen
         bar = screen.query_one(KeyBar)
         assert await wait_until(pilot, lambda: "Board" in str(bar.render()))
-        await pilot.press("f1")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await screen_after(pilot, "f1", HelpScreen)
         assert f"# {entry.title}" in app.screen.text  # type: ignore[attr-defined]

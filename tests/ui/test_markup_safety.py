@@ -13,8 +13,8 @@ from tests.support.board import (
     FROZEN_AT,
     TONIGHT,
     BoardAt,
+    screen_after,
     type_text,
-    wait_until,
 )
 
 ODD = "[/]"
@@ -58,6 +58,5 @@ async def test_bracketed_names_are_shown_as_typed_everywhere(
             assert app.is_running, f"the board stopped after {keys}"
         await pilot.press("slash")
         await type_text(pilot, ODD)
-        await pilot.press("enter")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+        await screen_after(pilot, "enter", BoardScreen)
         assert app.is_running

@@ -16,6 +16,7 @@ from tests.support.board import (
     frozen_app,
     notes,
     open_board,
+    screen_after,
     type_text,
     wait_for_note,
     wait_until,
@@ -101,13 +102,12 @@ async def test_finding_a_protected_guest_by_name_without_a_reason_shows_nothing(
 
 
 async def test_find_a_guest_among_several_and_jump_to_another_night(board_at: BoardAt) -> None:
-    async with board_at() as (app, pilot, board):
+    async with board_at() as (_, pilot, board):
         await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
         assert await wait_until(pilot, lambda: board.night == dt.date(2026, 11, 30))
         await pilot.press("slash")
         await type_text(pilot, "G-10")
-        await pilot.press("enter")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, PickScreen))
+        await screen_after(pilot, "enter", PickScreen)
         # G-101's nearest night from the 30th back is the 29th, in Hvilan/1.
         await pilot.press("enter")
         assert await wait_until(pilot, lambda: board.night == dt.date(2026, 11, 29))
@@ -121,8 +121,7 @@ async def test_help_and_palette_list_what_works_here(frozen_store: Store) -> Non
     app = frozen_app(frozen_store)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_board(pilot)
-        await pilot.press("f1")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await screen_after(pilot, "f1", HelpScreen)
         await pilot.press("escape")
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert "Check out" in commands  # the first row is Hvilan/1, occupied

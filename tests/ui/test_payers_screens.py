@@ -15,20 +15,16 @@ from bedboard.store import Store
 from bedboard.ui.screens.commitments import CommitmentsScreen
 from bedboard.ui.screens.compensation import CompensationScreen
 from bedboard.ui.screens.form import FormScreen
-from tests.support.board import TONIGHT, frozen_app, wait_for_note, wait_until
+from tests.support.board import TONIGHT, frozen_app, screen_after, wait_for_note, wait_until
 from tests.support.db_checks import nights_of
 
 
 async def test_commitments_add_and_end(frozen_store: Store) -> None:
     app = frozen_app(frozen_store)
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("C")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, CommitmentsScreen))
-        screen = app.screen
-        assert isinstance(screen, CommitmentsScreen)
+        screen = await screen_after(pilot, "C", CommitmentsScreen)
         assert await wait_until(pilot, lambda: screen.rows is not None)
-        await pilot.press("a")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await screen_after(pilot, "a", FormScreen)
         form = app.screen
         form.query_one("#field-payer", Select).value = "Polisen"
         form.query_one("#field-guest", Input).value = "G-104"
@@ -43,8 +39,7 @@ async def test_commitments_add_and_end(frozen_store: Store) -> None:
         booked = len(nights_of(frozen_store, "G-104"))
         assert (row.routed_nights, row.beyond_cap) == (2, booked - 2)
         assert "beyond a cap" in str(screen.query_one("#title").render())
-        await pilot.press("e")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await screen_after(pilot, "e", FormScreen)
         app.screen.query_one("#field-last", Input).value = "2026-11-24"
         await pilot.press("ctrl+s")
         await wait_for_note(pilot, "ends on 2026-11-24")
@@ -64,10 +59,7 @@ async def test_host_families_owed(frozen_store: Store) -> None:
     assert owed
     app = frozen_app(frozen_store)
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("F")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, CompensationScreen))
-        screen = app.screen
-        assert isinstance(screen, CompensationScreen)
+        screen = await screen_after(pilot, "F", CompensationScreen)
         assert await wait_until(pilot, lambda: screen.rows is not None)
         table = screen.query_one(DataTable)
         assert table.row_count == len(owed)

@@ -68,8 +68,7 @@ async def test_nothing_fits_says_so_and_a_bad_night_is_explained(frozen_store: S
     app = frozen_app(frozen_store)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_board(pilot)
-        await pilot.press("p")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, PlacementScreen))
+        await screen_after(pilot, "p", PlacementScreen)
         await pilot.press("tab", "tab")  # past who and nights
         await type_text(pilot, "20")  # more than any site has free
         detail = app.screen.query_one("#detail")

@@ -15,8 +15,7 @@ async def test_a_screen_key_opens_one_copy_and_not_over_a_question(frozen_store:
     app = frozen_app(frozen_store)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_board(pilot)
-        await pilot.press("B")
-        assert await wait_until(pilot, lambda: isinstance(app.screen, BillingScreen))
+        await screen_after(pilot, "B", BillingScreen)
         await pilot.press("B")
         await pilot.pause()
         assert sum(isinstance(s, BillingScreen) for s in app.screen_stack) == 1
