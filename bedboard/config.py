@@ -7,7 +7,7 @@ from __future__ import annotations
 import getpass
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,8 @@ class Settings:
     unit_tags: tuple[str, ...] = DEFAULT_UNIT_TAGS  # the tags an inventory may use
     language: str | None = None  # "sv" or "en"; None: from the locale (bedboard.i18n)
     lock_minutes: int = DEFAULT_LOCK_MINUTES  # the board locks after this long idle
+    # The SQLCipher passphrase of an encrypted SQLite file; never shown (repr=False).
+    db_key: str | None = field(default=None, repr=False)
 
 
 ORGANISATION_FIELDS = ("organisation_name", "organisation_number", "organisation_address")
@@ -171,6 +173,7 @@ def load_settings(db: str | None = None, user: str | None = None) -> Settings:
         unit_tags=_unit_tags(toml.get("unit_tags")),
         language=_language(toml),
         lock_minutes=lock_minutes,
+        db_key=os.environ.get("BEDBOARD_DB_KEY") or None,
     )
 
 

@@ -42,6 +42,14 @@ def remember_url(url: str) -> None:
                     _remembered.add(form)
 
 
+def remember_secret(secret: str) -> None:
+    """Note a secret this process uses that is no URL's password (an encrypted database's
+    passphrase), to mask it wherever it turns up."""
+    if len(secret) >= _MIN_REMEMBERED:
+        with _lock:
+            _remembered.add(secret)
+
+
 def scrub(text: str, *, remembered: bool = True) -> str:
     """`text` with every password masked. `remembered=False` masks only passwords in their
     place (URLs, password=): for records that must keep every other word as it was."""

@@ -13,10 +13,10 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
 
 from bedboard.config import Settings
-from bedboard.db import migrate, pg_access, protection
+from bedboard.db import cipher, migrate, pg_access, protection
 from bedboard.db.engine import is_read_only, make_engine, normalise_url, sqlite_path
 from bedboard.db.session import Deadline, read_session, translate, write_session
-from bedboard.errors import BadInput, DatabaseError, MissingDatabase
+from bedboard.errors import BadInput, DatabaseError, MissingDatabase, RuleViolation
 from bedboard.i18n import _
 from bedboard.redact import mask_url
 from bedboard.services.clock import current_night
@@ -138,6 +138,36 @@ def sqlite_file_or_none(settings: Settings) -> Path | None:
         return None
 
 
+def encrypted_file(settings: Settings) -> Path | None:
+    """The SQLite file `settings` names when it is encrypted (SQLCipher), else None."""
+    path = sqlite_file(settings)
+    return path if path is not None and cipher.file_state(path) == "encrypted" else None
+
+
+def plain_file_to_encrypt(settings: Settings) -> Path:
+    """The plain SQLite file `db encrypt` would convert; one line if there is none."""
+    path = sqlite_file(settings)
+    if path is None:
+        raise BadInput(
+            _("encryption at rest is for SQLite files; protect a PostgreSQL server's disk instead")
+        )
+    state = cipher.file_state(path)
+    if state == "missing":
+        raise MissingDatabase(_("there is no database at {path} to encrypt").format(path=path))
+    if state == "encrypted":
+        raise RuleViolation(_("the database {path} is already encrypted").format(path=path))
+    return path
+
+
+def check_new_passphrase(passphrase: str) -> str:
+    return cipher.check_new_passphrase(passphrase)
+
+
+def encrypt_file(path: Path, passphrase: str) -> None:
+    """Rewrite the plain database at `path` encrypted (see db.cipher.encrypt_in_place)."""
+    cipher.encrypt_in_place(path, passphrase)
+
+
 def missing_file(settings: Settings) -> Path | None:
     """The SQLite file `settings` names when it does not exist, else None."""
     try:
@@ -157,7 +187,7 @@ def connect(settings: Settings, *, create: bool = False) -> Engine:
     if missing is not None and not create:
         raise MissingDatabase(_("there is no database at {path}").format(path=missing))
     try:
-        return make_engine(settings.db)
+        return make_engine(settings.db, passphrase=settings.db_key)
     except ArgumentError:
         raise BadInput(
             f"--db {mask_url(settings.db)!r} is neither a file path nor a database URL"

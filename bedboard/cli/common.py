@@ -8,12 +8,12 @@ import getpass
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from bedboard.config import load_settings
+from bedboard.config import Settings, load_settings
 from bedboard.errors import BadInput, MissingDatabase
 from bedboard.i18n import _
 
@@ -80,7 +80,7 @@ def open_from_context(*, create: bool = False, sign_in: bool = True) -> Store:
     ctx = click.get_current_context()
     opts = options(ctx)
     try:
-        store = open_store(load_settings(opts.db, opts.user), create=create)
+        store = open_store(with_passphrase(load_settings(opts.db, opts.user)), create=create)
     except MissingDatabase as exc:
         raise MissingDatabase(f"{exc} ({create_hint()})") from exc
     ctx.call_on_close(store.close)
@@ -95,6 +95,21 @@ def create_hint() -> str:
         "check --db; `bedboard db upgrade`, `bedboard demo` or `bedboard import inventory` "
         "make a new one"
     )
+
+
+def with_passphrase(settings: Settings) -> Settings:
+    """An encrypted SQLite file without BEDBOARD_DB_KEY: ask for its passphrase on a terminal
+    (the board asks here too, before it starts). Without a terminal the store refuses in one
+    line when it opens."""
+    from bedboard.store import encrypted_file
+
+    if settings.db_key:
+        return settings
+    path = encrypted_file(settings)
+    if path is None or not sys.stdin.isatty():
+        return settings
+    key = getpass.getpass(_("passphrase of the encrypted database {path}: ").format(path=path))
+    return replace(settings, db_key=key)
 
 
 # A night further from today than this is almost always a typo (2062 for 2026, 2020 for 2026):

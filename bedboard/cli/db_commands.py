@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+import getpass
+import os
+import sys
+from dataclasses import replace
+
 import click
 
 from bedboard.cli import cli
-from bedboard.cli.common import common_options, create_hint, open_from_context, options
+from bedboard.cli.common import (
+    common_options,
+    create_hint,
+    open_from_context,
+    options,
+    who_acts,
+    with_passphrase,
+)
 from bedboard.config import load_settings
 from bedboard.db import migrate
-from bedboard.errors import DatabaseError, MissingDatabase
+from bedboard.errors import BadInput, DatabaseError, MissingDatabase
 from bedboard.i18n import _
 from bedboard.redact import mask_url
 from bedboard.services.demo import load_demo
 from bedboard.services.demo_people import load_people_and_history
-from bedboard.store import missing_file, missing_protections, stored_revision
+from bedboard.services.safety import audit
+from bedboard.services.staff.access import require
+from bedboard.services.staff.rights import Right
+from bedboard.store import (
+    check_new_passphrase,
+    encrypt_file,
+    missing_file,
+    missing_protections,
+    open_store,
+    plain_file_to_encrypt,
+    stored_revision,
+)
 
 
 @cli.group("db")
@@ -35,7 +58,7 @@ def db_upgrade() -> None:
 def _stored_revision() -> str | None:
     """The database's schema revision, read without migrating anything (and refusing a SQLite
     file that is not there, like every command that does not make one)."""
-    settings = load_settings(options(click.get_current_context()).db)
+    settings = with_passphrase(load_settings(options(click.get_current_context()).db))
     if (missing := missing_file(settings)) is not None:
         raise MissingDatabase(
             _("there is no database at {path}").format(path=missing) + f" ({create_hint()})"
@@ -77,7 +100,9 @@ def db_check() -> None:
 
 
 def _missing_protections() -> list[str]:
-    return missing_protections(load_settings(options(click.get_current_context()).db))
+    return missing_protections(
+        with_passphrase(load_settings(options(click.get_current_context()).db))
+    )
 
 
 @cli.command("demo")
@@ -95,5 +120,38 @@ def demo() -> None:
     click.echo(
         _("demo data loaded into {db}; tonight is {night}").format(
             db=mask_url(store.settings.db), night=store.tonight()
+        )
+    )
+
+
+@db_group.command("encrypt")
+@common_options
+def db_encrypt() -> None:
+    """Encrypt the SQLite database in place with SQLCipher. The passphrase comes from
+    $BEDBOARD_DB_KEY or is asked for twice; from then on every command and the board need it.
+    Backups of an encrypted database are encrypted with the same passphrase."""
+    opts = options(click.get_current_context())
+    settings = replace(load_settings(opts.db, opts.user), db_key=None)
+    path = plain_file_to_encrypt(settings)
+    passphrase = os.environ.get("BEDBOARD_DB_KEY")
+    if not passphrase:
+        if not sys.stdin.isatty():
+            raise BadInput(_("a passphrase is needed: set BEDBOARD_DB_KEY or run in a terminal"))
+        passphrase = getpass.getpass(_("new passphrase for {path}: ").format(path=path))
+        if getpass.getpass(_("the same passphrase again: ")) != passphrase:
+            raise BadInput(_("the two passphrases differ; nothing was changed"))
+    check_new_passphrase(passphrase)
+    store = open_store(settings)
+    try:
+        store.who = who_acts(store)
+        with store.write() as session:
+            require(session, Right.RESTORE)  # the same right as replacing the database
+            audit.record(session, store.actor, "db_encrypt", "database")
+    finally:
+        store.close()
+    encrypt_file(path, passphrase)
+    click.echo(
+        _("encrypted {path}; keep the passphrase safe: without it the data cannot be read").format(
+            path=path
         )
     )

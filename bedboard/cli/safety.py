@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from bedboard.cli import cli
-from bedboard.cli.common import F, common_options, open_from_context, options
+from bedboard.cli.common import F, common_options, open_from_context, options, with_passphrase
 from bedboard.config import Settings, load_settings
 from bedboard.errors import BadInput, DatabaseError, NotFound, RuleViolation
 from bedboard.i18n import _
@@ -98,7 +98,7 @@ def with_names(
 
 def _settings() -> Settings:
     opts = options(click.get_current_context())
-    return load_settings(opts.db, opts.user)
+    return with_passphrase(load_settings(opts.db, opts.user))
 
 
 def _sqlite_file(settings: Settings) -> Path:
@@ -133,7 +133,7 @@ def backup_command(file: Path) -> None:
                 bed_nights=check.bed_nights,
             )
 
-    check = backup.backup(db_path, file, on_copied=record)
+    check = backup.backup(db_path, file, on_copied=record, passphrase=settings.db_key)
     click.echo(
         _(
             "backup written to {file} (schema {revision}, {nights} bed-night(s), "
@@ -163,8 +163,9 @@ def restore_command(file: Path) -> None:
             require(session, Right.RESTORE)
         who = current.who
         current.close()
-    old_revision = backup.revision_counter(db_path) if db_path.is_file() else 0
-    check, kept = backup.restore(db_path, file, utcnow())
+    key = settings.db_key
+    old_revision = backup.revision_counter(db_path, key) if db_path.is_file() else 0
+    check, kept = backup.restore(db_path, file, utcnow(), passphrase=key)
     store = open_store(settings)  # migrates a backup made by an older bedboard
     if who is not None:
         store.who = who

@@ -20,11 +20,13 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as sa_create_engine
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import QueuePool
 
+from bedboard.db import cipher
 from bedboard.errors import BadInput, ReadOnlyDatabase
 from bedboard.i18n import _
-from bedboard.redact import remember_url
+from bedboard.redact import remember_secret, remember_url
 
 BUSY_TIMEOUT_SECONDS = 30
 # No statement of bedboard's runs this long; one that does waits on something that is stuck.
@@ -123,7 +125,9 @@ def is_read_only(engine: Engine) -> str | None:
     return str(reason) if reason else None
 
 
-def make_engine(path_or_url: str, **kwargs: Any) -> Engine:
+def make_engine(path_or_url: str, *, passphrase: str | None = None, **kwargs: Any) -> Engine:
+    """An engine for a file or a URL; `passphrase` opens (or creates) an encrypted SQLite file
+    through SQLCipher, and is refused for a plain file (see db.cipher)."""
     url = normalise_url(path_or_url)
     remember_url(url)  # masked wherever it turns up from now on
     path = sqlite_path(url)
@@ -136,15 +140,52 @@ def make_engine(path_or_url: str, **kwargs: Any) -> Engine:
         if engine.dialect.name == "postgresql":
             _configure_postgresql(engine)
         return engine
+    encrypted = bool(passphrase) or cipher.file_state(path) == "encrypted"
+    if encrypted:
+        # One line for none, a wrong one, or one given for a plain file; never a driver error.
+        cipher.check_passphrase(path, passphrase)
+        assert passphrase is not None
+        remember_secret(passphrase)
     reason = read_only_reason(path)
     if reason is not None:
+        if encrypted and passphrase:
+            return _encrypted_engine(path, passphrase, read_only=reason, **kwargs)
         return _read_only_engine(url, path, reason, **kwargs)
     # SQLite gives the -wal and -shm files the database file's own mode.
     prepare_sqlite_file(path)
+    if encrypted and passphrase:
+        return _encrypted_engine(path, passphrase, **kwargs)
     engine = sa_create_engine(
         url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False}, **kwargs
     )
     _configure_sqlite(engine)
+    return engine
+
+
+def _encrypted_engine(
+    path: Path, passphrase: str, *, read_only: str | None = None, **kwargs: Any
+) -> Engine:
+    """SQLCipher through SQLAlchemy's own dialect, which keys each new connection from the URL's
+    password (masked in any text SQLAlchemy prints). The passphrase was checked already, so no
+    connection fails on it. A file that cannot be written opens with `mode=ro`."""
+    if read_only:
+        url = URL.create(
+            "sqlite+pysqlcipher",
+            password=passphrase,
+            database=f"file:{path}",
+            query={"mode": "ro", "uri": "true"},
+        )
+    else:
+        url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
+    engine = sa_create_engine(
+        url,
+        connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        poolclass=QueuePool,
+        **kwargs,
+    )
+    _configure_sqlite(engine, read_only=read_only is not None)
+    if read_only:
+        return engine.execution_options(**{READ_ONLY_OPTION: read_only})
     return engine
 
 
@@ -188,7 +229,7 @@ def _use_wal(cursor: Any) -> None:
             if str(mode).lower() != "wal":
                 cursor.execute("PRAGMA journal_mode = WAL")
             return
-        except sqlite3.OperationalError as exc:
+        except (sqlite3.OperationalError, cipher.sqlcipher().OperationalError) as exc:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
@@ -211,6 +252,8 @@ def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is wrong).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        if type(dbapi_connection).__module__.startswith("sqlcipher3"):
+            cursor.execute("PRAGMA cipher_log_level = NONE")  # errors are ours to say, once
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
         if not read_only:  # switching to WAL writes to the file
             _use_wal(cursor)

@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from bedboard.db import cipher
 from bedboard.db.engine import BUSY_TIMEOUT_SECONDS, prepare_sqlite_file
 from bedboard.db.migrate import alembic_config, head_revision
 from bedboard.db.models import Revision
@@ -29,6 +30,9 @@ from bedboard.errors import BadInput, DatabaseError, NotFound
 from bedboard.i18n import N_, _
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# SQLCipher's errors are its own module's classes, not sqlite3's.
+DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, cipher.sqlcipher().Error)
+UNREADABLE: tuple[type[Exception], ...] = (*DB_ERRORS, DatabaseError)
 REQUIRED_TABLES = ("alembic_version", "audit_log", "bed_nights", "guests", "revision", "units")
 PG_NOT_BUILT_IN = N_(
     "backup and restore are built in for SQLite only; back up a PostgreSQL database with "
@@ -43,7 +47,17 @@ class BackupCheck:
     audit_entries: int
 
 
-def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+def _connect(
+    path: Path, read_only: bool = False, passphrase: str | None = None
+) -> sqlite3.Connection:
+    """A plain connection, or with `passphrase` an SQLCipher one (the same API; a backup of an
+    encrypted database is encrypted with the same passphrase, page for page)."""
+    if passphrase:
+        conn: sqlite3.Connection = cipher.connect(
+            path, passphrase, read_only=read_only, timeout=BUSY_TIMEOUT_SECONDS
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+        return conn
     if read_only:
         uri = f"{path.absolute().as_uri()}?mode=ro"
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
@@ -60,13 +74,13 @@ def keep_revision_ahead(session: Session, old_revision: int) -> None:
         session.execute(update(Revision).values(value=old_revision + 1))
 
 
-def revision_counter(path: Path) -> int:
+def revision_counter(path: Path, passphrase: str | None = None) -> int:
     """The live database's change counter, read without opening (or migrating) it through the
-    program; 0 when there is none to read (no file, empty, damaged)."""
+    program; 0 when there is none to read (no file, empty, damaged, a wrong passphrase)."""
     try:
-        with closing(_connect(path, read_only=True)) as conn:
+        with closing(_connect(path, read_only=True, passphrase=passphrase)) as conn:
             row = conn.execute("SELECT value FROM revision WHERE id = 1").fetchone()
-    except sqlite3.Error:
+    except UNREADABLE:
         return 0
     return int(row[0]) if row else 0
 
@@ -84,18 +98,33 @@ def _remove_sidecars(path: Path) -> None:
             Path(f"{path}{suffix}").unlink()
 
 
-def _copy(source: sqlite3.Connection, target_path: Path) -> None:
+def _connect_new(path: Path, passphrase: str | None) -> sqlite3.Connection:
+    """A connection to a new, empty file (keyed when the copy is to be encrypted)."""
+    if not passphrase:
+        return _connect(path)
+    conn: sqlite3.Connection = cipher.sqlcipher().connect(
+        str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+    )
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(cipher.key_pragma(passphrase))
+    return conn
+
+
+def _copy(source: sqlite3.Connection, target_path: Path, passphrase: str | None = None) -> None:
     """Online backup of `source` into a new private file at `target_path`, as one snapshot;
     the copy is left in rollback-journal mode so it is a single self-contained file."""
     _private_file(target_path)
-    with closing(_connect(target_path)) as target:
+    with closing(_connect_new(target_path, passphrase)) as target:
         source.backup(target)  # pages=-1: one step, one consistent snapshot
         target.execute("PRAGMA journal_mode = DELETE")
     _remove_sidecars(target_path)
 
 
 def backup(
-    db_path: Path, out: Path, on_copied: Callable[[BackupCheck], None] | None = None
+    db_path: Path,
+    out: Path,
+    on_copied: Callable[[BackupCheck], None] | None = None,
+    passphrase: str | None = None,
 ) -> BackupCheck:
     """Copy the live database at `db_path` into `out` (0600), written beside it and renamed into
     place so a failed backup never leaves a half file under the real name. `on_copied` runs
@@ -110,9 +139,9 @@ def backup(
         raise BadInput(_("{out} is a folder; name the backup file to write").format(out=out))
     partial = out.with_name(f".{out.name}.partial")
     try:
-        with closing(_connect(db_path)) as source:
-            _copy(source, partial)
-        check = check_backup(partial)
+        with closing(_connect(db_path, passphrase=passphrase)) as source:
+            _copy(source, partial, passphrase)
+        check = check_backup(partial, passphrase)
         if on_copied is not None:
             on_copied(check)
         partial.replace(out)
@@ -120,7 +149,7 @@ def backup(
         raise DatabaseError(
             _("cannot write the backup {out}: {value}").format(out=out, value=exc.strerror or exc)
         ) from exc
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise DatabaseError(
             _("cannot write the backup {out}: {exc}").format(out=out, exc=exc)
         ) from exc
@@ -131,23 +160,36 @@ def backup(
     return check
 
 
-def check_backup(path: Path) -> BackupCheck:
-    """Refuse anything that is not a whole bedboard database this program can open."""
+def check_backup(path: Path, passphrase: str | None = None) -> BackupCheck:
+    """Refuse anything that is not a whole bedboard database this program can open (with the
+    database's passphrase when it is encrypted: a backup stays encrypted like its database)."""
     if not path.is_file():
         raise NotFound(_("there is no file {path}").format(path=path))
     try:
-        with path.open("rb") as stream:
-            header = stream.read(len(SQLITE_HEADER))
+        state = cipher.file_state(path)
     except OSError as exc:
         raise BadInput(
             _("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)
         ) from exc
-    if header != SQLITE_HEADER:
+    if state == "encrypted" and not passphrase:
+        raise BadInput(
+            _(
+                "{path} is not a bedboard backup (not an SQLite database file, or an encrypted "
+                "one: give the database's passphrase)"
+            ).format(path=path)
+        )
+    if state != "encrypted" and passphrase:
+        raise BadInput(
+            _("{path} is not encrypted, but the database is: restore an encrypted backup").format(
+                path=path
+            )
+        )
+    if state == "missing":
         raise BadInput(
             _("{path} is not a bedboard backup (not an SQLite database file)").format(path=path)
         )
     try:
-        with closing(_connect(path, read_only=True)) as conn:
+        with closing(_connect(path, read_only=True, passphrase=passphrase)) as conn:
             integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
             if integrity != ["ok"]:
                 raise BadInput(
@@ -164,7 +206,7 @@ def check_backup(path: Path) -> BackupCheck:
             revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             bed_nights = conn.execute("SELECT count(*) FROM bed_nights").fetchone()[0]
             audit_entries = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+    except DB_ERRORS as exc:
         raise BadInput(
             _("{path} cannot be read as a database: {exc}").format(path=path, exc=exc)
         ) from exc
@@ -194,22 +236,28 @@ def replaced_copy_path(db_path: Path, now: dt.datetime) -> Path:
     return db_path.with_name(f"{db_path.name}.before-restore-{now:%Y%m%dT%H%M%S}")
 
 
-def restore(db_path: Path, backup_file: Path, now: dt.datetime) -> tuple[BackupCheck, Path | None]:
+def restore(
+    db_path: Path, backup_file: Path, now: dt.datetime, passphrase: str | None = None
+) -> tuple[BackupCheck, Path | None]:
     """Check `backup_file`, keep a copy of the current database, and copy the backup in.
 
     Returns the check and where the replaced database was kept (None if there was none)."""
-    check = check_backup(backup_file)
+    check = check_backup(backup_file, passphrase)
     if backup_file.absolute() == db_path.absolute():
         raise BadInput(_("the backup file is the database itself"))
     kept: Path | None = None
     try:
         existed = db_path.is_file() and db_path.stat().st_size > 0
         prepare_sqlite_file(db_path)
-        with closing(_connect(db_path)) as live:
+        with closing(
+            _connect(db_path, passphrase=passphrase)
+            if existed
+            else _connect_new(db_path, passphrase)
+        ) as live:
             if existed:
                 kept = replaced_copy_path(db_path, now)
-                _copy(live, kept)
-            with closing(_connect(backup_file, read_only=True)) as source:
+                _copy(live, kept, passphrase)
+            with closing(_connect(backup_file, read_only=True, passphrase=passphrase)) as source:
                 source.backup(live)
             integrity = live.execute("PRAGMA integrity_check").fetchone()[0]
             if integrity != "ok":  # pragma: no cover - the backup was checked above
@@ -223,7 +271,7 @@ def restore(db_path: Path, backup_file: Path, now: dt.datetime) -> tuple[BackupC
                 db_path=db_path, value=exc.strerror or exc
             )
         ) from exc
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise DatabaseError(
             _("cannot restore into {db_path}: {exc}").format(db_path=db_path, exc=exc)
         ) from exc
