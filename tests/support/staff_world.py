@@ -14,10 +14,12 @@ from bedboard.services.beds.inventory import InventoryRow, import_inventory
 from bedboard.services.billing import close, commitments, payers, payments, rates
 from bedboard.services.exports.occupancy import occupancy_export
 from bedboard.services.people.guests import GuestFields, add_guest
+from bedboard.services.people.search import reveal_name
 from bedboard.services.people.turnaways import record_turnaway
 from bedboard.services.safety import privacy
 from bedboard.services.safety.history import guest_history
 from bedboard.services.staff import members
+from bedboard.services.staff.access import Actor
 from bedboard.store import Store
 from tests.support.booking import book
 from tests.support.rules_world import NOW, build_world, night
@@ -77,6 +79,12 @@ def _fresh_code() -> str:
     return f"N-{_n}"
 
 
+def _second(session: Session, who: str) -> Actor:
+    """Every guest here is protected: a second staff member, allowed everywhere, confirms."""
+    login = next(c for c in ("cora", "ada") if c != who)
+    return members.actor_for(session, members.find_staff(session, login))
+
+
 # Each action: (kind in the rights table, where, what it does). `who` is the actor's login.
 ACTIONS: dict[str, Action] = {
     "see availability": lambda s, who: availability(s, night(0), NOW),
@@ -103,6 +111,12 @@ ACTIONS: dict[str, Action] = {
     ),
     "turnaway at Familjen Berg": lambda s, who: record_turnaway(
         s, night=night(0), reason="no_free_unit", site="Familjen Berg", actor=who
+    ),
+    "reveal at Hvilan": lambda s, who: reveal_name(
+        s, guest_code="G-1", actor=who, reason="the police asked", confirmed_by=_second(s, who)
+    ),
+    "reveal at Familjen Berg": lambda s, who: reveal_name(
+        s, guest_code="G-2", actor=who, reason="the police asked", confirmed_by=_second(s, who)
     ),
     "register guest": lambda s, who: add_guest(
         s, code=_fresh_code(), fields=GuestFields(languages="sv"), actor=who
@@ -156,5 +170,6 @@ ALLOWED = {
         "check out at Hvilan",
         "hold at Hvilan",
         "turnaway at Hvilan",
+        "reveal at Hvilan",
     },
 }
