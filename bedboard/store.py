@@ -190,16 +190,21 @@ def connect(settings: Settings, *, create: bool = False) -> Engine:
         return make_engine(settings.db, passphrase=settings.db_key)
     except ArgumentError:
         raise BadInput(
-            f"--db {mask_url(settings.db)!r} is neither a file path nor a database URL"
+            _("--db {db!r} is neither a file path nor a database URL").format(
+                db=mask_url(settings.db)
+            )
         ) from None  # SQLAlchemy's own text quotes the URL, password and all
     except OSError as exc:
         raise DatabaseError(
-            f"cannot create the database {mask_url(settings.db)}: {exc.strerror}"
+            _("cannot create the database {db}: {reason}").format(
+                db=mask_url(settings.db), reason=exc.strerror
+            )
         ) from exc
     except ModuleNotFoundError as exc:
         raise DatabaseError(
-            f"the driver for {settings.db.split(':', 1)[0]} is not installed "
-            "(pip install 'bedboard[postgres]')"
+            _("the driver for {scheme} is not installed (pip install 'bedboard[postgres]')").format(
+                scheme=settings.db.split(":", 1)[0]
+            )
         ) from exc
 
 

@@ -101,3 +101,30 @@ def test_the_wheel_build_compiles_the_catalogs(tmp_path: Path) -> None:
     with unpacked.open("rb") as f:
         translation = gettext.GNUTranslations(f)
     assert translation.gettext("Usage:") == "Användning:"
+
+
+def test_no_text_is_marked_inside_an_f_string() -> None:
+    """Babel on Python 3.11 does not look inside f-strings: `f"{_('open')}"` would never reach
+    the catalog and stay English in every language, and the check above could not see it.
+    (The board's screens, bedboard/ui, are checked by their own tests.)"""
+    import ast
+
+    marked_in_f_strings = []
+    for path in sorted((REPO / "bedboard").rglob("*.py")):
+        if "ui" in path.relative_to(REPO / "bedboard").parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for call in ast.walk(node):
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Name)
+                    and call.func.id in ("_", "N_", "ngettext")
+                    and call.args
+                    and isinstance(call.args[0], ast.Constant)
+                ):
+                    marked_in_f_strings.append(f"{path.relative_to(REPO)}:{call.lineno}")
+    assert marked_in_f_strings == [], "take these _() out of the f-string: " + ", ".join(
+        marked_in_f_strings
+    )

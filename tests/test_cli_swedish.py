@@ -147,6 +147,9 @@ def test_a_refusal_and_a_success_in_swedish(tmp_path: Path) -> None:
     bad = run_cli("checkin", "--unit", "Hvilan", "--guest", "G-900", db=db, env=SWEDISH)
     assert bad.returncode == 2
     assert "ska skrivas BOENDE/PLATS" in bad.stderr and len(bad.stderr.splitlines()) == 1
+    nowhere = run_cli("availability", db="postgresql+nodriver://x/y", env=SWEDISH)
+    assert nowhere.returncode == 2
+    assert "är varken en filsökväg eller en databas-URL" in nowhere.stderr
     typo = run_cli("checkin", "--unit", "Hvilan/1", db=db, env=SWEDISH)
     assert typo.returncode == 2 and "Flagga saknas '--guest'." in typo.stderr
     done = run_cli("turnaway", "--reason", "no_free_unit", "--people", "3", db=db, env=SWEDISH)

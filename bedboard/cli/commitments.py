@@ -94,6 +94,7 @@ def commitments_list(payer: str | None, guest_code: str | None, as_json: bool) -
         return
     if not lines:
         click.echo(_("no commitments"))
+    still = _("open")  # a commitment without a last night
     for c in lines:
         caps = []
         if c.max_nights is not None:
@@ -104,10 +105,10 @@ def commitments_list(payer: str | None, guest_code: str | None, as_json: bool) -
             "  " + _("{n} night(s) BEYOND THE CAP").format(n=c.beyond_cap) if c.beyond_cap else ""
         )
         click.echo(
-            f"#{c.id}  {c.payer}  {c.party}  {c.first_night}..{c.last_night or _('open')}"
+            f"#{c.id}  {c.payer}  {c.party}  {c.first_night}..{c.last_night or still}"
             + (f"  {c.reference}" if c.reference else "")
             + "".join(f"  {cap}" for cap in caps)
-            + (f"  {_('signed by')} {c.signed_by}" if c.signed_by else "")
+            + ("  " + _("signed by {name}").format(name=c.signed_by) if c.signed_by else "")
             + "  "
             + _("{n} night(s) billed").format(n=c.routed_nights)
             + beyond

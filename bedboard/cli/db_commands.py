@@ -73,7 +73,8 @@ def db_current() -> None:
     revision = _stored_revision()
     head = migrate.head_revision()
     state = _("newest") if revision == head else _("newest is {head}").format(head=head)
-    click.echo(f"{revision or _('empty')} ({state})")
+    shown = revision or _("empty")
+    click.echo(f"{shown} ({state})")
 
 
 @db_group.command("check")

@@ -114,18 +114,19 @@ def _describe(v: GuestView) -> list[str]:
         if v.avoid_rules
         else "0"
     )
-    return [
-        f"{_('code')}: {v.code}",
-        f"{_('name')}: {name}",
-        f"{_('household')}: {household}",
-        f"{_('gender')}: {v.gender or '-'}",
-        f"{_('birth year')}: {v.birth_year or '-'}",
-        f"{_('languages')}: {', '.join(v.languages) or '-'}",
-        f"{_('needs')}: {', '.join(v.needs) or '-'}",
-        f"{_('protected')}: {_('yes') if v.protected else _('no')}",
-        f"{_('keep-away rules')}: {rules}",
-        f"{_('notes')}: {v.notes or '-'}",
+    fields = [
+        (_("code"), v.code),
+        (_("name"), name),
+        (_("household"), household),
+        (_("gender"), v.gender or "-"),
+        (_("birth year"), v.birth_year or "-"),
+        (_("languages"), ", ".join(v.languages) or "-"),
+        (_("needs"), ", ".join(v.needs) or "-"),
+        (_("protected"), _("yes") if v.protected else _("no")),
+        (_("keep-away rules"), rules),
+        (_("notes"), v.notes or "-"),
     ]
+    return [f"{label}: {value}" for label, value in fields]
 
 
 @guests_group.command("show")

@@ -20,4 +20,4 @@ HINTS: dict[type[BedboardError], str] = {
 def with_hint(error: BedboardError) -> str:
     """The error's one line, with the command that helps in parentheses where there is one."""
     hint = next((text for kind, text in HINTS.items() if isinstance(error, kind)), None)
-    return f"{error} ({_(hint)})" if hint else str(error)
+    return f"{error} ({_(hint)})" if hint else str(error)  # hint: a table entry, marked N_()

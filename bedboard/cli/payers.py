@@ -211,16 +211,18 @@ def rates_list() -> None:
         paid = compensation_service.list_compensation_rates(session)
     if not lines:
         click.echo(_("no rates yet (bedboard rates set --amount 450.00 --from D --site-kind K)"))
+    still = _("open")  # a rate without an end
     for r in lines:
         payer = _(" for {payer}").format(payer=r.payer) if r.payer else ""
         click.echo(
             f"#{r.id} {money(r.amount)} {r.currency}  {r.applies_to}{payer}  "
-            f"{r.valid_from}..{r.valid_to or _('open')}"
+            f"{r.valid_from}..{r.valid_to or still}"
         )
+    word = _("compensation")
     for c in paid:
         click.echo(
-            f"{_('compensation')} #{c.id} {money(c.amount)} {c.currency}  {c.applies_to}  "
-            f"{c.valid_from}..{c.valid_to or _('open')}"
+            f"{word} #{c.id} {money(c.amount)} {c.currency}  {c.applies_to}  "
+            f"{c.valid_from}..{c.valid_to or still}"
         )
 
 

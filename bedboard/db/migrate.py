@@ -76,8 +76,10 @@ def _check_known(revision: str | None) -> None:
         script.get_revision(revision)
     except Exception as exc:
         raise DatabaseError(
-            f"the database is at schema revision {revision}, which this version of bedboard "
-            "does not know (it was made by a newer bedboard); upgrade bedboard to use it"
+            _(
+                "the database is at schema revision {revision}, which this version of bedboard "
+                "does not know (it was made by a newer bedboard); upgrade bedboard to use it"
+            ).format(revision=revision)
         ) from exc
 
 
@@ -106,8 +108,10 @@ def migration_transaction(engine: Engine) -> Iterator[Connection]:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
                     if broken is not None:
                         raise DatabaseError(
-                            f"the migration would leave rows of {broken[0]} pointing at "
-                            f"missing rows of {broken[2]}; nothing was changed"
+                            _(
+                                "the migration would leave rows of {table} pointing at "
+                                "missing rows of {parent}; nothing was changed"
+                            ).format(table=broken[0], parent=broken[2])
                         )
         finally:
             if sqlite:

@@ -25,7 +25,7 @@ from bedboard.errors import (
     RuleViolation,
     UnitTaken,
 )
-from bedboard.i18n import _
+from bedboard.i18n import N_, _
 from bedboard.redact import scrub
 
 REVISION_CHANNEL = "bedboard_revision"  # LISTENed to by services/changes.py
@@ -36,16 +36,16 @@ _RULE_MESSAGES: list[tuple[tuple[str, ...], type[BedboardError], str]] = [
     (
         ("uq_bed_nights_unit_id_night", "bed_nights.unit_id, bed_nights.night"),
         UnitTaken,
-        "that unit was just taken for that night by someone else",
+        N_("that unit was just taken for that night by someone else"),
     ),
     (
         ("uq_bed_nights_guest_id_night", "bed_nights.guest_id, bed_nights.night"),
         RuleViolation,
-        "that guest already has a bed on that night",
+        N_("that guest already has a bed on that night"),
     ),
-    (("posted bed-night is locked",), NightClosed, "that night is closed and posted"),
-    (("night is closed",), NightClosed, "that night is closed"),
-    (("audit log is append-only",), RuleViolation, "the audit log cannot be changed"),
+    (("posted bed-night is locked",), NightClosed, N_("that night is closed and posted")),
+    (("night is closed",), NightClosed, N_("that night is closed")),
+    (("audit log is append-only",), RuleViolation, N_("the audit log cannot be changed")),
 ]
 
 
@@ -53,7 +53,7 @@ def translate(exc: DBAPIError) -> BedboardError:
     message = str(exc.orig)
     for needles, error, wording in _RULE_MESSAGES:
         if any(needle in message for needle in needles):
-            return error(wording)
+            return error(_(wording))
     if getattr(exc.orig, "sqlstate", None) == "42501" or "bedboard: " in message:
         # PostgreSQL refused a staff login (a GRANT, a row-level policy, the reveal function):
         # a rule, said in the database's own words.
@@ -63,12 +63,14 @@ def translate(exc: DBAPIError) -> BedboardError:
     # people type, this names the limit for any text they missed.
     too_long = re.search(r"value too long for type character varying\((\d+)\)", message)
     if too_long:
-        return BadInput(f"a text is too long: at most {too_long.group(1)} characters are kept")
+        return BadInput(
+            _("a text is too long: at most {n} characters are kept").format(n=too_long.group(1))
+        )
     if isinstance(exc, OperationalError) and ("locked" in message or "lock timeout" in message):
-        return DatabaseError("the database is busy (another terminal is writing); try again")
+        return DatabaseError(_("the database is busy (another terminal is writing); try again"))
     first_line = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
     # A driver may quote the connection string it was given, password and all.
-    return DatabaseError(f"database error: {scrub(first_line)}")
+    return DatabaseError(_("database error: {error}").format(error=scrub(first_line)))
 
 
 class Deadline:

@@ -224,7 +224,9 @@ def list_compensation_rates(session: Session) -> list[CompensationRateLine]:
     return [
         CompensationRateLine(
             r.id, r.amount, r.currency, r.valid_from, r.valid_to,
-            f"site {name}" if name else f"site kind {r.site_kind}",
+            _("site {site}").format(site=name)
+            if name
+            else _("site kind {kind}").format(kind=r.site_kind),
         )
         for r, name in session.execute(stmt)
     ]  # fmt: skip

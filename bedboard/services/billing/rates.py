@@ -174,7 +174,9 @@ def list_rates(session: Session) -> list[RateLine]:
             rate.currency,
             rate.valid_from,
             rate.valid_to,
-            f"site {site}" if site else f"site kind {rate.site_kind}",
+            _("site {site}").format(site=site)
+            if site
+            else _("site kind {kind}").format(kind=rate.site_kind),
             payer or "",
         )
         for rate, site, payer in session.execute(stmt)
