@@ -123,6 +123,12 @@ def _apply(session: Session, guest: Guest, fields: GuestFields) -> list[str]:
     return changed
 
 
+def _record(session: Session, actor: str, action: str, guest: Guest, changed: list[str]) -> None:
+    """The audit entry of an added or edited guest: which fields were set, never their values."""
+    household = households.household_code(session, guest.household_id) or None
+    audit.record(session, actor, action, f"guest:{guest.code}", fields=changed, household=household)
+
+
 def add_guest(
     session: Session,
     *,
@@ -139,14 +145,7 @@ def add_guest(
     changed = _apply(session, guest, fields)
     session.add(guest)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "guest_add",
-        f"guest:{guest.code}",
-        fields=changed,
-        household=households.household_code(session, guest.household_id) or None,
-    )
+    _record(session, actor, "guest_add", guest, changed)
     return guest
 
 
@@ -176,14 +175,7 @@ def edit_guest(session: Session, *, code: str, fields: GuestFields, actor: str) 
     if not changed:
         raise BadInput(_("nothing to change for guest {code}").format(code=guest.code))
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "guest_edit",
-        f"guest:{guest.code}",
-        fields=changed,
-        household=households.household_code(session, guest.household_id) or None,
-    )
+    _record(session, actor, "guest_edit", guest, changed)
     return guest
 
 
