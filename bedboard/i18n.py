@@ -83,3 +83,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
         use_language(None)
     assert _translation is not None
     return _translation.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """A text that reads differently by where it shows (a 6-column rack cell, a full column)."""
+    if _translation is None:
+        use_language(None)
+    assert _translation is not None
+    return _translation.pgettext(context, message)

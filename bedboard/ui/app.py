@@ -32,7 +32,8 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
-from bedboard.i18n import _
+from bedboard import formats
+from bedboard.i18n import N_, _, current_language, use_language
 from bedboard.redact import error_line, install_log_scrubber, scrub
 from bedboard.services.changes import RevisionWatcher
 from bedboard.services.staff.access import Actor
@@ -65,29 +66,35 @@ class ScreenEntry:
 # The extension point: one line per screen.
 SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry(
-        "R", "reports", "Reports", "bedboard.ui.screens.reports:ReportsScreen", Right.EXPORT
-    ),
-    ScreenEntry("E", "export", "Export", "bedboard.ui.screens.export:ExportScreen", Right.EXPORT),
-    ScreenEntry(
-        "B", "billing", "Billing", "bedboard.ui.screens.billing:BillingScreen", Right.BILLING
+        "R", "reports", N_("Reports"), "bedboard.ui.screens.reports:ReportsScreen", Right.EXPORT
     ),
     ScreenEntry(
-        "W", "who_pays", "Who pays?", "bedboard.ui.screens.who_pays:WhoPaysScreen", Right.BILLING
+        "E", "export", N_("Export"), "bedboard.ui.screens.export:ExportScreen", Right.EXPORT
     ),
     ScreenEntry(
-        "H", "history", "History", "bedboard.ui.screens.history:HistoryScreen", Right.AUDIT
+        "B", "billing", N_("Billing"), "bedboard.ui.screens.billing:BillingScreen", Right.BILLING
+    ),
+    ScreenEntry(
+        "W",
+        "who_pays",
+        N_("Who pays?"),
+        "bedboard.ui.screens.who_pays:WhoPaysScreen",
+        Right.BILLING,
+    ),
+    ScreenEntry(
+        "H", "history", N_("History"), "bedboard.ui.screens.history:HistoryScreen", Right.AUDIT
     ),
     ScreenEntry(
         "C",
         "commitments",
-        "Commitments",
+        N_("Commitments"),
         "bedboard.ui.screens.commitments:CommitmentsScreen",
         Right.COMMITMENTS,
     ),
     ScreenEntry(
         "F",
         "families",
-        "Host families",
+        N_("Host families"),
         "bedboard.ui.screens.compensation:CompensationScreen",
         Right.BILLING,
     ),
@@ -98,8 +105,9 @@ class BedboardApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "bedboard"
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("f1", "help", "Help", id="help"),
+        Binding("q", "quit", N_("Quit"), id="quit"),
+        Binding("f1", "help", N_("Help"), id="help"),
+        Binding("L", "switch_language", N_("Language"), id="language"),
         *(
             Binding(e.key, f"open_screen('{e.name}')", e.title, id=f"screen-{e.name}")
             for e in SCREENS
@@ -255,6 +263,21 @@ class BedboardApp(App[None]):
             return
         self.push_screen(screen_class(self.store))
 
+    async def action_switch_language(self) -> None:
+        """Swedish <-> English. Screens wrote their texts when they were built, so every
+        screen above the board closes and the board builds itself again in the new language
+        (on the night it showed); nothing is lost, every change is already in the database."""
+        from bedboard.ui.screens.board import BoardScreen
+
+        use_language("en" if current_language() == "sv" else "sv")
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        board = self.screen
+        await board.recompose()
+        if isinstance(board, BoardScreen):
+            board.restart()
+        self.notify(_("Language: English"), timeout=3)
+
     def action_help(self) -> None:
         from bedboard.ui.screens.help import HelpScreen
 
@@ -272,16 +295,18 @@ class BedboardApp(App[None]):
                 continue
             seen.add(binding.action)
             yield SystemCommand(
-                binding.description,
-                f"key: {self.get_key_display(binding)}",
+                _(binding.description),
+                _("key: {key}").format(key=self.get_key_display(binding)),
                 partial(self.run_action, binding.action, active.node),
             )
-        yield SystemCommand("Help", "What this screen does and its keys (F1)", self.action_help)
+        yield SystemCommand(
+            _("Help"), _("What this screen does and its keys (F1)"), self.action_help
+        )
         yield from super().get_system_commands(screen)
         for entry in SCREENS:
             yield SystemCommand(
-                entry.title,
-                f"Open {entry.title.lower()} ({entry.key})",
+                _(entry.title),
+                _("Open {screen} ({key})").format(screen=_(entry.title).lower(), key=entry.key),
                 partial(self.action_open_screen, entry.name),
             )
 
@@ -335,7 +360,7 @@ class BedboardApp(App[None]):
         if link == STALE and self.link == LIVE:
             self.notify(
                 _("No answer from the database since {time}: the board may be out of date.").format(
-                    time=self.confirmed_at.strftime("%H:%M:%S")
+                    time=formats.clock_seconds(self.confirmed_at)
                 ),
                 title=_("Stale"),
                 severity="warning",

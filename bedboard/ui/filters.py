@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bedboard.i18n import N_, _
 from bedboard.services.beds.availability import UnitNight
 from bedboard.states import SiteKind, UnitStatus
 from bedboard.ui.format import TAG_LABELS
 
-KIND_LABELS: dict[str, str] = {SiteKind.SHELTER: "shelters", SiteKind.HOST_FAMILY: "host families"}
+KIND_LABELS: dict[str, str] = {  # N_() marked: _() where shown
+    SiteKind.SHELTER: N_("shelters"),
+    SiteKind.HOST_FAMILY: N_("host families"),
+}
 
 
 @dataclass(frozen=True)
@@ -37,12 +41,12 @@ class Filters:
     def describe(self) -> str:
         parts = []
         if self.free_only:
-            parts.append("free")
+            parts.append(_("free"))
         if self.kind:
-            parts.append(KIND_LABELS.get(self.kind, self.kind))
+            parts.append(_(KIND_LABELS.get(self.kind, self.kind)))
         if self.area:
             parts.append(self.area)
-        parts.extend(TAG_LABELS.get(t, t) for t in sorted(self.tags))
+        parts.extend(_(TAG_LABELS.get(t, t)) for t in sorted(self.tags))
         if self.language:
-            parts.append(f"speaks {self.language}")
+            parts.append(_("speaks {language}").format(language=self.language))
         return ", ".join(parts)

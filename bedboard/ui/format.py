@@ -8,21 +8,23 @@ from collections.abc import Callable
 
 from rich.text import Text
 
-from bedboard.i18n import _
+from bedboard import formats
+from bedboard.i18n import N_, _, ngettext, pgettext
 from bedboard.services.beds.availability import SiteCounts, UnitNight
 from bedboard.ui import palette
 
+# Labels are N_() marked and translated where shown, so a change of language reaches them.
 STATE_LABELS = {
-    "free": ("free", f"bold {palette.FREE}"),
-    "occupied": ("occupied", ""),
-    "held": ("held", f"bold {palette.HELD}"),
-    "out_of_service": ("out", "dim"),
+    "free": (N_("free"), f"bold {palette.FREE}"),
+    "occupied": (N_("occupied"), ""),
+    "held": (N_("held"), f"bold {palette.HELD}"),
+    "out_of_service": (N_("out"), "dim"),
 }
-UNBILLED = "! no payer"
+UNBILLED = N_("! no payer")
 TAG_LABELS = {
-    "women_only": "women only",
-    "children_ok": "children",
-    "accessible": "accessible",
+    "women_only": N_("women only"),
+    "children_ok": N_("children"),
+    "accessible": N_("accessible"),
 }
 
 
@@ -40,21 +42,42 @@ def calendar_end(night: dt.date) -> str:
 
 
 def night_title(night: dt.date, tonight: dt.date) -> str:
-    when = night.strftime("%a %d %b %Y")
+    when = formats.night_long(night)
     if night == tonight:
-        return f"Tonight · {when}"
+        return _("Tonight · {when}").format(when=when)
     days = (night - tonight).days
-    relative = f"{days} nights ahead" if days > 0 else f"{-days} nights ago"
     if days == 1:
-        relative = "tomorrow night"
-    if days == -1:
-        relative = "last night"
+        relative = _("tomorrow night")
+    elif days == -1:
+        relative = _("last night")
+    elif days > 0:
+        relative = ngettext("{n} night ahead", "{n} nights ahead", days).format(n=days)
+    else:
+        relative = ngettext("{n} night ago", "{n} nights ago", -days).format(n=-days)
     return f"{when} · {relative}"
 
 
+def state_word(status: str) -> str:
+    """A unit's state in a word of today's language: 'free', 'held', 'out of service'."""
+    label = STATE_LABELS.get(status)
+    return _(label[0]) if label else status.replace("_", " ")
+
+
+def state_column_word(status: str) -> str:
+    """The word in the places' State column, at most 8 characters in every language (Swedish
+    "reserverad" would be cut there); the detail line and menus use the whole word."""
+    words = {
+        "free": pgettext("state", "free"),
+        "occupied": pgettext("state", "occupied"),
+        "held": pgettext("state", "held"),
+        "out_of_service": pgettext("state", "out"),
+    }
+    return words.get(status, status.replace("_", " "))
+
+
 def state_cell(u: UnitNight) -> Text:
-    label, style = STATE_LABELS.get(u.status, (u.status, ""))
-    return Text(label, style=style)
+    _label, style = STATE_LABELS.get(u.status, (u.status, ""))
+    return Text(state_column_word(u.status), style=style)
 
 
 def nights_cell(u: UnitNight) -> str:
@@ -63,12 +86,12 @@ def nights_cell(u: UnitNight) -> str:
         return ""
     done = (u.night - u.visit_first).days + 1
     total = (u.visit_last - u.visit_first).days + 1
-    return f"{done} of {total}"
+    return _("{done} of {total}").format(done=done, total=total)
 
 
 def payer_cell(u: UnitNight) -> Text:
     if u.unbilled:
-        return Text(UNBILLED, style=f"bold {palette.UNPAID}")
+        return Text(_(UNBILLED), style=f"bold {palette.UNPAID}")
     return Text(u.payer)
 
 
@@ -84,7 +107,9 @@ def time_left(expires_at: dt.datetime | None, now: dt.datetime) -> str:
     if minutes == 0:
         return _("<1 min left")
     hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d} left" if hours else f"{minutes} min left"
+    if hours:
+        return _("{hours}h{minutes:02d} left").format(hours=hours, minutes=minutes)
+    return _("{minutes} min left").format(minutes=minutes)
 
 
 def note_cell(u: UnitNight, now: dt.datetime) -> str:
@@ -98,7 +123,12 @@ def note_cell(u: UnitNight, now: dt.datetime) -> str:
 
 def tags_text(tags: tuple[str, ...]) -> str:
     return ", ".join(
-        TAG_LABELS.get(t, t.replace("language_", "speaks ").replace("_", " ")) for t in tags
+        _(TAG_LABELS[t])
+        if t in TAG_LABELS
+        else _("speaks {language}").format(language=t.removeprefix("language_"))
+        if t.startswith("language_")
+        else t.replace("_", " ")
+        for t in tags
     )
 
 
@@ -133,8 +163,8 @@ def site_cells(c: SiteCounts) -> tuple[str | Text, ...]:
 def detail_text(
     u: UnitNight, now: dt.datetime, local: Callable[[dt.datetime], dt.datetime] = lambda t: t
 ) -> str:
-    kind = "host family" if u.site_kind == "host_family" else "shelter"
-    room = f" · room {u.room}" if u.room else ""
+    kind = _("host family") if u.site_kind == "host_family" else _("shelter")
+    room = " · " + _("room {room}").format(room=u.room) if u.room else ""
     where = f"{u.ref} ({kind}, {u.area}{room})"
     tags = tags_text(u.tags)
     parts = [where]
@@ -142,19 +172,30 @@ def detail_text(
         parts.append(tags)
     if u.status == "occupied":
         family = (
-            f" (household of {u.household_head}, {u.household_size} people)"
+            " "
+            + _("(household of {head}, {size} people)").format(
+                head=u.household_head, size=u.household_size
+            )
             if u.household_size > 1
             else ""
         )
-        stay = f"guest {u.guest_code}{family}, nights {u.visit_first} to {u.visit_last}"
-        payer = f"paid by {u.payer}" if u.payer else "NO PAYER (unbilled)"
-        ref = f" ref {u.payer_reference}" if u.payer_reference else ""
-        parts.append(f"{stay}; {payer}{ref}")
+        first = formats.day_month(u.visit_first) if u.visit_first else "?"
+        last = formats.day_month(u.visit_last) if u.visit_last else "?"
+        stay = _("guest {code}{family}, nights {first} to {last}").format(
+            code=u.guest_code, family=family, first=first, last=last
+        )
+        payer = _("paid by {payer}").format(payer=u.payer) if u.payer else _("NO PAYER (unbilled)")
+        ref = " " + _("ref {reference}").format(reference=u.payer_reference)
+        parts.append(f"{stay}; {payer}{ref if u.payer_reference else ''}")
     elif u.status == "held":
-        until = f"{local(u.hold_expires_at):%H:%M}" if u.hold_expires_at else "?"
-        parts.append(f"held until {until} ({time_left(u.hold_expires_at, now)}) {u.held_for}")
+        until = formats.clock(local(u.hold_expires_at)) if u.hold_expires_at else "?"
+        parts.append(
+            _("held until {until} ({left}) {held_for}").format(
+                until=until, left=time_left(u.hold_expires_at, now), held_for=u.held_for
+            )
+        )
     elif u.status == "out_of_service":
-        parts.append(f"out of service: {u.reason}")
+        parts.append(_("out of service: {reason}").format(reason=u.reason))
     if u.posted:
-        parts.append("night closed")
+        parts.append(_("night closed"))
     return " · ".join(parts)

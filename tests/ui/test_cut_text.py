@@ -61,5 +61,6 @@ async def test_cut_text_keeps_rows_apart_at_80x24(empty_store: Store) -> None:
         units = [shown(rack, k, 0) for k in keys]
         assert len(set(units)) == 6, units
         assert units[2] == "Jourboendet Huddinge No…/3"  # the unit column widens to 80 // 3
-        # the rack's first night shows the stays' codes by their distinguishing end
-        assert [shown(rack, k, 1) for k in keys[:2]] == ["…-1011", "…-1012"]
+        # the rack's first night shows the stays' codes by their distinguishing end, after the
+        # "!" that says nobody pays them (a mark, not only red)
+        assert [shown(rack, k, 1) for k in keys[:2]] == ["!…1011", "!…1012"]

@@ -71,7 +71,7 @@ async def test_mother_and_two_children_booked_in_at_most_15_keys(
         await press("h")
         await wait_for_note(pilot, "c confirms it")
         await press("c", "S", "right", "enter")
-        await wait_for_note(pilot, "confirmed: 3 guest(s)")
+        await wait_for_note(pilot, "confirmed: 3 guests")
     assert pressed == KEYS and len(pressed) <= BUDGET
     with frozen_store.read() as s:
         rows = s.execute(

@@ -55,7 +55,7 @@ async def test_check_out_from_tomorrow_keeps_tonight(
     async with board_at(unit="Hvilan/1") as (_, pilot, _):
         await pilot.press("o")
         await pilot.press("enter")  # default: the first night not stayed is tomorrow
-        await wait_for_note(pilot, "Checked out G-101: 2 nights from 2026-11-28 removed")
+        await wait_for_note(pilot, "Checked out G-101: 2 nights from Sat 28 Nov removed")
     assert [n for n, _, _ in nights_of(frozen_store, "G-101")] == [
         TONIGHT - D(days=2),
         TONIGHT - D(days=1),

@@ -31,6 +31,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from bedboard import formats
 from bedboard.db.engine import read_only_message
 from bedboard.errors import NoAnswer
 from bedboard.i18n import _, ngettext
@@ -95,7 +96,7 @@ class BoardBaseScreen(Screen[None]):
         link = getattr(self.app, "link", "live")
         if link != "live":
             confirmed = getattr(self.app, "confirmed_at", None)
-            when = confirmed.strftime("%H:%M:%S") if confirmed else "?"
+            when = formats.clock_seconds(confirmed) if confirmed else "?"
             self.notify(
                 _(
                     "The database has not answered since {time}: what the board shows may be "

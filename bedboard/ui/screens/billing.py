@@ -15,16 +15,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.message import Message
 from textual.widgets import Input, Label
 
+from bedboard import formats
 from bedboard.errors import BedboardError
-from bedboard.i18n import _
+from bedboard.i18n import N_, _, ngettext
 from bedboard.services.billing import close
 from bedboard.services.clock import check_period, parse_night
 from bedboard.services.exports.billing import PayerTotal, billing_summary
 from bedboard.services.exports.kinds import export_kind
-from bedboard.services.money import money, parse_amount
+from bedboard.services.money import parse_amount
 from bedboard.store import Store
 from bedboard.ui import palette
 from bedboard.ui.clock import Clock
@@ -36,7 +38,8 @@ from bedboard.ui.widgets.fitted_table import FittedTable
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.notice import Notice
 
-HELP = """\
+HELP = N_(
+    """\
 # Billing
 
 Each payer's nights and amount for the period, and the nights nobody pays (**unbilled**).
@@ -48,6 +51,7 @@ with its rate; first it shows what it will post per payer, and the nights nobody
 asks), `a` corrects a closed night with an adjustment. A night closes once it has ended (the
 rollover hour after it has passed) and after the nights before it.
 """
+)
 
 
 @dataclass
@@ -64,11 +68,11 @@ class TotalsTable(FittedTable):
 
     FLEX = "payer"
     COLUMNS = (
-        ("payer", "Payer", 14),
-        ("nights", "Nights", 7),
-        ("amount", "Amount", 12),
-        ("currency", "Currency", 8),
-        ("unbilled", "Unbilled nights", 16),
+        ("payer", N_("Payer"), 14),
+        ("nights", N_("Nights"), 7),
+        ("amount", N_("Amount"), 12),
+        ("currency", N_("Currency"), 8),
+        ("unbilled", N_("Unbilled nights"), 16),
     )
 
 
@@ -83,10 +87,10 @@ class BillingScreen(LiveScreen):
     BillingScreen #billing-status { height: auto; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Board", id="billing-back"),
-        Binding("s", "write_csv", "Write CSV", id="billing-write"),
-        Binding("c", "close_night", "Close night", id="billing-close"),
-        Binding("a", "adjust", "Adjust", id="billing-adjust"),
+        Binding("escape", "app.pop_screen", N_("Board"), id="billing-back"),
+        Binding("s", "write_csv", N_("Write CSV"), id="billing-write"),
+        Binding("c", "close_night", N_("Close night"), id="billing-close"),
+        Binding("a", "adjust", N_("Adjust"), id="billing-adjust"),
     ]
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
@@ -98,13 +102,13 @@ class BillingScreen(LiveScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
-            yield Label("[b]Billing[/b]", id="title")
+            yield Label("[b]" + escape(_("Billing")) + "[/b]", id="title")
         with Horizontal(id="billing-period"):
-            yield Label("From")
+            yield Label(_("From"))
             yield Input(self.first.isoformat(), id="billing-first")
-            yield Label(" to")
+            yield Label(" " + _("to"))
             yield Input(self.last.isoformat(), id="billing-last")
-            yield Label(" file")
+            yield Label(" " + _("file"))
             yield Input(self._file_name(), id="billing-file")
         yield TotalsTable(id="billing-totals")
         yield Notice(id="billing-status")
@@ -149,7 +153,7 @@ class BillingScreen(LiveScreen):
                     (
                         t.payer or Text(_("(nobody)"), style=palette.UNPAID),
                         Text(str(t.nights), justify="right"),
-                        Text(money(t.amount), justify="right"),
+                        Text(formats.amount(t.amount), justify="right"),
                         t.currency,
                         Text(_("{n} UNBILLED").format(n=t.unbilled_nights), style=palette.UNPAID)
                         if t.unbilled_nights
@@ -161,10 +165,15 @@ class BillingScreen(LiveScreen):
         )
         nights = sum(t.nights for t in message.totals)
         unbilled_total = sum(t.unbilled_nights for t in message.totals)
-        self.query_one("#title", Label).update(
-            f"[b]Billing[/b] · nights {self.first} to {self.last} · {nights} night(s)"
-            + (f" · [$state-unpaid]{unbilled_total} unbilled[/]" if unbilled_total else "")
+        span = _("nights {first} to {last}").format(
+            first=formats.day_month(self.first), last=formats.date_medium(self.last)
         )
+        counted = ngettext("{n} night", "{n} nights", nights).format(n=nights)
+        title = f"[b]{escape(_('Billing'))}[/b] · {escape(span)} · {escape(counted)}"
+        if unbilled_total:
+            unbilled = ngettext("{n} unbilled", "{n} unbilled", unbilled_total)
+            title += f" · [$state-unpaid]! {escape(unbilled.format(n=unbilled_total))}[/]"
+        self.query_one("#title", Label).update(title)
 
     # Writing the CSV (the board's one file writer) ------------------------------------
 
@@ -287,28 +296,39 @@ class BillingScreen(LiveScreen):
             )
             return _("Adjusted {guest}'s night of {night} by {amount} {currency}").format(
                 guest=values["guest"],
-                night=values["night"],
-                amount=money(amount),
+                night=formats.night_short(values["night"]),
+                amount=formats.amount(amount),
                 currency=row.currency,
             )
 
         self.run_change(change)
 
 
+def money_sum(amounts: dict[str, int]) -> str:
+    """Each currency's sum as people read it: `1 950,00 kr`, or `0,00 kr` for none."""
+    if not amounts:
+        return formats.money(0)
+    return " + ".join(formats.money(v, c) for c, v in sorted(amounts.items()))
+
+
 def close_question(plan: close.ClosePlan) -> str:
     """What closing the night posts, per payer, and the nights nobody pays."""
     lines = [
         _("Closing the night of {night} posts {n} occupied night(s), {total}:").format(
-            night=plan.night, n=plan.occupied, total=plan.total_text
+            night=formats.night_short(plan.night), n=plan.occupied, total=money_sum(plan.amounts)
         )
     ]
     for payer, (count, sums) in sorted(plan.by_payer.items(), key=lambda p: (not p[0], p[0])):
-        amount = " + ".join(f"{money(v)} {c}" for c, v in sorted(sums.items()))
+        amount = money_sum(sums)
         who = payer or _("UNBILLED (nobody pays)")
         lines.append(f"  {who}: {count} · {amount}")
     if plan.unbilled:
-        listed = "\n".join(f"    {u.guest_code} in {u.ref}" for u in plan.unbilled[:10])
-        more = f"\n    and {len(plan.unbilled) - 10} more" if len(plan.unbilled) > 10 else ""
+        listed = "\n".join(
+            "    " + _("{code} in {ref}").format(code=u.guest_code, ref=u.ref)
+            for u in plan.unbilled[:10]
+        )
+        extra = len(plan.unbilled) - 10
+        more = "\n    " + _("and {n} more").format(n=extra) if extra > 0 else ""
         lines.append(
             _("{n} night(s) have no payer:").format(n=len(plan.unbilled))
             + f"\n{listed}{more}\n"

@@ -14,8 +14,9 @@ from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import DataTable, Label, Static
 
+from bedboard import formats
 from bedboard.errors import BedboardError
-from bedboard.i18n import _
+from bedboard.i18n import N_, _
 from bedboard.services.beds.availability import UnitNight, availability, site_counts
 from bedboard.services.changes import current_revision
 from bedboard.services.choices import choices
@@ -38,10 +39,11 @@ from bedboard.ui.widgets.notice import Notice
 from bedboard.ui.widgets.site_table import SiteTable
 from bedboard.ui.widgets.unit_table import UnitTable, unit_key
 
-NIGHTS = Binding.Group("Night")
+NIGHTS = Binding.Group(N_("Night"))
 TICK_SECONDS = 30  # hold countdowns, expired holds and the rollover need no database change
 
-HELP = """\
+HELP = N_(
+    """\
 # The board
 
 One night at a time: every site with its counts (beds, occupied, held, free, out of service,
@@ -58,22 +60,28 @@ It is live: changes made anywhere else show here within a second or two.
   changes at the rollover hour, not at midnight), `d` to any date.
 - `p` finds a place that fits a person's needs, `r` opens the rack of two weeks.
 - Guests are shown by code. `N` shows a name, and writes that you looked to the audit log.
+- `L` switches the language (Swedish/English).
 """
+)
 
 
 class BoardScreen(UnitActionsScreen):
     HELP = HELP
     BINDINGS = [
-        Binding("left_square_bracket", "night(-1)", "Prev night", id="prev-night", group=NIGHTS),
-        Binding("right_square_bracket", "night(1)", "Next night", id="next-night", group=NIGHTS),
-        Binding("t", "tonight", "Tonight", id="tonight"),
-        Binding("d", "go_to_date", "Date", id="go-to-date"),
-        Binding("slash", "find_guest", "Find guest", id="find-guest"),
-        Binding("f", "filter", "Filter", id="filter"),
-        Binding("a", "free_only", "Free only", id="free-only"),
-        Binding("a", "show_all", "Show all", id="show-all"),
-        Binding("p", "find_place", "Find a place", id="find-place"),
-        Binding("r", "rack", "Rack", id="rack"),
+        Binding(
+            "left_square_bracket", "night(-1)", N_("Prev night"), id="prev-night", group=NIGHTS
+        ),
+        Binding(
+            "right_square_bracket", "night(1)", N_("Next night"), id="next-night", group=NIGHTS
+        ),
+        Binding("t", "tonight", N_("Tonight"), id="tonight"),
+        Binding("d", "go_to_date", N_("Date"), id="go-to-date"),
+        Binding("slash", "find_guest", N_("Find guest"), id="find-guest"),
+        Binding("f", "filter", N_("Filter"), id="filter"),
+        Binding("a", "free_only", N_("Free only"), id="free-only"),
+        Binding("a", "show_all", N_("Show all"), id="show-all"),
+        Binding("p", "find_place", N_("Find a place"), id="find-place"),
+        Binding("r", "rack", N_("Rack"), id="rack"),
     ]
 
     night: reactive[dt.date] = reactive(dt.date.min, init=False, bindings=True)
@@ -107,6 +115,13 @@ class BoardScreen(UnitActionsScreen):
         self.query_one(UnitTable).focus()
         self.watch(self.app, "link", self._show_status)
         self.set_interval(TICK_SECONDS, self._tick)
+
+    def restart(self) -> None:
+        """After the widgets were built again (a change of language): focus and reload."""
+        self.query_one(UnitTable).focus()
+        self._show_status(getattr(self.app, "link", LIVE))
+        self.refresh_bindings()
+        self.load()
 
     # What the unit actions act on -----------------------------------------------------------
 
@@ -154,7 +169,7 @@ class BoardScreen(UnitActionsScreen):
             word, colour = (
                 (_("STALE"), "$state-held") if link == STALE else (_("OFFLINE"), "$state-bad")
             )
-            since = _("since {time}").format(time=confirmed.strftime("%H:%M:%S"))
+            since = _("since {time}").format(time=formats.clock_seconds(confirmed))
             state = f"[bold {colour}]● {escape(word)}[/] {escape(since)}"
         if self.store.read_only is not None:
             state += " · [b]" + escape(_("read-only")) + "[/b]"
@@ -202,16 +217,18 @@ class BoardScreen(UnitActionsScreen):
     def _show_title(self) -> None:
         free = sum(1 for u in self.all_units if u.status == "free")
         title = night_title(self.night, self.tonight())
-        shown = f"[b]{title}[/b] · [$state-free]{free} free[/] of {len(self.all_units)}"
+        counted = _("{free} free of {total}").format(free=free, total=len(self.all_units))
+        shown = f"[b]{title}[/b] · [$state-free]{counted}[/]"
         if self.filters.active:
-            shown += f" · [$state-held]only: {escape(self.filters.describe())}[/]"
+            only = _("only: {filters}").format(filters=escape(self.filters.describe()))
+            shown += f" · [$state-held]{only}[/]"
         self.query_one("#title", Label).update(shown)
 
     @on(UnitTable.Highlighted, "#units")
     def _show_detail(self) -> None:
         unit = self.selected_unit
         if unit is None:
-            text = "No places match the filter (f to change it, a to show all)."
+            text = _("No places match the filter (f to change it, a to show all).")
             text = text if self.all_units else ""
         else:
             text = detail_text(unit, self.clock.utc(), self.clock.local_time_of)
@@ -295,24 +312,28 @@ class BoardScreen(UnitActionsScreen):
         areas = sorted({u.area for u in self.all_units if u.area})
         f = self.filters
         form = FormScreen(
-            "Show only",
+            _("Show only"),
             [
-                Field("area", "Area", "select", options=[(a, a) for a in areas], default=f.area),
+                Field("area", _("Area"), "select", options=[(a, a) for a in areas], default=f.area),
                 Field(
                     "kind",
-                    "Kind of place",
+                    _("Kind of place"),
                     "select",
-                    options=[(label, kind) for kind, label in KIND_LABELS.items()],
+                    options=[(_(label), kind) for kind, label in KIND_LABELS.items()],
                     default=f.kind,
                 ),
-                Field("women_only", "Women only", "check", default="women_only" in f.tags),
-                Field("children_ok", "Children welcome", "check", default="children_ok" in f.tags),
-                Field("accessible", "Accessible", "check", default="accessible" in f.tags),
-                Field("language", "Language", default=f.language, placeholder="a code: ro, ru"),
-                Field("free_only", "Free places only", "check", default=f.free_only),
+                Field("women_only", _("Women only"), "check", default="women_only" in f.tags),
+                Field(
+                    "children_ok", _("Children welcome"), "check", default="children_ok" in f.tags
+                ),
+                Field("accessible", _("Accessible"), "check", default="accessible" in f.tags),
+                Field(
+                    "language", _("Language"), default=f.language, placeholder=_("a code: ro, ru")
+                ),
+                Field("free_only", _("Free places only"), "check", default=f.free_only),
             ],
-            "Show",
-            intro="Empty fields show everything. Press a on the board to toggle free only.",
+            _("Show"),
+            intro=_("Empty fields show everything. Press a on the board to toggle free only."),
         )
         values = await self.app.push_screen_wait(form)
         if values is None:

@@ -16,11 +16,11 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Label
 
+from bedboard import formats
 from bedboard.errors import BadInput, BedboardError
-from bedboard.i18n import _
+from bedboard.i18n import N_, _
 from bedboard.services.billing import commitments
 from bedboard.services.billing.payers import list_payers
-from bedboard.services.exports.swedish import amount_text
 from bedboard.services.money import parse_amount
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
@@ -30,7 +30,8 @@ from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.keyed_table import KeyedTable
 from bedboard.ui.widgets.notice import Notice
 
-HELP = """\
+HELP = N_(
+    """\
 # Commitments
 
 A payer's decision to pay for a guest's nights from a date, with its reference (decision or
@@ -41,6 +42,7 @@ unbilled until someone decides.
 
 `a` records a decision, `e` ends the selected one on a night (the last night it pays for).
 """
+)
 
 
 @dataclass
@@ -53,14 +55,14 @@ class CommitmentTable(KeyedTable):
     # Widths follow the content (nothing is cut); a narrow terminal scrolls sideways.
     COLUMNS = (
         ("id", "#", None),
-        ("payer", "Payer", None),
-        ("guest", "For", None),
-        ("from", "From", None),
-        ("to", "To", None),
-        ("reference", "Reference", None),
-        ("cap", "Cap", None),
-        ("billed", "Billed", None),
-        ("beyond", "Beyond cap", None),
+        ("payer", N_("Payer"), None),
+        ("guest", N_("For"), None),
+        ("from", N_("From"), None),
+        ("to", N_("To"), None),
+        ("reference", N_("Reference"), None),
+        ("cap", N_("Cap"), None),
+        ("billed", N_("Billed"), None),
+        ("beyond", N_("Beyond cap"), None),
     )
 
 
@@ -69,7 +71,7 @@ def _cap(c: commitments.CommitmentLine) -> str:
     if c.max_nights is not None:
         parts.append(_("{n} nights").format(n=c.max_nights))
     if c.max_amount is not None:
-        parts.append(amount_text(c.max_amount))
+        parts.append(formats.money(c.max_amount))
     return ", ".join(parts) or "–"
 
 
@@ -79,9 +81,9 @@ class CommitmentsScreen(LiveScreen):
     CommitmentsScreen #commitments { height: 1fr; }
     """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Board", id="commitments-back"),
-        Binding("a", "add", "Add", id="commitments-add"),
-        Binding("e", "end", "End", id="commitments-end"),
+        Binding("escape", "app.pop_screen", N_("Board"), id="commitments-back"),
+        Binding("a", "add", N_("Add"), id="commitments-add"),
+        Binding("e", "end", N_("End"), id="commitments-end"),
     ]
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
@@ -111,8 +113,9 @@ class CommitmentsScreen(LiveScreen):
             [
                 (
                     str(c.id),
-                    (str(c.id), c.payer, c.party, str(c.first_night),
-                     str(c.last_night) if c.last_night else _("open"), c.reference or "–",
+                    (str(c.id), c.payer, c.party, formats.date_medium(c.first_night),
+                     formats.date_medium(c.last_night) if c.last_night else _("open"),
+                     c.reference or "–",
                      _cap(c), str(c.routed_nights),
                      _("{n} UNBILLED").format(n=c.beyond_cap) if c.beyond_cap else "0"),
                 )
@@ -122,7 +125,9 @@ class CommitmentsScreen(LiveScreen):
         beyond = sum(c.beyond_cap for c in message.rows)
         title = _("[b]Commitments[/b] · {n} decision(s)").format(n=len(message.rows))
         if beyond:
-            title += " · [$state-unpaid]" + _("{n} night(s) beyond a cap").format(n=beyond) + "[/]"
+            title += (
+                " · [$state-unpaid]! " + _("{n} night(s) beyond a cap").format(n=beyond) + "[/]"
+            )
         self.query_one("#title", Label).update(title)
         self.refresh_bindings()
 

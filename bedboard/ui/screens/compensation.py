@@ -15,11 +15,11 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label
 
+from bedboard import formats
 from bedboard.errors import BedboardError
-from bedboard.i18n import _
+from bedboard.i18n import N_, _
 from bedboard.services.billing.compensation import Owed, compensation
 from bedboard.services.clock import check_period, parse_night
-from bedboard.services.exports.swedish import amount_text
 from bedboard.store import Store
 from bedboard.ui import palette
 from bedboard.ui.clock import Clock
@@ -27,7 +27,8 @@ from bedboard.ui.screens.base import LiveScreen
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.notice import Notice
 
-HELP = """\
+HELP = N_(
+    """\
 # Host families
 
 What each host family is owed for the period: one line per family and month, then the
@@ -35,6 +36,7 @@ year's total in bold. Nights without a compensation rate are counted apart (**no
 never as 0.00: set one with `bedboard rates set --compensation`. Type the period in the two
 boxes and press Enter.
 """
+)
 
 
 @dataclass
@@ -53,7 +55,7 @@ class CompensationScreen(LiveScreen):
     CompensationScreen #owed { height: 1fr; }
     CompensationScreen #owed-status { height: auto; padding: 0 1; }
     """
-    BINDINGS = [Binding("escape", "app.pop_screen", "Board", id="owed-back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", N_("Board"), id="owed-back")]
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
         super().__init__(store, clock)
@@ -115,19 +117,16 @@ class CompensationScreen(LiveScreen):
                 Text(r.area, style),
                 Text(period, style),
                 Text(str(r.nights), style, justify="right"),
-                Text(money_sv(r.amount), style, justify="right"),
+                Text(formats.amount(r.amount), style, justify="right"),
                 Text(r.currency, style),
                 Text(_("{n} NO RATE").format(n=r.nights_without_rate), palette.UNPAID)
                 if r.nights_without_rate
                 else Text("0"),
             )
         missing = sum(r.nights_without_rate for r in message.rows if not r.is_year)
-        status = _("{first} to {last}").format(first=self.first, last=self.last)
+        status = _("{first} to {last}").format(
+            first=formats.date_medium(self.first), last=formats.date_medium(self.last)
+        )
         if missing:
             status += " · " + _("{n} night(s) without a compensation rate").format(n=missing)
         self.say(status, error=bool(missing))
-
-
-def money_sv(minor: int) -> str:
-    """`1 950,00`: the currency has its own column."""
-    return amount_text(minor).replace("\u00a0kr", "")

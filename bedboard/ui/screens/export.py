@@ -17,7 +17,7 @@ from textual.worker import Worker
 
 from bedboard.config import export_folder
 from bedboard.errors import BedboardError
-from bedboard.i18n import _
+from bedboard.i18n import N_, _
 from bedboard.services.clock import parse_night
 from bedboard.services.exports.kinds import KINDS, ExportKind, export_kind
 from bedboard.store import Store
@@ -34,7 +34,8 @@ from bedboard.ui.screens.base import BoardBaseScreen
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.notice import Notice
 
-HELP = """\
+HELP = N_(
+    """\
 # Export
 
 Writes one CSV file (UTF-8) that the coordinator sends on or opens in a spreadsheet:
@@ -45,6 +46,7 @@ Choose what, the night or the first and last night, and the file; **Enter** or t
 button writes it. The file appears only when it is complete. Tick **Excel** so Excel shows
 å, ä and ö. Esc goes back to the board.
 """
+)
 
 
 class ExportScreen(BoardBaseScreen):
@@ -60,7 +62,7 @@ class ExportScreen(BoardBaseScreen):
     ExportScreen #export-path { width: 1fr; }
     ExportScreen #export-progress { margin: 1 0; }
     """
-    BINDINGS = [Binding("escape", "app.pop_screen", "Board", id="export-back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", N_("Board"), id="export-back")]
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
         super().__init__(store, clock)

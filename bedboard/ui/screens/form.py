@@ -18,6 +18,9 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from bedboard.i18n import N_, _
+from bedboard.ui.widgets.mark_checkbox import MarkCheckbox
+
 FieldKind = Literal["text", "int", "date", "select", "check", "secret"]
 
 
@@ -32,14 +35,14 @@ class Field:
     suggester: Suggester | None = None
     low: int = 1  # for int
     high: int = 366
-    prompt: str = "(none)"  # what an empty select says
+    prompt: str = N_("(none)")  # what an empty select says; translated where shown
     placeholder: str = ""
 
 
 class FormScreen(ModalScreen[dict[str, Any] | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="form-cancel"),
-        Binding("ctrl+s", "submit", "Save", id="form-save"),
+        Binding("escape", "cancel", N_("Cancel"), id="form-cancel"),
+        Binding("ctrl+s", "submit", N_("Save"), id="form-save"),
     ]
 
     def __init__(self, title: str, fields: Sequence[Field], submit: str, intro: str = "") -> None:
@@ -59,9 +62,12 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             yield Label("", id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button(
-                    f"{self.submit_label} (Enter, ^s)", variant="primary", id="submit", compact=True
+                    _("{submit_label} (Enter, ^s)").format(submit_label=self.submit_label),
+                    variant="primary",
+                    id="submit",
+                    compact=True,
                 )
-                yield Button("Cancel (Esc)", id="cancel", compact=True)
+                yield Button(_("Cancel (Esc)"), id="cancel", compact=True)
 
     def _field(self, f: Field) -> ComposeResult:
         """One line per field, label on the left: the whole form fits in 80x24."""
@@ -69,7 +75,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         with Horizontal(classes="field"):
             if f.kind == "check":
                 yield Label("", classes="field-label")
-                yield Checkbox(f.label, value=bool(f.default), id=widget_id, compact=True)
+                yield MarkCheckbox(f.label, value=bool(f.default), id=widget_id, compact=True)
                 return
             yield Label(f.label + (" *" if f.required else ""), classes="field-label")
             if f.kind == "select":
@@ -77,7 +83,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                     [(Text(label), value) for label, value in f.options],
                     value=f.default if f.default != "" else Select.NULL,
                     allow_blank=True,
-                    prompt=f.prompt,
+                    prompt=_(f.prompt),
                     id=widget_id,
                     compact=True,
                 )
@@ -128,25 +134,35 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             value = self.query_one(widget_id, Select).value
             if value is Select.NULL:
                 if f.required:
-                    raise ValueError(f"choose {f.label.lower()}")
+                    raise ValueError(_("choose {lower}").format(lower=f.label.lower()))
                 return None
             return value
         text = self.query_one(widget_id, Input).value.strip()
         if not text:
             if f.required:
-                raise ValueError(f"{f.label} is needed")
+                raise ValueError(_("{label} is needed").format(label=f.label))
             return None if f.kind in ("int", "date") else ""
         if f.kind == "int":
             try:
                 number = int(text)
             except ValueError:
-                raise ValueError(f"{f.label} must be a whole number") from None
+                raise ValueError(
+                    _("{label} must be a whole number").format(label=f.label)
+                ) from None
             if not f.low <= number <= f.high:
-                raise ValueError(f"{f.label} must be from {f.low} to {f.high}")
+                raise ValueError(
+                    _("{label} must be from {low} to {high}").format(
+                        label=f.label, low=f.low, high=f.high
+                    )
+                )
             return number
         if f.kind == "date":
             try:
                 return dt.date.fromisoformat(text)
             except ValueError:
-                raise ValueError(f"{f.label}: {text!r} is not a date like 2026-11-27") from None
+                raise ValueError(
+                    _("{label}: {text!r} is not a date like 2026-11-27").format(
+                        label=f.label, text=text
+                    )
+                ) from None
         return text

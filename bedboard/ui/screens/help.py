@@ -8,9 +8,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
+from bedboard.i18n import N_, _
+
 
 def keys_table(screen: Screen) -> str:
-    rows = ["| key | does |", "| --- | --- |"]
+    rows = ["| " + _("key") + " | " + _("does") + " |", "| --- | --- |"]
     seen = set()
     for active in screen.active_bindings.values():
         binding = active.binding
@@ -18,12 +20,12 @@ def keys_table(screen: Screen) -> str:
             continue
         seen.add(binding.description)
         shown = screen.app.get_key_display(binding).replace("|", "\\|")
-        rows.append(f"| `{shown}` | {binding.description} |")
+        rows.append(f"| `{shown}` | {_(binding.description)} |")
     return "\n".join(rows)
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "Close help", id="help-close")]
+    BINDINGS = [Binding("escape,f1,q", "app.pop_screen", N_("Close help"), id="help-close")]
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -31,10 +33,13 @@ class HelpScreen(ModalScreen[None]):
 
     @classmethod
     def for_screen(cls, screen: Screen) -> HelpScreen:
-        about = getattr(screen, "HELP", "") or ""
+        about = getattr(screen, "HELP", "") or ""  # N_() marked; translated here
         return cls(
-            f"{about.strip()}\n\n## Keys that work here now\n\n{keys_table(screen)}\n\n"
-            "Ctrl+P lists every action by name. Esc, F1 or q closes this help."
+            (_(about).strip() if about else "")  # _("") would be the catalog's header
+            + "\n\n## "
+            + _("Keys that work here now")
+            + f"\n\n{keys_table(screen)}\n\n"
+            + _("Ctrl+P lists every action by name. Esc, F1 or q closes this help.")
         )
 
     def compose(self) -> ComposeResult:

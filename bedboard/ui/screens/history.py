@@ -18,21 +18,25 @@ from textual.markup import escape
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label
 
-from bedboard.i18n import _
+from bedboard import formats
+from bedboard.i18n import N_, _, ngettext
 from bedboard.services.safety.history import HistoryLine, guest_history, unit_history
 from bedboard.store import Store
+from bedboard.ui.audit_words import action_word
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import LiveScreen
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.notice import Notice
 
-HELP = """\
+HELP = N_(
+    """\
 # History
 
 Every change to a unit or a guest, newest first: when, who, what, and the details, read from
 the audit log (which cannot be changed; `bedboard audit verify` checks it).
 Type a unit as `SITE/UNIT` (like `Hvilan/12`) or a guest code and press Enter.
 """
+)
 
 
 @dataclass
@@ -48,9 +52,9 @@ class HistoryScreen(LiveScreen):
     HistoryScreen #history-query { width: 1fr; }
     """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Board", id="history-back"),
-        Binding("u", "show_unit", "Unit", id="history-unit"),
-        Binding("g", "show_guest", "Guest", id="history-guest"),
+        Binding("escape", "app.pop_screen", N_("Board"), id="history-back"),
+        Binding("u", "show_unit", N_("Unit"), id="history-unit"),
+        Binding("g", "show_guest", N_("Guest"), id="history-guest"),
     ]
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
@@ -61,15 +65,15 @@ class HistoryScreen(LiveScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
-            yield Label("[b]History[/b]", id="title")
-        yield Input(placeholder="SITE/UNIT or guest code, then Enter", id="history-query")
+            yield Label("[b]" + escape(_("History")) + "[/b]", id="title")
+        yield Input(placeholder=_("SITE/UNIT or guest code, then Enter"), id="history-query")
         yield Notice(id="history-note")
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(_("When"), "Who", "What", "Where", "Details")
+        table.add_columns(_("When"), _("Who"), _("What"), _("Where"), _("Details"))
         self._remember_board_selection()
         start = self.unit_ref or self.guest_code
         if start:
@@ -128,20 +132,21 @@ class HistoryScreen(LiveScreen):
         for line in message.lines:
             table.add_row(
                 # the board's clock (fixed in tests): every time on screen is one wall clock
-                f"{self.clock.local_time_of(line.at_utc):%Y-%m-%d %H:%M}"
+                formats.stamp(self.clock.local_time_of(line.at_utc))
                 if line.at_utc is not None
                 else line.at,
                 Text(line.actor),
-                Text(line.action.replace("_", " ")),
+                Text(action_word(line.action)),
                 Text(line.target.split(":", 1)[-1]),
                 Text(line.detail),
                 key=str(line.entry_id),
             )
-        what = "unit" if "/" in message.query else "guest"
+        what = _("unit") if "/" in message.query else _("guest")
         count = len(message.lines)
+        entries = ngettext("{n} entry", "{n} entries", count).format(n=count)
+        title = escape(_("History"))
         self.query_one("#title", Label).update(
-            f"[b]History[/b] · {what} {escape(message.query)} · {count} entr"
-            + ("y" if count == 1 else "ies")
+            f"[b]{title}[/b] · {escape(what)} {escape(message.query)} · {escape(entries)}"
         )
         self.say("" if count else _("nothing recorded yet"))
         self.refresh_bindings()

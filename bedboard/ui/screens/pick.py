@@ -14,9 +14,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from bedboard.i18n import N_
+
 
 class PickScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick-cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="pick-cancel")]
 
     def __init__(
         self,

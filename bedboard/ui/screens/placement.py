@@ -14,13 +14,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, DataTable, Input, Label, Static
 from textual.worker import get_current_worker
 
+from bedboard import formats
 from bedboard.errors import BedboardError
-from bedboard.i18n import _
+from bedboard.i18n import N_, _, ngettext
 from bedboard.services.beds import holds
 from bedboard.services.beds.placement import (
     Needs,
@@ -41,9 +43,11 @@ from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.widgets.code_suggester import GuestCodeSuggester
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.keyed_table import KeyedTable
+from bedboard.ui.widgets.mark_checkbox import MarkCheckbox
 from bedboard.ui.widgets.notice import Notice
 
-HELP = """\
+HELP = N_(
+    """\
 # Find a place
 
 Say who it is for, or what the person needs; the places that fit appear at once, best first:
@@ -62,6 +66,7 @@ Tab moves between the fields and the list; Enter in a field goes to the list. On
 hold for the household in one step (payer completes with the right arrow). When nothing
 fits, `w` records a turnaway with the needs that could not be met. Esc goes back.
 """
+)
 
 
 @dataclass
@@ -80,13 +85,21 @@ class HeldHere:
     who: Who
 
 
+WHY_WORDS = {"same room": N_("same room"), "area": N_("area"), "language": N_("language")}
+NEED_WORDS = {
+    "women_only": N_("women only"),
+    "children": N_("children"),
+    "accessible": N_("accessible"),
+}
+
+
 class OptionTable(KeyedTable):
     COLUMNS = (
-        ("site", "Site", 22),
-        ("area", "Area", 11),
-        ("free", "Fit", 3),
-        ("units", "Would hold", 18),
-        ("why", "Why first", 20),
+        ("site", N_("Site"), 22),
+        ("area", N_("Area"), 11),
+        ("free", N_("Fit"), 3),
+        ("units", N_("Would hold"), 18),
+        ("why", N_("Why first"), 20),
     )
 
     def show(self, options: list[PlaceOption]) -> None:
@@ -99,7 +112,7 @@ class OptionTable(KeyedTable):
                         o.area,
                         Text(str(o.free_fitting), justify="right"),
                         ", ".join(ref.rpartition("/")[2] for ref in o.units),
-                        o.why,
+                        ", ".join(_(WHY_WORDS.get(r, r)) for r in o.reasons),
                     ),
                 )
                 for o in options
@@ -110,10 +123,10 @@ class OptionTable(KeyedTable):
 class PlacementScreen(BoardBaseScreen):
     HELP = HELP
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Board", id="back"),
-        Binding("h", "hold_place", "Hold these", id="hold-place"),
-        Binding("c", "confirm_held", "Confirm for them", id="confirm-held"),
-        Binding("w", "turnaway", "Turnaway", id="placement-turnaway"),
+        Binding("escape", "app.pop_screen", N_("Board"), id="back"),
+        Binding("h", "hold_place", N_("Hold these"), id="hold-place"),
+        Binding("c", "confirm_held", N_("Confirm for them"), id="confirm-held"),
+        Binding("w", "turnaway", N_("Turnaway"), id="placement-turnaway"),
     ]
 
     def __init__(
@@ -137,7 +150,13 @@ class PlacementScreen(BoardBaseScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
-            yield Label(f"[b]Find a place[/b] · the night of {self.night:%a %d %b %Y}", id="title")
+            yield Label(
+                "[b]"
+                + escape(_("Find a place"))
+                + "[/b] · "
+                + escape(_("the night of {night}").format(night=formats.night_long(self.night))),
+                id="title",
+            )
         with Horizontal(classes="needs"):
             yield Label(_("Who"))
             yield Input(
@@ -147,14 +166,14 @@ class PlacementScreen(BoardBaseScreen):
                 classes="who",
                 suggester=GuestCodeSuggester(self.store),
             )
-            yield Label("Nights")
+            yield Label(_("Nights"))
             yield Input("1", id="nights", type="integer", classes="number")
-            yield Label("Places")
+            yield Label(_("Places"))
             yield Input("1", id="places", type="integer", classes="number")
-            yield Label("Night")
+            yield Label(_("Night"))
             yield Input(str(self.night), id="night", classes="date")
         with Horizontal(classes="needs"):
-            yield Label("Language")
+            yield Label(_("Language"))
             yield Input(
                 "",
                 id="language",
@@ -162,12 +181,12 @@ class PlacementScreen(BoardBaseScreen):
                 classes="short",
                 suggester=self._suggest(self.languages),
             )
-            yield Label("Area")
+            yield Label(_("Area"))
             yield Input("", id="area", classes="area", suggester=self._suggest(self.areas))
         with Horizontal(classes="needs"):
-            yield Checkbox("Women only", id="women_only")
-            yield Checkbox("Children", id="children")
-            yield Checkbox("Accessible", id="accessible")
+            yield MarkCheckbox(_("Women only"), id="women_only")
+            yield MarkCheckbox(_("Children"), id="children")
+            yield MarkCheckbox(_("Accessible"), id="accessible")
         yield OptionTable(id="options")
         yield Static("", id="detail")
         yield Notice()
@@ -208,7 +227,9 @@ class PlacementScreen(BoardBaseScreen):
         try:
             night = dt.date.fromisoformat(night_text)
         except ValueError:
-            raise ValueError(f"night {night_text!r} is not a date like 2026-11-27") from None
+            raise ValueError(
+                _("night {text!r} is not a date like 2026-11-27").format(text=night_text)
+            ) from None
         return (
             night,
             Needs(
@@ -283,9 +304,11 @@ class PlacementScreen(BoardBaseScreen):
                 if self.held
                 else ""
             )
+            fit = ngettext(
+                "{n} site fits{for_whom}, best first.", "{n} sites fit{for_whom}, best first.", n
+            ).format(n=n, for_whom=for_whom)
             self._show_message(
-                f"{n} site{'s' if n != 1 else ''} fit{for_whom}, best first. "
-                "Enter in a field goes to the list; h holds a row." + held
+                fit + " " + _("Enter in a field goes to the list; h holds a row.") + held
             )
         self.refresh_bindings()
 
@@ -324,7 +347,10 @@ class PlacementScreen(BoardBaseScreen):
             return
         night, needs, person = self.night, self.needs, self.who
         held_for = (
-            "Find a place: " + (f"{person.label}, " if person.label else "") + describe(needs)
+            _("Find a place")
+            + ": "
+            + (f"{person.label}, " if person.label else "")
+            + describe(needs)
         )
 
         def change(session: Session) -> str:
@@ -338,10 +364,11 @@ class PlacementScreen(BoardBaseScreen):
                 now=self.clock.utc(),
             )
             self.held = HeldHere(row.id, option.units, person)
-            nights_text = f"{needs.nights} nights from " if needs.nights > 1 else ""
-            return (
-                f"Held {', '.join(option.units)} for {nights_text}the night of {night} "
-                f"(90 minutes), hold #{row.id}. c confirms it."
+            when = formats.night_short(night)
+            if needs.nights > 1:
+                when = _("{n} nights from {night}").format(n=needs.nights, night=when)
+            return _("Held {units} for {when} (90 minutes), hold #{id}. c confirms it.").format(
+                units=", ".join(option.units), when=when, id=row.id
             )
 
         self.run_change(change)
@@ -398,11 +425,13 @@ class PlacementScreen(BoardBaseScreen):
                     now=self.clock.utc(),
                 )
                 self.held = None
-                unbilled = "" if payer else " No payer yet: unbilled."
-                return (
-                    f"Hold #{held.hold_id} confirmed: {len(booked)} guest(s), "
-                    f"every held night.{unbilled}"
-                )
+                unbilled = "" if payer else " " + _("No payer yet: unbilled.")
+                said = ngettext(
+                    "Hold #{id} confirmed: {n} guest, every held night.",
+                    "Hold #{id} confirmed: {n} guests, every held night.",
+                    len(booked),
+                ).format(id=held.hold_id, n=len(booked))
+                return said + unbilled
 
             self.run_change(change)
 
@@ -421,24 +450,26 @@ class PlacementScreen(BoardBaseScreen):
                 needs=";".join(needs.unmet()),
                 actor=self.store.actor,
             )
-            missing = ", ".join(needs.unmet()) or "no need recorded"
-            return f"Turnaway recorded for the night of {night}: {missing}."
+            missing = ", ".join(_(NEED_WORDS.get(n, n)) for n in needs.unmet())
+            return _("Turnaway recorded for the night of {night}: {missing}.").format(
+                night=formats.night_short(night), missing=missing or _("no need recorded")
+            )
 
         self.run_change(change)
 
 
 def describe(needs: Needs) -> str:
-    parts = [f"{needs.places} place{'s' if needs.places != 1 else ''}"]
+    parts = [ngettext("{n} place", "{n} places", needs.places).format(n=needs.places)]
     if needs.nights > 1:
-        parts.append(f"{needs.nights} nights")
+        parts.append(ngettext("{n} night", "{n} nights", needs.nights).format(n=needs.nights))
     if needs.women_only:
-        parts.append("women only")
+        parts.append(_("women only"))
     if needs.children:
-        parts.append("children")
+        parts.append(_("children"))
     if needs.accessible:
-        parts.append("accessible")
+        parts.append(_("accessible"))
     if needs.language:
-        parts.append(f"speaks {needs.language}")
+        parts.append(_("speaks {language}").format(language=needs.language))
     if needs.area:
         parts.append(needs.area)
     return ", ".join(parts)

@@ -15,6 +15,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Label, Static
 
+from bedboard import formats
+from bedboard.i18n import N_, _
 from bedboard.services.beds.availability import UnitNight
 from bedboard.services.beds.rack import RACK_NIGHTS, Rack, rack
 from bedboard.services.choices import Choices, choices
@@ -27,19 +29,21 @@ from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.notice import Notice
 from bedboard.ui.widgets.rack_table import RackTable
 
-WEEKS = Binding.Group("Week")
+WEEKS = Binding.Group(N_("Week"))
 
-HELP = """\
+HELP = N_(
+    """\
 # The rack
 
 Every place down the side, two weeks of nights across. A stay shows its guest code on its
-first night, then a line for as long as it lasts (red: nobody pays). `held` is a hold,
+first night, then a line for as long as it lasts (red and `!`: nobody pays). `held` is a hold,
 `out` out of service, `·` free.
 
 Move the cursor to a place and a night; the keys at the bottom act on exactly that
 (check in from that night, hold it, take it out of service from that night, ...).
 `[` and `]` move the two weeks by a week; `t` goes back to the current night.
 """
+)
 
 
 @dataclass
@@ -52,10 +56,10 @@ class RackLoaded(Message):
 class RackScreen(UnitActionsScreen):
     HELP = HELP
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Board", id="back"),
-        Binding("left_square_bracket", "shift(-7)", "Week back", id="week-back", group=WEEKS),
-        Binding("right_square_bracket", "shift(7)", "Week on", id="week-on", group=WEEKS),
-        Binding("t", "tonight", "Tonight", id="tonight"),
+        Binding("escape", "app.pop_screen", N_("Board"), id="back"),
+        Binding("left_square_bracket", "shift(-7)", N_("Week back"), id="week-back", group=WEEKS),
+        Binding("right_square_bracket", "shift(7)", N_("Week on"), id="week-on", group=WEEKS),
+        Binding("t", "tonight", N_("Tonight"), id="tonight"),
     ]
 
     def __init__(
@@ -105,7 +109,9 @@ class RackScreen(UnitActionsScreen):
             table.move_cursor(column=1)  # start on a night, where every action works
         last = message.rack.nights[-1]
         self.query_one("#title", Label).update(
-            f"[b]Rack[/b] · nights {self.first:%a %d %b} to {last:%a %d %b %Y}"
+            _("[b]Rack[/b] · nights {first} to {last}").format(
+                first=formats.night_short(self.first), last=formats.night_long(last)
+            )
         )
         self._show_detail()
 
@@ -114,7 +120,7 @@ class RackScreen(UnitActionsScreen):
         unit = self.selected_unit
         self.query_one("#detail", Static).update(
             Text(
-                f"Night of {unit.night}: "
+                _("Night of {night}: ").format(night=unit.night)
                 + detail_text(unit, self.clock.utc(), self.clock.local_time_of)
             )
             if unit

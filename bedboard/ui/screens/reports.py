@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Label, Static
 
-from bedboard.i18n import _
+from bedboard.i18n import N_, _
 from bedboard.services.reports import UNBILLED, NightCounts, Report, build_report
 from bedboard.store import Store
 from bedboard.ui import palette
@@ -41,7 +41,8 @@ class ReportLoaded(Message):
     report: Report
 
 
-HELP = """\
+HELP = N_(
+    """\
 # Reports
 
 Pictures of the nights for a coordinator arguing for beds: occupancy per night for all
@@ -49,6 +50,7 @@ sites, then per site, the held and unbilled nights, turnaways per week and each 
 nights per month. `3` shows the last 30 nights, `9` the last 90. The figures follow changes
 made anywhere, a few seconds later.
 """
+)
 
 
 class ReportsScreen(LiveScreen):
@@ -60,9 +62,9 @@ class ReportsScreen(LiveScreen):
     ReportsScreen .chart { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Board", id="reports-back"),
-        Binding("3", "period(30)", "30 nights", id="reports-30"),
-        Binding("9", "period(90)", "90 nights", id="reports-90"),
+        Binding("escape", "app.pop_screen", N_("Board"), id="reports-back"),
+        Binding("3", "period(30)", N_("30 nights"), id="reports-30"),
+        Binding("9", "period(90)", N_("90 nights"), id="reports-90"),
     ]
 
     nights: reactive[int] = reactive(30, init=False, bindings=True)

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from textual import work
 from textual.binding import Binding
 
-from bedboard.i18n import _, ngettext
+from bedboard import formats
+from bedboard.i18n import N_, _, ngettext
 from bedboard.services.beds import holds, out_of_service, stays
 from bedboard.services.beds.availability import UnitNight
 from bedboard.services.beds.holds import DEFAULT_HOLD_MINUTES, MAX_HOLD_MINUTES
@@ -28,7 +29,7 @@ from bedboard.services.people.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, rec
 from bedboard.services.staff.rights import OWN_SITES, Right, scope
 from bedboard.services.staff.signin import sign_in
 from bedboard.states import Gender, TurnawayReason
-from bedboard.ui.format import tags_text
+from bedboard.ui.format import state_word, tags_text
 from bedboard.ui.screens.base import LiveScreen, changes
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen
@@ -65,13 +66,14 @@ ACTION_RIGHTS: dict[str, Right] = {
     "turnaway": Right.TURNAWAY,
 }
 
-REASON_LABELS: dict[str, str] = {
-    TurnawayReason.NO_FREE_UNIT: "no free place",
-    TurnawayReason.NO_PAYER: "nobody would pay",
-    TurnawayReason.NOT_ELIGIBLE: "not eligible",
-    TurnawayReason.NEEDS_NOT_MET: "needs could not be met",
-    TurnawayReason.OTHER: "other",
+REASON_LABELS: dict[str, str] = {  # N_() marked: _() where shown
+    TurnawayReason.NO_FREE_UNIT: N_("no free place"),
+    TurnawayReason.NO_PAYER: N_("nobody would pay"),
+    TurnawayReason.NOT_ELIGIBLE: N_("not eligible"),
+    TurnawayReason.NEEDS_NOT_MET: N_("needs could not be met"),
+    TurnawayReason.OTHER: N_("other"),
 }
+GENDER_LABELS = {"woman": N_("woman"), "man": N_("man"), "other": N_("other")}
 
 
 def kept_text(later: stays.LaterBooking | None) -> str:
@@ -79,7 +81,7 @@ def kept_text(later: stays.LaterBooking | None) -> str:
     if later is None:
         return ""
     return " " + _("Their later booking from {night} in {unit} is kept.").format(
-        night=later.first_night, unit=later.unit
+        night=day(later.first_night), unit=later.unit
     )
 
 
@@ -87,19 +89,24 @@ def nights_text(n: int) -> str:
     return ngettext("{n} night", "{n} nights", n).format(n=n)
 
 
+def day(night: dt.date | None) -> str:
+    """A night as people read it: 'fre 27 nov' (the form fields keep 2026-11-27)."""
+    return formats.night_short(night) if night else "?"
+
+
 class UnitActionsScreen(LiveScreen):
     BINDINGS = [
-        Binding("c", "check_in", "Check in", id="check-in"),
-        Binding("c", "confirm_hold", "Confirm hold", id="confirm-hold"),
-        Binding("h", "hold", "Hold", id="hold"),
-        Binding("x", "cancel_hold", "Cancel hold", id="cancel-hold"),
-        Binding("o", "check_out", "Check out", id="check-out"),
-        Binding("e", "extend", "Extend", id="extend"),
-        Binding("m", "move", "Move", id="move"),
-        Binding("s", "out_of_service", "Out of service", id="out-of-service"),
-        Binding("s", "back_in_service", "Back in service", id="back-in-service"),
-        Binding("w", "turnaway", "Turnaway", id="turnaway"),
-        Binding("N", "reveal_name", "Show name", id="reveal-name"),
+        Binding("c", "check_in", N_("Check in"), id="check-in"),
+        Binding("c", "confirm_hold", N_("Confirm hold"), id="confirm-hold"),
+        Binding("h", "hold", N_("Hold"), id="hold"),
+        Binding("x", "cancel_hold", N_("Cancel hold"), id="cancel-hold"),
+        Binding("o", "check_out", N_("Check out"), id="check-out"),
+        Binding("e", "extend", N_("Extend"), id="extend"),
+        Binding("m", "move", N_("Move"), id="move"),
+        Binding("s", "out_of_service", N_("Out of service"), id="out-of-service"),
+        Binding("s", "back_in_service", N_("Back in service"), id="back-in-service"),
+        Binding("w", "turnaway", N_("Turnaway"), id="turnaway"),
+        Binding("N", "reveal_name", N_("Show name"), id="reveal-name"),
     ]
 
     choices = Choices()
@@ -179,10 +186,12 @@ class UnitActionsScreen(LiveScreen):
             binding = active.binding
             if binding.action in NEEDS_STATE and active.enabled:
                 shown = self.app.get_key_display(binding)
-                options.append((f"{binding.description}  ({shown})", binding.action))
+                options.append((f"{_(binding.description)}  ({shown})", binding.action))
                 keys[binding.key] = binding.action
         title = _("{ref}, night of {night}: {state}").format(
-            ref=unit.ref, night=unit.night, state=self.status_now(unit).replace("_", " ")
+            ref=unit.ref,
+            night=formats.night_short(unit.night),
+            state=state_word(self.status_now(unit)),
         )
         action = await self.app.push_screen_wait(PickScreen(title, options, keys))
         if action:
@@ -241,7 +250,7 @@ class UnitActionsScreen(LiveScreen):
                 "gender",
                 _("Gender"),
                 "select",
-                options=[(_(g), g) for g in Gender],
+                options=[(_(GENDER_LABELS.get(g, g)), g) for g in Gender],
                 prompt=_("(not recorded)"),
             ),
             Field("birth_year", _("Birth year"), "int", low=1900, high=dt.date.today().year),
@@ -268,7 +277,7 @@ class UnitActionsScreen(LiveScreen):
             suggester=GuestCodeSuggester(self.store, on_failure=self._completion_failed),
             placeholder=_("empty: a new code is made"),
         )
-        intro = _("From the night of {night}.").format(night=unit.night)
+        intro = _("From the night of {night}.").format(night=day(unit.night))
         if tags:
             intro += " " + _("This place: {tags}.").format(tags=tags)
         intro += " " + _("Known codes complete with the right arrow; ")
@@ -326,7 +335,7 @@ class UnitActionsScreen(LiveScreen):
             self._stay_fields(),
             _("Confirm"),
             _("Held for: {held_for}. The stay starts {night}.").format(
-                held_for=unit.held_for or _("(not said)"), night=unit.night
+                held_for=unit.held_for or _("(not said)"), night=day(unit.night)
             ),
         )
         if values is None:
@@ -359,7 +368,10 @@ class UnitActionsScreen(LiveScreen):
             "Booked nights {first} to {last}. The nights from the date below on are removed. "
             "Leaving tomorrow morning: {tomorrow}; not staying tonight: {tonight}."
         ).format(
-            first=unit.visit_first, last=unit.visit_last, tomorrow=tomorrow, tonight=unit.night
+            first=day(unit.visit_first),
+            last=day(unit.visit_last),
+            tomorrow=day(tomorrow),
+            tonight=day(unit.night),
         )
         values = await self.ask(
             _("Check out {code} from {ref}").format(code=code, ref=unit.ref),
@@ -376,7 +388,7 @@ class UnitActionsScreen(LiveScreen):
                 session, guest_code=code, night=first_free, actor=self.store.actor
             )
             said = _("Checked out {code}: {nights} from {first_free} removed.").format(
-                code=code, nights=nights_text(removed), first_free=first_free
+                code=code, nights=nights_text(removed), first_free=day(first_free)
             )
             return said + kept_text(stays.later_booking(session, code, first_free))
 
@@ -394,7 +406,7 @@ class UnitActionsScreen(LiveScreen):
             [Field("extra", _("Extra nights"), "int", default=1, required=True)],
             _("Extend"),
             _("Now booked to the night of {last}; same unit, same payer.").format(
-                last=unit.visit_last
+                last=day(unit.visit_last)
             ),
         )
         if values is None:
@@ -464,7 +476,7 @@ class UnitActionsScreen(LiveScreen):
             )
             later = stays.later_booking(session, code, stays.last_night_of(session, stay))
             said = _("Moved {code} to {target} from the night of {night}.").format(
-                code=code, target=target, night=from_night
+                code=code, target=target, night=day(from_night)
             )
             return said + kept_text(later)
 
@@ -479,7 +491,7 @@ class UnitActionsScreen(LiveScreen):
         if unit is None:
             return
         values = await self.ask(
-            _("Hold {ref} for the night of {night}").format(ref=unit.ref, night=unit.night),
+            _("Hold {ref} for the night of {night}").format(ref=unit.ref, night=day(unit.night)),
             [
                 Field(
                     "held_for",
@@ -603,13 +615,13 @@ class UnitActionsScreen(LiveScreen):
         unit = self.selected_unit
         night = unit.night if unit else self.current_night
         values = await self.ask(
-            _("Record a turnaway for the night of {night}").format(night=night),
+            _("Record a turnaway for the night of {night}").format(night=day(night)),
             [
                 Field(
                     "reason",
                     _("Why"),
                     "select",
-                    options=[(REASON_LABELS[r], r) for r in TURNAWAY_REASONS],
+                    options=[(_(REASON_LABELS[r]), r) for r in TURNAWAY_REASONS],
                     default=TurnawayReason.NO_FREE_UNIT,
                     required=True,
                 ),
@@ -640,7 +652,7 @@ class UnitActionsScreen(LiveScreen):
                 referred_to=values["referred_to"],
                 actor=self.store.actor,
             ),
-            _("Turnaway recorded for {who} on {night}.").format(who=who, night=night),
+            _("Turnaway recorded for {who} on {night}.").format(who=who, night=day(night)),
         )
 
     @changes

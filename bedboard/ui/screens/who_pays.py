@@ -12,10 +12,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.message import Message
 from textual.widgets import Label, Static
 
-from bedboard.i18n import _
+from bedboard import formats
+from bedboard.i18n import N_, _, ngettext
 from bedboard.services.billing import commitments, payments
 from bedboard.services.billing.payers import list_payers
 from bedboard.store import Store
@@ -27,7 +29,8 @@ from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.keyed_table import KeyedTable
 from bedboard.ui.widgets.notice import Notice
 
-HELP = """\
+HELP = N_(
+    """\
 # Who pays?
 
 Every stay with nights that are not closed yet and have no payer, the oldest first; nights
@@ -37,6 +40,7 @@ night on, with the payer's reference (decision or case number). Closed nights ke
 Below the table: closed nights nobody pays (a correction moves them to a payer), and
 commitments that end within 3 days while the guest's stay goes on.
 """
+)
 
 
 @dataclass
@@ -61,10 +65,9 @@ def _more_text(closed: list[payments.Unbilled], ending: list[commitments.EndingS
             f"bold {palette.UNPAID}",
         )
         for u in closed[:5]:
+            span = f"{formats.day_month(u.first_night)}–{formats.day_month(u.last_night)}"
             text.append(
-                f"  {u.first_night}..{u.last_night}  {u.nights}  {u.guest_code}  {u.ref}  "
-                + _("CLOSED UNBILLED")
-                + "\n"
+                f"  {span}  {u.nights}  {u.guest_code}  {u.ref}  " + _("CLOSED UNBILLED") + "\n"
             )
         if len(closed) > 5:
             text.append("  " + _("and {n} more").format(n=len(closed) - 5) + "\n")
@@ -74,8 +77,8 @@ def _more_text(closed: list[payments.Unbilled], ending: list[commitments.EndingS
             text.append(
                 "  "
                 + _("#{id} {payer} for {guest} ends on {last}; booked again on {next}").format(
-                    id=e.commitment_id, payer=e.payer, guest=e.guest_code, last=e.last_night,
-                    next=e.next_night,
+                    id=e.commitment_id, payer=e.payer, guest=e.guest_code,
+                    last=formats.night_short(e.last_night), next=formats.night_short(e.next_night),
                 )
                 + "\n"
             )  # fmt: skip
@@ -91,13 +94,13 @@ class UnbilledTable(KeyedTable):
     and the cursor stays on its stay."""
 
     COLUMNS = (
-        ("first", "From night", 10),
-        ("last", "To night", 10),
-        ("nights", "Nights", 6),
-        ("guest", "Guest", 14),
-        ("why", "Why", None),
-        ("place", "Place", 30),
-        ("stay", "Stay", 8),
+        ("first", N_("From night"), 10),
+        ("last", N_("To night"), 10),
+        ("nights", N_("Nights"), 6),
+        ("guest", N_("Guest"), 14),
+        ("why", N_("Why"), None),
+        ("place", N_("Place"), 30),
+        ("stay", N_("Stay"), 8),
     )
 
 
@@ -108,8 +111,8 @@ class WhoPaysScreen(LiveScreen):
     WhoPaysScreen #who-pays-more { height: auto; max-height: 12; padding: 0 1; }
     """
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Board", id="who-pays-back"),
-        Binding("p", "assign", "Set payer", id="who-pays-assign"),
+        Binding("escape", "app.pop_screen", N_("Board"), id="who-pays-back"),
+        Binding("p", "assign", N_("Set payer"), id="who-pays-assign"),
     ]
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
@@ -119,7 +122,7 @@ class WhoPaysScreen(LiveScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
-            yield Label("[b]Who pays?[/b]", id="title")
+            yield Label("[b]" + escape(_("Who pays?")) + "[/b]", id="title")
         yield UnbilledTable(id="who-pays")
         yield Static("", id="who-pays-more")
         yield Notice()
@@ -143,18 +146,23 @@ class WhoPaysScreen(LiveScreen):
             [
                 (
                     u.key,
-                    (str(u.first_night), str(u.last_night), str(u.nights), u.guest_code, _why(u),
+                    (formats.night_short(u.first_night), formats.night_short(u.last_night),
+                     str(u.nights), u.guest_code, _why(u),
                      u.ref, str(u.stay_id)),
                 )
                 for u in message.rows
             ]
         )  # fmt: skip
         count = sum(u.nights for u in message.rows)
-        self.query_one("#title", Label).update(
-            f"[b]Who pays?[/b] · [$state-unpaid]{count} open night(s) without a payer[/]"
-            if count
-            else "[b]Who pays?[/b] · every open night has a payer"
-        )
+        title = "[b]" + escape(_("Who pays?")) + "[/b] · "
+        if count:
+            said = ngettext(
+                "{n} open night without a payer", "{n} open nights without a payer", count
+            ).format(n=count)
+            title += f"[$state-unpaid]! {escape(said)}[/]"
+        else:
+            title += escape(_("every open night has a payer"))
+        self.query_one("#title", Label).update(title)
         self.query_one("#who-pays-more", Static).update(_more_text(message.closed, message.ending))
         self.refresh_bindings()
 

@@ -10,6 +10,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 
+from bedboard.i18n import _
 from bedboard.ui.shorten import cut_middle
 from bedboard.ui.widgets.keyed_table import Cell, KeyedTable, Row
 from bedboard.ui.widgets.widths import set_column_width
@@ -32,10 +33,10 @@ class FittedTable(KeyedTable):
     def show(self, rows: Sequence[Row]) -> int:
         self._rows = rows
         specs = list(self.column_specs())
-        labels = [label for _key, label, _width in specs]
+        labels = [_(label) for _key, label, _width in specs]  # as shown, translated
         flex = next((i for i, (key, _l, _w) in enumerate(specs) if key == self.FLEX), None)
         total = self.screen.size.width if self.is_attached else self.app.size.width
-        widths = fitted_widths(labels, [cells for _, cells in rows], total, flex)
+        widths = fitted_widths(labels, [cells for _k, cells in rows], total, flex)
         for (key, _label, _width), width in zip(specs, widths, strict=True):
             set_column_width(self, key, width)
         if flex is None:

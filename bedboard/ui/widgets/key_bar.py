@@ -7,6 +7,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from bedboard.i18n import _
+
 KEY_STYLE = "bold $footer-key-foreground"
 
 
@@ -43,8 +45,9 @@ class KeyBar(Static):
             if not binding.show or not binding.description or not active.enabled:
                 continue
             name = binding.group if binding.group is not None else binding.action
-            description = binding.group.description if binding.group else binding.description
-            keys, _ = entries.setdefault(name, ([], description))
+            # descriptions are N_() marked at class level; translated now, in today's language
+            description = _(binding.group.description if binding.group else binding.description)
+            keys, _description = entries.setdefault(name, ([], description))
             key = self.app.get_key_display(binding)
             if key not in keys:
                 keys.append(key)
@@ -52,5 +55,5 @@ class KeyBar(Static):
         for keys, description in entries.values():
             parts.append((" ".join(keys), KEY_STYLE))
             parts.append(f" {description}  ")
-        parts.extend([("^p", KEY_STYLE), " All actions"])
+        parts.extend([("^p", KEY_STYLE), " " + _("All actions")])
         self.update(Content.assemble(*parts))

@@ -14,6 +14,8 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
+from bedboard.i18n import _
+
 Cell = str | Text
 Row = tuple[str, tuple[Cell, ...]]
 
@@ -45,7 +47,9 @@ class KeyedTable(DataTable[Cell]):
 
     def on_mount(self) -> None:
         for key, label, width in self.column_specs():
-            self.add_column(label, key=key, width=width)
+            shown = _(label)  # labels are N_() marked: translated in today's language
+            # a heading is never cut: a longer word in another language widens its column
+            self.add_column(shown, key=key, width=None if width is None else max(width, len(shown)))
 
     @property
     def current_key(self) -> str | None:

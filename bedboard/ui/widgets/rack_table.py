@@ -15,7 +15,8 @@ import datetime as dt
 from rich.text import Text
 from textual.binding import Binding
 
-from bedboard.i18n import _
+from bedboard import formats
+from bedboard.i18n import N_, _, pgettext
 from bedboard.services.beds.availability import UnitNight
 from bedboard.services.beds.rack import Rack
 from bedboard.ui import palette
@@ -30,22 +31,29 @@ def rack_cell(u: UnitNight | None, shown_first: dt.date, width: int = CELL_WIDTH
     if u is None or u.status == "free":
         return Text("·", style=palette.FREE)
     if u.status == "held":
-        return Text("held", style=f"bold {palette.HELD}")
+        return Text(pgettext("rack", "held"), style=f"bold {palette.HELD}")
     if u.status == "out_of_service":
-        return Text("out", style="dim")
+        return Text(pgettext("rack", "out"), style="dim")
     style = f"bold {palette.UNPAID}" if u.unbilled else "bold"
+    # "!" marks a night nobody pays, in words for screens without colour: never colour alone
     starts_here = u.first_night == u.night or u.night == shown_first
     if starts_here:
+        if u.unbilled:  # the "!" stays whole; the code gives up its start, as elsewhere
+            return Text("!" + keep_end(u.guest_code, width - 1), style=style)
         return Text(keep_end(u.guest_code, width), style=style)
-    return Text("━" * width, style=palette.UNPAID if u.unbilled else palette.STAY)
+    if u.unbilled:
+        return Text("!" + "━" * (width - 1), style=palette.UNPAID)
+    return Text("━" * width, style=palette.STAY)
 
 
 def night_label(night: dt.date) -> Text:
-    return Text(night.strftime("%d %a")[:CELL_WIDTH], style="bold" if night.weekday() >= 5 else "")
+    return Text(
+        formats.day_weekday(night)[:CELL_WIDTH], style="bold" if night.weekday() >= 5 else ""
+    )
 
 
 class RackTable(LineTable):
-    BINDINGS = [Binding("enter", "select_cursor", "Actions", id="actions")]
+    BINDINGS = [Binding("enter", "select_cursor", N_("Actions"), id="actions")]
     UNIT_WIDTH = 20  # until the first rows show
     LEAST_UNIT = 12
     WIDEST_CELL = 14  # a long guest code, whole
@@ -90,11 +98,11 @@ class RackTable(LineTable):
         as wide as the longest code shown (at least 6), while a week fits beside the units."""
         # the screen's width: the table itself is only as wide as its columns were
         total = self.screen.size.width if self.is_attached else self.app.size.width
-        unit = content_width((ref for _, ref in rack.order), len("Unit"), 60)
+        unit = content_width((ref for _key, ref in rack.order), len(_("Unit")), 60)
         unit = min(unit, max(self.LEAST_UNIT, total // 3))
         # the guest codes in view, read from the fetched rows (cells are made only when drawn)
-        codes = content_width(
-            (r.code or "" for r in rack.rows.values()), CELL_WIDTH, self.WIDEST_CELL
+        codes = content_width(  # "!" before a code nobody pays for: one more column
+            ("!" + (r.code or "") for r in rack.rows.values()), CELL_WIDTH, self.WIDEST_CELL + 1
         )
         # widen the nights for whole codes only while a week still fits beside the units
         week = min(7, max(1, len(rack.nights)))

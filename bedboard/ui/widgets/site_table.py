@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual import events
 from textual.binding import Binding
 
+from bedboard.i18n import N_, _
 from bedboard.services.beds.availability import SiteCounts
 from bedboard.ui.format import site_cells
 from bedboard.ui.shorten import content_width, cut_middle
@@ -22,16 +23,16 @@ LEAST_AREA = 6
 
 
 class SiteTable(KeyedTable):
-    BINDINGS = [Binding("enter", "select_cursor", "Its places", id="site-places")]
+    BINDINGS = [Binding("enter", "select_cursor", N_("Its places"), id="site-places")]
     COLUMNS = (
-        ("site", "Site", 24),
-        ("area", "Area", 11),
-        ("capacity", "Beds", 4),
-        ("occupied", "Occ", 4),
-        ("held", "Held", 4),
-        ("free", "Free", 4),
-        ("out", "Out", 4),
-        ("unbilled", "NoPay", 5),
+        ("site", N_("Site"), 24),
+        ("area", N_("Area"), 11),
+        ("capacity", N_("Beds"), 4),
+        ("occupied", N_("Occ"), 4),
+        ("held", N_("Held"), 4),
+        ("free", N_("Free"), 4),
+        ("out", N_("Out"), 4),
+        ("unbilled", N_("NoPay"), 5),
     )
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -61,11 +62,12 @@ class SiteTable(KeyedTable):
         """Counts as wide as their numbers; site, then area, get what the terminal has left."""
         widths: dict[str, int] = {}
         for i, (key, label, _width) in enumerate(self.COLUMNS[2:], start=2):
-            widths[key] = content_width((str(cells[i]) for cells in rows), len(label), 8)
+            # the heading as shown (translated) is never cut
+            widths[key] = content_width((str(cells[i]) for cells in rows), len(_(label)), 8)
         total = self.size.width or self.app.size.width
         left = total - sum(widths.values()) - PADDING * len(self.COLUMNS) - SCROLLBAR
-        site = content_width((str(cells[0]) for cells in rows), len("Site"), 60)
-        area = content_width((str(cells[1]) for cells in rows), len("Area"), 30)
+        site = content_width((str(cells[0]) for cells in rows), len(_("Site")), 60)
+        area = content_width((str(cells[1]) for cells in rows), len(_("Area")), 30)
         if site + area > left:  # the site name tells rows apart: it gives up less
             area = max(LEAST_AREA, min(area, left // 3))
             site = max(len("Site"), min(site, left - area))

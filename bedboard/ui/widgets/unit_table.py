@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 
-from bedboard.i18n import _
+from bedboard.i18n import N_, _
 from bedboard.services.beds.availability import UnitNight
 from bedboard.ui.format import UNBILLED, nights_cell, note_cell, unit_cells
 from bedboard.ui.shorten import ELLIPSIS, keep_end, unit_ref
@@ -69,9 +69,9 @@ def fit_widths(wanted: dict[str, int], least: dict[str, int], room: int) -> dict
 
 class UnitTable(LineTable):
     BINDINGS = [  # a list of places: Home and End go to the first and the last one
-        Binding("enter", "select_cursor", "Actions", id="actions"),
-        Binding("home", "scroll_top", "First place", show=False, id="units-first"),
-        Binding("end", "scroll_bottom", "Last place", show=False, id="units-last"),
+        Binding("enter", "select_cursor", N_("Actions"), id="actions"),
+        Binding("home", "scroll_top", N_("First place"), show=False, id="units-first"),
+        Binding("end", "scroll_bottom", N_("Last place"), show=False, id="units-last"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -114,7 +114,7 @@ class UnitTable(LineTable):
         guest = max((cell_len(u.guest_label) for u in units), default=0)
         nights = max((cell_len(nights_cell(u)) for u in units if u.status == "occupied"), default=0)
         payer = max(
-            (cell_len(UNBILLED) if u.unbilled else cell_len(u.payer) for u in units), default=0
+            (cell_len(_(UNBILLED)) if u.unbilled else cell_len(u.payer) for u in units), default=0
         )
         note = max(
             (cell_len(note_cell(u, self.now)) + 2 for u in units if u.status != "occupied"),
