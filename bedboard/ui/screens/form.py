@@ -99,6 +99,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             )
 
     def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = False  # steady: what is typed goes here (and snapshots agree)
         first = self.query("Input, Select, Checkbox").first()
         first.focus()
 
