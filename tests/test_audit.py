@@ -352,7 +352,7 @@ async def test_the_board_shows_the_history_of_a_unit_and_of_a_guest(sqlite_url: 
                 return str(screen.query_one("#title", Label).render())
 
             assert await wait_until(pilot, lambda: "unit Hvilan/1" in title())
-            assert "check in" in cells() and "guest=G-101" in cells()
+            assert "checked in" in cells() and "guest=G-101" in cells()
             await pilot.press("g")
             assert await wait_until(pilot, lambda: "guest G-101" in title())
             assert "Hvilan/1" in cells() and "Demo person" not in cells()

@@ -147,7 +147,7 @@ def load_demo(
         session,
         unit="Hvilan/12",
         night=tonight,
-        held_for="Outreach: woman from Norrmalm",
+        held_for=_("Outreach: woman from Norrmalm"),  # the demo speaks its loader's language
         actor=actor,
         now=now,
     )
@@ -156,7 +156,7 @@ def load_demo(
         unit="Hvilan/20",
         first=tonight,
         last=tonight + dt.timedelta(days=2),
-        reason="water damage",
+        reason=_("water damage"),
         actor=actor,
         now=now,
     )

@@ -75,7 +75,7 @@ async def test_reports_figures_on_screen(empty_store: Store) -> None:
         text = str(screen.query_one("#chart-occupancy .legend").render())
         assert "Last night shown: 9 occupied, 1 held, 31 free" in text
         weeks = str(screen.query_one("#chart-weeks").render())
-        assert "2026-W48" in weeks and "no_free_unit 2, no_payer 1" in weeks
+        assert "2026-W48" in weeks and "no free place 2, nobody would pay 1" in weeks
         payers = str(screen.query_one("#chart-payers").render())
         assert "(unbilled)" in payers and "Svea hovrätt" in payers
         await pilot.press("escape")
@@ -99,6 +99,6 @@ async def test_reports_follow_changes_from_another_process(
         assert done.returncode == 0, done.stderr
 
         def shown() -> bool:
-            return "not_eligible 4" in str(screen.query_one("#chart-weeks").render())
+            return "not eligible 4" in str(screen.query_one("#chart-weeks").render())
 
         assert await wait_until(pilot, shown, seconds=8)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Adjustment, BedNight
 from bedboard.errors import BadInput
-from bedboard.i18n import _
+from bedboard.i18n import N_, _
 from bedboard.services.clock import check_period
 from bedboard.services.exports.billing import (
     BILLING_COLUMNS,
@@ -69,7 +69,7 @@ Builder = Callable[[Session, dt.date, dt.date, str], Export]
 @dataclass(frozen=True)
 class ExportKind:
     name: str
-    title: str
+    title: str  # N_() marked: translated where shown
     period: str  # "night": one night; "range": from..to; "none": no dates
     build: Builder  # (session, first, last, currency)
 
@@ -84,43 +84,43 @@ class ExportKind:
 KINDS: tuple[ExportKind, ...] = (
     ExportKind(
         "occupancy",
-        "Occupancy: one row per unit for a night",
+        N_("Occupancy: one row per unit for a night"),
         "night",
         lambda s, first, _last, _cur: occupancy_export(s, first),
     ),
     ExportKind(
         "occupancy-summary",
-        "Occupancy summary: one row per site for a night",
+        N_("Occupancy summary: one row per site for a night"),
         "night",
         lambda s, first, _last, _cur: occupancy_export(s, first, summary=True),
     ),
     ExportKind(
         "billing",
-        "Billing basis: every occupied night and adjustment in a period",
+        N_("Billing basis: every occupied night and adjustment in a period"),
         "range",
         lambda s, first, last, cur: billing_export(s, first, last, currency=cur),
     ),
     ExportKind(
         "billing-summary",
-        "Billing summary: one row per payer for a period",
+        N_("Billing summary: one row per payer for a period"),
         "range",
         lambda s, first, last, cur: billing_export(s, first, last, currency=cur, summary=True),
     ),
     ExportKind(
         "turnaways",
-        "Turnaways in a period",
+        N_("Turnaways in a period"),
         "range",
         lambda s, first, last, _cur: turnaway_export(s, first, last),
     ),
     ExportKind(
         "turnaways-summary",
-        "Turnaways per reason and ISO week",
+        N_("Turnaways per reason and ISO week"),
         "range",
         lambda s, first, last, _cur: turnaway_export(s, first, last, summary=True),
     ),
     ExportKind(
         "inventory",
-        "Inventory: sites and units, in the form the inventory import reads",
+        N_("Inventory: sites and units, in the form the inventory import reads"),
         "none",
         lambda s, _first, _last, _cur: inventory_export(s),
     ),

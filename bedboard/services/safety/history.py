@@ -17,6 +17,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import AuditEntry
+from bedboard.i18n import N_, _
 from bedboard.services.clock import local_time
 from bedboard.services.lookup import find_guest, find_unit, unit_ref
 from bedboard.services.money import money
@@ -71,6 +72,38 @@ def _value(key: str, value: Any, data: dict[str, Any]) -> Any:
     return value
 
 
+# The detail's keys as a person reads them, in today's language; the log keeps the machine
+# keys (its hash covers them). A key without a word here shows as it is stored.
+DETAIL_WORDS = {  # N_() marked: _() where shown
+    "amount": N_("amount"),
+    "first": N_("first"),
+    "first_night": N_("first night"),
+    "from_night": N_("from night"),
+    "guest": N_("guest"),
+    "guest_code": N_("guest"),
+    "guests": N_("guests"),
+    "held_for": N_("held for"),
+    "hold": N_("hold"),
+    "household": N_("household"),
+    "kind": N_("kind"),
+    "last": N_("last"),
+    "last_night": N_("last night"),
+    "minutes": N_("minutes"),
+    "night": N_("night"),
+    "nights": N_("nights"),
+    "nights_removed": N_("nights removed"),
+    "payer": N_("payer"),
+    "people": N_("people"),
+    "reason": N_("reason"),
+    "reference": N_("reference"),
+    "referred_to": N_("referred to"),
+    "stay": N_("stay"),
+    "tonight": N_("tonight"),
+    "unit": N_("unit"),
+    "units": N_("units"),
+}
+
+
 def _readable(detail: str) -> str:
     """`{"a": 1, "b": "x"}` as `a=1 b=x`, amounts in kronor (`amount=-650.00 SEK`, its currency
     not repeated); anything else as it is."""
@@ -82,7 +115,7 @@ def _readable(detail: str) -> str:
         return detail
     shown_with_amount = "currency" if "amount" in data else None
     return " ".join(
-        f"{k}={_value(k, v, data)}"
+        f"{_(DETAIL_WORDS[k]) if k in DETAIL_WORDS else k}={_value(k, v, data)}"
         for k, v in data.items()
         if v not in (None, "", [], {}) and k != shown_with_amount
     )

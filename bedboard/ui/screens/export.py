@@ -32,6 +32,7 @@ from bedboard.ui.file_writer import (
 )
 from bedboard.ui.screens.base import BoardBaseScreen
 from bedboard.ui.widgets.key_bar import KeyBar
+from bedboard.ui.widgets.mark_checkbox import MarkCheckbox
 from bedboard.ui.widgets.notice import Notice
 
 HELP = N_(
@@ -71,23 +72,23 @@ class ExportScreen(BoardBaseScreen):
 
     def compose(self) -> ComposeResult:
         tonight = self.store.tonight(self.clock.local())
-        yield Label("Export a CSV file (UTF-8)", id="export-title")
+        yield Label(_("Export a file"), id="export-title")
         with Vertical(id="export-form"):
             with Horizontal(classes="field"):
-                yield Label("What")
+                yield Label(_("What"))
                 yield Select(
-                    [(k.title, k.name) for k in KINDS],
+                    [(_(k.title), k.name) for k in KINDS],
                     value=KINDS[0].name,
                     allow_blank=False,
                     id="export-kind",
                 )
             with Horizontal(classes="field"):
-                yield Label("Night/from")
+                yield Label(_("Night/from"))
                 yield Input(tonight.isoformat(), placeholder="2026-11-27", id="export-first")
-                yield Label("  to")
+                yield Label("  " + _("to"))
                 yield Input(tonight.isoformat(), placeholder="2026-11-27", id="export-last")
             with Horizontal(classes="field"):
-                yield Label("Format")
+                yield Label(_("Format"))
                 yield Select(
                     [(_("Excel workbook (.xlsx)"), "xlsx"), (_("CSV text file"), "csv")],
                     value="csv",
@@ -95,11 +96,13 @@ class ExportScreen(BoardBaseScreen):
                     id="export-format",
                 )
             with Horizontal(classes="field"):
-                yield Label("File")
+                yield Label(_("File"))
                 yield Input("", id="export-path")
             with Horizontal(classes="field"):
-                yield Checkbox("Excel (adds a BOM so Excel shows å, ä, ö)", id="export-excel")
-                yield Button("Export", variant="primary", id="export-go")
+                yield MarkCheckbox(
+                    _("Excel (adds a BOM so Excel shows å, ä, ö)"), id="export-excel"
+                )
+                yield Button(_("Export"), variant="primary", id="export-go")
             yield ProgressBar(total=None, show_eta=False, id="export-progress")
             yield Notice(id="export-result")
         yield KeyBar()
@@ -112,10 +115,10 @@ class ExportScreen(BoardBaseScreen):
         return export_kind(str(self.query_one("#export-kind", Select).value))
 
     def _dates(self) -> tuple[dt.date, dt.date]:
-        first = parse_night(self.query_one("#export-first", Input).value, "the night")
+        first = parse_night(self.query_one("#export-first", Input).value, _("the night"))
         if self.kind().period != "range":
             return first, first
-        last = parse_night(self.query_one("#export-last", Input).value, "the last night")
+        last = parse_night(self.query_one("#export-last", Input).value, _("the last night"))
         return first, last
 
     @on(Select.Changed, "#export-kind")

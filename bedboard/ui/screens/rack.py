@@ -120,7 +120,7 @@ class RackScreen(UnitActionsScreen):
         unit = self.selected_unit
         self.query_one("#detail", Static).update(
             Text(
-                _("Night of {night}: ").format(night=unit.night)
+                _("Night of {night}: ").format(night=formats.night_short(unit.night))
                 + detail_text(unit, self.clock.utc(), self.clock.local_time_of)
             )
             if unit

@@ -18,12 +18,14 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Label, Static
 
-from bedboard.i18n import N_, _
+from bedboard import formats
+from bedboard.i18n import N_, _, ngettext
 from bedboard.services.reports import UNBILLED, NightCounts, Report, build_report
 from bedboard.store import Store
 from bedboard.ui import palette
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import LiveScreen
+from bedboard.ui.screens.unit_actions import REASON_LABELS
 from bedboard.ui.widgets.charts import Fit, bar, columns, fit, squeeze
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.night_plot import NightPlot, Series
@@ -75,14 +77,14 @@ class ReportsScreen(LiveScreen):
         self._reload: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("Reports: loading…", id="reports-title")
+        yield Label(_("Reports: loading…"), id="reports-title")
         with VerticalScroll():
             for name, heading in (
-                ("occupancy", "Occupancy per night, all sites"),
-                ("sites", "Per site: occupied each night (full height = every unit)"),
-                ("attention", "Held and unbilled nights"),
-                ("weeks", "Turnaways per week (people turned away)"),
-                ("payers", "Occupied nights per payer and month"),
+                ("occupancy", _("Occupancy per night, all sites")),
+                ("sites", _("Per site: occupied each night (full height = every unit)")),
+                ("attention", _("Held and unbilled nights")),
+                ("weeks", _("Turnaways per week (people turned away)")),
+                ("payers", _("Occupied nights per payer and month")),
             ):
                 yield Static(heading, classes="chart-heading")
                 if name in PLOTTED:
@@ -121,8 +123,11 @@ class ReportsScreen(LiveScreen):
     def _show(self, message: ReportLoaded) -> None:
         report = self.report = message.report
         self.query_one("#reports-title", Label).update(
-            f"Reports: the {len(report.all_sites)} nights {report.first} – {report.last}"
-            "   (3: 30 nights, 9: 90 nights)"
+            _("Reports: the {n} nights {first} – {last}   (3: 30 nights, 9: 90 nights)").format(
+                n=len(report.all_sites),
+                first=formats.day_month(report.first),
+                last=formats.date_medium(report.last),
+            )
         )
         self._draw()
 
@@ -220,14 +225,14 @@ def attention_series(report: Report) -> list[Series]:
 def _axis(report: Report, shape: Fit, indent: int) -> Text:
     """The first and last night under a chart, and the middle one if there is room."""
     span = shape.span
-    first, last = report.first.strftime("%d %b"), report.last.strftime("%d %b")
+    first, last = formats.day_month(report.first), formats.day_month(report.last)
     line = [" "] * span
     if span >= len(first) + len(last) + 1:
         line[: len(first)] = first
     line[max(0, span - len(last)) :] = last[:span]
     nights = len(report.all_sites)
     middle = report.first + dt.timedelta(days=nights // 2)
-    label = middle.strftime("%d %b")
+    label = formats.day_month(middle)
     at = (shape.count // 2) * shape.width
     if at - 2 > len(first) and at + len(label) + 2 < span - len(last):
         line[at : at + len(label)] = label
@@ -260,7 +265,7 @@ def site_strips(report: Report, room: int = 120) -> Text:
         out.append(f"{_short(site.site, name_width):<{name_width}}▕").append_text(line)
         out.append(f"▏{last.occupied:>3}/{site.capacity:<3}{average:>4.0%}\n")
     out.append_text(_axis(report, shape, name_width + 1))
-    out.append("  last avg", style="dim")
+    out.append("  " + _("last avg"), style="dim")
     return out
 
 
@@ -268,16 +273,22 @@ def week_bars(report: Report, width: int = 40) -> Text:
     top = max((w.people for w in report.weeks), default=0)
     out = Text(no_wrap=True, overflow="ellipsis")
     if not top:
-        out.append("No turnaways recorded in the period.", style="dim")
+        out.append(_("No turnaways recorded in the period."), style="dim")
         return out
     for week in report.weeks:
-        reasons = ", ".join(f"{r} {n}" for r, n in sorted(week.by_reason.items()))
+        reasons = ", ".join(
+            f"{_(REASON_LABELS.get(r, r))} {n}" for r, n in sorted(week.by_reason.items())
+        )
         out.append(f"{week.week}  ").append_text(
             bar(week.people, top=top, width=width, style=UNPAID)
         )
-        out.append(f" {week.people:>3} " + ("person" if week.people == 1 else "people"))
+        people = ngettext("person", "people", week.people)
+        out.append(f" {week.people:>3} {people}")
         if week.turnaways:
-            out.append(f" in {week.turnaways} turnaway(s): {reasons}", style="dim")
+            said = ngettext(
+                "in {n} turnaway: {reasons}", "in {n} turnaways: {reasons}", week.turnaways
+            ).format(n=week.turnaways, reasons=reasons)
+            out.append(" " + said, style="dim")
         out.append("\n")
     out.rstrip()
     return out
@@ -289,13 +300,13 @@ def payer_months(report: Report, room: int = 120) -> Text:
     top = max((n for p in report.payers for n in p.nights.values()), default=0)
     out = Text(no_wrap=True, overflow="ellipsis")
     if not top:
-        out.append("No occupied nights in these months.", style="dim")
+        out.append(_("No occupied nights in these months."), style="dim")
         return out
     out.append(f"{'':<{name_width}}")
     for month in report.months:
-        label = dt.date.fromisoformat(month + "-01").strftime("%b %y")
+        label = formats.month_year(dt.date.fromisoformat(month + "-01"))
         out.append(f" {label:<{cell + 4}}", style="dim")
-    out.append("  total\n", style="dim")
+    out.append("  " + _("total") + "\n", style="dim")
     for payer in report.payers:
         style = UNPAID if payer.payer == UNBILLED else OCCUPIED
         name = _short(payer.payer, name_width)

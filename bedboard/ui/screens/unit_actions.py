@@ -24,6 +24,7 @@ from bedboard.services.beds.availability import UnitNight
 from bedboard.services.beds.holds import DEFAULT_HOLD_MINUTES, MAX_HOLD_MINUTES
 from bedboard.services.choices import Choices
 from bedboard.services.people.guests import GuestFields, register_or_update
+from bedboard.services.people.intake_text import NEEDS
 from bedboard.services.people.search import reveal_name
 from bedboard.services.people.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, record_turnaway
 from bedboard.services.staff.rights import OWN_SITES, Right, scope
@@ -254,7 +255,10 @@ class UnitActionsScreen(LiveScreen):
                 prompt=_("(not recorded)"),
             ),
             Field("birth_year", _("Birth year"), "int", low=1900, high=dt.date.today().year),
-            Field("needs", _("Needs"), placeholder="women_only,children,accessible"),
+            # the three needs a place can meet, ticked: nobody has to type their code names
+            Field("need_women_only", _("Women only"), "check"),
+            Field("need_children", _("Children"), "check"),
+            Field("need_accessible", _("Accessible"), "check"),
             Field("household", _("Household"), placeholder=_("code; a new one is created")),
             Field(
                 "override",
@@ -294,7 +298,7 @@ class UnitActionsScreen(LiveScreen):
         intake = GuestFields(
             birth_year=values["birth_year"],
             gender=values["gender"],
-            needs=values["needs"] or None,
+            needs=",".join(n for n in NEEDS if values.get(f"need_{n}")) or None,
             household=values["household"] or None,
         )
 

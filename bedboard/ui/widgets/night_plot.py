@@ -21,6 +21,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from bedboard import formats
 from bedboard.i18n import _
 from bedboard.ui.widgets.charts import fit, squeeze
 
@@ -90,7 +91,7 @@ class NightPlot(Vertical):
         draw(x, ys, color=colours, marker=markers, width=0.9)
         middle = len(x) // 2
         picked = sorted({0, middle, len(x) - 1})
-        plt.xticks([x[i] for i in picked], [ends[i].strftime("%d %b") for i in picked])
+        plt.xticks([x[i] for i in picked], [formats.day_month(ends[i]) for i in picked])
         top = max(1, round(top))
         plt.ylim(0, top)
         plt.yticks(sorted({0, top // 2, top}))
