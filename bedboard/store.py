@@ -152,6 +152,8 @@ def plain_file_to_encrypt(settings: Settings) -> Path:
             _("encryption at rest is for SQLite files; protect a PostgreSQL server's disk instead")
         )
     state = cipher.file_state(path)
+    if state == "folder":
+        raise BadInput(_("{path} is a folder; name the database file in it").format(path=path))
     if state == "missing":
         raise MissingDatabase(_("there is no database at {path} to encrypt").format(path=path))
     if state == "encrypted":

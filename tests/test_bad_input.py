@@ -262,11 +262,6 @@ def test_a_file_that_is_not_a_database_is_left_alone(tmp_path: Path, cli_here: C
     assert hashlib.sha256(notes.read_bytes()).hexdigest() == before
 
 
-def test_a_folder_given_as_the_database(tmp_path: Path, cli_here: CliRunner) -> None:
-    code, _, err = cli_here("availability", db=tmp_path)
-    assert code == 1 and len(err.strip().splitlines()) == 1
-
-
 def test_a_read_only_disk(
     db: Path, small_mount: Callable[[str], Path], cli_here: CliRunner
 ) -> None:

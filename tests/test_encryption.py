@@ -61,7 +61,7 @@ def test_an_encrypted_database_shows_nothing_readable_and_works_with_its_passphr
     ("env", "message"),
     [
         ({"BEDBOARD_DB_KEY": "wrong horse battery"}, "wrong passphrase for the encrypted database"),
-        ({"BEDBOARD_DB_KEY": ""}, "is encrypted: give its passphrase"),
+        ({"BEDBOARD_DB_KEY": ""}, "give its passphrase if it is"),
     ],
 )
 def test_a_wrong_or_missing_passphrase_is_one_line(
@@ -103,7 +103,7 @@ def test_backups_stay_encrypted_and_restore_with_the_passphrase(
     assert made.returncode == 0, made.stderr
     assert not any(s in copy.read_bytes() for s in SECRETS)
     refused = run_cli("restore", str(copy), db=str(encrypted), env={"BEDBOARD_DB_KEY": ""})
-    assert refused.returncode == 1 and "is encrypted: give its passphrase" in refused.stderr
+    assert refused.returncode == 1 and "give its passphrase if it is" in refused.stderr
     restored = run_cli("restore", str(copy), db=str(encrypted), env=KEY)
     assert restored.returncode == 0, restored.stderr
     kept = next(tmp_path.glob("b.sqlite3.before-restore-*"))

@@ -132,7 +132,9 @@ def test_a_first_run_makes_the_default_database_when_asked(tmp_path: Path) -> No
     assert default.parent.stat().st_mode & 0o777 == 0o700
 
 
-@pytest.mark.parametrize("args", [["availability"], ["demo"], ["db", "upgrade"]], ids=" ".join)
+@pytest.mark.parametrize(
+    "args", [["availability"], ["demo"], ["db", "upgrade"], ["db", "encrypt"]], ids=" ".join
+)
 def test_a_folder_given_as_the_database_is_named_as_one(
     args: list[str], tmp_path: Path, cli_here: CliRunner
 ) -> None:

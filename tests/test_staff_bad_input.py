@@ -130,7 +130,7 @@ ENCRYPTED_CASES = [
         ("availability",),
         {**as_user("ada"), "BEDBOARD_DB_KEY": ""},
         1,
-        "is encrypted: give its passphrase",
+        "give its passphrase if it is",
     ),
 ]
 

@@ -20,7 +20,10 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def file_state(path: Path) -> str:
-    """ "missing" (no file, or empty: a new database), "plain" or "encrypted"."""
+    """ "missing" (no file, or empty: a new database), "folder", "plain" or "encrypted" (which
+    is also what any other file that is not a plain SQLite database looks like)."""
+    if path.is_dir():
+        return "folder"  # `--db /media/usb`: the store names it as a folder
     try:
         with path.open("rb") as stream:
             header = stream.read(len(SQLITE_HEADER))
@@ -73,8 +76,8 @@ def check_passphrase(path: Path, passphrase: str | None) -> None:
     if state == "encrypted" and not passphrase:
         raise DatabaseError(
             _(
-                "the database {path} is encrypted: give its passphrase (BEDBOARD_DB_KEY, or "
-                "answer the prompt in a terminal)"
+                "{path} is encrypted, or is not a database: give its passphrase if it is "
+                "encrypted (BEDBOARD_DB_KEY, or answer the prompt in a terminal)"
             ).format(path=path)
         )
     if state == "plain" and passphrase:
