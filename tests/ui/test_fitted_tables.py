@@ -12,6 +12,7 @@ from bedboard.services.beds.stays import check_in
 from bedboard.store import Store
 from bedboard.ui.screens.billing import BillingScreen, TotalsTable
 from bedboard.ui.screens.rack import RackScreen
+from bedboard.ui.screens.who_pays import UnbilledTable, WhoPaysScreen
 from bedboard.ui.widgets.keyed_table import KeyedTable
 from bedboard.ui.widgets.line_table import LineTable
 from bedboard.ui.widgets.rack_table import RackTable
@@ -130,3 +131,20 @@ async def test_billing_totals_fit_60_columns_with_payers_cut_in_their_middle(
 
         await pilot.resize_terminal(200, 60)
         assert await wait_until(pilot, lambda: set(cells(table, 0)) == whole), cells(table, 0)
+
+
+async def test_who_pays_places_keep_their_unit_number_at_80_columns(frozen_store: Store) -> None:
+    """The place column was 30 wide after the dates and the reason, so the screen's edge cut
+    "Kvinnohuset Maria/5" to "Kvinnohuset Maria/": now the place gives up room in its middle
+    and every row fits the screen with its unit number."""
+    app = frozen_app(frozen_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot)
+        screen = await screen_after(pilot, "W", WhoPaysScreen)
+        table = screen.query_one(UnbilledTable)
+        assert await wait_until(pilot, lambda: table.row_count > 0)
+        assert right_edge(table) <= 80, [c.width for c in table.ordered_columns]
+        places = cells(table, 5)
+        whole = [u.ref for u in screen.rows or []]
+        for place, ref in zip(places, whole, strict=True):
+            assert place.split("/")[-1] == ref.split("/")[-1], (place, ref)

@@ -25,8 +25,8 @@ from bedboard.ui import palette
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import LiveScreen, changes
 from bedboard.ui.screens.form import Field, FormScreen
+from bedboard.ui.widgets.fitted_table import FittedTable
 from bedboard.ui.widgets.key_bar import KeyBar
-from bedboard.ui.widgets.keyed_table import KeyedTable
 from bedboard.ui.widgets.notice import Notice
 
 HELP = N_(
@@ -89,9 +89,13 @@ def _more_text(closed: list[payments.Unbilled], ending: list[commitments.EndingS
     return text
 
 
-class UnbilledTable(KeyedTable):
+class UnbilledTable(FittedTable):
     """One row per stay with open nights nobody pays; a live change redraws only what changed
-    and the cursor stays on its stay."""
+    and the cursor stays on its stay. Columns as wide as their content; on a narrow screen the
+    place gives up room in its middle and keeps its unit number (the screen's edge cut
+    "Kvinnohuset Maria/3" to "Kvinnohuset Maria/" at 80 columns)."""
+
+    FLEX = "place"
 
     COLUMNS = (
         ("first", N_("From night"), 10),
@@ -142,7 +146,7 @@ class WhoPaysScreen(LiveScreen):
     @on(UnbilledLoaded)
     def _loaded(self, message: UnbilledLoaded) -> None:
         self.rows, self.payers = message.rows, message.payers
-        self.query_one(UnbilledTable).sync(
+        self.query_one(UnbilledTable).show(
             [
                 (
                     u.key,
