@@ -25,7 +25,13 @@ def translated(text: str | None) -> str | None:
     return _(inspect.cleandoc(text)) if text else text
 
 
-class TranslatedCommand(click.Command):
+class TranslatedHelp:
+    """Help text and options metavar in the reader's language, for commands and groups alike:
+    click stores `help` at definition time, before the language is known, so it is looked up
+    when shown."""
+
+    _help: str | None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", _("[OPTIONS]"))
         super().__init__(*args, **kwargs)
@@ -39,24 +45,19 @@ class TranslatedCommand(click.Command):
         self._help = value
 
 
-class TranslatedGroup(click.Group):
+class TranslatedCommand(TranslatedHelp, click.Command):
+    pass
+
+
+class TranslatedGroup(TranslatedHelp, click.Group):
     command_class = TranslatedCommand
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("options_metavar", _("[OPTIONS]"))
         if kwargs.get("invoke_without_command"):
             kwargs.setdefault("subcommand_metavar", _("[COMMAND] [ARGS]..."))
         else:
             kwargs.setdefault("subcommand_metavar", _("COMMAND [ARGS]..."))
         super().__init__(*args, **kwargs)
-
-    @property
-    def help(self) -> str | None:
-        return translated(self._help)
-
-    @help.setter
-    def help(self, value: str | None) -> None:
-        self._help = value
 
 
 TranslatedGroup.group_class = TranslatedGroup
