@@ -8,7 +8,7 @@ import datetime as dt
 import click
 
 from bedboard.cli import cli
-from bedboard.cli.common import NIGHT, common_options, open_from_context
+from bedboard.cli.common import NIGHT, act, common_options, given, open_from_context
 from bedboard.cli.exports import export_group, out_options, write_out
 from bedboard.cli.safety import names_need_rows, with_names_option
 from bedboard.cli.safety import with_names as named
@@ -30,17 +30,7 @@ from bedboard.services.money import money, parse_amount
 @common_options
 def pay(guest_code: str, payer: str, first: dt.date, last: dt.date | None, reference: str) -> None:
     """Say who pays a guest's nights (closed nights keep their payer)."""
-    store = open_from_context()
-    with store.write() as session:
-        result = payments.assign_payer(
-            session,
-            guest_code=guest_code,
-            payer=payer,
-            first=first,
-            last=last,
-            reference=reference,
-            actor=store.actor,
-        )
+    result = act(payments.assign_payer, **given())
     kept = (
         _("; {n} closed night(s) kept their payer").format(n=result.kept_closed)
         if result.kept_closed
@@ -104,16 +94,7 @@ def adjust(guest_code: str, night: dt.date, amount: str, reason: str) -> None:
     """Correct a closed night with an adjustment."""
     minor = parse_amount(amount, allow_negative=True)
     store = open_from_context()
-    with store.write() as session:
-        row = close.adjust(
-            session,
-            guest_code=guest_code,
-            night=night,
-            amount=minor,
-            reason=reason,
-            currency=store.settings.currency,
-            actor=store.actor,
-        )
+    row = act(close.adjust, store, **given(amount=minor, currency=store.settings.currency))
     click.echo(
         f"adjustment #{row.id}: "
         + _("{amount} {currency} on {code}'s {night}").format(

@@ -9,7 +9,7 @@ import json
 import click
 
 from bedboard.cli import cli
-from bedboard.cli.common import NIGHT, common_options, open_from_context
+from bedboard.cli.common import NIGHT, act, common_options, given, query
 from bedboard.i18n import _
 from bedboard.services.billing import commitments, corrections
 from bedboard.services.money import money, parse_amount
@@ -53,21 +53,7 @@ def commitments_add(
             _("name the guest (--guest CODE) or the household (--household CODE) it pays for")
         )
     cap = parse_amount(max_amount, what=_("--max-amount")) if max_amount is not None else None
-    store = open_from_context()
-    with store.write() as session:
-        row = commitments.add_commitment(
-            session,
-            payer=payer,
-            guest_code=guest_code,
-            household_code=household_code,
-            first=first,
-            last=last,
-            reference=reference,
-            max_nights=max_nights,
-            max_amount=cap,
-            signed_by=signed_by,
-            actor=store.actor,
-        )
+    row = act(commitments.add_commitment, **given(max_amount=cap))
     click.echo(
         _("commitment #{id}: {payer} pays for {guest} from {first} to {last}").format(
             id=row.id,
@@ -86,9 +72,7 @@ def commitments_add(
 @common_options
 def commitments_list(payer: str | None, guest_code: str | None, as_json: bool) -> None:
     """Every commitment, oldest first, with the nights billed to it and beyond its cap."""
-    store = open_from_context()
-    with store.read() as session:
-        lines = commitments.list_commitments(session, payer=payer, guest_code=guest_code)
+    lines = query(commitments.list_commitments, payer=payer, guest_code=guest_code)
     if as_json:
         click.echo(json.dumps([c.as_json() for c in lines], ensure_ascii=False, indent=1))
         return
@@ -121,11 +105,7 @@ def commitments_list(payer: str | None, guest_code: str | None, as_json: bool) -
 @common_options
 def commitments_end(commitment_id: int, last: dt.date) -> None:
     """End a commitment: it pays up to and including the night --on, no later night."""
-    store = open_from_context()
-    with store.write() as session:
-        commitments.end_commitment(
-            session, commitment_id=commitment_id, last=last, actor=store.actor
-        )
+    act(commitments.end_commitment, commitment_id=commitment_id, last=last)
     click.echo(_("commitment #{id} ends on {last}").format(id=commitment_id, last=last))
 
 
@@ -146,18 +126,7 @@ def correct(
     reason: str,
 ) -> None:
     """Move closed nights to another payer: a credit to the old, a rebill to the new."""
-    store = open_from_context()
-    with store.write() as session:
-        done = corrections.correct(
-            session,
-            guest_code=guest_code,
-            first=first,
-            last=last,
-            payer=payer,
-            reference=reference,
-            reason=reason,
-            actor=store.actor,
-        )
+    done = act(corrections.correct, **given())
     for c in done:
         old = c.old_payer or _("nobody (unbilled)")
         click.echo(

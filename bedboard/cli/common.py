@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bedboard.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 @dataclass
@@ -87,6 +88,34 @@ def open_from_context(*, create: bool = False, sign_in: bool = True) -> Store:
     if sign_in:
         store.who = who_acts(store)
     return store
+
+
+def write(change: Callable[..., T], store: Store | None = None, /, **params: Any) -> T:
+    """What most commands do between reading their options and saying what was done: one
+    service call in one write transaction. `store`: the command's own, when it needed it before
+    (tonight, settings)."""
+    store = store or open_from_context()
+    with store.write() as session:
+        return change(session, **params)
+
+
+def act(action: Callable[..., T], store: Store | None = None, /, **params: Any) -> T:
+    """`write` for the services that record who acted in the audit log: the person acting."""
+    store = store or open_from_context()
+    return write(action, store, **params, actor=store.actor)
+
+
+def given(**changed: Any) -> dict[str, Any]:
+    """The command's options as keyword arguments, for a command whose options are named as the
+    keywords of the service it calls; `changed`: those it parsed or defaulted itself."""
+    return {**click.get_current_context().params, **changed}
+
+
+def query(read: Callable[..., T], store: Store | None = None, /, **params: Any) -> T:
+    """One service read in one read transaction, for commands that only list or show."""
+    store = store or open_from_context()
+    with store.read() as session:
+        return read(session, **params)
 
 
 def create_hint() -> str:

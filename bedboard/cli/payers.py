@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from bedboard.cli import cli
-from bedboard.cli.common import NIGHT, F, common_options, open_from_context
+from bedboard.cli.common import NIGHT, F, act, common_options, open_from_context
 from bedboard.cli.inventory import import_group
 from bedboard.errors import BadInput
 from bedboard.i18n import N_, _
@@ -60,9 +60,7 @@ INVOICE_DETAILS = (
 @common_options
 def payers_add(name: str, kind: str, **details: str) -> None:
     """Add a payer."""
-    store = open_from_context()
-    with store.write() as session:
-        payer = payers.add_payer(session, name=name, kind=kind, **details, actor=store.actor)
+    payer = act(payers.add_payer, name=name, kind=kind, **details)
     click.echo(_("payer {name} ({kind}) added").format(name=payer.name, kind=payer.kind))
 
 
@@ -92,18 +90,8 @@ def payers_list() -> None:
 @common_options
 def payers_edit(name: str, new_name: str | None, kind: str | None, **details: str | None) -> None:
     """Change a payer's name, kind or invoice details."""
-    store = open_from_context()
-    with store.write() as session:
-        payer = payers.edit_payer(
-            session, name=name, new_name=new_name, kind=kind, **details, actor=store.actor
-        )
+    payer = act(payers.edit_payer, name=name, new_name=new_name, kind=kind, **details)
     click.echo(_("payer {name} ({kind}) saved").format(name=payer.name, kind=payer.kind))
-
-
-def _set_active(name: str, *, active: bool) -> None:
-    store = open_from_context()
-    with store.write() as session:
-        payers.set_active(session, name=name, active=active, actor=store.actor)
 
 
 @payers_group.command("deactivate")
@@ -111,7 +99,7 @@ def _set_active(name: str, *, active: bool) -> None:
 @common_options
 def payers_deactivate(name: str) -> None:
     """Stop using a payer for new nights (payers are never deleted)."""
-    _set_active(name, active=False)
+    act(payers.set_active, name=name, active=False)
     click.echo(
         _("payer {name} deactivated; its nights and rates stay as they are").format(name=name)
     )
@@ -122,7 +110,7 @@ def payers_deactivate(name: str) -> None:
 @common_options
 def payers_activate(name: str) -> None:
     """Use a deactivated payer again."""
-    _set_active(name, active=True)
+    act(payers.set_active, name=name, active=True)
     click.echo(_("payer {name} active again").format(name=name))
 
 
@@ -160,23 +148,22 @@ def rates_set(
     if compensation and payer:
         raise click.UsageError(_("a compensation rate is the family's, not a payer's: no --payer"))
     # What payers are billed, or what a host family is paid: the same scope and dates.
-    setter = (
+    setter: Callable[..., rates.Rate | compensation_service.CompensationRate] = (
         compensation_service.set_compensation_rate
         if compensation
         else partial(rates.set_rate, payer=payer)
     )
     store = open_from_context()
-    with store.write() as session:
-        rate = setter(
-            session,
-            amount=minor,
-            currency=store.settings.currency,
-            valid_from=first,
-            valid_to=last,
-            site_kind=site_kind,
-            site=site,
-            actor=store.actor,
-        )
+    rate = act(
+        setter,
+        store,
+        amount=minor,
+        currency=store.settings.currency,
+        valid_from=first,
+        valid_to=last,
+        site_kind=site_kind,
+        site=site,
+    )
     scope = _scope(site, site_kind)
     if compensation:
         click.echo(
@@ -231,10 +218,7 @@ def rates_list() -> None:
 @common_options
 def import_payers_command(file: Path) -> None:
     """Payers: name,kind[,org_number,address,contact]."""
-    rows = parse_payers(file)
-    store = open_from_context()
-    with store.write() as session:
-        added, updated = import_payers(session, rows, actor=store.actor)
+    added, updated = act(import_payers, rows=parse_payers(file))
     click.echo(
         _("{file}: {added} payer(s) added, {updated} updated").format(
             file=file, added=added, updated=updated
@@ -249,10 +233,7 @@ def import_rates_command(file: Path) -> None:
     """Rates: amount,valid_from,site_kind,site,payer[,valid_to,currency]."""
     rows = parse_rates(file)
     store = open_from_context()
-    with store.write() as session:
-        added = import_rates(
-            session, rows, currency=store.settings.currency, actor=store.actor, path=str(file)
-        )
+    added = act(import_rates, store, rows=rows, currency=store.settings.currency, path=str(file))
     click.echo(
         _("{file}: {added} rate(s) added, {there} already there").format(
             file=file, added=added, there=len(rows) - added

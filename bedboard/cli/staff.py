@@ -12,7 +12,7 @@ import sys
 import click
 
 from bedboard.cli import cli
-from bedboard.cli.common import common_options, open_from_context
+from bedboard.cli.common import common_options, open_from_context, query, write
 from bedboard.errors import BadInput
 from bedboard.i18n import _
 from bedboard.services.staff import members
@@ -20,32 +20,35 @@ from bedboard.services.staff.rights import ROLES
 
 
 def read_new_pin(login: str) -> str:
-    if sys.stdin.isatty():
-        first = getpass.getpass(_("new PIN for {login}: ").format(login=login))
-        again = getpass.getpass(_("the same PIN again: "))
-        if first != again:
-            raise BadInput(_("the two PINs differ; nothing was changed"))
-        return first
-    line = sys.stdin.readline()
-    if not line.strip():
-        raise BadInput(_("no PIN on standard input; nothing was changed"))
-    return line.rstrip("\r\n")
+    return _read_new_secret(
+        _("new PIN for {login}: ").format(login=login),
+        again=_("the same PIN again: "),
+        differ=_("the two PINs differ; nothing was changed"),
+        missing=_("no PIN on standard input; nothing was changed"),
+    )
 
 
 def read_new_password(login: str) -> str:
     """The password of a new PostgreSQL login, read like a PIN. It goes no further than libpq,
     which sends the server a SCRAM verifier (db.pg_access.create_login)."""
+    return _read_new_secret(
+        _("password for the new database login {login}: ").format(login=login),
+        again=_("the same password again: "),
+        differ=_("the two passwords differ; nothing was changed"),
+        missing=_("no password on standard input; nothing was changed"),
+    )
+
+
+def _read_new_secret(prompt: str, *, again: str, differ: str, missing: str) -> str:
+    """Asked twice without echo on a terminal; else one line of standard input."""
     if sys.stdin.isatty():
-        first = getpass.getpass(
-            _("password for the new database login {login}: ").format(login=login)
-        )
-        again = getpass.getpass(_("the same password again: "))
-        if first != again:
-            raise BadInput(_("the two passwords differ; nothing was changed"))
+        first = getpass.getpass(prompt)
+        if first != getpass.getpass(again):
+            raise BadInput(differ)
         return first
     line = sys.stdin.readline()
     if not line.strip():
-        raise BadInput(_("no password on standard input; nothing was changed"))
+        raise BadInput(missing)
     return line.rstrip("\r\n")
 
 
@@ -80,10 +83,9 @@ def staff_add(
         secret: dict[str, str] = {"password": read_new_password(login)}
     else:
         secret = {"pin": read_new_pin(login)}
-    with store.write() as session:
-        member = members.add_staff(
-            session, login=login, role=role, sites=sites, name=name, **secret
-        )
+    member = write(
+        members.add_staff, store, login=login, role=role, sites=sites, name=name, **secret
+    )
     where = ", ".join(dict.fromkeys(s.strip() for s in sites)) or _("all sites")
     click.echo(
         _("added {login} as {role} ({where})").format(login=member.login, role=role, where=where)
@@ -101,9 +103,7 @@ def staff_add(
 @common_options
 def staff_list() -> None:
     """Every staff member: login, role, sites, whether active and whether a PIN is set."""
-    store = open_from_context()
-    with store.read() as session:
-        rows = members.list_staff(session)
+    rows = query(members.list_staff)
     for r in rows:
         state = _("active") if r.active else _("disabled")
         pin = "" if r.has_pin else "  " + _("(no PIN)")
@@ -139,9 +139,7 @@ def staff_edit(login: str, role: str | None, sites: tuple[str, ...], name: str |
 @common_options
 def staff_disable(login: str) -> None:
     """Disable a staff member: they can no longer sign in (their history stays)."""
-    store = open_from_context()
-    with store.write() as session:
-        member = members.disable_staff(session, login=login)
+    member = write(members.disable_staff, login=login)
     click.echo(_("{login} is disabled").format(login=member.login))
 
 
@@ -151,9 +149,6 @@ def staff_disable(login: str) -> None:
 def staff_pin(login: str) -> None:
     """Set a new PIN (an administrator for anyone, a staff member for themselves)."""
     store = open_from_context()
-    with store.read() as session:
-        members.find_staff(session, login)
-    pin = read_new_pin(login.strip())
-    with store.write() as session:
-        member = members.set_pin(session, login=login, pin=pin)
+    query(members.find_staff, store, login=login)  # before asking for a PIN
+    member = write(members.set_pin, store, login=login, pin=read_new_pin(login.strip()))
     click.echo(_("new PIN set for {login}").format(login=member.login))

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import click
 
 from bedboard.cli import cli
-from bedboard.cli.common import NIGHT, F, common_options, open_from_context
+from bedboard.cli.common import NIGHT, F, act, common_options, open_from_context
 from bedboard.errors import RuleViolation
 from bedboard.i18n import _
 from bedboard.services.beds import holds, stays
@@ -40,6 +40,13 @@ def _nights_option(default: int | None = 1) -> Callable[[F], F]:
     )
 
 
+def _guests_option(help: str) -> Callable[[F], F]:
+    """--guest, repeated: a guest code for each unit, paired in order."""
+    return click.option(
+        "--guest", "guest_codes", required=True, multiple=True, metavar="CODE", help=help
+    )
+
+
 @contextmanager
 def _override_hint() -> Iterator[None]:
     """The service says a reason can override; here that is an option."""
@@ -62,14 +69,7 @@ _OVERRIDE = click.option(
 @click.option(
     "--unit", "units", required=True, multiple=True, metavar="SITE/UNIT", help=_("Like Hvilan/12.")
 )
-@click.option(
-    "--guest",
-    "guest_codes",
-    required=True,
-    multiple=True,
-    metavar="CODE",
-    help=_("Guest code; a new code creates the guest. Repeat with --unit: paired in order."),
-)
+@_guests_option(_("Guest code; a new code creates the guest. Repeat with --unit: paired in order."))
 @click.option("--night", type=NIGHT, help=_("First night. Default: the current night."))
 @_nights_option()
 @click.option("--payer", metavar="NAME", help=_("Who pays these nights."))
@@ -94,24 +94,23 @@ def checkin(
         )
     store = open_from_context()
     first = night or store.tonight()
-    with _override_hint(), store.write() as session:
-        booked = stays.check_in_many(
-            session,
+    with _override_hint():
+        booked = act(
+            stays.check_in_many,
+            store,
             pairs=list(zip(units, guest_codes, strict=True)),
             night=first,
             nights_count=nights,
             payer=payer,
             reference=reference,
             override=override,
-            actor=store.actor,
         )
-        stay_ids = [stay.id for stay in booked]
     last = first + dt.timedelta(days=nights - 1)
     unbilled = "" if payer else _(" (no payer yet: unbilled)")
-    for unit, code, stay_id in zip(units, guest_codes, stay_ids, strict=True):
+    for unit, code, stay in zip(units, guest_codes, booked, strict=True):
         click.echo(
             _("checked in {code} to {unit}, nights {first}..{last}, stay {stay}").format(
-                code=code, unit=unit, first=first, last=last, stay=stay_id
+                code=code, unit=unit, first=first, last=last, stay=stay.id
             )
             + unbilled
         )
@@ -255,14 +254,7 @@ def hold(
 
 @cli.command("confirm-hold")
 @click.argument("hold_id", type=HOLD_ID)
-@click.option(
-    "--guest",
-    "guest_codes",
-    required=True,
-    multiple=True,
-    metavar="CODE",
-    help=_("One for each held unit, in the order the units were held."),
-)
+@_guests_option(_("One for each held unit, in the order the units were held."))
 @_nights_option(default=None)
 @click.option("--payer", metavar="NAME")
 @click.option("--reference", default="", metavar="TEXT")
@@ -277,22 +269,19 @@ def confirm_hold(
     override: str,
 ) -> None:
     """Turn a hold into stays: every held night, each unit for the guest paired with it."""
-    store = open_from_context()
-    with _override_hint(), store.write() as session:
-        booked = holds.confirm(
-            session,
+    with _override_hint():
+        booked = act(
+            holds.confirm,
             hold_id=hold_id,
             guest_codes=guest_codes,
             nights_count=nights,
             payer=payer,
             reference=reference,
             override=override,
-            actor=store.actor,
         )
-        ids = [stay.id for stay in booked]
     stays_text = ", ".join(
-        _("stay {stay} for {code}").format(stay=i, code=c)
-        for i, c in zip(ids, guest_codes, strict=True)
+        _("stay {stay} for {code}").format(stay=stay.id, code=c)
+        for stay, c in zip(booked, guest_codes, strict=True)
     )
     click.echo(f"hold #{hold_id} " + _("confirmed: {stays}").format(stays=stays_text))
 
@@ -302,9 +291,7 @@ def confirm_hold(
 @common_options
 def cancel_hold(hold_id: int) -> None:
     """Cancel a hold; the unit is free again."""
-    store = open_from_context()
-    with store.write() as session:
-        holds.cancel_hold(session, hold_id=hold_id, actor=store.actor)
+    act(holds.cancel_hold, hold_id=hold_id)
     click.echo(f"hold #{hold_id} " + _("cancelled"))
 
 
@@ -316,9 +303,5 @@ def cancel_hold(hold_id: int) -> None:
 @common_options
 def out_of_service_command(unit: str, first: dt.date, last: dt.date, reason: str) -> None:
     """Mark a unit out of service for a range of nights."""
-    store = open_from_context()
-    with store.write() as session:
-        count = mark_out_of_service(
-            session, unit=unit, first=first, last=last, reason=reason, actor=store.actor
-        )
+    count = act(mark_out_of_service, unit=unit, first=first, last=last, reason=reason)
     click.echo(_("{unit} out of service for {n} night(s)").format(unit=unit, n=count))

@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from bedboard.cli import cli
-from bedboard.cli.common import NIGHT, common_options, open_from_context
+from bedboard.cli.common import NIGHT, act, common_options, given, open_from_context
 from bedboard.i18n import _, ngettext
 from bedboard.services.people.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, record_turnaway
 
@@ -42,17 +42,7 @@ def turnaway(
     """Record a turnaway: evidence of unmet need."""
     store = open_from_context()
     night = night or store.tonight()
-    with store.write() as session:
-        record_turnaway(
-            session,
-            night=night,
-            reason=reason,
-            people=people,
-            site=site,
-            referred_to=referred_to,
-            needs=needs,
-            actor=store.actor,
-        )
+    act(record_turnaway, store, **given(night=night))
     where = _(" at {site}").format(site=site) if site else ""
     who = ngettext("{n} person", "{n} people", people).format(n=people)
     click.echo(
