@@ -19,10 +19,7 @@ does not say its type, their own `kinds`.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -30,9 +27,8 @@ from typing import Any
 
 import xlsxwriter
 
-from bedboard.errors import BadInput
-from bedboard.i18n import _
 from bedboard.services.exports.export import Export, Progress
+from bedboard.services.exports.outfile import partial_file
 
 # What a column holds, by its (fixed, machine) name; a sheet can say otherwise in `kinds`.
 DATE, MONEY, INTEGER, DECIMAL, BOOLEAN, TEXT = "date", "money", "integer", "decimal", "bool", "text"
@@ -222,41 +218,13 @@ def _write_sheet(
     return count
 
 
-@contextmanager
-def _partial_file(target: Path) -> Iterator[Path]:
-    """A private temporary file beside `target`, renamed into place only when complete."""
-    if target.is_dir():
-        raise BadInput(_("{path} is a folder; name a file to write").format(path=target))
-    if not target.parent.is_dir():
-        raise BadInput(
-            _("cannot write {path}: the folder {folder} does not exist").format(
-                path=target, folder=target.parent
-            )
-        )
-    try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
-    except OSError as exc:
-        raise BadInput(
-            _("cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc)
-        ) from exc
-    os.close(fd)
-    partial = Path(name)
-    try:
-        yield partial
-        with partial.open("rb+") as f:
-            os.fsync(f.fileno())
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 def write_xlsx(
     path: Path | str, sheets: Sequence[Sheet], *, progress: Progress | None = None, every: int = 500
 ) -> int:
     """Write `sheets` as one workbook at `path` (all of it or nothing); returns the rows."""
     target = Path(path)
     total = 0
-    with _partial_file(target) as partial:
+    with partial_file(target) as partial:
         book = xlsxwriter.Workbook(
             str(partial),
             {
