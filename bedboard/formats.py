@@ -11,6 +11,7 @@ Swedish calendar.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from babel.dates import format_date, format_time
@@ -48,34 +49,22 @@ def number(value: float | Decimal, pattern: str = "#,##0.##") -> str:
     return format_decimal(value, pattern, locale=_locale())
 
 
-def night_short(night: dt.date) -> str:
-    """'mån 30 nov' / 'Mon 30 Nov'."""
-    return _plain(format_date(night, "EEE d MMM", locale=_locale()))
+def _date_text(pattern: str) -> Callable[[dt.date], str]:
+    """A formatter of dates in a CLDR `pattern`, in the current language."""
+
+    def text(day: dt.date) -> str:
+        return _plain(format_date(day, pattern, locale=_locale()))
+
+    return text
 
 
-def night_long(night: dt.date) -> str:
-    """'mån 30 nov 2026' / 'Mon 30 Nov 2026'."""
-    return _plain(format_date(night, "EEE d MMM y", locale=_locale()))
-
-
-def date_medium(day: dt.date) -> str:
-    """'30 nov 2026' / '30 Nov 2026'."""
-    return _plain(format_date(day, "d MMM y", locale=_locale()))
-
-
-def day_month(day: dt.date) -> str:
-    """'30 nov' / '30 Nov'."""
-    return _plain(format_date(day, "d MMM", locale=_locale()))
-
-
-def month_year(day: dt.date) -> str:
-    """'nov 26' / 'Nov 26' (chart labels)."""
-    return _plain(format_date(day, "MMM yy", locale=_locale()))
-
-
-def day_weekday(day: dt.date) -> str:
-    """'30 mån' / '30 Mon' (rack columns)."""
-    return _plain(format_date(day, "d EEE", locale=_locale()))
+# Each as Swedish / English write it.
+night_short = _date_text("EEE d MMM")  # 'mån 30 nov' / 'Mon 30 Nov'
+night_long = _date_text("EEE d MMM y")  # 'mån 30 nov 2026' / 'Mon 30 Nov 2026'
+date_medium = _date_text("d MMM y")  # '30 nov 2026' / '30 Nov 2026'
+day_month = _date_text("d MMM")  # '30 nov' / '30 Nov'
+month_year = _date_text("MMM yy")  # 'nov 26' / 'Nov 26' (chart labels)
+day_weekday = _date_text("d EEE")  # '30 mån' / '30 Mon' (rack columns)
 
 
 def clock(moment: dt.datetime | dt.time) -> str:

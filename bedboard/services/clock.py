@@ -46,17 +46,19 @@ def nights(first: dt.date, count: int) -> list[dt.date]:
         ) from None
 
 
-def night_range(first: dt.date, last: dt.date) -> list[dt.date]:
+def _check_span(first: dt.date, last: dt.date, most: int, backwards: str, long: str) -> None:
+    """First night not after the last, at most `most` nights: `backwards` and `long` are the
+    refusals, the first with {first} and {last} to fill in."""
     if last < first:
-        raise BadInput(
-            _("the range ends ({last}) before it starts ({first})").format(last=last, first=first)
-        )
-    if (last - first).days >= MAX_NIGHTS:
-        raise BadInput(
-            _("a range of nights can be at most {MAX_NIGHTS} nights long").format(
-                MAX_NIGHTS=MAX_NIGHTS
-            )
-        )
+        raise BadInput(backwards.format(last=last, first=first))
+    if (last - first).days >= most:
+        raise BadInput(long)
+
+
+def night_range(first: dt.date, last: dt.date) -> list[dt.date]:
+    backwards = _("the range ends ({last}) before it starts ({first})")
+    long = _("a range of nights can be at most {MAX_NIGHTS} nights long")
+    _check_span(first, last, MAX_NIGHTS, backwards, long.format(MAX_NIGHTS=MAX_NIGHTS))
     return nights(first, (last - first).days + 1)
 
 
@@ -65,16 +67,10 @@ MAX_PERIOD_NIGHTS = MAX_NIGHTS * 5  # exports and reports: five years of evidenc
 
 def check_period(first: dt.date, last: dt.date) -> None:
     """A period of nights that an export or report covers, both ends included."""
-    if last < first:
-        raise BadInput(
-            _("the period ends ({last}) before it starts ({first})").format(last=last, first=first)
-        )
-    if (last - first).days >= MAX_PERIOD_NIGHTS:
-        raise BadInput(
-            _("a period can be at most {MAX_PERIOD_NIGHTS} nights").format(
-                MAX_PERIOD_NIGHTS=MAX_PERIOD_NIGHTS
-            )
-        )
+    backwards = _("the period ends ({last}) before it starts ({first})")
+    long = _("a period can be at most {MAX_PERIOD_NIGHTS} nights")
+    limit = long.format(MAX_PERIOD_NIGHTS=MAX_PERIOD_NIGHTS)
+    _check_span(first, last, MAX_PERIOD_NIGHTS, backwards, limit)
 
 
 def check_night_count(count: int) -> None:
