@@ -8,13 +8,13 @@ import time
 
 from bedboard.config import Settings
 from bedboard.services.beds.availability import availability
-from bedboard.services.beds.stays import check_in
 from bedboard.store import Store, open_store
 from benchmarks import pg
 from benchmarks.context import Context
 from benchmarks.measure import median, percentile
 from benchmarks.report import Row, ms
 from benchmarks.world import build_world
+from benchmarks.writer import book_new_guest
 
 
 def free_units(store: Store, night: dt.date, count: int) -> list[str]:
@@ -32,16 +32,7 @@ def latencies(store: Store, night: dt.date, samples: int) -> tuple[list[float], 
     empty: list[float] = []
     for i, unit in enumerate(units):
         started = time.perf_counter()
-        with store.write() as session:
-            check_in(
-                session,
-                unit=unit,
-                guest_code=f"BENCH-{stamp}-{i}",
-                night=night,
-                payer="Polisen",
-                reference="bench",
-                actor="bench",
-            )
+        book_new_guest(store, unit, f"BENCH-{stamp}-{i}", night, actor="bench", reference="bench")
         checkins.append(time.perf_counter() - started)
         started = time.perf_counter()
         with store.write():

@@ -168,6 +168,20 @@ StayRow = tuple[int, int, str, str]
 BedNightRow = tuple
 
 
+def _unoccupied(
+    row_id: int,
+    unit_id: int,
+    night_text: str,
+    state: str,
+    reason: str,
+    posted: str | None,
+    hold_id: int | None = None,
+) -> BedNightRow:
+    """A held or out-of-service bed-night: no stay, guest, payer, reference or rate."""
+    return (row_id, unit_id, night_text, state, None, None, hold_id, None, "", reason, posted,
+            None, None)  # fmt: skip
+
+
 def night_batches(
     world: World, batch_nights: int = 30
 ) -> Iterator[tuple[list[StayRow], list[BedNightRow]]]:
@@ -209,9 +223,8 @@ def night_batches(
                 remaining[u] = 0
                 row_id += 1
                 rows.append(
-                    (row_id, u + 1, night_text, "out_of_service", None, None, None, None, "",
-                     "water damage", posted, None, None)
-                )  # fmt: skip
+                    _unoccupied(row_id, u + 1, night_text, "out_of_service", "water damage", posted)
+                )
                 continue
             left = remaining[u]
             if left == 0:
@@ -225,9 +238,8 @@ def night_batches(
                         )
                         row_id += 1
                         rows.append(
-                            (row_id, u + 1, night_text, "held", None, None, hold_id, None, "",
-                             "", posted, None, None)
-                        )  # fmt: skip
+                            _unoccupied(row_id, u + 1, night_text, "held", "", posted, hold_id)
+                        )
                     continue
                 host_family = kinds[u] == 1
                 left = rng.randint(3, 21) if host_family else rng.randint(1, 7)
