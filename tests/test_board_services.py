@@ -12,9 +12,10 @@ from bedboard.config import Settings
 from bedboard.db.models import AuditEntry
 from bedboard.errors import BadInput, NotFound
 from bedboard.services.beds.placement import Needs, find_places, hold_places
-from bedboard.services.beds.rack import Rack, rack
+from bedboard.services.beds.rack import GridCell, Rack, rack, rack_grid
 from bedboard.services.beds.stays import check_in
 from bedboard.services.changes import RevisionWatcher
+from bedboard.services.clock import nights
 from bedboard.services.demo import load_demo
 from bedboard.services.people.search import record_name_search, reveal_name, search_guests
 from bedboard.store import Store, open_store
@@ -144,6 +145,38 @@ def test_rack_cells_follow_stays_holds_and_repairs(demo: Store) -> None:
     assert cell_status(later, hvilan12.unit_id, TONIGHT) == "free"
 
 
+def drawn(view: Rack, unit_id: int, night: dt.date) -> GridCell:
+    """What the rack's grid must show for a cell, from the cell's details."""
+    u = view.cell(unit_id, night)
+    assert u is not None
+    if u.status == "free":
+        return None
+    starts = u.status == "occupied" and (u.first_night == night or night == view.nights[0])
+    return (u.status, u.guest_code, starts, u.unbilled)
+
+
+@pytest.mark.parametrize("minutes", [0, 91])  # Hvilan/12's hold, then after it ran out
+def test_the_rack_grid_draws_what_the_details_say(demo: Store, minutes: int) -> None:
+    """The rack paints from its lean grid before the details are read: every cell of it agrees
+    with the details (state, code, a stay's first night, nobody pays, an expired hold)."""
+    now = NOW + dt.timedelta(minutes=minutes)
+    with demo.read() as s:
+        view = rack(s, TONIGHT - dt.timedelta(days=3), 14, now=now)
+        grid = rack_grid(s, view.nights, now)
+    assert grid.nights == view.nights and grid.order == view.order
+    expected = {
+        unit_id: tuple(drawn(view, unit_id, n) for n in view.nights) for unit_id, _ in view.order
+    }
+    assert grid.lines == expected
+    cells = [c for line in grid.lines.values() for c in line if c]
+    states = {c[0] for c in cells}
+    assert "occupied" in states and ("held" in states) == (minutes == 0)
+    assert any(c[2] for c in cells) and any(not c[2] for c in cells if c[0] == "occupied")
+    assert any(c[3] for c in cells)  # some nights nobody pays for
+    shown = (view.cell(unit_id, night) for unit_id, night in view.rows)
+    assert grid.codes == {u.guest_code for u in shown if u and u.guest_code}
+
+
 def test_search_finds_by_code_or_name_and_returns_codes_only(demo: Store) -> None:
     with demo.read() as s:
         by_name = search_guests(s, "PERSON 103", TONIGHT)
@@ -216,3 +249,11 @@ def test_the_rack_reads_its_nights_in_one_query(demo: Store) -> None:
         event.remove(demo.engine, "before_cursor_execute", count)
     assert for_two_weeks == for_one_night <= 4
     assert len(view.nights) == 14 and len(view.units) == 42
+    before = len(statements)
+    event.listen(demo.engine, "before_cursor_execute", count)
+    try:
+        with demo.read() as s:
+            rack_grid(s, nights(TONIGHT, 14), NOW)
+    finally:
+        event.remove(demo.engine, "before_cursor_execute", count)
+    assert len(statements) - before <= 3  # the grid: units, the two weeks (and a begin)

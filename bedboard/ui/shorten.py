@@ -70,5 +70,9 @@ def cut_middle(text: str, width: int) -> str:
 
 
 def content_width(values: Iterable[str], least: int, most: int) -> int:
-    """A column as wide as its longest value, between `least` (its header) and `most`."""
-    return max(least, min(most, max((cell_len(v) for v in values), default=0)))
+    """A column as wide as its longest value, between `least` (its header) and `most`. Plain
+    printable ASCII is one cell a character (thousands of names: measuring each took 0.1 s)."""
+    widest = max(
+        (len(v) if v.isascii() and v.isprintable() else cell_len(v) for v in values), default=0
+    )
+    return max(least, min(most, widest))

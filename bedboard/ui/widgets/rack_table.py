@@ -5,7 +5,8 @@ The unit column is as wide as the longest unit name, up to a third of the termin
 terminal also widens the nights, so longer guest codes show whole. Again after a resize.
 
 A LineTable: 5,000 units by 14 nights are 70,000 cells, and only the screenful in view is ever
-made into text (the rack's cells themselves are made on demand, see services/beds/rack.py).
+made into text. It draws the rack's grid (services/beds/rack.py: a plain tuple per cell, read
+before the details), so it paints before the details are in.
 The unit column stays while the nights scroll sideways."""
 
 from __future__ import annotations
@@ -17,31 +18,29 @@ from textual.binding import Binding
 
 from bedboard import formats
 from bedboard.i18n import N_, _, pgettext
-from bedboard.services.beds.availability import UnitNight
-from bedboard.services.beds.rack import Rack
+from bedboard.services.beds.rack import GridCell, RackGrid
 from bedboard.ui import palette
 from bedboard.ui.shorten import content_width, keep_end, unit_ref
 from bedboard.ui.widgets.line_table import Cell, Column, LineTable
-from bedboard.ui.widgets.unit_table import unit_key
 
 CELL_WIDTH = 6
 
 
-def rack_cell(u: UnitNight | None, shown_first: dt.date, width: int = CELL_WIDTH) -> Cell:
-    if u is None or u.status == "free":
+def rack_cell(cell: GridCell, width: int = CELL_WIDTH) -> Cell:
+    if cell is None:
         return Text("·", style=palette.FREE)
-    if u.status == "held":
+    status, code, starts_here, unbilled = cell
+    if status == "held":
         return Text(pgettext("rack", "held"), style=f"bold {palette.HELD}")
-    if u.status == "out_of_service":
+    if status == "out_of_service":
         return Text(pgettext("rack", "out"), style="dim")
-    style = f"bold {palette.UNPAID}" if u.unbilled else "bold"
+    style = f"bold {palette.UNPAID}" if unbilled else "bold"
     # "!" marks a night nobody pays, in words for screens without colour: never colour alone
-    starts_here = u.first_night == u.night or u.night == shown_first
-    if starts_here:
-        if u.unbilled:  # the "!" stays whole; the code gives up its start, as elsewhere
-            return Text("!" + keep_end(u.guest_code, width - 1), style=style)
-        return Text(keep_end(u.guest_code, width), style=style)
-    if u.unbilled:
+    if starts_here:  # the stay's first night, or the first night in view
+        if unbilled:  # the "!" stays whole; the code gives up its start, as elsewhere
+            return Text("!" + keep_end(code, width - 1), style=style)
+        return Text(keep_end(code, width), style=style)
+    if unbilled:
         return Text("!" + "━" * (width - 1), style=palette.UNPAID)
     return Text("━" * width, style=palette.STAY)
 
@@ -62,7 +61,7 @@ class RackTable(LineTable):
         super().__init__(id=id, cursor="cell")
         self.night_count = nights
         self.fixed_columns = 1
-        self.rack: Rack | None = None
+        self.rack: RackGrid | None = None
 
     def on_mount(self) -> None:
         self._set_columns([], self.UNIT_WIDTH, CELL_WIDTH)
@@ -74,35 +73,27 @@ class RackTable(LineTable):
         columns += [Column(f"n{i}", label, cell) for i, label in enumerate(labels)]
         self.set_columns(columns)
 
-    def show(self, rack: Rack) -> int:
-        """A new read of the rack: rows whose bed-nights changed are drawn again, and those
-        with a hold (its expiry turns it free without a change in the database)."""
-        before = self.rack
+    def show(self, rack: RackGrid) -> int:
+        """A new read of the rack: only rows whose cells changed are drawn again (a hold that
+        ran out reads as free, so its row changes too)."""
         self.rack = rack
         self._set_columns(rack.nights, *self._fit(rack))
-        rows = [(f"unit:{i}", (i, ref, rack.row_of(i))) for i, ref in rack.order]
-        rebuilds = self.rebuilds
-        changed = self.sync(rows)
-        if self.rebuilds == rebuilds:
-            held = {unit_key(u) for r in (before, rack) if r is not None for u in r.held()}
-            for key in held & set(self._index):
-                self.repaint_row(key)
-        return changed
+        lines = rack.lines
+        return self.sync([(f"unit:{i}", (i, ref, lines[i])) for i, ref in rack.order])
 
     def columns_changed(self) -> None:
         if self.rack is not None:
             self._set_columns(self.rack.nights, *self._fit(self.rack))
 
-    def _fit(self, rack: Rack) -> tuple[int, int]:
+    def _fit(self, rack: RackGrid) -> tuple[int, int]:
         """The unit column as wide as its longest name, up to a third of the terminal; a night
         as wide as the longest code shown (at least 6), while a week fits beside the units."""
         # the screen's width: the table itself is only as wide as its columns were
         total = self.screen.size.width if self.is_attached else self.app.size.width
         unit = content_width((ref for _key, ref in rack.order), len(_("Unit")), 60)
         unit = min(unit, max(self.LEAST_UNIT, total // 3))
-        # the guest codes in view, read from the fetched rows (cells are made only when drawn)
         codes = content_width(  # "!" before a code nobody pays for: one more column
-            ("!" + (r.code or "") for r in rack.rows.values()), CELL_WIDTH, self.WIDEST_CELL + 1
+            ("!" + code for code in rack.codes), CELL_WIDTH, self.WIDEST_CELL + 1
         )
         # widen the nights for whole codes only while a week still fits beside the units
         week = min(7, max(1, len(rack.nights)))
@@ -111,10 +102,6 @@ class RackTable(LineTable):
 
     def cells(self, value: object) -> tuple[Cell, ...]:
         assert isinstance(value, tuple) and self.rack is not None
-        unit_id, ref = value[0], value[1]
-        rack, (unit, cell) = self.rack, (self.columns[0].width, self.columns[1].width)
-        first = rack.nights[0]
-        return (
-            unit_ref(ref, unit),
-            *(rack_cell(rack.cell(unit_id, n), first, cell) for n in rack.nights),
-        )
+        _unit_id, ref, line = value
+        unit, cell = self.columns[0].width, self.columns[1].width
+        return (unit_ref(ref, unit), *(rack_cell(c, cell) for c in line))
