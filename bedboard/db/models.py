@@ -350,6 +350,25 @@ class Revision(Base):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class RevisionChange(Base):
+    """What each write changed that a board's night can show, written by triggers (migration
+    0008) so that every writer is noted, whatever its code path. A board that showed revision R
+    reads the rows after R instead of the whole night: 'write' marks each revision (so a board
+    can tell the notes since R are complete), 'unit' a unit's night that changed (with the
+    guest, whose other nights show as "night n of m"), 'all' anything it cannot narrow down
+    (inventory, payers, households, a restored backup). Only the last KEEP revisions stay."""
+
+    __tablename__ = "revision_changes"
+    __table_args__ = (CheckConstraint(_in("what", ("write", "unit", "all")), name="what"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, index=True)
+    what: Mapped[str] = mapped_column(String(5))
+    unit_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: units may go
+    night: Mapped[dt.date | None] = mapped_column(Date)
+    guest_id: Mapped[int | None] = mapped_column(Integer)
+
+
 class Staff(Base):
     """A person who may act. The PIN is kept only as a salted scrypt hash; wrong PINs are
     counted here so the backoff holds across processes."""

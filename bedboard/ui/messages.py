@@ -19,6 +19,18 @@ class BoardLoaded(Message):
     night: dt.date
     units: list[UnitNight]
     choices: Choices
+    revision: int | None = None  # the revision read (at least)
+
+
+@dataclass
+class NightChanged(Message):
+    """The units of a night that changed since revision `base`, read again in a worker."""
+
+    night: dt.date
+    base: int
+    revision: int
+    units: list[UnitNight]
+    choices: Choices
 
 
 @dataclass

@@ -4,8 +4,8 @@ without any job having to run."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
@@ -69,12 +69,20 @@ class UnitNight:
 
 
 def availability(
-    session: Session, night: dt.date, now: dt.datetime | None = None
+    session: Session,
+    night: dt.date,
+    now: dt.datetime | None = None,
+    unit_ids: Collection[int] | None = None,
 ) -> list[UnitNight]:
+    """Every unit on `night`, or only those of `unit_ids` (a board reading what changed)."""
     require(session, Right.SEE_AVAILABILITY)
     now = now or utcnow()
     on = BedNight.night == night
-    rows = session.execute(unit_night_statement(on)).all()
+    stmt = unit_night_statement(on)
+    if unit_ids is not None:
+        stmt = stmt.where(Unit.id.in_(unit_ids))
+        on = and_(on, BedNight.unit_id.in_(unit_ids))
+    rows = session.execute(stmt).all()
     lookups = Lookups.read(session, on)
     result = [unit_night(r, night, now, lookups) for r in rows]
     result.sort(key=unit_order)
@@ -310,6 +318,20 @@ class SiteCounts:
     def occupancy_rate(self) -> float:
         usable = self.capacity - self.out_of_service
         return self.occupied / usable if usable else 0.0
+
+
+def recount(counts: SiteCounts, old: UnitNight, new: UnitNight) -> SiteCounts:
+    """A site's counts after one of its units changed from `old` to `new` (a live board's
+    change, without counting the site's other units again)."""
+    moved = {s: (new.status == s) - (old.status == s) for s in STATUSES}
+    return replace(
+        counts,
+        occupied=counts.occupied + moved[UnitStatus.OCCUPIED],
+        held=counts.held + moved[UnitStatus.HELD],
+        free=counts.free + moved[UnitStatus.FREE],
+        out_of_service=counts.out_of_service + moved[UnitStatus.OUT_OF_SERVICE],
+        unbilled=counts.unbilled + new.unbilled - old.unbilled,
+    )
 
 
 def site_counts(units: list[UnitNight]) -> list[SiteCounts]:

@@ -17,7 +17,14 @@ from textual.widgets import DataTable, Label, Static
 from bedboard import formats
 from bedboard.errors import BedboardError
 from bedboard.i18n import N_, _
-from bedboard.services.beds.availability import UnitNight, availability, site_counts
+from bedboard.services.beds.availability import (
+    SiteCounts,
+    UnitNight,
+    availability,
+    recount,
+    site_counts,
+)
+from bedboard.services.beds.changed import changes_since
 from bedboard.services.changes import current_revision
 from bedboard.services.choices import choices
 from bedboard.services.demo import load_demo
@@ -29,7 +36,7 @@ from bedboard.ui.clock import Clock
 from bedboard.ui.failures import failure_text
 from bedboard.ui.filters import KIND_LABELS, Filters
 from bedboard.ui.format import calendar_end, detail_text, night_title, shifted
-from bedboard.ui.messages import BoardLoaded
+from bedboard.ui.messages import BoardLoaded, NightChanged
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.screens.pick import PickScreen
@@ -95,6 +102,13 @@ class BoardScreen(UnitActionsScreen):
         self.offered_demo = False
         self.jump_to: str | None = None  # a unit ref to select once its night has loaded
         self.read_revision: int | None = None  # the newest revision a load has read
+        # What the units in memory show: their night and revision. A live change reads only
+        # what changed after it; None (or `whole_wanted`) reads the whole night.
+        self.shown_night: dt.date | None = None
+        self.shown_revision: int | None = None
+        self.whole_wanted = True  # hold countdowns and expiries change nothing in the database
+        self._position: dict[int, int] = {}  # unit id -> index in all_units
+        self._counts: dict[str, SiteCounts] = {}  # every site's counts on the night
         self.known_tonight = self.tonight()  # to notice the rollover hour passing
         self.set_reactive(BoardScreen.night, self.known_tonight)
 
@@ -121,7 +135,7 @@ class BoardScreen(UnitActionsScreen):
         self.query_one(UnitTable).focus()
         self._show_status(getattr(self.app, "link", LIVE))
         self.refresh_bindings()
-        self.load()
+        self.load_whole()
 
     # What the unit actions act on -----------------------------------------------------------
 
@@ -145,13 +159,27 @@ class BoardScreen(UnitActionsScreen):
 
     # Loading --------------------------------------------------------------------------------
 
-    def read(self, session: Session) -> BoardLoaded:
-        night = self.night
+    def read(self, session: Session) -> BoardLoaded | NightChanged:
+        night, base, now = self.night, self.shown_revision, self.clock.utc()
+        if base is not None and night == self.shown_night and not self.whole_wanted:
+            changes = changes_since(session, night, base, now=now)
+            if changes is not None:
+                self.read_revision = changes.revision
+                return NightChanged(night, base, changes.revision, changes.units, choices(session))
         revision = current_revision(session)  # first: the rows read are at least this new
-        units = availability(session, night, now=self.clock.utc())
+        units = availability(session, night, now=now)
         lists = choices(session)
         self.read_revision = revision
-        return BoardLoaded(night, units, lists)
+        return BoardLoaded(night, units, lists, revision)
+
+    def load_whole(self) -> None:
+        """Read the whole night (not only what changed): the clock moved, or the widgets are
+        new. Wanted until a whole read is shown, so a live change cannot cancel it."""
+        self.whole_wanted = True
+        self.load()
+
+    def holds_ran_out(self) -> None:
+        self.load_whole()
 
     def database_changed(self, revision: int | None) -> None:
         # The watcher's first poll reports the revision the board's own first load has often
@@ -185,7 +213,7 @@ class BoardScreen(UnitActionsScreen):
         if following and self.night != tonight:
             self.night = tonight  # the board showed the current night: it follows the rollover
         else:
-            self.load()
+            self.load_whole()
 
     @on(BoardLoaded)
     def show_loaded(self, message: BoardLoaded) -> None:
@@ -194,6 +222,10 @@ class BoardScreen(UnitActionsScreen):
         self.loaded = True
         self.all_units = message.units
         self.choices = message.choices
+        self.shown_night, self.shown_revision = message.night, message.revision
+        self.whole_wanted = False
+        self._position = {u.unit_id: i for i, u in enumerate(message.units)}
+        self._counts = {c.site: c for c in site_counts(message.units)}
         self.reload_at_next_expiry(message.units)
         self._show_units()
         if self.jump_to:
@@ -204,18 +236,71 @@ class BoardScreen(UnitActionsScreen):
             self._offer_demo()
         self.refresh_bindings()
 
+    @on(NightChanged)
+    def show_changed(self, message: NightChanged) -> None:
+        if message.night != self.night or message.night != self.shown_night:
+            return  # a read for a night no longer shown
+        shown = self.shown_revision
+        if shown is None or message.base > shown or message.revision < shown:
+            return  # older than what is shown, or not reaching back to it: the next read will
+        self.shown_revision = message.revision
+        self.choices = message.choices
+        if message.units:
+            self._apply_changes(message.units)
+
+    def _apply_changes(self, units: list[UnitNight]) -> None:
+        """A live change: the changed units replace theirs in memory, their sites' counts move
+        by the difference, and only their lines (and their sites' cells) are drawn again."""
+        changed: list[UnitNight] = []
+        sites: dict[str, SiteCounts] = {}
+        refilter = False
+        for new in units:
+            at = self._position.get(new.unit_id)
+            if at is None:  # a unit not in memory: the night is read whole
+                self.load_whole()
+                return
+            old = self.all_units[at]
+            if old == new:
+                continue
+            self.all_units[at] = new
+            changed.append(new)
+            counts = sites.get(new.site) or self._counts[new.site]
+            sites[new.site] = recount(counts, old, new)
+            refilter = refilter or self.filters.keep(old) != self.filters.keep(new)
+        if not changed:
+            return
+        self._counts.update(sites)
+        self.reload_at_next_expiry(changed, keep_sooner=True)
+        if refilter:  # a unit came into or left the filter: the list itself changes
+            self._show_units()
+            return
+        for u in changed:
+            if unit_key(u) in self.units:  # kept by the filter, before and after
+                self.units[unit_key(u)] = u
+        shown_sites = {u.site for u in self.units.values()} if self.filters.active else None
+        self.query_one(SiteTable).update_counts(
+            [c for c in sites.values() if shown_sites is None or c.site in shown_sites],
+            [c for c in self._counts.values() if shown_sites is None or c.site in shown_sites],
+        )
+        self.query_one(UnitTable).show_changes(changed, self.clock.utc())
+        self._show_title()
+        selected = self.selected_unit
+        if selected is not None and selected in changed:
+            self._show_detail()
+        self.refresh_bindings()
+
     def _show_units(self) -> None:
         kept = [u for u in self.all_units if self.filters.keep(u)]
         sites = {u.site for u in kept}
         self.units = {unit_key(u): u for u in kept}
-        counts = [c for c in site_counts(self.all_units) if c.site in sites]
+        counts = [c for c in self._counts.values() if c.site in sites]
         self.query_one(SiteTable).show(counts)
         self.query_one(UnitTable).show(kept, self.clock.utc())
         self._show_title()
         self._show_detail()
 
     def _show_title(self) -> None:
-        free = sum(1 for u in self.all_units if u.status == "free")
+        free = sum(c.free for c in self._counts.values())
         title = night_title(self.night, self.tonight())
         counted = _("{free} free of {total}").format(free=free, total=len(self.all_units))
         shown = f"[b]{title}[/b] · [$state-free]{counted}[/]"

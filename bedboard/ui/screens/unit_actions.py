@@ -147,21 +147,34 @@ class UnitActionsScreen(LiveScreen):
             return "free"
         return unit.status
 
-    def reload_at_next_expiry(self, units: Iterable[UnitNight]) -> None:
+    def reload_at_next_expiry(
+        self, units: Iterable[UnitNight], *, keep_sooner: bool = False
+    ) -> None:
         """Load again the moment the next hold shown runs out: an expiry changes nothing in the
         database, so no revision would tell the screen. A hold that ran out between the read and
-        now (the data is already behind) loads again at once."""
+        now (the data is already behind) loads again at once. `keep_sooner`: `units` are only
+        the ones that changed, so a timer already set for an earlier expiry stays."""
         now = self.clock.utc()
         pending = [
             u.hold_expires_at for u in units if u.status == "held" and u.hold_expires_at is not None
         ]
         timer = getattr(self, "_expiry_timer", None)
+        due = getattr(self, "_expiry_due", None)
+        if keep_sooner and (
+            not pending or (timer is not None and due is not None and due <= min(pending))
+        ):
+            return
         if timer is not None:
             timer.stop()
         self._expiry_timer = None
         if pending:
-            delay = max((min(pending) - now).total_seconds(), 0) + 0.5
-            self._expiry_timer = self.set_timer(delay, self.changed)
+            self._expiry_due = min(pending)
+            delay = max((self._expiry_due - now).total_seconds(), 0) + 0.5
+            self._expiry_timer = self.set_timer(delay, self.holds_ran_out)
+
+    def holds_ran_out(self) -> None:
+        """The next hold shown ran out: read again."""
+        self.changed()
 
     def _may(self, action: str) -> bool:
         """Whether the person signed in may do this, at the selected unit's site for night

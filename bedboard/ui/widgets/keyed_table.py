@@ -65,16 +65,23 @@ class KeyedTable(DataTable[Cell]):
             self.rebuilds += 1
             self.last_redrawn = sum(len(cells) for _, cells in rows)
             return self.last_redrawn
+        self.last_redrawn = self.update_rows(rows)
+        return self.last_redrawn
+
+    def update_rows(self, rows: Sequence[Row]) -> int:
+        """New cells for some rows already shown: only the cells that differ are redrawn.
+        Returns how many were; keys not shown are ignored."""
         changed = 0
         column_keys = [column.key for column in self.ordered_columns]
         for key, cells in rows:
-            old = self._cells[key]
+            old = self._cells.get(key)
+            if old is None:
+                continue
             for column, (before, after) in enumerate(zip(old, cells, strict=True)):
                 if before != after:
                     self.update_cell(key, column_keys[column], literal(after))
                     changed += 1
             self._cells[key] = cells
-        self.last_redrawn = changed
         return changed
 
     def _rebuild(self, rows: Sequence[Row]) -> None:

@@ -198,10 +198,16 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.rebuilds += 1
             self.last_redrawn = len(rows) * len(self.columns)
             return self.last_redrawn
+        return self.update_rows(rows)
+
+    def update_rows(self, rows: Sequence[tuple[str, object]]) -> int:
+        """New values for some rows already shown (a live change): each one whose value
+        differs repaints its line. Returns how many cells changed; keys not shown are
+        ignored."""
         changed = 0
         values = self._values
         for key, value in rows:
-            old = values[key]
+            old = values.get(key, value)
             if old == value:
                 continue
             before, after = self.cells(old), self.cells(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.binding import Binding
+from textual.widgets.data_table import ColumnKey
 
 from bedboard.i18n import N_, _
 from bedboard.services.beds.availability import SiteCounts
@@ -53,6 +54,22 @@ class SiteTable(KeyedTable):
                 for key, cells in rows
             ]
         )
+
+    def update_counts(self, changed: list[SiteCounts], counts: list[SiteCounts]) -> int:
+        """Some sites' counts changed (`counts` is every site shown, in order): only their
+        cells are redrawn, unless a number no longer fits its column."""
+        self._counts = counts
+        widths = {key: self.columns[ColumnKey(key)].width for key, _label, _w in self.COLUMNS[2:]}
+        rows = []
+        for c in changed:
+            cells = site_cells(c)
+            for (key, _label, _w), cell in zip(self.COLUMNS[2:], cells[2:], strict=True):
+                if len(str(cell)) > widths[key]:
+                    return self.show(counts)
+            old = self._cells.get(f"site:{c.site}")
+            if old is not None:
+                rows.append((f"site:{c.site}", (*old[:2], *cells[2:])))
+        return self.update_rows(rows)
 
     def on_resize(self, _event: events.Resize) -> None:
         if self._counts:

@@ -108,6 +108,21 @@ class UnitTable(LineTable):
                     self.repaint_row(key)
         return changed
 
+    def show_changes(self, units: Sequence[UnitNight], now: dt.datetime) -> int:
+        """Some units changed (a live change): only their lines are drawn again, and the held
+        ones when the time moved. Columns widen if a changed unit needs it; they narrow at
+        the next whole `show`."""
+        wanted = self._content_widths(units)
+        if any(width > self._wanted.get(key, 0) for key, width in wanted.items()):
+            self._wanted = {k: max(w, self._wanted.get(k, 0)) for k, w in wanted.items()}
+            self.columns_changed()
+        if now != self.now:
+            self.now = now
+            for key, value in self._values.items():
+                if getattr(value, "status", "") == "held":
+                    self.repaint_row(key)
+        return self.update_rows([(unit_key(u), u) for u in units])
+
     def _content_widths(self, units: Sequence[UnitNight]) -> dict[str, int]:
         # In terminal cells: a Chinese code is twice as wide as its len().
         unit = max((cell_len(u.site) + 1 + cell_len(u.unit) for u in units), default=0)
