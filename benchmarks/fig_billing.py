@@ -18,9 +18,11 @@ MEMORY_BUDGET_RATIO = 1.2
 
 # The same rows, columns and order as `bedboard export billing`: nights with their payer, the
 # posted rate or (for nights not yet closed) the rate of the site kind valid that night, then
-# each night's adjustments after it. The benchmark's rates are per site kind and year only.
+# each night's adjustments, credits and rebills after it (their own payer, reference, kind and
+# reason). The benchmark's rates are per site kind and year only.
 EQUIVALENT_SQL = """
-SELECT night, payer, payer_reference, site, unit, guest_code, stay_id, rate, currency, posted, kind
+SELECT night, payer, payer_reference, site, unit, guest_code, stay_id, rate, currency, posted, kind,
+       reason
 FROM (
   SELECT bn.night, coalesce(p.name, '') AS payer, bn.payer_reference, s.name AS site,
          u.label AS unit, g.code AS guest_code, bn.stay_id,
@@ -32,18 +34,19 @@ FROM (
                     ORDER BY r.valid_from DESC, r.id DESC LIMIT 1) END AS rate,
          coalesce(bn.currency, 'SEK') AS currency,
          CASE WHEN bn.posted_at IS NULL THEN 'false' ELSE 'true' END AS posted,
-         'night' AS kind, bn.id AS bn_id, 0 AS ord
+         'night' AS kind, '' AS reason, bn.id AS bn_id, 0 AS ord
   FROM bed_nights bn JOIN units u ON u.id = bn.unit_id JOIN sites s ON s.id = u.site_id
   JOIN guests g ON g.id = bn.guest_id LEFT JOIN payers p ON p.id = bn.payer_id
   WHERE bn.night >= '{first}' AND bn.night <= '{last}' AND bn.state = 'occupied'
   UNION ALL
-  SELECT bn.night, coalesce(p.name, ''), bn.payer_reference, s.name, u.label, g.code,
+  SELECT bn.night, coalesce(p.name, ''), a.payer_reference, s.name, u.label, g.code,
          bn.stay_id, printf('%s%d.%02d', CASE WHEN a.amount < 0 THEN '-' ELSE '' END,
          abs(a.amount) / 100, abs(a.amount) % 100), a.currency,
-         CASE WHEN bn.posted_at IS NULL THEN 'false' ELSE 'true' END, 'adjustment', bn.id, 1
+         CASE WHEN bn.posted_at IS NULL THEN 'false' ELSE 'true' END, a.kind, a.reason, bn.id,
+         a.id
   FROM adjustments a CROSS JOIN bed_nights bn ON bn.id = a.bed_night_id
   JOIN units u ON u.id = bn.unit_id JOIN sites s ON s.id = u.site_id
-  JOIN guests g ON g.id = bn.guest_id LEFT JOIN payers p ON p.id = bn.payer_id
+  JOIN guests g ON g.id = bn.guest_id LEFT JOIN payers p ON p.id = a.payer_id
   WHERE bn.night >= '{first}' AND bn.night <= '{last}' AND bn.state = 'occupied'
 )
 ORDER BY night, site, unit, bn_id, ord;

@@ -334,7 +334,7 @@ def test_billing_export_round_trip(store: Store, tmp_path: Path) -> None:
             or 0
         )
         export = billing_export(session, first, last, currency="SEK")
-        assert export.total == occupied + 1
+        assert export.expected() == occupied + 1  # counted when a progress bar asks
         assert write_export_file(path, export) == occupied + 1
         write_export_file(
             summary_path, billing_export(session, first, last, currency="SEK", summary=True)

@@ -33,16 +33,14 @@ from bedboard.services.exports.xlsx import Sheet, is_xlsx, write_xlsx
 PROGRESS_FROM_ROWS = 5000  # shorter exports finish before a bar would be worth drawing
 
 
-def shows_progress(out: str, total: int | None) -> bool:
+def shows_progress(out: str, export: Export) -> bool:
     """A bar on stderr only when someone is watching a terminal and it cannot get mixed into
-    the data: with `--out -` the rows go to the same terminal, or to a pager drawing on it."""
-    return (
-        out != "-"
-        and total is not None
-        and total >= PROGRESS_FROM_ROWS
-        and sys.stderr.isatty()
-        and os.environ.get("TERM") != "dumb"
-    )
+    the data: with `--out -` the rows go to the same terminal, or to a pager drawing on it.
+    The rows are counted only then (last)."""
+    if out == "-" or not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+        return False
+    total = export.expected()
+    return total is not None and total >= PROGRESS_FROM_ROWS
 
 
 @contextmanager
@@ -93,11 +91,12 @@ def _write_xlsx_out(export: Export, out: str, progress: Progress | None) -> int:
 
 
 @contextmanager
-def progress_bar(out: str, total: int | None) -> Iterator[Progress | None]:
+def progress_bar(out: str, export: Export) -> Iterator[Progress | None]:
     """A function to report rows written to a bar on stderr, or None when no bar is shown."""
-    if not shows_progress(out, total):
+    if not shows_progress(out, export):
         yield None
         return
+    total = export.total
     # length-only bars are ProgressBar[int] at runtime; click's stubs cannot say so
     bar_cm: Any = click.progressbar(length=total, label=_("exporting"), file=sys.stderr)
     with bar_cm as bar:
@@ -115,7 +114,7 @@ def write_out(export: Export, out: str, excel: bool) -> None:
     """Stream an export to --out, with a progress bar when it is long and someone watches.
     A spreadsheet (.xlsx) when --format xlsx or --out ends in .xlsx; CSV otherwise."""
     spreadsheet = is_xlsx(out, click.get_current_context().meta.get(FORMAT_KEY))
-    with progress_bar(out, export.total) as progress:
+    with progress_bar(out, export) as progress:
         if spreadsheet:
             count = _write_xlsx_out(export, out, progress)
         else:

@@ -14,8 +14,9 @@ from bedboard.errors import BadInput
 from bedboard.i18n import _
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# A plain signed number ("-450.00") is an amount, not a formula: it stays as it is.
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+# A plain signed number ("-450.00") is an amount, not a formula: it stays as it is. ASCII digits
+# only, as amounts are written, and as the database's guard (exports/sql_cells.py) reads them.
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def _runs_as_formula(text: str) -> bool:

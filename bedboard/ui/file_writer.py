@@ -81,7 +81,7 @@ def _write(screen: BoardBaseScreen, request: FileRequest) -> None:
             export = request.kind.build(
                 session, request.first, request.last, store.settings.currency
             )
-            screen.post_message(WriteStarted(export.total))
+            screen.post_message(WriteStarted(export.expected()))
             rows = write_export_file(
                 request.path,
                 export,

@@ -13,15 +13,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import Adjustment, BedNight, Guest, Payer, Site, Unit
+from bedboard.db.models import Adjustment, BedNight, Guest, Payer, Rate, Site, Unit
 from bedboard.services.billing.rates import RateBook
+from bedboard.services.csvio import neutralise
+from bedboard.services.exports.sql_cells import date_text, guarded, money_text, unindexed
 from bedboard.services.money import money
 from bedboard.states import AdjustmentKind, NightState
 
@@ -64,69 +77,177 @@ def night_rows_where(first: dt.date, last: dt.date, payer_id: int | None) -> lis
 
 
 def adjustment_rows_where(first: dt.date, last: dt.date, payer_id: int | None) -> list[Any]:
-    """Adjustments, credits and rebills belong to the payer on their own row."""
-    where = _period(first, last)
+    """Adjustments, credits and rebills belong to the payer on their own row. They are few:
+    the query starts from them, not from every night of the period."""
+    night = unindexed(BedNight.night)
+    where = [night >= first, night <= last, BedNight.state == NightState.OCCUPIED]
     if payer_id is not None:
         where.append(Adjustment.payer_id == payer_id)
     return where
 
 
 def billing_statement(first: dt.date, last: dt.date, payer_id: int | None = None) -> Select[Any]:
-    def columns(
-        amount: Any, currency: Any, reference: Any, kind: Any, reason: Any, order: Any
-    ) -> list[Any]:
-        return [
-            BedNight.night.label("night"),
-            Payer.name.label("payer"),
-            reference.label("payer_reference"),
-            Site.name.label("site"),
-            Unit.label.label("unit"),
-            Guest.code.label("guest_code"),
-            BedNight.stay_id.label("stay_id"),
-            amount.label("rate"),
-            currency.label("currency"),
-            BedNight.posted_at.label("posted_at"),
-            kind.label("kind"),
-            reason.label("reason"),
-            Unit.site_id.label("site_id"),
-            Site.kind.label("site_kind"),
-            BedNight.payer_id.label("payer_id"),
-            order.label("ord"),
-            BedNight.id.label("bed_night_id"),
-        ]
+    both = _billing_union(first, last, payer_id, _stored)
+    return select(both).order_by(*_billing_order(both))
 
+
+def _billing_order(both: Subquery) -> list[Any]:
+    return [both.c.night, both.c.site, both.c.unit, both.c.bed_night_id, both.c.ord]
+
+
+@dataclass(frozen=True)
+class _Arm:
+    """What differs between a night's row and its corrections' rows."""
+
+    nights: bool  # the nights themselves: a night not yet closed has its rate looked up
+    amount: Any
+    currency: Any
+    reference: Any
+    kind: Any
+    reason: Any
+    order: Any
+
+
+def _stored(arm: _Arm) -> list[Any]:
+    """The columns as stored, for `billing_rows`."""
+    return [
+        BedNight.night.label("night"),
+        Payer.name.label("payer"),
+        arm.reference.label("payer_reference"),
+        Site.name.label("site"),
+        Unit.label.label("unit"),
+        Guest.code.label("guest_code"),
+        BedNight.stay_id.label("stay_id"),
+        arm.amount.label("rate"),
+        arm.currency.label("currency"),
+        BedNight.posted_at.label("posted_at"),
+        arm.kind.label("kind"),
+        arm.reason.label("reason"),
+        Unit.site_id.label("site_id"),
+        Site.kind.label("site_kind"),
+        BedNight.payer_id.label("payer_id"),
+        arm.order.label("ord"),
+        BedNight.id.label("bed_night_id"),
+    ]
+
+
+def _billing_union(
+    first: dt.date, last: dt.date, payer_id: int | None, shape: Callable[[_Arm], list[Any]]
+) -> Subquery:
+    """The nights and their adjustments, credits and rebills (unordered), in `shape`."""
     nights = _joined(
         select(
-            *columns(
-                BedNight.rate,
-                BedNight.currency,
-                BedNight.payer_reference,
-                literal("night"),
-                literal(""),
-                literal(0),
+            *shape(
+                _Arm(
+                    True,
+                    BedNight.rate,
+                    BedNight.currency,
+                    BedNight.payer_reference,
+                    literal("night"),
+                    literal(""),
+                    literal(0),
+                )
             )
         ),
         BedNight.payer_id,
     ).where(*night_rows_where(first, last, payer_id))
     adjustments = _joined(
         select(
-            *columns(
-                Adjustment.amount,
-                Adjustment.currency,
-                Adjustment.payer_reference,
-                Adjustment.kind,
-                Adjustment.reason,
-                Adjustment.id,
+            *shape(
+                _Arm(
+                    False,
+                    Adjustment.amount,
+                    Adjustment.currency,
+                    Adjustment.payer_reference,
+                    Adjustment.kind,
+                    Adjustment.reason,
+                    Adjustment.id,
+                )
             )
         )
         .select_from(Adjustment)
-        .join(BedNight, BedNight.id == Adjustment.bed_night_id),
+        .join(BedNight, BedNight.id == unindexed(Adjustment.bed_night_id)),
         Adjustment.payer_id,
     ).where(*adjustment_rows_where(first, last, payer_id))
-    both = union_all(nights, adjustments).subquery()
-    return select(both).order_by(
-        both.c.night, both.c.site, both.c.unit, both.c.bed_night_id, both.c.ord
+    return union_all(nights, adjustments).subquery()
+
+
+def _rule_of(night: Any, site_id: Any, site_kind: Any, payer_id: Any) -> Select[Any]:
+    """The rate rule `RateBook.find` picks for a night, as a correlated query: valid that
+    night, for its site or site kind and for its payer or anyone, the most specific first
+    (site+payer > site > site kind+payer > site kind), then the latest start, then the newest."""
+    level = case((Rate.site_id.is_not(None), 2), else_=0) + case(
+        (Rate.payer_id.is_not(None), 1), else_=0
     )
+    return (
+        select()
+        .where(
+            Rate.valid_from <= night,
+            or_(Rate.valid_to.is_(None), Rate.valid_to >= night),
+            or_(Rate.payer_id.is_(None), Rate.payer_id == payer_id),
+            or_(Rate.site_id == site_id, and_(Rate.site_id.is_(None), Rate.site_kind == site_kind)),
+        )
+        .order_by(level.desc(), Rate.valid_from.desc(), Rate.id.desc())
+        .limit(1)
+    )
+
+
+def _cells(currency: str) -> Callable[[_Arm], list[Any]]:
+    """The columns as CSV cells, each the text `write_csv` writes for the value `billing_rows`
+    gives (money with two decimals, ISO dates, formula-looking text behind a `'`), formatted
+    in the arms before the sort, and the raw sort keys beside them. `currency` (the settings')
+    stands in where a row has none."""
+    fallback = literal(neutralise(currency))
+
+    def shape(arm: _Arm) -> list[Any]:
+        rate: ColumnElement[Any] = money_text(arm.amount)
+        row_currency: ColumnElement[Any] = func.coalesce(
+            guarded(func.nullif(arm.currency, "")), fallback
+        )
+        if arm.nights:  # a night not yet closed: the rate that applies to it now, if any
+            rule = _rule_of(BedNight.night, Unit.site_id, Site.kind, BedNight.payer_id)
+            looked_up = func.coalesce(
+                rule.add_columns(guarded(func.nullif(Rate.currency, ""))).scalar_subquery(),
+                fallback,
+            )
+            open_night = BedNight.posted_at.is_(None)
+            rate = case(
+                (
+                    open_night,
+                    func.coalesce(rule.add_columns(money_text(Rate.amount)).scalar_subquery(), ""),
+                ),
+                else_=rate,
+            )
+            row_currency = case((open_night, looked_up), else_=row_currency)
+        return [
+            date_text(BedNight.night).label("night_cell"),
+            guarded(func.coalesce(Payer.name, "")).label("payer"),
+            guarded(func.coalesce(arm.reference, "")).label("payer_reference"),
+            guarded(Site.name).label("site_cell"),
+            guarded(Unit.label).label("unit_cell"),
+            guarded(Guest.code).label("guest_code"),
+            BedNight.stay_id.label("stay_id"),
+            rate.label("rate"),
+            row_currency.label("currency"),
+            case((BedNight.posted_at.is_(None), "false"), else_="true").label("posted"),
+            arm.kind.label("kind"),  # night, or an adjustment's kind: the database checks it
+            guarded(func.coalesce(arm.reason, "")).label("reason"),
+            BedNight.night.label("night"),
+            Site.name.label("site"),
+            Unit.label.label("unit"),
+            arm.order.label("ord"),
+            BedNight.id.label("bed_night_id"),
+        ]
+
+    return shape
+
+
+def billing_cells_statement(
+    first: dt.date, last: dt.date, *, currency: str, payer_id: int | None = None
+) -> Select[Any]:
+    """The rows of `billing_rows`, in the same order, as the CSV cells the database writes."""
+    both = _billing_union(first, last, payer_id, _cells(currency))
+    return select(*list(both.c)[:12]).order_by(*_billing_order(both))
 
 
 def billing_rows(

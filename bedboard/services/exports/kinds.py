@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from bedboard.services.exports.billing import (
     BILLING_COLUMNS,
     BILLING_SUMMARY_COLUMNS,
     adjustment_rows_where,
+    billing_cells_statement,
     billing_rows,
     billing_summary,
     night_rows_where,
@@ -26,6 +28,7 @@ from bedboard.services.exports.billing import (
 from bedboard.services.exports.export import Export
 from bedboard.services.exports.inventory import inventory_export
 from bedboard.services.exports.occupancy import occupancy_export
+from bedboard.services.exports.sql_cells import cursor_rows
 from bedboard.services.exports.turnaways import turnaway_export
 from bedboard.services.staff.access import require
 from bedboard.services.staff.rights import Right
@@ -40,27 +43,37 @@ def billing_export(
     payer_id: int | None = None,
     summary: bool = False,
 ) -> Export:
-    """The billing basis with the number of rows to expect (two counts on the night index),
-    so a long export can show how far it has come."""
+    """The billing basis: values for a spreadsheet or names, cells the database formats for
+    a CSV file, and how to count the rows (two counts on the night index) for when a progress
+    bar is shown; nobody counts when none is."""
     require(session, Right.EXPORT)
     require(session, Right.BILLING)
     check_period(first, last)
     if summary:
         totals = billing_summary(session, first, last, currency=currency, payer_id=payer_id)
         return Export(BILLING_SUMMARY_COLUMNS, summary_rows(totals), total=len(totals))
-    where = night_rows_where(first, last, payer_id)
-    nights = session.scalar(select(func.count()).select_from(BedNight).where(*where)) or 0
-    adjustments = (
-        session.scalar(
+
+    def count() -> int:
+        where = night_rows_where(first, last, payer_id)
+        nights = session.scalar(select(func.count()).select_from(BedNight).where(*where))
+        adjustments = session.scalar(
             select(func.count())
             .select_from(Adjustment)
             .join(BedNight, BedNight.id == Adjustment.bed_night_id)
             .where(*adjustment_rows_where(first, last, payer_id))
         )
-        or 0
+        return (nights or 0) + (adjustments or 0)
+
+    return Export(
+        BILLING_COLUMNS,
+        billing_rows(session, first, last, currency=currency, payer_id=payer_id),
+        count=count,
+        cells=partial(
+            cursor_rows,
+            session,
+            billing_cells_statement(first, last, currency=currency, payer_id=payer_id),
+        ),
     )
-    rows = billing_rows(session, first, last, currency=currency, payer_id=payer_id)
-    return Export(BILLING_COLUMNS, rows, total=nights + adjustments)
 
 
 Builder = Callable[[Session, dt.date, dt.date, str], Export]

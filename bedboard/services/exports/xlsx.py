@@ -23,12 +23,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
-
-import xlsxwriter
+from typing import TYPE_CHECKING, Any
 
 from bedboard.services.exports.export import Export, Progress
 from bedboard.services.exports.outfile import partial_file
+
+if TYPE_CHECKING:  # imported when a workbook is written: a CSV export need not load it
+    import xlsxwriter
 
 # What a column holds, by its (fixed, machine) name; a sheet can say otherwise in `kinds`.
 DATE, MONEY, INTEGER, DECIMAL, BOOLEAN, TEXT = "date", "money", "integer", "decimal", "bool", "text"
@@ -222,6 +223,8 @@ def write_xlsx(
     path: Path | str, sheets: Sequence[Sheet], *, progress: Progress | None = None, every: int = 500
 ) -> int:
     """Write `sheets` as one workbook at `path` (all of it or nothing); returns the rows."""
+    import xlsxwriter
+
     target = Path(path)
     total = 0
     with partial_file(target) as partial:

@@ -1,0 +1,165 @@
+"""The billing export's CSV cells, made by the database (issue 16), are byte for byte what the
+Python path writes (`billing_rows` through `write_csv`, which the spreadsheet export and
+`--with-names` still use) on a world of ugly values, on SQLite and PostgreSQL: formula-looking
+codes and names, amounts that are not whole kronor (one öre, minus fifty öre), names with
+commas, quotes and line breaks, nights nobody pays, posted nights without a rate, and rates at
+every level of specificity, in force or not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from itertools import count
+from typing import Any
+
+import pytest
+
+from bedboard.db.models import Adjustment, BedNight, Guest, Payer, Rate, Site, Stay, Unit
+from bedboard.services.csvio import neutralise, write_csv
+from bedboard.services.exports.export import write_export
+from bedboard.services.exports.kinds import billing_export
+from bedboard.store import Store
+
+FIRST = dt.date(2026, 3, 1)
+LAST = dt.date(2026, 3, 8)
+WHEN = dt.datetime(2026, 3, 9, 12, 0)
+
+# Every way a cell can start that the guard must read right, and text a CSV must quote.
+UGLY = [
+    "=1+2", "+46 70 123", "-5", "-5.50", "-0.5", "-.5", "-5.", "-1.2.3", "-", "--5", "-5a",
+    "'-5", "''=x", "'''", "'plain", "@here", "\tTAB", "\rCR", "-\u0663", "5-", "=",
+    'comma, "quote"', "line\nbreak", "Ö-hus, \"Näs\"\r\nkväll", "🙂 emoji", "-5\n", " =x",
+]  # fmt: skip
+AMOUNTS = [0, 1, 5, 50, 99, 100, 12345, 45050, 99999999, -1, -50, -99, -100, -12345]
+
+
+def ugly_world(store: Store) -> None:
+    """Rows written straight to the tables: values no form would let through, on purpose."""
+    ids = count(1)
+    with store.write() as s:
+        sites = [
+            Site(name=name, kind=kind, area="Järfälla, norr")
+            for name, kind in [
+                ('=HYPERLINK("x")', "shelter"),
+                ('Hem "Ljuset", Järfälla\nnorra', "host_family"),
+                ("-Söder", "shelter"),
+                ("Plain", "host_family"),
+            ]
+        ]
+        s.add_all(sites)
+        s.flush()
+        units = [
+            Unit(site_id=site.id, room=room, label=label, tags="")
+            for site in sites
+            for room, label in [("1", "=A1"), ("", "-2"), ("2", "12"), ("x", 'b,"c"')]
+        ]
+        s.add_all(units)
+        payers = [Payer(name=n, kind="police") for n in ('-Polis, "Öst"', "@court", "Soc\nial")]
+        s.add_all(payers)
+        s.flush()
+        # rates: by kind, by kind and payer, by site, by site and payer; ended, not yet begun,
+        # in another currency and one with no currency at all
+        pid = [p.id for p in payers]
+        s.add_all(
+            [
+                Rate(amount=45050, currency="SEK", valid_from=FIRST, site_kind="shelter"),
+                Rate(amount=1, currency="EUR", valid_from=FIRST, site_kind="host_family"),
+                Rate(amount=99, currency="", valid_from=FIRST, site_kind="shelter",
+                     payer_id=pid[0]),
+                Rate(amount=12345, currency="SEK", valid_from=FIRST, valid_to=FIRST,
+                     site_id=sites[0].id),
+                Rate(amount=50, currency="NOK", valid_from=FIRST, site_id=sites[2].id,
+                     payer_id=pid[1]),
+                Rate(amount=77700, currency="SEK", valid_from=LAST + dt.timedelta(days=1),
+                     site_kind="shelter"),
+                Rate(amount=100, currency="DKK", valid_from=FIRST + dt.timedelta(days=2),
+                     site_kind="shelter"),
+            ]
+        )  # fmt: skip
+        guests = [Guest(code=code, languages="", needs="") for code in UGLY]
+        s.add_all(guests)
+        s.flush()
+        n = 0
+        taken: set[tuple[int, dt.date]] = set()
+        for night_no in range((LAST - FIRST).days + 2):  # and a night after the period
+            night = FIRST + dt.timedelta(days=night_no)
+            for u_no, unit in enumerate(units):
+                n += 1
+                if (u_no + night_no) % 5 == 4:
+                    continue  # a free night
+                guest = guests[(u_no * 3 + night_no) % len(guests)]
+                if (guest.id, night) in taken:
+                    continue
+                taken.add((guest.id, night))
+                stay = Stay(guest_id=guest.id, created_at=WHEN, created_by="t")
+                s.add(stay)
+                s.flush()
+                posted = n % 3 == 0
+                billing: dict[str, Any] = {"payer_id": [None, *pid][n % 4], "reason": ""}
+                billing["payer_reference"] = UGLY[n % len(UGLY)] if n % 2 else ""
+                if posted:  # some closed nights lack a rate or a currency
+                    billing["rate"] = AMOUNTS[n % len(AMOUNTS)] if n % 7 else None
+                    billing["currency"] = ["SEK", None, "", "EUR"][n % 4]
+                    billing["posted_at"] = WHEN
+                place = {"unit_id": unit.id, "night": night, "state": "occupied"}
+                s.add(BedNight(**place, **billing, stay_id=stay.id, guest_id=guest.id))
+        s.flush()
+        nights = s.query(BedNight).filter(BedNight.posted_at.is_not(None)).all()
+        for i, bn in enumerate(nights[::2]):
+            s.add(
+                Adjustment(
+                    id=next(ids) + 1000,
+                    bed_night_id=bn.id,
+                    amount=AMOUNTS[i % len(AMOUNTS)] * (-1 if i % 2 else 1),
+                    currency=["SEK", "EUR", "=X"][i % 3],
+                    reason=UGLY[i % len(UGLY)],
+                    actor="t",
+                    created_at=WHEN,
+                    kind=["adjustment", "credit", "rebill"][i % 3],
+                    payer_id=[None, *pid][i % 4],
+                    payer_reference=UGLY[(i + 3) % len(UGLY)],
+                )
+            )
+
+
+def both_ways(store: Store, *, currency: str, payer_id: int | None, excel: bool) -> tuple[str, str]:
+    """The CSV text the Python path writes, and the one the database's cells make."""
+    with store.read() as session:
+        export = billing_export(session, FIRST, LAST, currency=currency, payer_id=payer_id)
+        old = io.StringIO(newline="")
+        old_count = write_csv(old, export.header, export.rows, excel=excel)
+        export = billing_export(session, FIRST, LAST, currency=currency, payer_id=payer_id)
+        assert export.cells is not None
+        new = io.StringIO(newline="")
+        assert write_export(new, export, excel=excel) == old_count
+        progress: list[int] = []
+        again = io.StringIO(newline="")
+        export = billing_export(session, FIRST, LAST, currency=currency, payer_id=payer_id)
+        write_export(again, export, excel=excel, progress=progress.append, every=7)
+        assert again.getvalue() == new.getvalue()
+        assert progress[-1] == old_count and progress == sorted(progress)
+        assert export.expected() == old_count  # counted only when asked
+    return old.getvalue(), new.getvalue()
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_billing_cells_are_the_python_paths_bytes(store: Store, excel: bool) -> None:
+    ugly_world(store)
+    old, new = both_ways(store, currency="SEK", payer_id=None, excel=excel)
+    assert new.encode() == old.encode()
+    lines = old.count("\r\n")
+    assert lines > 60, "the world has rows of every kind"
+    for marker in ("'=1+2", "'-5a", "'''=x", ",-5.50,", "-0.50", "0.01", "'-\u0663", "EUR,"):
+        assert marker in old, marker  # the world reaches every case it means to
+
+
+def test_billing_cells_for_one_payer_and_a_formula_currency(store: Store) -> None:
+    """The settings' currency stands in where a row has none: guarded like any text."""
+    ugly_world(store)
+    with store.read() as session:
+        from sqlalchemy import select
+
+        payer_id = session.scalar(select(Payer.id).where(Payer.name == "@court"))
+    old, new = both_ways(store, currency="=X", payer_id=payer_id, excel=False)
+    assert new == old and "'=X" in old
+    assert neutralise("=X") == "'=X"
