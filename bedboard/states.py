@@ -1,7 +1,7 @@
 """The named states and kinds: what a unit is on a night, where a hold stands, what a site and a
-payer are, what an adjustment is, a guest's gender and why a turnaway happened. Stored as the
-plain strings they are equal to (a `StrEnum` member *is* its value), so the database, the CSV
-files and older rows need no change; in code they have one spelling.
+payer are, what an adjustment is, a guest's gender, a staff member's role and why a turnaway
+happened. Stored as the plain strings they are equal to (a `StrEnum` member *is* its value),
+so the database, the CSV files and older rows need no change; in code they have one spelling.
 
 This module imports nothing from bedboard: the tables, the rules, the CLI and the board all
 name states with it.
@@ -68,6 +68,16 @@ class Gender(StrEnum):
     WOMAN = "woman"
     MAN = "man"
     OTHER = "other"
+
+
+class StaffRole(StrEnum):
+    """What a staff member may do (the rights table in services.staff.rights); on PostgreSQL
+    also the group role a staff login is a member of."""
+
+    NIGHT = "night"
+    OUTREACH = "outreach"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
 
 
 class TurnawayReason(StrEnum):

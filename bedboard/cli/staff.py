@@ -16,7 +16,7 @@ from bedboard.cli.common import common_options, open_from_context, query, write
 from bedboard.errors import BadInput
 from bedboard.i18n import _
 from bedboard.services.staff import members
-from bedboard.services.staff.rights import ROLES
+from bedboard.states import StaffRole
 
 
 def read_new_pin(login: str) -> str:
@@ -59,7 +59,7 @@ def staff_group() -> None:
 
 @staff_group.command("add")
 @click.argument("login")
-@click.option("--role", required=True, metavar="|".join(ROLES), help=_("What they may do."))
+@click.option("--role", required=True, metavar="|".join(StaffRole), help=_("What they may do."))
 @click.option("--site", "sites", multiple=True, metavar="NAME", help=_("A site they work at."))
 @click.option("--name", default="", help=_("Their name, as colleagues know it."))
 @click.option(
@@ -115,7 +115,7 @@ def staff_list() -> None:
 
 @staff_group.command("edit")
 @click.argument("login")
-@click.option("--role", metavar="|".join(ROLES), help=_("A new role."))
+@click.option("--role", metavar="|".join(StaffRole), help=_("A new role."))
 @click.option(
     "--site", "sites", multiple=True, metavar="NAME", help=_("Their sites (replaces the old).")
 )

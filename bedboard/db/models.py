@@ -26,6 +26,7 @@ from bedboard.states import (
     NightState,
     PayerKind,
     SiteKind,
+    StaffRole,
     values,
 )
 
@@ -43,7 +44,7 @@ ADJUSTMENT_KINDS = values(AdjustmentKind)
 NIGHT_STATES = values(NightState)
 HOLD_STATUSES = values(HoldStatus)
 GENDERS = values(Gender)
-STAFF_ROLES = ("night", "outreach", "coordinator", "admin")
+STAFF_ROLES = values(StaffRole)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

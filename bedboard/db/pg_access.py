@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 
 from bedboard.errors import DatabaseError, RuleViolation
 from bedboard.i18n import _
+from bedboard.states import StaffRole
 
 GROUP_PREFIX = "bedboard_"
 ALL_STAFF = "bedboard_staff"
-GROUPS = {role: GROUP_PREFIX + role for role in ("night", "outreach", "coordinator", "admin")}
+GROUPS: dict[str, str] = {role: GROUP_PREFIX + role for role in StaffRole}
 MIN_PASSWORD = 10
 
 # The objects migration 0007 makes; `db check` names each one that is missing.
@@ -154,6 +155,13 @@ def revoke_login(session: Session, *, login: str) -> None:
     from psycopg import sql
 
     _run(session, sql.SQL("ALTER ROLE {} NOLOGIN").format(sql.Identifier(login)))
+
+
+def restore_login(session: Session, *, login: str) -> None:
+    """A disabled staff login may connect again (with the password it had)."""
+    from psycopg import sql
+
+    _run(session, sql.SQL("ALTER ROLE {} LOGIN").format(sql.Identifier(login)))
 
 
 def reveal_name(session: Session, *, guest_code: str, reason: str, confirmed_by: str | None) -> str:

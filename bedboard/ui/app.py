@@ -98,6 +98,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "bedboard.ui.screens.compensation:CompensationScreen",
         Right.BILLING,
     ),
+    ScreenEntry("S", "staff", N_("Staff"), "bedboard.ui.screens.staff:StaffScreen", Right.STAFF),
 )
 
 

@@ -197,6 +197,7 @@ async def test_the_main_screens_show_no_english_word(swedish: None, frozen_store
             ("H", "history"),
             ("C", "commitments"),
             ("F", "host families"),
+            ("S", "staff"),
         ):
             assert await wait_until(pilot, lambda: app.screen is board)
             await open_and_look(pilot, app, key, where, seen)

@@ -25,6 +25,7 @@ from bedboard.db.models import Staff
 from bedboard.errors import RuleViolation
 from bedboard.i18n import _
 from bedboard.services.staff.rights import OWN_SITES, Right, scope
+from bedboard.states import StaffRole
 
 
 class NotAllowed(RuleViolation):
@@ -80,7 +81,7 @@ def actor_of(session: Session) -> Actor:
 def admin_exists(session: Session) -> bool:
     return (
         session.scalar(
-            select(Staff.id).where(Staff.role == "admin", Staff.active.is_(True)).limit(1)
+            select(Staff.id).where(Staff.role == StaffRole.ADMIN, Staff.active.is_(True)).limit(1)
         )
         is not None
     )

@@ -20,7 +20,8 @@ from bedboard.services.lookup import clean_text
 from bedboard.services.safety import audit
 from bedboard.services.staff.access import Actor, NotAllowed, actor_of, require
 from bedboard.services.staff.pins import check_new_pin, hash_pin
-from bedboard.services.staff.rights import ROLES, Right
+from bedboard.services.staff.rights import Right
+from bedboard.states import StaffRole
 
 # Also a PostgreSQL role name: lower case, no quoting surprises, at most 63 bytes.
 LOGIN_PATTERN = re.compile(r"[a-z][a-z0-9_.-]{0,62}")
@@ -48,13 +49,14 @@ def check_login(login: str) -> str:
     return login
 
 
-def check_role(role: str) -> str:
+def check_role(role: str) -> StaffRole:
     role = role.strip().lower()
-    if role not in ROLES:
+    try:
+        return StaffRole(role)
+    except ValueError:
         raise BadInput(
-            _("no role {role!r}; roles are {roles}").format(role=role, roles=", ".join(ROLES))
-        )
-    return role
+            _("no role {role!r}; roles are {roles}").format(role=role, roles=", ".join(StaffRole))
+        ) from None
 
 
 def find_staff(session: Session, login: str) -> Staff:
@@ -75,7 +77,7 @@ def _sites(session: Session, names: Sequence[str]) -> list[Site]:
 
 
 def _check_sites_for_role(role: str, sites: Sequence[Site]) -> None:
-    if role == "night" and not sites:
+    if role == StaffRole.NIGHT and not sites:
         raise BadInput(_("night staff work at named sites: give at least one site"))
 
 
@@ -181,14 +183,18 @@ def _other_active_admins(session: Session, member: Staff) -> int:
         session.scalar(
             select(func.count())
             .select_from(Staff)
-            .where(Staff.role == "admin", Staff.active.is_(True), Staff.id != member.id)
+            .where(Staff.role == StaffRole.ADMIN, Staff.active.is_(True), Staff.id != member.id)
         )
         or 0
     )
 
 
 def _keep_an_admin(session: Session, member: Staff) -> None:
-    if member.role == "admin" and member.active and _other_active_admins(session, member) == 0:
+    if (
+        member.role == StaffRole.ADMIN
+        and member.active
+        and _other_active_admins(session, member) == 0
+    ):
         raise RuleViolation(
             _("{login} is the last administrator; add another administrator first").format(
                 login=member.login
@@ -233,14 +239,32 @@ def edit_staff(
 
 
 def disable_staff(session: Session, *, login: str) -> Staff:
+    return _set_active(session, login, active=False)
+
+
+def enable_staff(session: Session, *, login: str) -> Staff:
+    """A disabled staff member may sign in again (with the PIN or password they had)."""
+    return _set_active(session, login, active=True)
+
+
+def _set_active(session: Session, login: str, *, active: bool) -> Staff:
+    """Disabled: no sign-in, and on PostgreSQL no connection (the role stays: its name is in
+    the audit log). The history of a disabled member stays either way."""
     require(session, Right.STAFF)
     member = find_staff(session, login)
-    _keep_an_admin(session, member)
-    member.active = False
+    if active and member.active:
+        raise RuleViolation(_("{login} is not disabled").format(login=member.login))
+    if not active:
+        _keep_an_admin(session, member)
+    member.active = active
     if pg_access.is_staff_login(session, member.login):
-        pg_access.revoke_login(session, login=member.login)
+        if active:
+            pg_access.restore_login(session, login=member.login)
+        else:
+            pg_access.revoke_login(session, login=member.login)
     session.flush()
-    audit.record(session, actor_of(session).login, "staff_disable", f"staff:{member.login}")
+    action = "staff_enable" if active else "staff_disable"
+    audit.record(session, actor_of(session).login, action, f"staff:{member.login}")
     return member
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bedboard.states import StaffRole
+
 
 class Right(StrEnum):
     SEE_AVAILABILITY = "see_availability"
@@ -30,8 +32,6 @@ class Right(StrEnum):
     RESTORE = "restore"
     FORGET = "forget"
 
-
-ROLES = ("night", "outreach", "coordinator", "admin")
 
 EVERYWHERE = "everywhere"
 OWN_SITES = "own_sites"
@@ -66,10 +66,10 @@ _COORDINATOR = {
 _ADMIN = {right: EVERYWHERE for right in Right}
 
 RIGHTS: dict[str, dict[Right, str]] = {
-    "night": _NIGHT,
-    "outreach": _OUTREACH,
-    "coordinator": _COORDINATOR,
-    "admin": _ADMIN,
+    StaffRole.NIGHT: _NIGHT,
+    StaffRole.OUTREACH: _OUTREACH,
+    StaffRole.COORDINATOR: _COORDINATOR,
+    StaffRole.ADMIN: _ADMIN,
 }
 
 

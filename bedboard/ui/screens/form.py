@@ -4,7 +4,7 @@ before it closes. It hands back plain values; the screen that opened it calls th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -45,12 +45,22 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         Binding("ctrl+s", "submit", N_("Save"), id="form-save"),
     ]
 
-    def __init__(self, title: str, fields: Sequence[Field], submit: str, intro: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[Field],
+        submit: str,
+        intro: str = "",
+        check: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
+        """`check`: a rule across fields (two PINs that must agree), run on the values before
+        the form closes; a ValueError is shown under the fields and the form stays open."""
         super().__init__()
         self.title_text = title
         self.fields = list(fields)
         self.submit_label = submit
         self.intro = intro
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form"):
@@ -118,7 +128,23 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 self.show_error(str(exc))
                 self.query_one(f"#field-{f.name}").focus()
                 return
+        if self.check is not None:
+            try:
+                self.check(values)
+            except ValueError as exc:
+                self.show_error(str(exc))
+                self._type_secrets_again()
+                return
         self.dismiss(values)
+
+    def _type_secrets_again(self) -> None:
+        """Masked fields cannot be read back to find the typo: empty them, from the first."""
+        secrets = [self.query_one(f"#field-{f.name}", Input) for f in self.fields
+                   if f.kind == "secret"]  # fmt: skip
+        for field in secrets:
+            field.value = ""
+        if secrets:
+            secrets[0].focus()
 
     def show_error(self, text: str) -> None:
         """One line under the fields: what is wrong with them, or a failed lookup."""
