@@ -56,6 +56,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def backend(db_url: str) -> str:
+    """Which backend `db_url` is on (for tests that size their work to it)."""
+    return "sqlite" if "://" not in db_url else "postgresql"
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return str(tmp_path / "bedboard.sqlite3")
 

@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -289,11 +288,6 @@ def check_period(
     assert sum(t.amount for t in totals) == export_total
     unbilled = sum(1 for r in night_rows if not r[1])
     assert sum(t.unbilled_nights for t in totals) == unbilled
-
-
-@pytest.fixture
-def backend(db_url: str) -> str:
-    return "sqlite" if "://" not in db_url else "postgresql"
 
 
 def test_billing_total_is_nights_plus_adjustments(store: Store, backend: str) -> None:

@@ -14,15 +14,11 @@ import pytest
 from bedboard.errors import RuleViolation
 from bedboard.services.billing import close, payers, payments, rates
 from bedboard.store import Store
-from tests.support.billing_world import add_site
+from tests.support.billing_world import add_site, nights_from
 from tests.support.booking import book
 from tests.support.cli import run_cli
 
-D = dt.date(2025, 3, 1)
-
-
-def night(i: int) -> dt.date:
-    return D + dt.timedelta(days=i)
+night = nights_from(dt.date(2025, 3, 1))
 
 
 def read_back(path: Path) -> list[dict[str, str]]:
@@ -38,52 +34,36 @@ def test_report_case(store: Store, db_url: str, tmp_path: Path) -> None:
         payers.add_payer(s, name="Polisen", kind="police", org_number="202100-0076", actor=actor)
         payers.add_payer(s, name="Svea hovrätt", kind="court", actor=actor)
         payers.add_payer(s, name="Socialtjänsten Nacka", kind="social_services", actor=actor)
-        rates.set_rate(
-            s,
-            amount=45000,
-            currency="SEK",
-            valid_from=night(-30),
-            site_kind="host_family",
-            actor=actor,
-        )
-        rates.set_rate(
-            s,
-            amount=65000,
-            currency="SEK",
-            valid_from=night(-30),
-            site_kind="shelter",
-            actor=actor,
-        )
         # The court pays host families more from the 5th: the court's own rate wins then.
-        rates.set_rate(
-            s,
-            amount=50000,
-            currency="SEK",
-            valid_from=night(4),
-            site_kind="host_family",
-            payer="Svea hovrätt",
-            actor=actor,
-        )
+        for amount, valid_from, site_kind, payer in [
+            (45000, night(-30), "host_family", None),
+            (65000, night(-30), "shelter", None),
+            (50000, night(4), "host_family", "Svea hovrätt"),
+        ]:
+            rates.set_rate(
+                s,
+                amount=amount,
+                currency="SEK",
+                valid_from=valid_from,
+                site_kind=site_kind,
+                payer=payer,
+                actor=actor,
+            )
         book(s, "Familjen Berg/1", "G-7", night(0), 6, actor=actor)
     with store.write() as s:
-        payments.assign_payer(
-            s,
-            guest_code="G-7",
-            payer="Polisen",
-            first=night(0),
-            last=night(2),
-            reference="K-2025-4411",
-            actor=actor,
-        )
-        payments.assign_payer(
-            s,
-            guest_code="G-7",
-            payer="Svea hovrätt",
-            first=night(3),
-            last=night(4),
-            reference="B 1234-25",
-            actor=actor,
-        )
+        for payer, first, last, reference in [
+            ("Polisen", night(0), night(2), "K-2025-4411"),
+            ("Svea hovrätt", night(3), night(4), "B 1234-25"),
+        ]:
+            payments.assign_payer(
+                s,
+                guest_code="G-7",
+                payer=payer,
+                first=first,
+                last=last,
+                reference=reference,
+                actor=actor,
+            )
     with store.read() as s:
         chase = payments.who_pays(s)
     assert [(u.guest_code, u.first_night, u.last_night, u.nights) for u in chase] == [

@@ -15,14 +15,10 @@ from bedboard.errors import BadInput, RuleViolation
 from bedboard.services.beds import stays
 from bedboard.services.billing import close, commitments, payers, payments, rates
 from bedboard.store import Store
-from tests.support.billing_world import add_site
+from tests.support.billing_world import add_site, nights_from
 from tests.support.cli import CliRunner
 
-D = dt.date(2026, 11, 1)
-
-
-def night(i: int) -> dt.date:
-    return D + dt.timedelta(days=i)
+night = nights_from(dt.date(2026, 11, 1))
 
 
 @pytest.fixture

@@ -19,14 +19,10 @@ from bedboard.services.beds.availability import availability
 from bedboard.services.billing import close, corrections, payers, rates
 from bedboard.services.exports.billing import billing_summary
 from bedboard.store import Store
-from tests.support.billing_world import add_site
+from tests.support.billing_world import add_site, nights_from
 from tests.support.cli import CliRunner
 
-D = dt.date(2026, 10, 1)
-
-
-def night(i: int) -> dt.date:
-    return D + dt.timedelta(days=i)
+night = nights_from(dt.date(2026, 10, 1))
 
 
 @pytest.fixture

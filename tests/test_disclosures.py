@@ -4,6 +4,7 @@ second staff member; an access request's extract holds everything on the person.
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -115,64 +116,30 @@ def test_reveal_with_names_extract_and_disclosures_from_the_command_line(tmp_pat
         ).returncode
         == 0
     )
-    no_reason = run_cli("reveal", "--guest", "G-101", db=db, env=ADMIN)
+
+    def confirmed_by_cora(*args: str, pin: str = "2222") -> subprocess.CompletedProcess[str]:
+        """ada asks; cora confirms with her PIN, as every release of a name needs."""
+        env = {**ADMIN, "BEDBOARD_CONFIRM_PIN": pin}
+        return run_cli(*args, "--confirm-by", "cora", db=db, env=env)
+
+    reveal = ("reveal", "--guest", "G-101", "--reason", "police")
+    no_reason = run_cli(*reveal[:3], db=db, env=ADMIN)
     assert no_reason.returncode == 2 and "--reason" in no_reason.stderr
-    alone = run_cli("reveal", "--guest", "G-101", "--reason", "police", db=db, env=ADMIN)
+    alone = run_cli(*reveal, db=db, env=ADMIN)
     assert (alone.returncode, alone.stdout) == (1, "")
     assert "a second staff member must confirm" in alone.stderr
-    wrong = run_cli(
-        "reveal",
-        "--guest",
-        "G-101",
-        "--reason",
-        "police",
-        "--confirm-by",
-        "cora",
-        db=db,
-        env={**ADMIN, "BEDBOARD_CONFIRM_PIN": "0000"},
-    )
+    wrong = confirmed_by_cora(*reveal, pin="0000")
     assert (wrong.returncode, wrong.stdout) == (1, "")
     assert wrong.stderr == "bedboard: unknown staff member or wrong PIN\n"
-    confirmed = {**ADMIN, "BEDBOARD_CONFIRM_PIN": "2222"}
-    shown = run_cli(
-        "reveal",
-        "--guest",
-        "G-101",
-        "--reason",
-        "police",
-        "--confirm-by",
-        "cora",
-        db=db,
-        env=confirmed,
-    )
+    shown = confirmed_by_cora(*reveal)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout == "Demo person 101\n"
-    export = run_cli(
-        "export",
-        "occupancy",
-        "--with-names",
-        "--reason",
-        "court asked",
-        "--confirm-by",
-        "cora",
-        db=db,
-        env=confirmed,
-    )
+    export = confirmed_by_cora("export", "occupancy", "--with-names", "--reason", "court asked")
     assert export.returncode == 0, export.stderr
     assert "Demo person 101" in export.stdout
     out = tmp_path / "g101.json"
-    extracted = run_cli(
-        "guests",
-        "extract",
-        "G-101",
-        "--out",
-        str(out),
-        "--reason",
-        "access request 7",
-        "--confirm-by",
-        "cora",
-        db=db,
-        env=confirmed,
+    extracted = confirmed_by_cora(
+        "guests", "extract", "G-101", "--out", str(out), "--reason", "access request 7"
     )
     assert extracted.returncode == 0, extracted.stderr
     data = json.loads(out.read_text(encoding="utf-8"))

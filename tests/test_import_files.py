@@ -3,17 +3,22 @@ problem and the line, and the database is left exactly as it was."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from bedboard.db.models import AuditEntry, Site, Unit
+from bedboard.config import Settings
+from bedboard.db.models import AuditEntry, Payer, Rate, Site, Unit
 from bedboard.errors import BadInput
 from bedboard.services.beds.inventory import import_inventory, parse_inventory
-from bedboard.store import Store
+from bedboard.store import Store, open_store
 from tests.support.cli import CliRunner, run_cli
 
+T = TypeVar("T")
 GOOD = "site,site_kind,area,room,unit,tags\nHvilan,shelter,Stockholm,1,1,women_only\n"
 
 
@@ -56,24 +61,39 @@ MALFORMED: dict[str, tuple[bytes, tuple[str, ...]]] = {
 }
 
 
-def snapshot(db: str) -> tuple[list[tuple[str, ...]], int]:
-    """The inventory and the audit log's length, through a separate process's eyes."""
-    from bedboard.config import Settings
-    from bedboard.store import open_store
-
+def seen(db: str, read: Callable[[Session], T]) -> tuple[T, int]:
+    """What `read` finds and the audit log's length, through a separate store's eyes."""
     store = open_store(Settings(db=db, user="tester"))
     try:
         with store.read() as session:
-            rows = session.execute(
-                select(Site.name, Site.kind, Site.area, Unit.room, Unit.label, Unit.tags).join(
-                    Unit, Unit.site_id == Site.id
-                )
-            )
-            inventory = sorted(tuple(r) for r in rows)
-            audit = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
-        return inventory, audit
+            found = read(session)
+            return found, session.scalar(select(func.count()).select_from(AuditEntry)) or 0
     finally:
         store.close()
+
+
+def refused_in_one_line(
+    cli_here: CliRunner, db: str, command: str, folder: Path, content: bytes, words: tuple[str, ...]
+) -> str:
+    """`bedboard import COMMAND` of a malformed file: exit 2 and one line that names the file
+    and has every one of `words`. Returns what went to stdout."""
+    bad = folder / "bad.csv"
+    bad.write_bytes(content)
+    code, out, err = cli_here("import", command, str(bad), db=db)
+    assert code == 2, (out, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert str(bad) in lines[0]
+    for word in words:
+        assert word in lines[0], lines[0]
+    return out
+
+
+def snapshot(db: str) -> tuple[list[tuple[str, ...]], int]:
+    """The inventory and the audit log's length."""
+    columns = (Site.name, Site.kind, Site.area, Unit.room, Unit.label, Unit.tags)
+    query = select(*columns).join(Unit, Unit.site_id == Site.id)
+    return seen(db, lambda session: sorted(tuple(r) for r in session.execute(query)))
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
@@ -86,15 +106,7 @@ def test_malformed_inventory_is_refused_and_changes_nothing(
     before = snapshot(sqlite_url)
 
     content, words = MALFORMED[case]
-    bad = tmp_path / "bad.csv"
-    bad.write_bytes(content)
-    code, out, err = cli_here("import", "inventory", str(bad), db=sqlite_url)
-    assert code == 2, (out, err)
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert str(bad) in lines[0]
-    for word in words:
-        assert word in lines[0], lines[0]
+    out = refused_in_one_line(cli_here, sqlite_url, "inventory", tmp_path, content, words)
     assert out == ""
     assert snapshot(sqlite_url) == before
 
@@ -193,20 +205,15 @@ MALFORMED_BILLING: dict[str, tuple[str, bytes, tuple[str, ...]]] = {
 }
 
 
-def billing_snapshot(db: str) -> tuple[list[tuple[str, str]], list[tuple[int, str]], int]:
-    from bedboard.config import Settings
-    from bedboard.db.models import Payer, Rate
-    from bedboard.store import open_store
+def billing_snapshot(db: str) -> tuple[tuple[list[tuple[str, str]], list[tuple[int, str]]], int]:
+    """The payers, the rates and the audit log's length."""
 
-    store = open_store(Settings(db=db, user="tester"))
-    try:
-        with store.read() as session:
-            payers = sorted((p.name, p.kind) for p in session.scalars(select(Payer)))
-            rates = sorted((r.amount, str(r.valid_from)) for r in session.scalars(select(Rate)))
-            audit = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
-        return payers, rates, audit
-    finally:
-        store.close()
+    def read(session: Session) -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
+        payers = sorted((p.name, p.kind) for p in session.scalars(select(Payer)))
+        rates = sorted((r.amount, str(r.valid_from)) for r in session.scalars(select(Rate)))
+        return payers, rates
+
+    return seen(db, read)
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED_BILLING))
@@ -221,13 +228,5 @@ def test_malformed_payers_and_rates_are_refused_and_change_nothing(
     before = billing_snapshot(sqlite_url)
 
     command, content, words = MALFORMED_BILLING[case]
-    bad = tmp_path / "bad.csv"
-    bad.write_bytes(content)
-    code, out, err = cli_here("import", command, str(bad), db=sqlite_url)
-    assert code == 2, (out, err)
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert str(bad) in lines[0]
-    for word in words:
-        assert word in lines[0], lines[0]
+    refused_in_one_line(cli_here, sqlite_url, command, tmp_path, content, words)
     assert billing_snapshot(sqlite_url) == before

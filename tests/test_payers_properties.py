@@ -15,7 +15,6 @@ import itertools
 from collections import defaultdict
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -237,11 +236,6 @@ def check(
     for name, count in want_nights.items():
         assert got.get(name, 0) == count, (name, "each night counted once, for its payer now")
     assert sum(t.amount for t in totals) == sum(minor(r[7]) for r in rows)
-
-
-@pytest.fixture
-def backend(db_url: str) -> str:
-    return "sqlite" if "://" not in db_url else "postgresql"
 
 
 def test_each_night_is_billed_once_whatever_the_order(store: Store, backend: str) -> None:

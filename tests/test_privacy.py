@@ -11,11 +11,12 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from bedboard.config import Settings
-from bedboard.db.models import AuditEntry, BedNight, Guest, Stay
+from bedboard.db.models import AuditEntry, BedNight, Guest, Payer, Stay
 from bedboard.services.safety.privacy import forget
 from bedboard.store import Store, open_store
 from tests.support.booking import book
 from tests.support.cli import REPO, CliRunner, run_cli
+from tests.support.db_checks import guest_nights
 from tests.support.seed import BASE_NIGHT, seed
 
 NAME = "Anna Hemlig-Namnsson"
@@ -247,12 +248,7 @@ def test_forget_keeps_billing_fields(store: Store) -> None:
         erased = forget(session, guest_code="G-A", actor="t")
     assert erased == ["name", "birth_year", "languages", "notes", "references"]
     with store.read() as session:
-        rows = session.execute(
-            text(
-                "SELECT b.payer_reference, p.name FROM bed_nights b JOIN guests g "
-                "ON g.id = b.guest_id JOIN payers p ON p.id = b.payer_id WHERE g.code = 'G-A'"
-            )
-        ).all()
+        rows = session.execute(guest_nights("G-A", BedNight.payer_reference, Payer.name)).all()
     assert rows == [("", "Polisen")] * 3
 
 
@@ -273,13 +269,8 @@ def test_forget_keeps_references_of_closed_nights_and_says_so(
     assert "references" in result.stdout
     assert "the payer's reference on 1 closed night(s) is kept" in result.stdout
     with store.read() as session:
-        refs = session.execute(
-            text(
-                "SELECT b.night, b.payer_reference FROM bed_nights b JOIN guests g "
-                "ON g.id = b.guest_id WHERE g.code = 'G-A' ORDER BY b.night"
-            )
-        ).all()
-    assert [r[1] for r in refs] == ["K-1", "", ""]
+        refs = session.scalars(guest_nights("G-A", BedNight.payer_reference)).all()
+    assert refs == ["K-1", "", ""]
 
 
 def test_forget_erases_the_note_of_a_hold_confirmed_for_the_guest(store: Store) -> None:

@@ -15,20 +15,14 @@ from bedboard.services.beds import stays
 from bedboard.services.clock import MAX_NIGHTS
 from bedboard.store import Store
 from tests.support.booking import book
+from tests.support.db_checks import guest_nights
 from tests.support.rules_world import NIGHT, NOW, Change, Recorded, last_audit, night, refused
 
 
 def nights_of(store: Store, guest_code: str) -> list[tuple[str, dt.date, str | None, str]]:
     """(unit label with site, night, payer name, reference) for each of the guest's nights."""
     with store.read() as s:
-        rows = s.execute(
-            select(BedNight, Unit.label, Payer.name)
-            .join(Guest, Guest.id == BedNight.guest_id)
-            .join(Unit, Unit.id == BedNight.unit_id)
-            .outerjoin(Payer, Payer.id == BedNight.payer_id)
-            .where(Guest.code == guest_code)
-            .order_by(BedNight.night)
-        ).all()
+        rows = s.execute(guest_nights(guest_code, BedNight, Unit.label, Payer.name)).all()
         return [(label, bn.night, payer, bn.payer_reference) for bn, label, payer in rows]
 
 

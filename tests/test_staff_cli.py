@@ -47,6 +47,11 @@ def staffed(tmp_path: Path) -> str:
     return db
 
 
+def check_in(unit: str, guest: str) -> tuple[str, ...]:
+    """One night far ahead, so that no demo booking is in the way."""
+    return ("checkin", "--unit", unit, "--guest", guest, "--night", "2030-01-01")
+
+
 def rows(db: str, query: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(db) as conn:
         return conn.execute(query).fetchall()
@@ -91,17 +96,7 @@ def test_unknown_staff_and_wrong_pin_get_the_same_one_line(
     staffed: str, env: dict[str, str], message: str
 ) -> None:
     before = rows(staffed, "SELECT count(*) FROM bed_nights")
-    result = run_cli(
-        "checkin",
-        "--unit",
-        "Hvilan/2",
-        "--guest",
-        "X-1",
-        "--night",
-        "2030-01-01",
-        db=staffed,
-        env=env,
-    )
+    result = run_cli(*check_in("Hvilan/2", "X-1"), db=staffed, env=env)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"bedboard: {message}\n"
     assert env["BEDBOARD_PIN"] not in result.stderr
@@ -141,32 +136,12 @@ def test_a_disabled_staff_member_is_refused_and_the_last_admin_is_kept(staffed: 
 
 def test_a_night_worker_acts_only_at_their_sites(staffed: str) -> None:
     nils = as_user("nils", "4444")
-    here = run_cli(
-        "checkin",
-        "--unit",
-        "Hvilan/2",
-        "--guest",
-        "X-1",
-        "--night",
-        "2030-01-01",
-        db=staffed,
-        env=nils,
-    )
+    here = run_cli(*check_in("Hvilan/2", "X-1"), db=staffed, env=nils)
     assert here.returncode == 0, here.stderr
     assert rows(
         staffed, "SELECT actor FROM audit_log WHERE action = 'check_in' ORDER BY id DESC LIMIT 1"
     ) == [("nils",)]
-    there = run_cli(
-        "checkin",
-        "--unit",
-        "Familjen Berg/1",
-        "--guest",
-        "X-2",
-        "--night",
-        "2030-01-01",
-        db=staffed,
-        env=nils,
-    )
+    there = run_cli(*check_in("Familjen Berg/1", "X-2"), db=staffed, env=nils)
     assert there.returncode == 1
     assert there.stderr == (
         "bedboard: nils (night) may book, move or check out guests only at their own sites "

@@ -3,6 +3,9 @@ inventory import has its own tests), payers and rates through the billing servic
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Site, Unit
@@ -15,3 +18,8 @@ def add_site(session: Session, name: str, kind: str, units: int = 1, area: str =
     session.add_all(Unit(site_id=site.id, room="", label=str(i + 1), tags="") for i in range(units))
     session.flush()
     return site.id
+
+
+def nights_from(first: dt.date) -> Callable[[int], dt.date]:
+    """`night(i)`: the night `i` nights after `first` (before it when negative)."""
+    return lambda i: first + dt.timedelta(days=i)

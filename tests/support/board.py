@@ -11,6 +11,7 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widget import Widget
 
 from bedboard.services.demo import load_demo
 from bedboard.services.people.turnaways import record_turnaway
@@ -24,6 +25,7 @@ FROZEN_AT = dt.datetime(2026, 11, 27, 21, 30)
 TONIGHT = dt.date(2026, 11, 27)
 SIZE = (100, 30)
 S = TypeVar("S", bound=Screen[Any])
+W = TypeVar("W", bound=Widget)
 
 
 def make_app(store: Store, clock: Clock | None = None) -> BedboardApp:
@@ -154,3 +156,24 @@ async def screen_after(pilot: Pilot[None], key: str, kind: type[S]) -> S:
     screen = app.screen
     assert isinstance(screen, kind)
     return screen
+
+
+async def table_after(
+    pilot: Pilot[None], key: str, kind: type[S], table: type[W], rows: int = 1
+) -> tuple[S, W]:
+    """Press `key`, wait for the screen it opens and for its `table` to show at least `rows`
+    rows (the screen reads in a worker: an empty table is not yet an answer)."""
+    screen = await screen_after(pilot, key, kind)
+    found = screen.query_one(table)
+    filled = await wait_until(pilot, lambda: getattr(found, "row_count", 0) >= rows)
+    assert filled, f"{table.__name__} on {kind.__name__} never showed {rows} rows"
+    return screen, found
+
+
+async def fill(pilot: Pilot[None], key: str, text: str, *then: str) -> None:
+    """Press `key` for its form, type `text` into the first field, then press `then` (for
+    example "enter" to send it; nothing leaves the form open)."""
+    await pilot.press(key)
+    await type_text(pilot, text)
+    if then:
+        await pilot.press(*then)

@@ -4,6 +4,7 @@ through the real service (tests that test check-in itself spell the call out).""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -12,25 +13,10 @@ from bedboard.services.beds import stays
 
 
 def book(
-    session: Session,
-    unit: str,
-    guest: str,
-    night: dt.date,
-    nights: int = 1,
-    *,
-    payer: str | None = None,
-    reference: str = "",
-    actor: str = "t",
-    now: dt.datetime | None = None,
+    session: Session, unit: str, guest: str, night: dt.date, nights: int = 1, **options: Any
 ) -> Stay:
+    """`options` (payer, reference, now, actor: "t" unless given) go to the service as is."""
+    options.setdefault("actor", "t")
     return stays.check_in(
-        session,
-        unit=unit,
-        guest_code=guest,
-        night=night,
-        nights_count=nights,
-        payer=payer,
-        reference=reference,
-        actor=actor,
-        now=now,
+        session, unit=unit, guest_code=guest, night=night, nights_count=nights, **options
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from bedboard.db.models import (
     AuditEntry,
@@ -19,30 +20,39 @@ from bedboard.db.models import (
 )
 from bedboard.store import Store
 
+Q = TypeVar("Q", bound="Select[*tuple[Any, ...]]")
+
+
+def placed(query: Q, unit_id: Any) -> Q:
+    """`query` joined to the unit `unit_id` names and to its site, for SITE/UNIT."""
+    return query.join(Unit, Unit.id == unit_id).join(Site, Site.id == Unit.site_id)
+
+
+def guest_nights(code: str, *columns: Any) -> Select[*tuple[Any, ...]]:
+    """`columns` for every night of a guest, in order; Payer's columns are None when unbilled."""
+    query = select(*columns).join(Guest, Guest.id == BedNight.guest_id)
+    return (
+        placed(query, BedNight.unit_id)
+        .outerjoin(Payer, Payer.id == BedNight.payer_id)
+        .where(Guest.code == code)
+        .order_by(BedNight.night)
+    )
+
 
 def nights_of(store: Store, code: str) -> list[tuple[dt.date, str, str | None]]:
     """(night, SITE/UNIT, payer) for every night of a guest, in order."""
     with store.read() as s:
-        rows = s.execute(
-            select(BedNight.night, Site.name, Unit.label, Payer.name)
-            .join(Guest, Guest.id == BedNight.guest_id)
-            .join(Unit, Unit.id == BedNight.unit_id)
-            .join(Site, Site.id == Unit.site_id)
-            .outerjoin(Payer, Payer.id == BedNight.payer_id)
-            .where(Guest.code == code)
-            .order_by(BedNight.night)
-        ).all()
-    return [(r[0], f"{r[1]}/{r[2]}", r[3]) for r in rows]
+        rows = s.execute(guest_nights(code, BedNight.night, Site.name, Unit.label, Payer.name))
+        return [(r[0], f"{r[1]}/{r[2]}", r[3]) for r in rows]
 
 
 def state_of(store: Store, ref: str, night: dt.date) -> str:
     site, _, label = ref.rpartition("/")
     with store.read() as s:
         state = s.scalar(
-            select(BedNight.state)
-            .join(Unit, Unit.id == BedNight.unit_id)
-            .join(Site, Site.id == Unit.site_id)
-            .where(Site.name == site, Unit.label == label, BedNight.night == night)
+            placed(select(BedNight.state), BedNight.unit_id).where(
+                Site.name == site, Unit.label == label, BedNight.night == night
+            )
         )
     return state or "free"
 
@@ -54,12 +64,12 @@ def holds_by_status(store: Store) -> dict[str, int]:
 
 
 def active_holds(store: Store) -> list[tuple[str, dt.date, str]]:
+    query = select(Site.name, Unit.label, Hold.night, Hold.held_for).join(
+        HoldUnit, HoldUnit.hold_id == Hold.id
+    )
     with store.read() as s:
         rows = s.execute(
-            select(Site.name, Unit.label, Hold.night, Hold.held_for)
-            .join(HoldUnit, HoldUnit.hold_id == Hold.id)
-            .join(Unit, Unit.id == HoldUnit.unit_id)
-            .join(Site, Site.id == Unit.site_id)
+            placed(query, HoldUnit.unit_id)
             .where(Hold.status == "active")
             .order_by(Site.name, Unit.label)
         ).all()

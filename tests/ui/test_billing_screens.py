@@ -12,7 +12,6 @@ from sqlalchemy import select
 from textual.widgets import DataTable, Input, Select
 
 from bedboard.db.models import Adjustment, BedNight, ClosedNight
-from bedboard.services.beds.stays import check_in
 from bedboard.services.exports.billing import BILLING_COLUMNS
 from bedboard.store import Store
 from bedboard.ui.screens.billing import BillingScreen
@@ -27,6 +26,7 @@ from tests.support.board import (
     wait_for_note,
     wait_until,
 )
+from tests.support.booking import book
 from tests.support.db_checks import nights_of
 
 NIGHT = dt.date(2026, 11, 26)
@@ -41,8 +41,9 @@ async def test_who_pays_keeps_its_cursor_through_a_change_elsewhere(frozen_store
         assert screen.selected is not None and screen.selected.guest_code == "G-106"
         revision = app.revision
         with frozen_store.write() as session:  # another terminal books a night
-            check_in(session, unit="Hvilan/3", guest_code="G-900", night=TONIGHT,
-                     payer="Polisen", actor="other", now=FROZEN_AT)  # fmt: skip
+            book(
+                session, "Hvilan/3", "G-900", TONIGHT, payer="Polisen", actor="other", now=FROZEN_AT
+            )
         assert await wait_until(pilot, lambda: app.revision != revision)
         await pilot.pause(0.3)
         assert screen.selected is not None and screen.selected.guest_code == "G-106"

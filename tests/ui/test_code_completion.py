@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from bedboard.services.beds.stays import check_in
 from bedboard.store import Store
-from tests.support.board import (
-    FROZEN_AT,
-    TONIGHT,
-    BoardAt,
-    type_text,
-    wait_until,
-)
+from tests.support.board import FROZEN_AT, TONIGHT, BoardAt, type_text, wait_until
+from tests.support.booking import book
 
 
 async def test_known_codes_complete_from_the_database(
@@ -23,8 +17,7 @@ async def test_known_codes_complete_from_the_database(
         field = app.screen.query_one("#field-guest", Input)
         # A code created by another terminal after the board opened is offered too.
         with frozen_store.write() as session:
-            check_in(session, unit="Hvilan/4", guest_code="X-7781", night=TONIGHT,
-                     actor="other-terminal", now=FROZEN_AT)  # fmt: skip
+            book(session, "Hvilan/4", "X-7781", TONIGHT, actor="other-terminal", now=FROZEN_AT)
         await type_text(pilot, "x-77")
         assert await wait_until(pilot, lambda: field._suggestion == "X-7781")
         await pilot.press("right")

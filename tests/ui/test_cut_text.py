@@ -12,7 +12,7 @@ from bedboard.store import Store
 from bedboard.ui.screens.rack import RackScreen
 from bedboard.ui.widgets.rack_table import RackTable
 from bedboard.ui.widgets.unit_table import UnitTable
-from tests.support.board import FROZEN_AT, TONIGHT, frozen_app, open_board, screen_after, wait_until
+from tests.support.board import FROZEN_AT, TONIGHT, BoardAt, screen_after, wait_until
 
 SITE = "Jourboendet Huddinge Norra"  # 26 characters: longer than the unit columns
 
@@ -25,7 +25,7 @@ def shown(table: UnitTable | RackTable, key: str, column: int) -> str:
     return text
 
 
-async def test_cut_text_keeps_rows_apart_at_80x24(empty_store: Store) -> None:
+async def test_cut_text_keeps_rows_apart_at_80x24(empty_store: Store, board_at: BoardAt) -> None:
     with empty_store.write() as session:
         site = Site(name=SITE, kind="shelter", area="Huddinge")
         session.add(site)
@@ -42,9 +42,7 @@ async def test_cut_text_keeps_rows_apart_at_80x24(empty_store: Store) -> None:
                 actor="setup",
                 now=FROZEN_AT,
             )
-    app = frozen_app(empty_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        board = await open_board(pilot)
+    async with board_at(empty_store, size=(80, 24)) as (app, pilot, board):
         table = board.query_one(UnitTable)
         assert await wait_until(pilot, lambda: table.row_count == 6)
         keys = [f"unit:{u}" for u in range(1, 7)]

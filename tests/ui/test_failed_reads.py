@@ -24,14 +24,7 @@ from bedboard.ui.screens.reports import ReportsScreen
 from bedboard.ui.screens.who_pays import WhoPaysScreen
 from bedboard.ui.widgets.line_table import LineTable
 from bedboard.ui.widgets.notice import Notice
-from tests.support.board import (
-    frozen_app,
-    open_board,
-    screen_after,
-    select_unit,
-    type_text,
-    wait_until,
-)
+from tests.support.board import BoardAt, screen_after, type_text, wait_until
 
 
 def rename_table(store: Store, old: str, new: str) -> None:
@@ -67,12 +60,10 @@ def shown(screen: Screen[object]) -> Callable[[], object]:
 
 @pytest.mark.parametrize("name", list(SCREENS))
 async def test_a_failed_read_shows_one_line_and_the_board_stays_up(
-    name: str, frozen_store: Store
+    name: str, frozen_store: Store, board_at: BoardAt
 ) -> None:
     key, screen_class = SCREENS[name]
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(110, 36)) as pilot:
-        await open_board(pilot)
+    async with board_at(size=(110, 36)) as (app, pilot, _):
         if key:
             await pilot.press(key)
         assert await wait_until(pilot, lambda: isinstance(app.screen, screen_class))
@@ -97,13 +88,11 @@ async def test_a_failed_read_shows_one_line_and_the_board_stays_up(
 
 async def test_guest_code_completion_failing_never_takes_the_board_down(
     frozen_store: Store,
+    board_at: BoardAt,
 ) -> None:
     """Typing in the check-in form's guest code asks the database at each key; when that
     read fails, the form says so in its error line and the board stays up (it crashed)."""
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/3")
+    async with board_at(unit="Hvilan/3") as (app, pilot, _):
         form = await screen_after(pilot, "c", FormScreen)
         with frozen_store.engine.begin() as connection:  # no revision bump: only typing reads
             connection.execute(text("ALTER TABLE guests RENAME TO guests_away"))
@@ -121,10 +110,9 @@ async def test_guest_code_completion_failing_never_takes_the_board_down(
 
 async def test_a_screen_under_another_does_not_read_until_it_shows_again(
     frozen_store: Store,
+    board_at: BoardAt,
 ) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(110, 36)) as pilot:
-        board = await open_board(pilot)
+    async with board_at(size=(110, 36)) as (app, pilot, board):
         await screen_after(pilot, "B", BillingScreen)
         read_before = board.read_revision
         with frozen_store.engine.begin() as connection:

@@ -17,14 +17,7 @@ from bedboard.ui.widgets.keyed_table import KeyedTable
 from bedboard.ui.widgets.line_table import LineTable
 from bedboard.ui.widgets.rack_table import RackTable
 from bedboard.ui.widgets.site_table import SiteTable
-from tests.support.board import (
-    FROZEN_AT,
-    TONIGHT,
-    frozen_app,
-    open_board,
-    screen_after,
-    wait_until,
-)
+from tests.support.board import FROZEN_AT, TONIGHT, BoardAt, table_after, wait_until
 
 SITES = ("Familjen Berg", "Jourboendet Huddinge Norra", "Jourboendet Huddinge Södra")  # shown so
 CODES = ("KV-2026-1011", "KV-2026-1012")
@@ -57,11 +50,11 @@ def right_edge(table: KeyedTable) -> int:
     return sum(column.width + 2 for column in table.ordered_columns)
 
 
-async def test_site_table_fits_60_columns_and_widens_after_a_resize(empty_store: Store) -> None:
+async def test_site_table_fits_60_columns_and_widens_after_a_resize(
+    empty_store: Store, board_at: BoardAt
+) -> None:
     world(empty_store)
-    app = frozen_app(empty_store)
-    async with app.run_test(size=(60, 20)) as pilot:
-        board = await open_board(pilot)
+    async with board_at(empty_store, size=(60, 20)) as (_, pilot, board):
         table = board.query_one(SiteTable)
         assert await wait_until(pilot, lambda: table.row_count == 3)
         assert right_edge(table) <= table.size.width, [c.width for c in table.ordered_columns]
@@ -80,11 +73,11 @@ async def test_site_table_fits_60_columns_and_widens_after_a_resize(empty_store:
         assert await wait_until(pilot, lambda: right_edge(table) <= table.size.width, seconds=5)
 
 
-async def test_rack_widens_its_unit_column_and_codes_at_200_columns(empty_store: Store) -> None:
+async def test_rack_widens_its_unit_column_and_codes_at_200_columns(
+    empty_store: Store, board_at: BoardAt
+) -> None:
     world(empty_store)
-    app = frozen_app(empty_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_board(pilot)
+    async with board_at(empty_store, size=(80, 24)) as (app, pilot, _):
         await pilot.press("r")
         assert await wait_until(pilot, lambda: isinstance(app.screen, RackScreen))
         rack = app.screen.query_one(RackTable)
@@ -112,17 +105,13 @@ async def test_rack_widens_its_unit_column_and_codes_at_200_columns(empty_store:
 
 
 async def test_billing_totals_fit_60_columns_with_payers_cut_in_their_middle(
-    frozen_store: Store,
+    board_at: BoardAt,
 ) -> None:
     """At 60 columns the billing totals' "Unbilled nights" was off screen (the payer column was
     as wide as the longest name); now the payers give up room, cut in their middle, and every
     name still differs. At 200 columns they are whole again."""
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(60, 20)) as pilot:
-        await open_board(pilot)
-        screen = await screen_after(pilot, "B", BillingScreen)
-        table = screen.query_one(TotalsTable)
-        assert await wait_until(pilot, lambda: table.row_count > 3)
+    async with board_at(size=(60, 20)) as (_, pilot, _):
+        screen, table = await table_after(pilot, "B", BillingScreen, TotalsTable, rows=4)
         assert right_edge(table) <= 60, [c.width for c in table.ordered_columns]
         payers = cells(table, 0)
         assert len(set(payers)) == len(payers) and any("…" in p for p in payers), payers
@@ -133,16 +122,12 @@ async def test_billing_totals_fit_60_columns_with_payers_cut_in_their_middle(
         assert await wait_until(pilot, lambda: set(cells(table, 0)) == whole), cells(table, 0)
 
 
-async def test_who_pays_places_keep_their_unit_number_at_80_columns(frozen_store: Store) -> None:
+async def test_who_pays_places_keep_their_unit_number_at_80_columns(board_at: BoardAt) -> None:
     """The place column was 30 wide after the dates and the reason, so the screen's edge cut
     "Kvinnohuset Maria/5" to "Kvinnohuset Maria/": now the place gives up room in its middle
     and every row fits the screen with its unit number."""
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_board(pilot)
-        screen = await screen_after(pilot, "W", WhoPaysScreen)
-        table = screen.query_one(UnbilledTable)
-        assert await wait_until(pilot, lambda: table.row_count > 0)
+    async with board_at(size=(80, 24)) as (_, pilot, _):
+        screen, table = await table_after(pilot, "W", WhoPaysScreen, UnbilledTable)
         assert right_edge(table) <= 80, [c.width for c in table.ordered_columns]
         places = cells(table, 5)
         whole = [u.ref for u in screen.rows or []]

@@ -8,15 +8,7 @@ import datetime as dt
 from sqlalchemy import text
 
 from bedboard.store import Store
-from tests.support.board import (
-    TONIGHT,
-    BoardAt,
-    frozen_app,
-    open_board,
-    select_unit,
-    type_text,
-    wait_for_note,
-)
+from tests.support.board import TONIGHT, BoardAt, fill, select_unit, type_text, wait_for_note
 from tests.support.db_checks import (
     active_holds,
     audit_actions,
@@ -29,18 +21,14 @@ from tests.support.db_checks import (
 
 async def test_hold_a_free_unit(frozen_store: Store, board_at: BoardAt) -> None:
     async with board_at(unit="Hvilan/4") as (_, pilot, _):
-        await pilot.press("h")
-        await type_text(pilot, "Outreach Solna")
-        await pilot.press("enter")
+        await fill(pilot, "h", "Outreach Solna", "enter")
         await wait_for_note(pilot, "Held Hvilan/4 for 90 minutes")
     assert ("Hvilan/4", TONIGHT, "Outreach Solna") in active_holds(frozen_store)
 
 
 async def test_confirm_a_hold_into_a_stay(frozen_store: Store, board_at: BoardAt) -> None:
     async with board_at(unit="Hvilan/12") as (_, pilot, _):
-        await pilot.press("c")
-        await type_text(pilot, "G-600")
-        await pilot.press("tab", "backspace", "2", "enter")
+        await fill(pilot, "c", "G-600", "tab", "backspace", "2", "enter")
         await wait_for_note(pilot, "Hold confirmed: G-600 in Hvilan/12, 2 nights")
     assert [ref for _, ref, _ in nights_of(frozen_store, "G-600")] == ["Hvilan/12"] * 2
     assert holds_by_status(frozen_store) == {"confirmed": 1}
@@ -71,10 +59,8 @@ async def test_out_of_service_for_a_range_and_back(frozen_store: Store, board_at
     assert state_of(frozen_store, "Hvilan/20", dt.date(2026, 11, 28)) == "out_of_service"
 
 
-async def test_record_a_turnaway(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_board(pilot)
+async def test_record_a_turnaway(frozen_store: Store, board_at: BoardAt) -> None:
+    async with board_at() as (_, pilot, _):
         await pilot.press("w", "tab", "backspace", "3", "tab", "tab")
         await type_text(pilot, "Hotel Zinkensdamm")
         await pilot.press("enter")

@@ -17,9 +17,10 @@ from bedboard.store import Store
 from bedboard.ui.screens.placement import OptionTable, PlacementScreen
 from tests.support.board import (
     TONIGHT,
+    BoardAt,
+    fill,
     frozen_app,
     open_board,
-    select_unit,
     type_text,
     wait_for_note,
     wait_until,
@@ -88,11 +89,9 @@ async def test_mother_and_two_children_booked_in_at_most_15_keys(
 
 async def test_the_check_in_form_registers_a_new_guest_in_the_same_step(
     frozen_store: Store,
+    board_at: BoardAt,
 ) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Familjen Sandberg/1")
+    async with board_at(unit="Familjen Sandberg/1") as (_, pilot, _):
         await pilot.press("c")  # the code is left empty: one is made
         await pilot.press("tab", "tab", "tab", "tab")  # past nights, payer, reference
         await pilot.press("enter")  # open the gender list
@@ -117,19 +116,14 @@ async def test_the_check_in_form_registers_a_new_guest_in_the_same_step(
 
 async def test_the_board_refuses_a_man_in_a_women_only_place_unless_a_reason_is_given(
     frozen_store: Store,
+    board_at: BoardAt,
 ) -> None:
     with frozen_store.write() as s:
         guests.add_guest(s, code="G-M", fields=GuestFields(gender="man"), actor="setup")
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/3")
-        await pilot.press("c")
-        await type_text(pilot, "G-M")
-        await pilot.press("enter")
+    async with board_at(unit="Hvilan/3") as (_, pilot, _):
+        await fill(pilot, "c", "G-M", "enter")
         await wait_for_note(pilot, "a man in a women-only place")
-        await pilot.press("c")
-        await type_text(pilot, "G-M")
+        await fill(pilot, "c", "G-M")
         await pilot.press(*["tab"] * 10)  # to the override reason, past the three needs
         await type_text(pilot, "police escort; the house agreed")
         await pilot.press("enter")

@@ -5,30 +5,24 @@ from __future__ import annotations
 
 import pytest
 
-from bedboard.store import Store
 from bedboard.ui.app import SCREENS
 from bedboard.ui.screens.form import FormScreen
 from bedboard.ui.screens.help import HelpScreen
 from bedboard.ui.screens.pick import PickScreen
 from bedboard.ui.widgets.key_bar import KeyBar
-from tests.support.board import frozen_app, open_board, screen_after, select_unit, wait_until
+from tests.support.board import BoardAt, screen_after, wait_until
 
 
-async def test_the_palette_lists_every_screen_once(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_board(pilot)
+async def test_the_palette_lists_every_screen_once(board_at: BoardAt) -> None:
+    async with board_at() as (app, _, _):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for entry in SCREENS:
             assert titles.count(entry.title) == 1, (entry.title, titles)
         assert len(titles) == len(set(titles)), titles
 
 
-async def test_a_key_shown_in_the_enter_menu_works_in_it(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
-        await select_unit(pilot, board, "Hvilan/12")  # held tonight
+async def test_a_key_shown_in_the_enter_menu_works_in_it(board_at: BoardAt) -> None:
+    async with board_at(unit="Hvilan/12") as (app, pilot, _):  # held tonight
         await screen_after(pilot, "enter", PickScreen)
         labels = [label for label, _ in app.screen.options]  # type: ignore[attr-defined]
         assert "Confirm hold  (c)" in labels
@@ -37,10 +31,8 @@ async def test_a_key_shown_in_the_enter_menu_works_in_it(frozen_store: Store) ->
 
 
 @pytest.mark.parametrize("key", ["E", "R"])
-async def test_export_and_reports_have_the_key_bar_and_help(key: str, frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_board(pilot)
+async def test_export_and_reports_have_the_key_bar_and_help(key: str, board_at: BoardAt) -> None:
+    async with board_at() as (app, pilot, _):
         await pilot.press(key)
         entry = next(e for e in SCREENS if e.key == key)
         assert await wait_until(

@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 
 from bedboard.config import Settings
-from bedboard.services.beds.stays import check_in
 from bedboard.services.demo import load_demo
 from bedboard.store import Store, open_store
 from bedboard.ui.widgets.unit_table import UnitTable
 from tests.support.board import board_of, make_app, wait_until
+from tests.support.booking import book
 from tests.support.cli import run_cli
 
 
@@ -100,13 +100,7 @@ async def test_postgresql_change_from_another_laptop_shows_within_two_seconds(
             assert await wait_until(pilot, lambda: board.loaded)
             units = app.screen.query_one(UnitTable)
             with laptop.write() as session:
-                check_in(
-                    session,
-                    unit="Hvilan/3",
-                    guest_code="G-901",
-                    night=laptop.tonight(),
-                    actor=laptop.actor,
-                )
+                book(session, "Hvilan/3", "G-901", laptop.tonight(), actor=laptop.actor)
             shown = await wait_until(
                 pilot, lambda: cell_of(units, "Hvilan/3", "guest") == "G-901", seconds=2
             )

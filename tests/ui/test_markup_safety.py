@@ -9,13 +9,7 @@ from bedboard.services.beds.stays import check_in
 from bedboard.store import Store
 from bedboard.ui.screens.board import BoardScreen
 from bedboard.ui.widgets.unit_table import UnitTable
-from tests.support.board import (
-    FROZEN_AT,
-    TONIGHT,
-    BoardAt,
-    screen_after,
-    type_text,
-)
+from tests.support.board import FROZEN_AT, TONIGHT, BoardAt, screen_after, type_text
 
 ODD = "[/]"
 

@@ -13,9 +13,8 @@ from bedboard.ui.widgets.unit_table import UnitTable
 from tests.support.board import (
     TONIGHT,
     BoardAt,
-    frozen_app,
+    fill,
     notes,
-    open_board,
     screen_after,
     type_text,
     wait_for_note,
@@ -34,9 +33,7 @@ async def test_nights_forward_back_to_a_date_and_tonight(board_at: BoardAt) -> N
         await pilot.press("right_square_bracket")
         assert await wait_until(pilot, lambda: "tomorrow night" in title(app))
         # Hvilan/20 is out of service until the 29th; on the 30th it is free again.
-        await pilot.press("d")
-        await type_text(pilot, "2026-11-30")
-        await pilot.press("enter")
+        await fill(pilot, "d", "2026-11-30", "enter")
         assert await wait_until(pilot, lambda: board.night == dt.date(2026, 11, 30))
         assert await wait_until(
             pilot,
@@ -89,7 +86,7 @@ async def test_find_a_guest_by_name_shows_the_code_only(
 async def test_finding_a_protected_guest_by_name_without_a_reason_shows_nothing(
     frozen_store: Store, board_at: BoardAt
 ) -> None:
-    async with board_at() as (_app, pilot, board):
+    async with board_at() as (_, pilot, board):
         before = board.selected_unit
         await pilot.press("slash")
         await type_text(pilot, "person 103")
@@ -117,10 +114,8 @@ async def test_find_a_guest_among_several_and_jump_to_another_night(board_at: Bo
         )
 
 
-async def test_help_and_palette_list_what_works_here(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_board(pilot)
+async def test_help_and_palette_list_what_works_here(board_at: BoardAt) -> None:
+    async with board_at() as (app, pilot, _):
         await screen_after(pilot, "f1", HelpScreen)
         await pilot.press("escape")
         commands = [c.title for c in app.get_system_commands(app.screen)]
@@ -130,10 +125,8 @@ async def test_help_and_palette_list_what_works_here(frozen_store: Store) -> Non
         assert "Rack" in commands
 
 
-async def test_enter_on_a_unit_lists_what_can_be_done_there(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_board(pilot)
+async def test_enter_on_a_unit_lists_what_can_be_done_there(board_at: BoardAt) -> None:
+    async with board_at() as (app, pilot, _):
         await pilot.press("enter")  # on Hvilan/1, occupied
         assert await wait_until(pilot, lambda: isinstance(app.screen, PickScreen))
         labels = [label for label, _ in app.screen.options]  # type: ignore[attr-defined]
@@ -173,9 +166,7 @@ async def test_the_calendar_has_ends_and_the_board_stays_up_at_them(board_at: Bo
             (dt.date.max, "right_square_bracket"),
             (dt.date.min, "left_square_bracket"),
         ):
-            await pilot.press("d")
-            await type_text(pilot, night.isoformat())
-            await pilot.press("enter")
+            await fill(pilot, "d", night.isoformat(), "enter")
             assert await wait_until(pilot, lambda: board.night == night), board.night  # noqa: B023
             await pilot.press(key)
             await pilot.pause(0.3)

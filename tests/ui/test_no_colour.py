@@ -9,11 +9,10 @@ import time
 
 import pytest
 
-from bedboard.store import Store
 from bedboard.ui.app import OFFLINE, STALE
 from bedboard.ui.screens.form import FormScreen
 from bedboard.ui.screens.rack import RackScreen
-from tests.support.board import frozen_app, open_board, select_unit, wait_until
+from tests.support.board import BoardAt, select_unit, wait_until
 from tests.ui.test_language import screen_lines
 
 
@@ -31,10 +30,8 @@ def no_colour(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
 
 
-async def test_every_state_reads_without_colour(frozen_store: Store, no_colour: None) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = await open_board(pilot)
+async def test_every_state_reads_without_colour(no_colour: None, board_at: BoardAt) -> None:
+    async with board_at() as (app, pilot, board):
         assert app.no_color
         rows = {}
         for ref, status in (
@@ -77,10 +74,8 @@ async def test_every_state_reads_without_colour(frozen_store: Store, no_colour: 
         assert "out" in line_with(screen_lines(app), " Hvilan/20 ")
 
 
-async def test_a_ticked_box_is_a_mark(frozen_store: Store, no_colour: None) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_board(pilot)
+async def test_a_ticked_box_is_a_mark(no_colour: None, board_at: BoardAt) -> None:
+    async with board_at(size=(80, 24)) as (app, pilot, _):
         await pilot.press("f")  # Show only: its boxes
         assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
         form = app.screen

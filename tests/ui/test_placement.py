@@ -8,9 +8,9 @@ from bedboard.ui.screens.placement import OptionTable, PlacementScreen
 from tests.support.board import (
     FROZEN_AT,
     TONIGHT,
-    frozen_app,
-    open_board,
+    BoardAt,
     screen_after,
+    table_after,
     type_text,
     wait_for_note,
     wait_until,
@@ -41,10 +41,10 @@ def test_needs_are_required_and_area_and_language_sort_first(frozen_store: Store
         assert all("Hvilan/20" not in o.units for o in later)
 
 
-async def test_hold_three_places_together_with_one_key(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_board(pilot)
+async def test_hold_three_places_together_with_one_key(
+    frozen_store: Store, board_at: BoardAt
+) -> None:
+    async with board_at() as (_, pilot, _):
         screen = await screen_after(pilot, "p", PlacementScreen)
         await pilot.press("tab", "tab")  # past who and nights
         await type_text(pilot, "3")  # places (its 1 selected on focus)
@@ -64,10 +64,10 @@ async def test_hold_three_places_together_with_one_key(frozen_store: Store) -> N
     assert {h[1] for h in sandberg} == {TONIGHT}
 
 
-async def test_nothing_fits_says_so_and_a_bad_night_is_explained(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_board(pilot)
+async def test_nothing_fits_says_so_and_a_bad_night_is_explained(
+    frozen_store: Store, board_at: BoardAt
+) -> None:
+    async with board_at() as (app, pilot, _):
         await screen_after(pilot, "p", PlacementScreen)
         await pilot.press("tab", "tab")  # past who and nights
         await type_text(pilot, "20")  # more than any site has free
@@ -81,13 +81,9 @@ async def test_nothing_fits_says_so_and_a_bad_night_is_explained(frozen_store: S
     assert [h for h in active_holds(frozen_store) if h[0] != "Hvilan/12"] == []
 
 
-async def test_new_needs_put_the_cursor_back_on_the_best_place(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_board(pilot)
-        screen = await screen_after(pilot, "p", PlacementScreen)
-        table = screen.query_one(OptionTable)
-        assert await wait_until(pilot, lambda: table.row_count > 2)
+async def test_new_needs_put_the_cursor_back_on_the_best_place(board_at: BoardAt) -> None:
+    async with board_at() as (_, pilot, _):
+        screen, table = await table_after(pilot, "p", PlacementScreen, OptionTable, rows=3)
         await pilot.press("enter", "down", "down")  # to the list, then the third place
         assert table.cursor_row == 2
         await pilot.press("shift+tab", "space")  # back to "Accessible", tick it

@@ -7,17 +7,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from bedboard.services.beds.stays import check_in
 from bedboard.store import Store
 from tests.support.board import (
     FROZEN_AT,
     TONIGHT,
     BoardAt,
     demo_at_frozen_time,
+    fill,
     select_unit,
-    type_text,
     wait_for_note,
 )
+from tests.support.booking import book
 from tests.support.db_checks import nights_of
 from tests.support.stores import store_at
 
@@ -30,22 +30,12 @@ def pg_store(postgres_url: str) -> Iterator[Store]:
 
 async def test_check_in_and_a_refusal_on_postgresql(pg_store: Store, board_at: BoardAt) -> None:
     async with board_at(pg_store, unit="Hvilan/3") as (_, pilot, board):
-        await pilot.press("c")
-        await type_text(pilot, "G-510")
-        await pilot.press("enter")
+        await fill(pilot, "c", "G-510", "enter")
         await wait_for_note(pilot, "Checked in G-510 to Hvilan/3")
         await select_unit(pilot, board, "Hvilan/4")
-        await pilot.press("c")
-        await type_text(pilot, "G-511")
+        await fill(pilot, "c", "G-511")
         with pg_store.write() as session:  # another laptop takes it first
-            check_in(
-                session,
-                unit="Hvilan/4",
-                guest_code="G-512",
-                night=TONIGHT,
-                actor="laptop",
-                now=FROZEN_AT,
-            )
+            book(session, "Hvilan/4", "G-512", TONIGHT, actor="laptop", now=FROZEN_AT)
         await pilot.press("enter")
         note = await wait_for_note(pilot, "Refused")
         assert "Hvilan/4 is taken on the night of 2026-11-27" in note

@@ -7,14 +7,7 @@ import datetime as dt
 from bedboard.store import Store
 from bedboard.ui.screens.rack import RackScreen
 from bedboard.ui.widgets.rack_table import RackTable
-from tests.support.board import (
-    TONIGHT,
-    BoardAt,
-    screen_after,
-    type_text,
-    wait_for_note,
-    wait_until,
-)
+from tests.support.board import TONIGHT, BoardAt, fill, screen_after, wait_for_note, wait_until
 from tests.support.db_checks import active_holds
 
 
@@ -36,9 +29,7 @@ async def test_rack_shows_stays_and_holds_a_later_night(
         unit = rack.selected_unit
         assert unit is not None and unit.ref == "Hvilan/3"
         assert unit.night == dt.date(2026, 11, 30)
-        await pilot.press("h")
-        await type_text(pilot, "Night patrol")
-        await pilot.press("enter")
+        await fill(pilot, "h", "Night patrol", "enter")
         await wait_for_note(pilot, "Held Hvilan/3")
         assert await wait_until(pilot, lambda: str(table.get_row("unit:3")[4]) == "held")
         await pilot.press("escape")

@@ -9,7 +9,7 @@ from tests.support.board import BoardAt, screen_after, wait_until
 
 
 async def test_units_stay_in_view_while_the_nights_scroll(board_at: BoardAt) -> None:
-    async with board_at(unit="Hvilan/1", size=(80, 24)) as (_app, pilot, _board):
+    async with board_at(unit="Hvilan/1", size=(80, 24)) as (_, pilot, _):
         rack = await screen_after(pilot, "r", RackScreen)
         table = rack.query_one(RackTable)
         assert await wait_until(pilot, lambda: rack.data is not None and table.row_count == 42)

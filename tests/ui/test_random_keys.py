@@ -7,7 +7,7 @@ import random
 
 from bedboard.services.safety.audit import verify
 from bedboard.store import Store
-from tests.support.board import frozen_app, open_board
+from tests.support.board import BoardAt
 
 # The board's own keys and the keys that move around; not q (quits, as it should), and not
 # the keys of other screens (exports write files).
@@ -32,11 +32,11 @@ KEYS = [
 ]
 
 
-async def test_random_keys_never_take_the_board_down(frozen_store: Store) -> None:
+async def test_random_keys_never_take_the_board_down(
+    frozen_store: Store, board_at: BoardAt
+) -> None:
     rnd = random.Random(20261127)
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_board(pilot)
+    async with board_at(size=(80, 24)) as (app, pilot, _):
         for i in range(60):
             await pilot.press(rnd.choice(KEYS))
             if i % 20 == 0:

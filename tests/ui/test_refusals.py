@@ -4,34 +4,19 @@ one clear message and changes nothing."""
 from __future__ import annotations
 
 from bedboard.db.models import AuditEntry, ClosedNight, Guest
-from bedboard.services.beds.stays import check_in
 from bedboard.store import Store
 from bedboard.ui.screens.form import FormScreen
-from tests.support.board import (
-    FROZEN_AT,
-    TONIGHT,
-    BoardAt,
-    type_text,
-    wait_for_note,
-    wait_until,
-)
+from tests.support.board import FROZEN_AT, TONIGHT, BoardAt, fill, wait_for_note, wait_until
+from tests.support.booking import book
 from tests.support.db_checks import count_rows, nights_of
 
 
 async def test_unit_taken_meanwhile_by_someone_else(frozen_store: Store, board_at: BoardAt) -> None:
     async with board_at(unit="Hvilan/3") as (_, pilot, _):
-        await pilot.press("c")
-        await type_text(pilot, "G-700")
+        await fill(pilot, "c", "G-700")
         # Another terminal books the same unit while the form is open.
         with frozen_store.write() as session:
-            check_in(
-                session,
-                unit="Hvilan/3",
-                guest_code="G-800",
-                night=TONIGHT,
-                actor="other-terminal",
-                now=FROZEN_AT,
-            )
+            book(session, "Hvilan/3", "G-800", TONIGHT, actor="other-terminal", now=FROZEN_AT)
         guests_before = count_rows(frozen_store, Guest)
         audit_before = count_rows(frozen_store, AuditEntry)
         await pilot.press("enter")
@@ -48,9 +33,7 @@ async def test_closed_night_refuses_a_check_in(frozen_store: Store, board_at: Bo
     with frozen_store.write() as session:
         session.add(ClosedNight(night=TONIGHT, closed_at=FROZEN_AT, closed_by="coordinator"))
     async with board_at(unit="Hvilan/3") as (_, pilot, _):
-        await pilot.press("c")
-        await type_text(pilot, "G-701")
-        await pilot.press("enter")
+        await fill(pilot, "c", "G-701", "enter")
         note = await wait_for_note(pilot, "Refused")
         assert "the night of 2026-11-27 is closed" in note
     assert nights_of(frozen_store, "G-701") == []
@@ -58,9 +41,7 @@ async def test_closed_night_refuses_a_check_in(frozen_store: Store, board_at: Bo
 
 async def test_bad_date_is_refused_in_the_form(board_at: BoardAt) -> None:
     async with board_at() as (app, pilot, board):
-        await pilot.press("d")
-        await type_text(pilot, "2026-13-45")
-        await pilot.press("enter")
+        await fill(pilot, "d", "2026-13-45", "enter")
         assert isinstance(app.screen, FormScreen)  # still open, saying why
         error = str(app.screen.query_one("#form-error").render())
         assert "'2026-13-45' is not a date like 2026-11-27" in error
@@ -74,9 +55,7 @@ async def test_check_out_with_a_first_night_before_the_stay_is_refused(
 ) -> None:
     # G-106 stays in Tryggheten Södertälje/1 on the 26th and 27th only.
     async with board_at(unit="Tryggheten Södertälje/1") as (_, pilot, _):
-        await pilot.press("o")
-        await type_text(pilot, "2026-12-01")
-        await pilot.press("enter")
+        await fill(pilot, "o", "2026-12-01", "enter")
         note = await wait_for_note(pilot, "Refused")
         assert "guest G-106 has no nights from 2026-12-01 on" in note
     assert len(nights_of(frozen_store, "G-106")) == 2

@@ -3,18 +3,15 @@ about the unit on the screen right underneath it."""
 
 from __future__ import annotations
 
-from bedboard.store import Store
 from bedboard.ui.screens.billing import BillingScreen
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.history import HistoryScreen
 from bedboard.ui.screens.rack import RackScreen
-from tests.support.board import BoardAt, frozen_app, open_board, screen_after, wait_until
+from tests.support.board import BoardAt, screen_after, wait_until
 
 
-async def test_a_screen_key_opens_one_copy_and_not_over_a_question(frozen_store: Store) -> None:
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_board(pilot)
+async def test_a_screen_key_opens_one_copy_and_not_over_a_question(board_at: BoardAt) -> None:
+    async with board_at() as (app, pilot, _):
         await screen_after(pilot, "B", BillingScreen)
         await pilot.press("B")
         await pilot.pause()

@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from bedboard.config import Settings
 from bedboard.db.models import Guest
-from bedboard.services.beds.stays import check_in
 from bedboard.store import Store, open_store
 from bedboard.ui.app import BedboardApp
 from bedboard.ui.clock import Clock
@@ -32,6 +31,7 @@ from tests.support.board import (
     wait_for_note,
     wait_until,
 )
+from tests.support.booking import book
 from tests.support.pg_server import PostgresServer
 from tests.support.stores import store_at
 from tests.support.tcp_proxy import BlackholeProxy
@@ -84,8 +84,7 @@ async def test_a_frozen_server_turns_the_board_stale_and_back(
         # Live again means live: a change made elsewhere now shows.
         free_before = title_of(app)
         with pg_store.write() as session:
-            check_in(session, unit="Hvilan/4", guest_code="G-777", night=TONIGHT,
-                     actor="laptop", now=FROZEN_AT)  # fmt: skip
+            book(session, "Hvilan/4", "G-777", TONIGHT, actor="laptop", now=FROZEN_AT)
         assert await wait_until(pilot, lambda: title_of(app) != free_before, seconds=10)
         assert "30 free of 42" in title_of(app)
 

@@ -6,13 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bedboard.store import Store
-from tests.support.board import (
-    TONIGHT,
-    BoardAt,
-    type_text,
-    wait_for_note,
-    wait_until,
-)
+from tests.support.board import TONIGHT, BoardAt, fill, type_text, wait_for_note, wait_until
 from tests.support.db_checks import nights_of
 
 D = dt.timedelta
@@ -22,8 +16,7 @@ async def test_check_in_with_nights_payer_and_reference(
     frozen_store: Store, board_at: BoardAt
 ) -> None:
     async with board_at(unit="Hvilan/3") as (_, pilot, board):
-        await pilot.press("c")
-        await type_text(pilot, "G-500")
+        await fill(pilot, "c", "G-500")
         await pilot.press("tab", "backspace", "3")  # nights: 3
         await pilot.press("tab", "enter")  # open the payer list
         await type_text(pilot, "Pol")  # type to search the list
@@ -40,9 +33,7 @@ async def test_check_in_with_nights_payer_and_reference(
 
 async def test_check_in_without_payer_says_unbilled(frozen_store: Store, board_at: BoardAt) -> None:
     async with board_at(unit="Familjen Lind/1") as (_, pilot, _):
-        await pilot.press("c")
-        await type_text(pilot, "G-501")
-        await pilot.press("enter")
+        await fill(pilot, "c", "G-501", "enter")
         note = await wait_for_note(pilot, "Checked in G-501")
         assert "unbilled" in note
     assert nights_of(frozen_store, "G-501") == [(TONIGHT, "Familjen Lind/1", None)]

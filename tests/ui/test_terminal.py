@@ -9,9 +9,8 @@ import re
 import pytest
 from textual.filter import NoColor
 
-from bedboard.store import Store
 from bedboard.ui.terminal import AsciiDrawing, ascii_for, shows_colour, shows_unicode
-from tests.support.board import frozen_app, open_board, wait_until
+from tests.support.board import BoardAt, wait_until
 
 DRAWING = re.compile("[\u2500-\u259f\u25a0-\u25ff·•…→←]")
 
@@ -41,16 +40,14 @@ def screen_text(svg: str) -> str:
 
 
 async def test_the_board_on_a_vt100_with_lang_c(
-    frozen_store: Store, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch, board_at: BoardAt
 ) -> None:
     monkeypatch.setenv("TERM", "vt100")
     monkeypatch.setenv("LANG", "C")
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_CTYPE", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    app = frozen_app(frozen_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        board = await open_board(pilot)
+    async with board_at(size=(80, 24)) as (app, pilot, board):
         assert await wait_until(pilot, lambda: board.selected_unit is not None)
         filters = app.get_line_filters()
         assert any(isinstance(f, NoColor) for f in filters)

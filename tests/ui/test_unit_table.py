@@ -9,11 +9,11 @@ import pytest
 from rich.cells import cell_len
 
 from bedboard.services.beds.availability import UnitNight
-from bedboard.services.beds.stays import check_in
 from bedboard.store import Store
 from bedboard.ui.widgets.line_table import Cell
 from bedboard.ui.widgets.unit_table import UnitTable
 from tests.support.board import FROZEN_AT, TONIGHT, BoardAt, wait_until
+from tests.support.booking import book
 
 HELD = "Hvilan/12"  # held for "Outreach: woman from Norrmalm", 90 minutes from FROZEN_AT
 
@@ -32,7 +32,7 @@ def widths(table: UnitTable) -> dict[str, int]:
 
 
 async def test_at_80x24_the_note_stays_and_the_payer_keeps_its_end(board_at: BoardAt) -> None:
-    async with board_at(size=(80, 24)) as (_app, _pilot, board):
+    async with board_at(size=(80, 24)) as (_, _, board):
         table = board.query_one(UnitTable)
         assert [c.key for c in table.columns][-1] == "note"
         note = row_of(table, HELD)[5]
@@ -45,7 +45,7 @@ async def test_at_80x24_the_note_stays_and_the_payer_keeps_its_end(board_at: Boa
 
 
 async def test_a_wide_terminal_and_a_resize_widen_the_columns(board_at: BoardAt) -> None:
-    async with board_at(size=(80, 24)) as (_app, pilot, board):
+    async with board_at(size=(80, 24)) as (_, pilot, board):
         table = board.query_one(UnitTable)
         narrow = widths(table)
         await pilot.resize_terminal(200, 60)
@@ -73,7 +73,7 @@ async def test_only_rows_on_screen_are_formatted(board_at: BoardAt) -> None:
     original = UnitTable.cells
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(UnitTable, "cells", counting)
-        async with board_at(size=(100, 30)) as (_app, pilot, board):
+        async with board_at(size=(100, 30)) as (_, pilot, board):
             table = board.query_one(UnitTable)
             await pilot.pause(0.2)
             on_screen = table.scrollable_content_region.height - 1
@@ -85,18 +85,11 @@ async def test_only_rows_on_screen_are_formatted(board_at: BoardAt) -> None:
 
 
 async def test_a_change_repaints_only_its_line(frozen_store: Store, board_at: BoardAt) -> None:
-    async with board_at(frozen_store) as (_app, pilot, board):
+    async with board_at(frozen_store) as (_, pilot, board):
         table = board.query_one(UnitTable)
         rebuilds, lines = table.rebuilds, table.lines_refreshed
         with frozen_store.write() as session:
-            check_in(
-                session,
-                unit="Hvilan/3",
-                guest_code="G-950",
-                night=TONIGHT,
-                actor="other-desk",
-                now=FROZEN_AT,
-            )
+            book(session, "Hvilan/3", "G-950", TONIGHT, actor="other-desk", now=FROZEN_AT)
         assert await wait_until(pilot, lambda: row_of(table, "Hvilan/3")[2] == "G-950")
         await pilot.pause(0.5)  # later polls must not repaint anything more
         assert table.rebuilds == rebuilds
@@ -107,7 +100,7 @@ async def test_without_colour_the_cursor_is_reverse_video(
     board_at: BoardAt, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    async with board_at(unit="Hvilan/3") as (app, _pilot, board):
+    async with board_at(unit="Hvilan/3") as (app, _, board):
         assert app.no_color
         table = board.query_one(UnitTable)
         line = table.cursor_row - round(table.scroll_y) + 1
@@ -123,14 +116,7 @@ async def test_wide_characters_are_measured_in_terminal_cells(
 ) -> None:
     """A code in Chinese takes two cells a character: a column sized by len() cut it (#13)."""
     with frozen_store.write() as session:
-        check_in(
-            session,
-            unit="Hvilan/3",
-            guest_code="患者-一二三",
-            night=TONIGHT,
-            actor="t",
-            now=FROZEN_AT,
-        )
-    async with board_at(frozen_store, size=(200, 60)) as (_app, _pilot, board):
+        book(session, "Hvilan/3", "患者-一二三", TONIGHT, now=FROZEN_AT)
+    async with board_at(frozen_store, size=(200, 60)) as (_, _, board):
         table = board.query_one(UnitTable)
         assert row_of(table, "Hvilan/3")[2] == "患者-一二三"  # whole, within its column
