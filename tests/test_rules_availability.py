@@ -7,6 +7,7 @@ import datetime as dt
 from bedboard.errors import UnitTaken
 from bedboard.services.beds import holds, out_of_service, stays
 from bedboard.services.beds.availability import availability, site_counts
+from bedboard.services.beds.rack import Rack, rack
 from bedboard.store import Store
 from bedboard.ui.format import nights_cell
 from tests.support.booking import book
@@ -95,9 +96,9 @@ def test_other_nights_are_not_shown(world: Store) -> None:
     )
 
 
-def test_a_moved_stay_counts_the_guests_nights_across_the_move(world: Store) -> None:
-    """Moved on night 3 of 5, the new unit shows '3 of 5' (it showed '1 of 3', and a one-night
-    move '1 of 1'); a later booking after a gap is another visit and is not counted."""
+def moved_twice(world: Store) -> None:
+    """G-1 for five nights from night -2, moved tonight and again tomorrow; booked again from
+    night 5, after a gap."""
     with world.write() as s:
         book(s, "Hvilan/1", "G-1", night(-2), 5, now=NOW)
         stays.check_in(
@@ -105,6 +106,12 @@ def test_a_moved_stay_counts_the_guests_nights_across_the_move(world: Store) -> 
         )
         stays.move(s, guest_code="G-1", to_unit="Hvilan/2", from_night=NIGHT, actor="t", now=NOW)
         stays.move(s, guest_code="G-1", to_unit="Hvilan/3", from_night=night(1), actor="t", now=NOW)
+
+
+def test_a_moved_stay_counts_the_guests_nights_across_the_move(world: Store) -> None:
+    """Moved on night 3 of 5, the new unit shows '3 of 5' (it showed '1 of 3', and a one-night
+    move '1 of 1'); a later booking after a gap is another visit and is not counted."""
+    moved_twice(world)
     with world.read() as s:
         tonight = {u.ref: u for u in availability(s, NIGHT, now=NOW)}["Hvilan/2"]
         last_night = {u.ref: u for u in availability(s, night(-1), now=NOW)}["Hvilan/1"]
@@ -115,3 +122,26 @@ def test_a_moved_stay_counts_the_guests_nights_across_the_move(world: Store) -> 
     assert nights_cell(tonight) == "3 of 5"
     assert nights_cell(last_night) == "2 of 5"
     assert nights_cell(later) == "1 of 2"
+
+
+def test_the_rack_follows_a_visit_across_moves_beyond_its_nights(world: Store) -> None:
+    """The rack reads only the stays on its first and last night and those that join them night
+    by night (issue 16: not every stay of every guest shown): moved twice, the visit still runs
+    from before the rack's first night to after its last; a later booking after a gap is not
+    part of it."""
+    moved_twice(world)
+    with world.read() as s:
+        late = rack(s, night(1), 1, now=NOW)  # only Hvilan/3's part: two moves back to night -2
+        early = rack(s, night(-1), 2, now=NOW)  # Hvilan/1 then Hvilan/2: on, two moves ahead
+        whole = rack(s, night(-3), 14, now=NOW)  # every stay in view
+    units = {ref: unit_id for unit_id, ref in whole.order}
+
+    def visit(view: Rack, ref: str, n: int) -> tuple[dt.date | None, dt.date | None]:
+        cell = view.cell(units[ref], night(n))
+        assert cell is not None and cell.guest_code == "G-1"
+        return cell.visit_first, cell.visit_last
+
+    assert visit(late, "Hvilan/3", 1) == (night(-2), night(2))
+    assert visit(early, "Hvilan/1", -1) == visit(early, "Hvilan/2", 0) == (night(-2), night(2))
+    assert visit(whole, "Hvilan/3", 2) == (night(-2), night(2))
+    assert visit(whole, "Hvilan/1", 5) == (night(5), night(6))  # after a gap: its own visit

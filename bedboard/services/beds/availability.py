@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bedboard.db.models import Adjustment, BedNight, Guest, Hold, Payer, Site, Unit
@@ -168,18 +168,17 @@ class Lookups:
 
     @classmethod
     def read(cls, session: Session, on: ColumnElement[bool]) -> Lookups:
-        return cls(_stay_spans(session, on), _visits(session, on), _households(session, on))
+        spans, visits = _stays_around(session, on)
+        return cls(spans, visits, _households(session, on))
 
     @classmethod
     def read_range(
         cls, session: Session, first: dt.date, last: dt.date, rows: Iterable[Any]
     ) -> Lookups:
         """The same for the nights first..last whose bed-nights (`rows`, fetched by
-        unit_night_statement) are in hand: only stays and guests on the first or last night
-        can reach beyond them, so only those are read; the rest come from the rows."""
-        edges = BedNight.night.in_([first, last])
-        spans = _stay_spans(session, edges)
-        visits = _visits(session, edges)
+        unit_night_statement) are in hand: only stays on the first or last night can reach
+        beyond them, so only those are read; the rest come from the rows."""
+        spans, visits = _stays_around(session, BedNight.night.in_([first, last]))
         inner: dict[int, list[dt.date]] = {}
         codes: dict[int, str] = {}
         for r in rows:  # by place, not name: tens of thousands of rows
@@ -190,11 +189,10 @@ class Lookups:
             found[0], found[1] = min(found[0], night), max(found[1], night)
             if r[CODE_PLACE] is not None:
                 codes[stay] = r[CODE_PLACE]
-        on_edges = set(visits)  # these guests' stays are all read, the inner ones too
         for stay, (begin, end) in inner.items():
             spans[stay] = (begin, end)
             code = codes.get(stay)
-            if code is not None and code not in on_edges:
+            if code is not None:
                 visits.setdefault(code, []).append((begin, end))
         return cls(spans, visits, _households(session, BedNight.night.between(first, last)))
 
@@ -240,35 +238,72 @@ def unit_night(r: Any, night: dt.date, now: dt.datetime, lookups: Lookups) -> Un
     )
 
 
-def _stay_spans(session: Session, on: ColumnElement[bool]) -> dict[int, tuple[dt.date, dt.date]]:
-    """First and last night of every stay that has a bed-night matching `on`: one query,
-    through the stay index, as cheap with years of history as with weeks."""
-    stays_shown = select(BedNight.stay_id).where(on, BedNight.stay_id.is_not(None))
-    stmt = (
-        select(BedNight.stay_id, func.min(BedNight.night), func.max(BedNight.night))
-        .where(BedNight.stay_id.in_(stays_shown))
+Span = tuple[dt.date, dt.date]
+CHAIN_CHUNK = 300  # (guest, night) pairs in one statement: SQLite parses an OR that deep
+
+
+def _stays_around(
+    session: Session, on: ColumnElement[bool]
+) -> tuple[dict[int, Span], dict[str, list[Span]]]:
+    """The first and last night of every stay with a bed-night matching `on`, and for each of
+    their guests the stays that make up the visit around them: a visit is the guest's
+    consecutive nights, though a move split them into stays (moved on night 3 of 5, the new unit
+    shows "3 of 5", not "1 of 3"). A guest's other stays are read only while they join on night
+    by night, so a guest's years of earlier visits cost nothing (reading them all took seconds
+    with three years of history). Usually one statement; one more for each step of a chain of
+    moves that reaches past the stays in hand."""
+    spans: dict[int, Span] = {}
+    visits: dict[str, list[Span]] = {}
+    day = dt.timedelta(days=1)
+    joined: set[tuple[int, dt.date]] = set()  # (guest, night) of a stay that adjoins one read
+    while True:
+        for stay, guest, code, first, last, before, after in session.execute(_stays_statement(on)):
+            if stay in spans:
+                continue
+            spans[stay] = (first, last)
+            visits.setdefault(code, []).append((first, last))
+            if before is not None and before + day == first:
+                joined.add((guest, before))
+            if after is not None and after - day == last:
+                joined.add((guest, after))
+        if not joined:
+            return spans, visits
+        pairs = [joined.pop() for _ in range(min(CHAIN_CHUNK, len(joined)))]
+        on = or_(*(and_(BedNight.guest_id == g, BedNight.night == n) for g, n in pairs))
+
+
+def _stays_statement(on: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """Each stay with a bed-night matching `on`: its guest, first and last night, and the guest's
+    nearest night before and after it in any stay (through the guest-night index, so a guest's
+    history is not read)."""
+    shown = select(BedNight.stay_id).where(on, BedNight.stay_id.is_not(None))
+    stays = (
+        select(
+            BedNight.stay_id.label("stay"),
+            func.max(BedNight.guest_id).label("guest"),
+            func.min(BedNight.night).label("first"),
+            func.max(BedNight.night).label("last"),
+        )
+        .where(BedNight.stay_id.in_(shown))
         .group_by(BedNight.stay_id)
+        .subquery()
     )
-    rows = session.execute(stmt)
-    return {stay: (first, last) for stay, first, last in rows if stay is not None}
-
-
-def _visits(session: Session, on: ColumnElement[bool]) -> dict[str, list[tuple[dt.date, dt.date]]]:
-    """guest code -> the first and last night of each of the guest's stays, for the guests in a
-    bed on the nights shown: a visit is the guest's consecutive nights, though a move split them
-    into stays (moved on night 3 of 5, the new unit shows "3 of 5", not "1 of 3"). One query of
-    a row per stay."""
-    shown = select(BedNight.guest_id).where(on, BedNight.guest_id.is_not(None))
-    rows = session.execute(
-        select(Guest.code, func.min(BedNight.night), func.max(BedNight.night))
-        .join(Guest, Guest.id == BedNight.guest_id)
-        .where(BedNight.guest_id.in_(shown))
-        .group_by(Guest.code, BedNight.stay_id)
-    ).all()
-    spans: dict[str, list[tuple[dt.date, dt.date]]] = {}
-    for code, first, last in rows:
-        spans.setdefault(code, []).append((first, last))
-    return spans
+    other = aliased(BedNight)
+    before = select(func.max(other.night)).where(
+        other.guest_id == stays.c.guest, other.night < stays.c.first
+    )
+    after = select(func.min(other.night)).where(
+        other.guest_id == stays.c.guest, other.night > stays.c.last
+    )
+    return select(
+        stays.c.stay,
+        stays.c.guest,
+        Guest.code,
+        stays.c.first,
+        stays.c.last,
+        before.scalar_subquery(),
+        after.scalar_subquery(),
+    ).join(Guest, Guest.id == stays.c.guest)
 
 
 def _run_holding(night: dt.date, spans: list[tuple[dt.date, dt.date]]) -> tuple[dt.date, dt.date]:
