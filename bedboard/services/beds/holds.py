@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TypedDict, Unpack
+from typing import Unpack
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from bedboard.db.models import BedNight, Hold, HoldUnit, Site, Stay, Unit
 from bedboard.errors import BadInput, NotFound, RuleViolation
 from bedboard.i18n import _
 from bedboard.services.beds.nights import refuse_closed, refuse_taken
-from bedboard.services.beds.stays import check_in
+from bedboard.services.beds.stays import StayTerms, check_in_many
 from bedboard.services.clock import check_night_count, local_time, nights, utcnow
 from bedboard.services.lookup import find_unit, unit_ref
 from bedboard.services.safety import audit
@@ -173,16 +173,14 @@ def confirm(
     hold_id: int,
     guest_codes: Sequence[str],
     nights_count: int | None = None,
-    payer: str | None = None,
-    reference: str = "",
-    override: str = "",
     actor: str,
-    now: dt.datetime | None = None,
+    **terms: Unpack[StayTerms],
 ) -> list[Stay]:
     """Book every held night: the first guest in the first unit held, and so on, all in the
     caller's one transaction. `nights_count` other than the hold's books that many nights from
     the first held night instead."""
-    now = now or utcnow()
+    now = terms.get("now") or utcnow()
+    terms["now"] = now  # the hold's expiry and the stays read one clock
     row = active_hold(session, hold_id, now)
     refs = held_units(session, row.id)
     codes = [c.strip() for c in guest_codes]
@@ -199,31 +197,16 @@ def confirm(
     audit.record(
         session, actor, "confirm_hold", f"unit:{refs[0]}", hold=row.id, guests=codes, units=refs
     )
-    return [
-        check_in(
-            session,
-            unit=ref,
-            guest_code=code,
-            night=row.night,
-            nights_count=count,
-            payer=payer,
-            reference=reference,
-            override=override,
-            actor=actor,
-            now=now,
-        )
-        for ref, code in zip(refs, codes, strict=True)
-    ]
+    pairs = list(zip(refs, codes, strict=True))
+    return check_in_many(
+        session, pairs=pairs, night=row.night, nights_count=count, actor=actor, **terms
+    )
 
 
-class ConfirmOptions(TypedDict, total=False):
+class ConfirmOptions(StayTerms, total=False):
     """What `confirm` takes besides the hold, its guests and the actor."""
 
     nights_count: int | None
-    payer: str | None
-    reference: str
-    override: str
-    now: dt.datetime | None
 
 
 def confirm_hold(

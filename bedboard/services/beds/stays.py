@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -141,17 +142,27 @@ def _record_override(
         )
 
 
+class StayTerms(TypedDict, total=False):
+    """What every guest of a booking of several gets alike, passed on to `check_in`: a
+    household's check-in and a hold's confirmation."""
+
+    payer: str | None
+    reference: str
+    override: str
+    now: dt.datetime | None
+
+
+class BookingTerms(StayTerms, total=False):
+    nights_count: int
+
+
 def check_in_many(
     session: Session,
     *,
     pairs: list[tuple[str, str]],
     night: dt.date,
-    nights_count: int = 1,
-    payer: str | None = None,
-    reference: str = "",
-    override: str = "",
     actor: str,
-    now: dt.datetime | None = None,
+    **terms: Unpack[BookingTerms],
 ) -> list[Stay]:
     """Check in several guests, each to their unit (a household), in the caller's one
     transaction: when any of them is refused, the exception leaves none booked."""
@@ -164,18 +175,7 @@ def check_in_many(
     if len(set(codes)) != len(codes):
         raise BadInput(_("a guest is named twice"))
     return [
-        check_in(
-            session,
-            unit=unit,
-            guest_code=code,
-            night=night,
-            nights_count=nights_count,
-            payer=payer,
-            reference=reference,
-            override=override,
-            actor=actor,
-            now=now,
-        )
+        check_in(session, unit=unit, guest_code=code, night=night, actor=actor, **terms)
         for unit, code in pairs
     ]
 
