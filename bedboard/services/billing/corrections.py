@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bedboard.db.models import Adjustment, BedNight, Payer, Site, Unit
 from bedboard.errors import BadInput, RuleViolation
 from bedboard.i18n import _
+from bedboard.services.beds.nights import NIGHT_PLACES
 from bedboard.services.billing.billed import billed_now
 from bedboard.services.billing.rates import RateBook
 from bedboard.services.clock import night_range, utcnow
@@ -66,8 +67,7 @@ def correct(
     new_payer = find_payer(session, payer)
     rows = session.execute(
         select(BedNight, Unit.site_id, Site.kind)
-        .join(Unit, Unit.id == BedNight.unit_id)
-        .join(Site, Site.id == Unit.site_id)
+        .select_from(NIGHT_PLACES)
         .where(
             BedNight.guest_id == guest.id,
             BedNight.state == NightState.OCCUPIED,
@@ -109,29 +109,25 @@ def correct(
                     payer=new_payer.name, night=night.night
                 )
             )
+        # the same night, reason and moment on both sides: a credit to the old, a rebill to the new
+        same = {"bed_night_id": night.id, "reason": reason, "actor": actor, "created_at": created}
         session.add_all(
             [
                 Adjustment(
-                    bed_night_id=night.id,
                     kind=AdjustmentKind.CREDIT,
                     amount=-billed.amount,
                     currency=billed.currency or rule.currency,
                     payer_id=billed.payer_id,
                     payer_reference=billed.reference,
-                    reason=reason,
-                    actor=actor,
-                    created_at=created,
+                    **same,
                 ),
                 Adjustment(
-                    bed_night_id=night.id,
                     kind=AdjustmentKind.REBILL,
                     amount=rule.amount,
                     currency=rule.currency,
                     payer_id=new_payer.id,
                     payer_reference=reference,
-                    reason=reason,
-                    actor=actor,
-                    created_at=created,
+                    **same,
                 ),
             ]
         )
