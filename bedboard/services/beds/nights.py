@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, join, select
 from sqlalchemy.orm import Session
 
-from bedboard.db.models import BedNight, ClosedNight, Guest, Hold
+from bedboard.db.models import BedNight, ClosedNight, Guest, Hold, Site, Unit
 from bedboard.errors import NightClosed, RuleViolation, UnitTaken
 from bedboard.i18n import _
 from bedboard.services.lookup import unit_by_id, unit_ref
 from bedboard.services.safety import audit
 from bedboard.states import HoldStatus, NightState
+
+# Each bed-night with its unit and the unit's site, for queries that bill, route or show a
+# night by where it is: `select(...).select_from(NIGHT_PLACES)`, then join what else they need.
+NIGHT_PLACES = join(BedNight, Unit, Unit.id == BedNight.unit_id).join(Site, Site.id == Unit.site_id)
 
 # Who the audit log names for what the clock did (a hold running out).
 SYSTEM_ACTOR = "system"

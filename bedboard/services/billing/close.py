@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bedboard.db.models import Adjustment, BedNight, ClosedNight, Guest, Payer, Site, Unit
 from bedboard.errors import BadInput, NightClosed, NoRate, RuleViolation, UnbilledNights
 from bedboard.i18n import _
-from bedboard.services.beds.nights import clear_expired_holds
+from bedboard.services.beds.nights import NIGHT_PLACES, clear_expired_holds
 from bedboard.services.billing.billed import billed_now
 from bedboard.services.billing.rates import RateBook
 from bedboard.services.billing.routing import route_night
@@ -67,9 +67,8 @@ class CloseResult:
 def unbilled_on(session: Session, night: dt.date) -> list[NightLine]:
     stmt = (
         select(BedNight.id, Guest.code, Site.name, Unit.label)
+        .select_from(NIGHT_PLACES)
         .join(Guest, Guest.id == BedNight.guest_id)
-        .join(Unit, Unit.id == BedNight.unit_id)
-        .join(Site, Site.id == Unit.site_id)
         .where(
             BedNight.night == night,
             BedNight.state == NightState.OCCUPIED,
@@ -164,8 +163,7 @@ def plan_close(session: Session, *, night: dt.date, currency: str) -> ClosePlan:
             Site.name,
             Unit.label,
         )
-        .join(Unit, Unit.id == BedNight.unit_id)
-        .join(Site, Site.id == Unit.site_id)
+        .select_from(NIGHT_PLACES)
         .where(BedNight.night == night)
     ).all()
     held = [r for r in rows if r.state == NightState.HELD]

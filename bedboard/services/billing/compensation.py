@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bedboard.db.models import BedNight, CompensationRate, Site, Unit
 from bedboard.errors import BadInput, NotFound
 from bedboard.i18n import _
+from bedboard.services.beds.nights import NIGHT_PLACES
 from bedboard.services.clock import check_period
 from bedboard.services.money import money
 from bedboard.services.safety import audit
@@ -149,8 +150,7 @@ def compensation(
     check_period(first, last)
     stmt = (
         select(Unit.site_id, Site.name, Site.area, BedNight.night, func.count())
-        .join(Unit, Unit.id == BedNight.unit_id)
-        .join(Site, Site.id == Unit.site_id)
+        .select_from(NIGHT_PLACES)
         .where(
             BedNight.state == NightState.OCCUPIED,
             BedNight.night >= first,

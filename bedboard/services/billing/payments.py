@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bedboard.db.models import Adjustment, BedNight, Guest, Site, Unit
 from bedboard.errors import BadInput, NightsPosted, RuleViolation
 from bedboard.i18n import _
+from bedboard.services.beds.nights import NIGHT_PLACES
 from bedboard.services.lookup import find_guest, find_payer
 from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
@@ -148,9 +149,8 @@ def _unbilled_per_stay(session: Session, limit: int, *which: ColumnElement[bool]
             func.count(),
             BedNight.commitment_id,
         )
+        .select_from(NIGHT_PLACES)
         .join(Guest, Guest.id == BedNight.guest_id)
-        .join(Unit, Unit.id == BedNight.unit_id)
-        .join(Site, Site.id == Unit.site_id)
         .where(BedNight.state == NightState.OCCUPIED, BedNight.payer_id.is_(None), *which)
         .group_by(BedNight.stay_id, Guest.code, Site.name, Unit.label, BedNight.commitment_id)
         .order_by(func.min(BedNight.night), BedNight.stay_id)

@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import BedNight, Commitment, Guest, Payer, Site, Unit
+from bedboard.services.beds.nights import NIGHT_PLACES
 from bedboard.services.billing.rates import RateBook
 from bedboard.states import NightState
 
@@ -99,8 +100,7 @@ def route_guest(session: Session, guest_id: int, book: RateBook | None = None) -
             Unit.site_id,
             Site.kind,
         )
-        .join(Unit, Unit.id == BedNight.unit_id)
-        .join(Site, Site.id == Unit.site_id)
+        .select_from(NIGHT_PLACES)
         .where(BedNight.guest_id.in_(guest_ids), BedNight.state == NightState.OCCUPIED)
         .order_by(BedNight.night, BedNight.guest_id)
     ).all()

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from bedboard.db.models import Adjustment, BedNight, Guest, Payer, Rate, Site, Unit
+from bedboard.services.beds.nights import NIGHT_PLACES
 from bedboard.services.billing.rates import RateBook
 from bedboard.services.csvio import neutralise
 from bedboard.services.exports.sql_cells import date_text, guarded, money_text, unindexed
@@ -61,6 +62,7 @@ def _period(first: dt.date, last: dt.date) -> list[ColumnElement[bool]]:
 
 
 def _joined(stmt: Select[Any], payer_of: Any) -> Select[Any]:
+    # not NIGHT_PLACES: the adjustments' rows start from Adjustment and join their bed-night
     return (
         stmt.join(Unit, Unit.id == BedNight.unit_id)
         .join(Site, Site.id == Unit.site_id)
@@ -347,8 +349,7 @@ def billing_summary(
     book = RateBook.load(session)
     open_nights = (
         select(BedNight.payer_id, BedNight.night, Unit.site_id, Site.kind, func.count())
-        .join(Unit, Unit.id == BedNight.unit_id)
-        .join(Site, Site.id == Unit.site_id)
+        .select_from(NIGHT_PLACES)
         .where(*where, BedNight.posted_at.is_(None))
         .group_by(BedNight.payer_id, BedNight.night, Unit.site_id, Site.kind)
     )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bedboard.db import pg_access
 from bedboard.db.models import BedNight, Guest, Site, Unit
 from bedboard.i18n import _
+from bedboard.services.beds.nights import NIGHT_PLACES
 from bedboard.services.lookup import find_guest
 from bedboard.services.safety import audit
 from bedboard.services.safety.disclosures import (
@@ -72,8 +73,7 @@ def record_name_search(session: Session, *, hits: list[GuestHit], actor: str, re
 def _where(session: Session, guest: Guest, around: dt.date) -> GuestHit:
     stmt = (
         select(BedNight.night, Site.name, Unit.label)
-        .join(Unit, Unit.id == BedNight.unit_id)
-        .join(Site, Site.id == Unit.site_id)
+        .select_from(NIGHT_PLACES)
         .where(BedNight.guest_id == guest.id)
     )
     upcoming = session.execute(

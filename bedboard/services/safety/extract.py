@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db import pg_access
 from bedboard.db.models import Adjustment, AuditEntry, BedNight, Guest, Payer, Site, Stay, Unit
+from bedboard.services.beds.nights import NIGHT_PLACES
 from bedboard.services.lookup import find_guest
 from bedboard.services.safety import audit
 from bedboard.services.safety.disclosures import check_reason, confirm_protected
@@ -71,8 +72,7 @@ def extract(
     )
     nights = session.execute(
         select(BedNight, Site.name, Unit.label, Payer.name)
-        .join(Unit, Unit.id == BedNight.unit_id)
-        .join(Site, Site.id == Unit.site_id)
+        .select_from(NIGHT_PLACES)
         .outerjoin(Payer, Payer.id == BedNight.payer_id)
         .where(BedNight.guest_id == guest.id)
         .order_by(BedNight.night)
