@@ -10,8 +10,7 @@ import click
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, act, common_options, given, open_from_context
 from bedboard.cli.exports import export_group, out_options, write_out
-from bedboard.cli.safety import names_need_rows, with_names_option
-from bedboard.cli.safety import with_names as named
+from bedboard.cli.safety import NamesWanted, names_need_rows, with_names, with_names_option
 from bedboard.i18n import _
 from bedboard.services.billing import close, commitments, payers, payments
 from bedboard.services.clock import check_period
@@ -164,14 +163,12 @@ def export_billing(
     summary: bool,
     out: str,
     excel: bool,
-    with_names: bool,
-    reason: str | None,
-    confirm_by: str | None,
+    names: NamesWanted | None,
 ) -> None:
     """The billing basis: every occupied night in the period, and adjustments, credits and
     rebills (kind), each with its reason."""
     check_period(first, last)  # before the database is opened
-    names_need_rows(with_names, summary)
+    names_need_rows(names, summary)
     store = open_from_context()
     currency = store.settings.currency
     with store.read() as session:
@@ -180,12 +177,5 @@ def export_billing(
         export = billing_export(
             session, first, last, currency=currency, payer_id=payer_id, summary=summary
         )
-        if with_names:
-            export = named(
-                export,
-                store,
-                purpose=f"export billing {first}..{last}",
-                reason=reason,
-                confirm_by=confirm_by,
-            )
+        export = with_names(export, store, names, purpose=f"export billing {first}..{last}")
         write_out(export, out, excel)

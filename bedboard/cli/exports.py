@@ -17,8 +17,7 @@ import click
 
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, F, common_options, open_from_context
-from bedboard.cli.safety import names_need_rows, with_names_option
-from bedboard.cli.safety import with_names as named
+from bedboard.cli.safety import NamesWanted, names_need_rows, with_names, with_names_option
 from bedboard.errors import BadInput
 from bedboard.i18n import _
 from bedboard.services.beds.availability import availability, site_counts
@@ -195,24 +194,15 @@ def export_occupancy(
     summary: bool,
     out: str,
     excel: bool,
-    with_names: bool,
-    reason: str | None,
-    confirm_by: str | None,
+    names: NamesWanted | None,
 ) -> None:
     """One row per unit for the night (or per site with --summary)."""
-    names_need_rows(with_names, summary)
+    names_need_rows(names, summary)
     store = open_from_context()
     night = night or store.tonight()
     with store.read() as session:
         export = occupancy_export(session, night, summary=summary)
-        if with_names:
-            export = named(
-                export,
-                store,
-                purpose=f"export occupancy {night}",
-                reason=reason,
-                confirm_by=confirm_by,
-            )
+        export = with_names(export, store, names, purpose=f"export occupancy {night}")
         write_out(export, out, excel)
 
 

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import click
 
@@ -24,30 +27,46 @@ from bedboard.services.staff.rights import Right
 from bedboard.store import Store, open_store, sqlite_file
 
 
+@dataclass(frozen=True)
+class NamesWanted:
+    """`--with-names` was given, with why and who confirms."""
+
+    reason: str | None
+    confirm_by: str | None
+
+
 def with_names_option(f: F) -> F:
     """`--with-names --reason TEXT [--confirm-by LOGIN]`: the only way a guest's name leaves
-    the program in a file (audited, with the reason and who confirmed)."""
-    f = click.option(
+    the program in a file (audited, with the reason and who confirmed). The command gets them
+    as one `names: NamesWanted | None`, None without --with-names."""
+
+    @functools.wraps(f)
+    def command(
+        *args: Any, with_names: bool, reason: str | None, confirm_by: str | None, **kw: Any
+    ) -> Any:
+        return f(*args, names=NamesWanted(reason, confirm_by) if with_names else None, **kw)
+
+    wrapped = click.option(
         "--confirm-by",
         metavar="LOGIN",
         help=_(
             "A second staff member who confirms releasing protected guests' names (their PIN "
             "from $BEDBOARD_CONFIRM_PIN or a prompt)."
         ),
-    )(f)
-    f = click.option(
+    )(cast(F, command))
+    wrapped = click.option(
         "--reason", metavar="TEXT", help=_("Why the names are needed (written to the audit log).")
-    )(f)
+    )(wrapped)
     return click.option(
         "--with-names",
         is_flag=True,
         help=_("Add a guest_name column. Names are protected: this is written to the audit log."),
-    )(f)
+    )(wrapped)
 
 
-def names_need_rows(with_names: bool, summary: bool) -> None:
+def names_need_rows(names: NamesWanted | None, summary: bool) -> None:
     """Names go on rows with guests; a summary has none (the rules would refuse it too, later)."""
-    if with_names and summary:
+    if names and summary:
         raise BadInput(_("--with-names needs rows with guests (not --summary)"))
 
 
@@ -81,18 +100,19 @@ def confirmer(store: Store, login: str | None, guest_codes: tuple[str, ...] = ()
     return sign_in(store.read, store.write, login, pin)
 
 
-def with_names(
-    export: Export, store: Store, *, purpose: str, reason: str | None, confirm_by: str | None
-) -> Export:
-    if not (reason or "").strip():
+def with_names(export: Export, store: Store, names: NamesWanted | None, *, purpose: str) -> Export:
+    """The export with a guest_name column when `names` asks for it (audited), else as it is."""
+    if names is None:
+        return export
+    if not (names.reason or "").strip():
         raise BadInput(_("--with-names needs --reason TEXT: why the names are needed"))
     return privacy.add_names(
         export,
         store.write,
         actor=store.actor,
         purpose=purpose,
-        reason=reason or "",
-        confirmed_by=confirmer(store, confirm_by),
+        reason=names.reason or "",
+        confirmed_by=confirmer(store, names.confirm_by),
     )
 
 
