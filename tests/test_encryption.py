@@ -5,6 +5,7 @@ combination (wrong passphrase, none for an encrypted file, one for a plain file)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from bedboard.config import Settings
 from bedboard.services.beds import stays
 from bedboard.store import open_store
 from tests.support.cli import run_cli
+from tests.support.read_only import read_only_copy
 
 KEY = {"BEDBOARD_DB_KEY": "correct horse battery"}
 SECRETS = (b"G-101", b"Demo person", b"Hvilan", b"Polisen")
@@ -126,3 +128,33 @@ def test_the_services_and_triggers_work_on_an_encrypted_store(encrypted: Path) -
     finally:
         store.close()
     assert b"G-901" not in raw(encrypted)
+
+
+@pytest.fixture
+def read_only_encrypted(
+    encrypted: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Path]:
+    """The encrypted demo on a read-only mount or folder (a laptop's backup stick)."""
+    yield from read_only_copy(encrypted, tmp_path, request)
+
+
+def test_a_read_only_encrypted_file_is_read_with_its_passphrase(read_only_encrypted: Path) -> None:
+    """Read-only and encrypted: the passphrase opens it for reading; a change, a wrong
+    passphrase and none at all are each one line; the file is the same bytes after."""
+    db = str(read_only_encrypted)
+    before = raw(read_only_encrypted)
+    listed = run_cli("availability", db=db, env=KEY)
+    assert listed.returncode == 0, listed.stderr
+    assert "Hvilan" in listed.stdout and "occupied" in listed.stdout
+    booked = run_cli("checkin", "--unit", "Hvilan/3", "--guest", "G-900", db=db, env=KEY)
+    assert booked.returncode == 1 and booked.stderr.count("\n") == 1, booked.stderr
+    assert "read-only" in booked.stderr and "Traceback" not in booked.stderr
+    for env, says in (
+        ({"BEDBOARD_DB_KEY": "wrong horse battery"}, "wrong passphrase"),
+        ({"BEDBOARD_DB_KEY": ""}, "give its passphrase if it is"),
+    ):
+        refused = run_cli("availability", db=db, env=env)
+        assert (refused.returncode, refused.stderr.count("\n")) == (1, 1), refused.stderr
+        assert says in refused.stderr and "Traceback" not in refused.stderr
+    assert raw(read_only_encrypted) == before
+    assert not any(p.name.endswith(("-wal", "-shm")) for p in read_only_encrypted.parent.iterdir())

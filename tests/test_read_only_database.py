@@ -9,10 +9,7 @@ permission for everyone else."""
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +29,7 @@ from tests.support.board import (
     wait_until,
 )
 from tests.support.cli import CliRunner
+from tests.support.read_only import read_only_copy
 
 
 def _digest(path: Path) -> str:
@@ -47,22 +45,7 @@ def read_only_db(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Pat
     with store.write() as session:
         load_demo(session, tonight=TONIGHT, actor="setup", now=FROZEN_AT)
     store.close()
-    if os.geteuid() == 0:
-        mount: Callable[[str], Path] = request.getfixturevalue("small_mount")
-        place = mount("size=4m,mode=0755")
-        shutil.copy2(source, place / "backup.sqlite3")
-        subprocess.run(["mount", "-o", "remount,ro", str(place)], check=True)
-        yield place / "backup.sqlite3"
-    else:
-        place = tmp_path / "stick"
-        place.mkdir()
-        shutil.copy2(source, place / "backup.sqlite3")
-        (place / "backup.sqlite3").chmod(0o400)
-        place.chmod(0o500)
-        try:
-            yield place / "backup.sqlite3"
-        finally:
-            place.chmod(0o700)
+    yield from read_only_copy(source, tmp_path, request)
 
 
 def test_reading_works_and_writing_is_refused_in_one_line(

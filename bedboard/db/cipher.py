@@ -52,17 +52,47 @@ def key_pragma(passphrase: str) -> str:
 def connect(path: Path, passphrase: str, *, read_only: bool = False, timeout: float = 30) -> Any:
     """A DB-API connection to an encrypted file, keyed and checked: a wrong passphrase is a
     DatabaseError naming the file, with SQLCipher's own error log silenced."""
+    if read_only:
+        return _connect(path, passphrase, read_only_query(path, passphrase), timeout)
+    return _connect(path, passphrase, None, timeout)
+
+
+def read_only_query(path: Path, passphrase: str) -> dict[str, str]:
+    """How a file that cannot be written opens: `mode=ro`, or with `immutable=1` too when SQLite
+    cannot make the WAL's -shm beside it (a read-only folder or mount, where nothing can change
+    the file either). Without the second try the right passphrase read as a wrong one."""
+    query = {"mode": "ro"}
+    try:
+        _connect(path, passphrase, query, 30).close()
+    except _CannotOpen:
+        query["immutable"] = "1"
+        _connect(path, passphrase, query, 30).close()
+    return query
+
+
+class _CannotOpen(DatabaseError):
+    """SQLite could not open the file as asked (not a matter of the passphrase)."""
+
+
+def _connect(path: Path, passphrase: str, query: dict[str, str] | None, timeout: float) -> Any:
     module = sqlcipher()
-    target = f"{path.absolute().as_uri()}?mode=ro" if read_only else str(path)
+    target = str(path)
+    if query is not None:
+        target = path.absolute().as_uri() + "?" + "&".join(f"{k}={v}" for k, v in query.items())
     conn = module.connect(
-        target, uri=read_only, timeout=timeout, isolation_level=None, check_same_thread=False
-    )
+        target, uri=query is not None, timeout=timeout, isolation_level=None,
+        check_same_thread=False,
+    )  # fmt: skip
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(key_pragma(passphrase))
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except module.DatabaseError as exc:
         conn.close()
+        if "unable to open" in str(exc):
+            raise _CannotOpen(
+                _("cannot open the encrypted database {path}").format(path=path)
+            ) from exc
         raise DatabaseError(
             _("wrong passphrase for the encrypted database {path}").format(path=path)
         ) from exc

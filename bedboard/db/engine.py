@@ -173,7 +173,7 @@ def _encrypted_engine(
             "sqlite+pysqlcipher",
             password=passphrase,
             database=f"file:{path}",
-            query={"mode": "ro", "uri": "true"},
+            query={**cipher.read_only_query(path, passphrase), "uri": "true"},
         )
     else:
         url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))

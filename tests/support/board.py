@@ -170,6 +170,13 @@ async def table_after(
     return screen, found
 
 
+def form_text(screen: Screen[Any]) -> str:
+    """Every text a form shows: its title, intro and field labels, as a person reads them."""
+    from textual.widgets import Static  # labels are Statics too
+
+    return " ".join(str(w.render()) for w in screen.query(Static))
+
+
 async def fill(pilot: Pilot[None], key: str, text: str, *then: str) -> None:
     """Press `key` for its form, type `text` into the first field, then press `then` (for
     example "enter" to send it; nothing leaves the form open)."""

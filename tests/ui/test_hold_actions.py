@@ -8,7 +8,15 @@ import datetime as dt
 from sqlalchemy import text
 
 from bedboard.store import Store
-from tests.support.board import TONIGHT, BoardAt, fill, select_unit, type_text, wait_for_note
+from tests.support.board import (
+    TONIGHT,
+    BoardAt,
+    fill,
+    form_text,
+    select_unit,
+    type_text,
+    wait_for_note,
+)
 from tests.support.db_checks import (
     active_holds,
     audit_actions,
@@ -78,6 +86,7 @@ async def test_showing_a_name_needs_a_deliberate_key_and_is_audited(
         await pilot.press("N", "escape")  # asked, then said no
         await pilot.press("N", "enter")  # no reason: the form does not close
         assert "Why is needed" in str(app.screen.query_one("#form-error").render())
+        assert "confirm with their own PIN" in form_text(app.screen)
         await type_text(pilot, "police asked for her")
         await pilot.press("enter")
         note = await wait_for_note(pilot, "G-101 is Demo person 101")

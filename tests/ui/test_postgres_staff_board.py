@@ -17,7 +17,15 @@ from bedboard.config import Settings
 from bedboard.db.models import Guest
 from bedboard.services.staff import members
 from bedboard.store import Store, open_store
-from tests.support.board import BoardAt, demo_at_frozen_time, fill, wait_for_note
+from bedboard.ui.screens.form import FormScreen
+from tests.support.board import (
+    BoardAt,
+    demo_at_frozen_time,
+    form_text,
+    type_text,
+    wait_for_note,
+    wait_until,
+)
 from tests.support.stores import store_at
 
 LOGIN = "bea_board"
@@ -66,7 +74,12 @@ async def test_the_board_as_a_staff_login_reveals_through_the_function(
     assert mine.db_login == LOGIN and mine.who.role == "coordinator"
     async with board_at(mine, unit="Hvilan/1") as (app, pilot, _):
         assert not app.locked  # no sign-in screen: the login is the person
-        await fill(pilot, "N", "police asked for her", "enter")
+        await pilot.press("N")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen))
+        shown = form_text(app.screen)  # the second person confirms as their own login
+        assert "their own database login and password" in shown and "PIN" not in shown
+        await type_text(pilot, "police asked for her")
+        await pilot.press("enter")
         await wait_for_note(pilot, "G-101 is Demo person 101")
     with owner.read() as s:
         actor, detail = s.execute(

@@ -686,7 +686,6 @@ class UnitActionsScreen(LiveScreen):
                 Field("second", _("2nd staff"), placeholder=_("login (protected guests)")),
                 Field(
                     "second_pin",
-                    # On PostgreSQL the second person confirms with their own database login.
                     _("Their password") if self.store.db_login else _("Their PIN"),
                     kind="secret",
                 ),
@@ -694,8 +693,20 @@ class UnitActionsScreen(LiveScreen):
             _("Show name"),
             intro=_(
                 "Names are protected. Your name, the reason and the time are written to the "
-                "audit log. A protected guest's name needs a second staff member to confirm "
-                "with their own PIN."
+                "audit log."
+            )
+            + " "
+            + (
+                # On PostgreSQL the second person confirms as their own database login.
+                _(
+                    "A protected guest's name needs a second staff member to confirm with their "
+                    "own database login and password."
+                )
+                if self.store.db_login
+                else _(
+                    "A protected guest's name needs a second staff member to confirm with their "
+                    "own PIN."
+                )
             ),
         )
         values = await self.app.push_screen_wait(form)
