@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+import pytest
 from textual.app import App
 from textual.pilot import Pilot
+from textual_plotext import PlotextPlot
 
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
@@ -102,3 +104,22 @@ async def test_reports_follow_changes_from_another_process(
             return "not eligible 4" in str(screen.query_one("#chart-weeks").render())
 
         assert await wait_until(pilot, shown, seconds=8)
+
+
+@pytest.mark.parametrize(("size", "nights"), [((80, 24), 30), ((80, 24), 90), ((120, 62), 90)])
+async def test_a_held_night_shows_in_the_held_and_unbilled_chart(
+    empty_store: Store, size: tuple[int, int], nights: int
+) -> None:
+    """A place is held tonight. Held and unbilled stood side by side in each night's slot,
+    each narrower than a cell, and the unbilled bar was drawn over the held one: no held bar
+    showed at all. Now each night's held and unbilled stand on each other."""
+    app = ReportsHost(frozen_demo(empty_store))
+    async with app.run_test(size=size) as pilot:
+        await loaded(app, nights)(pilot)
+        plot = app.screen.query_one("#chart-attention PlotextPlot", PlotextPlot)
+        drawn = str(plot.render())
+        legend = str(app.screen.query_one("#chart-attention .legend").render())
+    assert "1 held night(s)" in legend  # the report counts it ...
+    bars = drawn.splitlines()[1:-2]  # inside the frame, above the dates
+    assert any("▒" in line for line in bars), drawn  # ... and the chart shows it
+    assert any("▓" in line for line in bars), drawn

@@ -152,12 +152,14 @@ class ReportsScreen(LiveScreen):
         )
         self.query_one("#chart-sites", Static).update(site_strips(report, room))
         attention = attention_series(report)
+        # Stacked, not side by side: two bars in one night's slot are narrower than a cell
+        # each, and the second was drawn over the first (no held bar showed, though a place
+        # was held). On each other, each series keeps rows of its own.
         self.query_one("#chart-attention", NightPlot).show(
             nights,
             attention,
-            top=max((max(s.values, default=0) for s in attention), default=0),
+            top=max(map(sum, zip(*(s.values for s in attention), strict=True)), default=0),
             room=room,
-            stacked=False,
             caption="; ".join(
                 _("{total} {what} night(s), at most {top} a night").format(
                     total=int(sum(s.values)), what=s.label, top=int(max(s.values, default=0))

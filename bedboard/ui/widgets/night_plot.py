@@ -71,7 +71,6 @@ class NightPlot(Vertical):
         *,
         top: float,
         room: int,
-        stacked: bool = True,
         caption: str = "",
     ) -> None:
         shape = fit(len(nights), max(room - AXIS_ROOM, 10))
@@ -86,8 +85,10 @@ class NightPlot(Vertical):
         plt.clear_data()
         colours = [rgb(s.colour) for s in series]
         markers = [s.marker for s in series]
-        # plotext takes a colour and a marker per series, though its stubs say one for all
-        draw: Any = plt.stacked_bar if stacked else plt.multiple_bar
+        # plotext takes a colour and a marker per series, though its stubs say one for all.
+        # Always stacked: bars side by side in one slot are narrower than a cell at a few
+        # cells a night, and plotext draws the later over the earlier (a series vanished).
+        draw: Any = plt.stacked_bar
         draw(x, ys, color=colours, marker=markers, width=0.9)
         middle = len(x) // 2
         picked = sorted({0, middle, len(x) - 1})
