@@ -5,25 +5,22 @@ records adjustments. Every read and write runs in a thread worker."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from rich.text import Text
 from sqlalchemy.orm import Session
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.markup import escape
-from textual.message import Message
 from textual.widgets import Input, Label
 
 from bedboard import formats
 from bedboard.errors import BedboardError
 from bedboard.i18n import N_, _, ngettext
 from bedboard.services.billing import close
-from bedboard.services.clock import check_period, parse_night
 from bedboard.services.exports.billing import PayerTotal, billing_summary
 from bedboard.services.exports.kinds import export_kind
 from bedboard.services.money import parse_amount
@@ -31,9 +28,10 @@ from bedboard.store import Store
 from bedboard.ui import palette
 from bedboard.ui.clock import Clock
 from bedboard.ui.file_writer import FileRequest, file_path, write_file
-from bedboard.ui.screens.base import LiveScreen, changes
+from bedboard.ui.screens.base import changes
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen
+from bedboard.ui.screens.period import PeriodScreen
 from bedboard.ui.widgets.fitted_table import FittedTable
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.notice import Notice
@@ -54,13 +52,6 @@ rollover hour after it has passed) and after the nights before it.
 )
 
 
-@dataclass
-class TotalsLoaded(Message):
-    first: dt.date
-    last: dt.date
-    totals: list[PayerTotal]
-
-
 class TotalsTable(FittedTable):
     """One row per payer; a live change redraws only what changed, the cursor stays put.
     Columns as wide as their content; on a narrow screen the payer names give up room, cut in
@@ -76,7 +67,7 @@ class TotalsTable(FittedTable):
     )
 
 
-class BillingScreen(LiveScreen):
+class BillingScreen(PeriodScreen):
     HELP = HELP
     DEFAULT_CSS = """
     BillingScreen #billing-period { height: auto; padding: 0 1; }
@@ -86,6 +77,7 @@ class BillingScreen(LiveScreen):
     BillingScreen #billing-totals { height: 1fr; }
     BillingScreen #billing-status { height: auto; padding: 0 1; }
     """
+    PERIOD = "billing"
     BINDINGS = [
         Binding("escape", "app.pop_screen", N_("Board"), id="billing-back"),
         Binding("s", "write_csv", N_("Write CSV"), id="billing-write"),
@@ -104,48 +96,26 @@ class BillingScreen(LiveScreen):
         with Horizontal(id="title-bar"):
             yield Label("[b]" + escape(_("Billing")) + "[/b]", id="title")
         with Horizontal(id="billing-period"):
-            yield Label(_("From"))
-            yield Input(self.first.isoformat(), id="billing-first")
-            yield Label(" " + _("to"))
-            yield Input(self.last.isoformat(), id="billing-last")
+            yield from self.period_boxes()
             yield Label(" " + _("file"))
             yield Input(self._file_name(), id="billing-file")
         yield TotalsTable(id="billing-totals")
         yield Notice(id="billing-status")
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.query_one(TotalsTable).focus()
-
     def _file_name(self) -> str:
         return str(Path.cwd() / f"billing-{self.first}--{self.last}.csv")
 
     # Loading ---------------------------------------------------------------------------
 
-    @on(Input.Submitted, "#billing-first, #billing-last")
-    def _period_changed(self) -> None:
-        try:
-            first = parse_night(self.query_one("#billing-first", Input).value, "from")
-            last = parse_night(self.query_one("#billing-last", Input).value, "to")
-            check_period(first, last)
-        except BedboardError as exc:
-            self.say(str(exc), error=True)
-            return
-        self.first, self.last = first, last
+    def period_changed(self) -> None:
         self.query_one("#billing-file", Input).value = self._file_name()
-        self.query_one(TotalsTable).focus()
-        self.load()
 
-    def read(self, session: Session) -> TotalsLoaded:
-        first, last = self.first, self.last
-        totals = billing_summary(session, first, last, currency=self.store.settings.currency)
-        return TotalsLoaded(first, last, totals)
+    def read_period(self, session: Session, first: dt.date, last: dt.date) -> list[PayerTotal]:
+        return billing_summary(session, first, last, currency=self.store.settings.currency)
 
-    @on(TotalsLoaded)
-    def _loaded(self, message: TotalsLoaded) -> None:
-        if (message.first, message.last) != (self.first, self.last):
-            return
-        self.totals = message.totals
+    def show_period(self, totals: list[PayerTotal]) -> None:
+        self.totals = totals
         self.query_one(TotalsTable).show(
             [
                 (
@@ -160,11 +130,11 @@ class BillingScreen(LiveScreen):
                         else "0",
                     ),
                 )
-                for t in message.totals
+                for t in totals
             ]
         )
-        nights = sum(t.nights for t in message.totals)
-        unbilled_total = sum(t.unbilled_nights for t in message.totals)
+        nights = sum(t.nights for t in totals)
+        unbilled_total = sum(t.unbilled_nights for t in totals)
         span = _("nights {first} to {last}").format(
             first=formats.day_month(self.first), last=formats.date_medium(self.last)
         )

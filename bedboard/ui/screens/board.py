@@ -35,7 +35,7 @@ from bedboard.ui.app import LIVE, STALE
 from bedboard.ui.clock import Clock
 from bedboard.ui.failures import failure_text
 from bedboard.ui.filters import KIND_LABELS, Filters
-from bedboard.ui.format import calendar_end, detail_text, night_title, shifted
+from bedboard.ui.format import detail_text, night_title
 from bedboard.ui.messages import BoardLoaded, NightChanged
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen
@@ -352,11 +352,9 @@ class BoardScreen(UnitActionsScreen):
         self._show_units()
 
     def action_night(self, step: int) -> None:
-        night = shifted(self.night, step)
-        if night is None:
-            self.notify(calendar_end(self.night), severity="warning", markup=False)
-            return
-        self.night = night
+        night = self.shifted(self.night, step)
+        if night is not None:
+            self.night = night
 
     def action_tonight(self) -> None:
         self.night = self.tonight()

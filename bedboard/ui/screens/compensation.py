@@ -4,26 +4,21 @@ compensation rate times their occupied nights, whoever pays). Read in a thread w
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from rich.text import Text
 from sqlalchemy.orm import Session
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import DataTable, Label
 
 from bedboard import formats
-from bedboard.errors import BedboardError
 from bedboard.i18n import N_, _
 from bedboard.services.billing.compensation import Owed, compensation
-from bedboard.services.clock import check_period, parse_night
 from bedboard.store import Store
 from bedboard.ui import palette
 from bedboard.ui.clock import Clock
-from bedboard.ui.screens.base import LiveScreen
+from bedboard.ui.screens.period import PeriodScreen
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.notice import Notice
 
@@ -39,14 +34,7 @@ boxes and press Enter.
 )
 
 
-@dataclass
-class OwedLoaded(Message):
-    first: dt.date
-    last: dt.date
-    rows: list[Owed]
-
-
-class CompensationScreen(LiveScreen):
+class CompensationScreen(PeriodScreen):
     HELP = HELP
     DEFAULT_CSS = """
     CompensationScreen #owed-period { height: auto; padding: 0 1; }
@@ -55,6 +43,7 @@ class CompensationScreen(LiveScreen):
     CompensationScreen #owed { height: 1fr; }
     CompensationScreen #owed-status { height: auto; padding: 0 1; }
     """
+    PERIOD = "owed"
     BINDINGS = [Binding("escape", "app.pop_screen", N_("Board"), id="owed-back")]
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
@@ -68,10 +57,7 @@ class CompensationScreen(LiveScreen):
         with Horizontal(id="title-bar"):
             yield Label(_("[b]Host families: compensation[/b]"), id="title")
         with Horizontal(id="owed-period"):
-            yield Label(_("From"))
-            yield Input(self.first.isoformat(), id="owed-first")
-            yield Label(_(" to"))
-            yield Input(self.last.isoformat(), id="owed-last")
+            yield from self.period_boxes()
         yield DataTable(id="owed", cursor_type="row", zebra_stripes=True)
         yield Notice(id="owed-status")
         yield KeyBar()
@@ -82,34 +68,15 @@ class CompensationScreen(LiveScreen):
             _("Family"), _("Area"), _("Month"), _("Nights"), _("Owed"), _("Currency"),
             _("No rate"),
         )  # fmt: skip
-        table.focus()
 
-    @on(Input.Submitted, "#owed-first, #owed-last")
-    def _period_changed(self) -> None:
-        try:
-            first = parse_night(self.query_one("#owed-first", Input).value, _("from"))
-            last = parse_night(self.query_one("#owed-last", Input).value, _("to"))
-            check_period(first, last)
-        except BedboardError as exc:
-            self.say(str(exc), error=True)
-            return
-        self.first, self.last = first, last
-        self.query_one(DataTable).focus()
-        self.load()
+    def read_period(self, session: Session, first: dt.date, last: dt.date) -> list[Owed]:
+        return compensation(session, first, last, currency=self.store.settings.currency)
 
-    def read(self, session: Session) -> OwedLoaded:
-        first, last = self.first, self.last
-        rows = compensation(session, first, last, currency=self.store.settings.currency)
-        return OwedLoaded(first, last, rows)
-
-    @on(OwedLoaded)
-    def _loaded(self, message: OwedLoaded) -> None:
-        if (message.first, message.last) != (self.first, self.last):
-            return
-        self.rows = message.rows
+    def show_period(self, rows: list[Owed]) -> None:
+        self.rows = rows
         table = self.query_one(DataTable)
         table.clear()
-        for r in message.rows:
+        for r in rows:
             style = "bold" if r.is_year else ""
             period = _("{year} total").format(year=r.period) if r.is_year else r.period
             table.add_row(
@@ -123,7 +90,7 @@ class CompensationScreen(LiveScreen):
                 if r.nights_without_rate
                 else Text("0"),
             )
-        missing = sum(r.nights_without_rate for r in message.rows if not r.is_year)
+        missing = sum(r.nights_without_rate for r in rows if not r.is_year)
         status = _("{first} to {last}").format(
             first=formats.date_medium(self.first), last=formats.date_medium(self.last)
         )

@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.text import Text
 from sqlalchemy.orm import Session
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -18,7 +18,6 @@ from textual.markup import escape
 from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, DataTable, Input, Label, Static
-from textual.worker import get_current_worker
 
 from bedboard import formats
 from bedboard.errors import BedboardError
@@ -38,7 +37,7 @@ from bedboard.services.people.turnaways import record_turnaway
 from bedboard.states import TurnawayReason
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
-from bedboard.ui.screens.base import BoardBaseScreen, changes
+from bedboard.ui.screens.base import LiveScreen, changes
 from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.widgets.code_suggester import GuestCodeSuggester
 from bedboard.ui.widgets.key_bar import KeyBar
@@ -120,7 +119,7 @@ class OptionTable(KeyedTable):
         )
 
 
-class PlacementScreen(BoardBaseScreen):
+class PlacementScreen(LiveScreen):
     HELP = HELP
     BINDINGS = [
         Binding("escape", "app.pop_screen", N_("Board"), id="back"),
@@ -147,6 +146,7 @@ class PlacementScreen(BoardBaseScreen):
         self.who = Who()
         self.held: HeldHere | None = None  # the hold made here last, for `c`
         self.payers: list[str] = []
+        self._asked: tuple[dt.date, Needs, str] = (night, Needs(), "")  # what `read` looks for
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
@@ -200,19 +200,11 @@ class PlacementScreen(BoardBaseScreen):
         first = self.query_one("#who", Input)
         first.cursor_blink = False  # steady: the first thing typed goes here (and snapshots agree)
         first.focus()
-        self.watch(self.app, "revision", self._database_changed, init=False)
-        self.search()
-
-    def _database_changed(self, _revision: int | None) -> None:
-        self.search()
-
-    def changed(self) -> None:
-        self.search()
 
     @on(Input.Changed)
     @on(Checkbox.Changed)
     def _needs_changed(self) -> None:
-        self.search()
+        self.load()
 
     @on(Input.Submitted)
     def _to_results(self) -> None:
@@ -244,30 +236,29 @@ class PlacementScreen(BoardBaseScreen):
             self.query_one("#who", Input).value.strip(),
         )
 
-    def search(self) -> None:
+    def load(self) -> None:
+        """Read the needs typed in first: a bad one is said at once and nothing is read (the
+        search then runs as every live screen reads, again when the database changes)."""
         try:
-            night, needs, code = self._read_needs()
+            self._asked = self._read_needs()
         except ValueError as exc:
             self._show_message(str(exc))
             return
-        self._find(night, needs, code)
+        super().load()
 
-    @work(thread=True, exclusive=True, group="placement", exit_on_error=False)
-    def _find(self, night: dt.date, needs: Needs, code: str) -> None:
+    def read(self, session: Session) -> PlacesFound:
+        night, needs, code = self._asked
         person = Who()
         try:
-            with self.store.read() as session:
-                person = who(session, code)
-                needs = needs_for(
-                    session, needs, night=night, guest=person.guest, household=person.household
-                )
-                options = find_places(session, night, needs, now=self.clock.utc())
-                self.payers = list(self.choices_payers(session))
+            person = who(session, code)
+            needs = needs_for(
+                session, needs, night=night, guest=person.guest, household=person.household
+            )
+            options = find_places(session, night, needs, now=self.clock.utc())
+            self.payers = list(self.choices_payers(session))
         except BedboardError as exc:
-            self.post_message(PlacesFound(needs, night, [], str(exc), person))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(PlacesFound(needs, night, options, who=person))
+            return PlacesFound(needs, night, [], str(exc), person)
+        return PlacesFound(needs, night, options, who=person)
 
     @staticmethod
     def choices_payers(session: Session) -> list[str]:

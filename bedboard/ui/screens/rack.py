@@ -28,7 +28,7 @@ from bedboard.services.choices import Choices, choices
 from bedboard.services.clock import nights
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
-from bedboard.ui.format import calendar_end, detail_text, shifted
+from bedboard.ui.format import detail_text
 from bedboard.ui.screens.board import TICK_SECONDS
 from bedboard.ui.screens.unit_actions import UnitActionsScreen
 from bedboard.ui.widgets.key_bar import KeyBar
@@ -199,12 +199,10 @@ class RackScreen(UnitActionsScreen):
     # Moving in time -------------------------------------------------------------------------
 
     def action_shift(self, days: int) -> None:
-        first = shifted(self.first, days)
-        if first is None:
-            self.notify(calendar_end(self.first), severity="warning", markup=False)
-            return
-        self.first = first
-        self.load()
+        first = self.shifted(self.first, days)
+        if first is not None:
+            self.first = first
+            self.load()
 
     def action_tonight(self) -> None:
         self.first = self.store.tonight(self.clock.local())

@@ -3,13 +3,15 @@ and the rack both inherit this; each says which unit and night is selected.
 
 Each action is one async worker that reads top to bottom: take the selected unit, ask (a form
 or a yes/no, awaited with `push_screen_wait`), hand the answers to one service function in a
-write transaction (`run_change`). Esc on a question ends the action and changes nothing."""
+write transaction (`run_change`). Esc on a question ends the action and changes nothing.
+`unit_action` turns a method into such a worker, on the unit selected when its key is pressed."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterable
+import functools
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -30,7 +32,7 @@ from bedboard.services.people.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, rec
 from bedboard.services.staff.rights import OWN_SITES, Right, scope
 from bedboard.services.staff.signin import sign_in
 from bedboard.states import Gender, TurnawayReason
-from bedboard.ui.format import state_word, tags_text
+from bedboard.ui.format import calendar_end, shifted, state_word, tags_text
 from bedboard.ui.screens.base import LiveScreen, changes
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen
@@ -93,6 +95,22 @@ def nights_text(n: int) -> str:
 def day(night: dt.date | None) -> str:
     """A night as people read it: 'fre 27 nov' (the form fields keep 2026-11-27)."""
     return formats.night_short(night) if night else "?"
+
+
+def unit_action(
+    action: Callable[[UnitActionsScreen, UnitNight], Awaitable[None]],
+) -> Callable[[UnitActionsScreen], Any]:
+    """A key that changes the selected unit: refused at once on a read-only database
+    (`changes`), then one async worker that may await questions. The unit is taken when the
+    key is pressed (the footer may be a moment behind a live change: no unit, nothing done)."""
+
+    @functools.wraps(action)
+    async def on_the_selected_unit(self: UnitActionsScreen) -> None:
+        unit = self.selected_unit
+        if unit is not None:
+            await action(self, unit)
+
+    return changes(work(group="ask", exit_on_error=False)(on_the_selected_unit))
 
 
 class UnitActionsScreen(LiveScreen):
@@ -211,13 +229,16 @@ class UnitActionsScreen(LiveScreen):
         if action:
             await self.run_action(action)
 
+    def shifted(self, night: dt.date, days: int) -> dt.date | None:
+        """`night` moved by `days`, or None, said as a warning, past the calendar's end."""
+        moved = shifted(night, days)
+        if moved is None:
+            self.notify(calendar_end(night), severity="warning", markup=False)
+        return moved
+
     def who(self) -> dict[str, Any]:
         """Who does a change, and when: the keywords most services take."""
         return {"actor": self.store.actor, "now": self.clock.utc()}
-
-    def _unit(self) -> UnitNight | None:
-        """The selected unit, checked again: the footer may be a moment behind a live change."""
-        return self.selected_unit
 
     async def ask(self, title: str, fields: list[Field], submit: str, intro: str = "") -> Any:
         """One form, awaited: its values by field name, or None when Esc closed it."""
@@ -280,12 +301,8 @@ class UnitActionsScreen(LiveScreen):
             ),
         ]
 
-    @changes
-    @work(group="ask", exit_on_error=False)
-    async def action_check_in(self) -> None:
-        unit = self._unit()
-        if unit is None:
-            return
+    @unit_action
+    async def action_check_in(self, unit: UnitNight) -> None:
         tags = tags_text(unit.tags)
         fields = self._stay_fields()
         fields[0] = Field(
@@ -340,11 +357,9 @@ class UnitActionsScreen(LiveScreen):
 
         self.run_change(change)
 
-    @changes
-    @work(group="ask", exit_on_error=False)
-    async def action_confirm_hold(self) -> None:
-        unit = self._unit()
-        if unit is None or unit.hold_id is None:
+    @unit_action
+    async def action_confirm_hold(self, unit: UnitNight) -> None:
+        if unit.hold_id is None:
             return
         hold_id = unit.hold_id
         values = await self.ask(
@@ -373,12 +388,8 @@ class UnitActionsScreen(LiveScreen):
             ),
         )
 
-    @changes
-    @work(group="ask", exit_on_error=False)
-    async def action_check_out(self) -> None:
-        unit = self._unit()
-        if unit is None:
-            return
+    @unit_action
+    async def action_check_out(self, unit: UnitNight) -> None:
         code = unit.guest_code
         tomorrow = unit.night + dt.timedelta(days=1)
         intro = _(
@@ -411,12 +422,8 @@ class UnitActionsScreen(LiveScreen):
 
         self.run_change(change)
 
-    @changes
-    @work(group="ask", exit_on_error=False)
-    async def action_extend(self) -> None:
-        unit = self._unit()
-        if unit is None:
-            return
+    @unit_action
+    async def action_extend(self, unit: UnitNight) -> None:
         code = unit.guest_code
         values = await self.ask(
             _("Extend {code}'s stay in {ref}").format(code=code, ref=unit.ref),
@@ -445,12 +452,8 @@ class UnitActionsScreen(LiveScreen):
             said,
         )
 
-    @changes
-    @work(group="ask", exit_on_error=False)
-    async def action_move(self) -> None:
-        unit = self._unit()
-        if unit is None:
-            return
+    @unit_action
+    async def action_move(self, unit: UnitNight) -> None:
         code = unit.guest_code
         free = [u for u in self.units_on(unit.night) if u.status == "free"]
         options = [(u.ref + (f" ({tags_text(u.tags)})" if u.tags else ""), u.ref) for u in free]
@@ -501,12 +504,8 @@ class UnitActionsScreen(LiveScreen):
 
     # Holds ----------------------------------------------------------------------------------
 
-    @changes
-    @work(group="ask", exit_on_error=False)
-    async def action_hold(self) -> None:
-        unit = self._unit()
-        if unit is None:
-            return
+    @unit_action
+    async def action_hold(self, unit: UnitNight) -> None:
         values = await self.ask(
             _("Hold {ref} for the night of {night}").format(ref=unit.ref, night=day(unit.night)),
             [
@@ -542,11 +541,9 @@ class UnitActionsScreen(LiveScreen):
             _("Held {ref} for {minutes} minutes.").format(ref=unit.ref, minutes=minutes),
         )
 
-    @changes
-    @work(group="ask", exit_on_error=False)
-    async def action_cancel_hold(self) -> None:
-        unit = self._unit()
-        if unit is None or unit.hold_id is None:
+    @unit_action
+    async def action_cancel_hold(self, unit: UnitNight) -> None:
+        if unit.hold_id is None:
             return
         hold_id = unit.hold_id
         question = _("Cancel the hold on {ref} ({note})?").format(
@@ -568,60 +565,44 @@ class UnitActionsScreen(LiveScreen):
             Field("last", _("Last night"), "date", default=unit.night, required=True),
         ]
 
-    @changes
-    @work(group="ask", exit_on_error=False)
-    async def action_out_of_service(self) -> None:
-        unit = self._unit()
-        if unit is None:
-            return
+    @unit_action
+    async def action_out_of_service(self, unit: UnitNight) -> None:
         values = await self.ask(
             _("Take {ref} out of service").format(ref=unit.ref),
             [*self._range_fields(unit), Field("reason", _("Why"), required=True)],
             _("Out of service"),
         )
-        if values is None:
-            return
+        if values is not None:
+            said = _("{ref} out of service for {nights}.")
+            service = partial(out_of_service.mark_out_of_service, reason=values["reason"])
+            self._change_range(service, unit, values, said, **self.who())
 
-        self.run_change(
-            partial(
-                out_of_service.mark_out_of_service,
-                unit=unit.ref,
-                first=values["first"],
-                last=values["last"],
-                reason=values["reason"],
-                **self.who(),
-            ),
-            lambda count: _("{ref} out of service for {nights}.").format(
-                ref=unit.ref, nights=nights_text(count)
-            ),
-        )
-
-    @changes
-    @work(group="ask", exit_on_error=False)
-    async def action_back_in_service(self) -> None:
-        unit = self._unit()
-        if unit is None:
-            return
+    @unit_action
+    async def action_back_in_service(self, unit: UnitNight) -> None:
         values = await self.ask(
             _("Put {ref} back in service").format(ref=unit.ref),
             self._range_fields(unit),
             _("Back in service"),
             _("Out of service because: {reason}").format(reason=unit.reason),
         )
-        if values is None:
-            return
+        if values is not None:
+            said = _("{ref} back in service for {nights}.")
+            service = out_of_service.return_to_service
+            self._change_range(service, unit, values, said, actor=self.store.actor)
 
+    def _change_range(
+        self,
+        service: Callable[..., int],
+        unit: UnitNight,
+        values: dict[str, Any],
+        said: str,
+        **who: Any,
+    ) -> None:
+        """`service` on the unit's nights from the form's first to its last; `said` is told
+        how many nights it changed."""
         self.run_change(
-            partial(
-                out_of_service.return_to_service,
-                unit=unit.ref,
-                first=values["first"],
-                last=values["last"],
-                actor=self.store.actor,
-            ),
-            lambda count: _("{ref} back in service for {nights}.").format(
-                ref=unit.ref, nights=nights_text(count)
-            ),
+            partial(service, unit=unit.ref, first=values["first"], last=values["last"], **who),
+            lambda count: said.format(ref=unit.ref, nights=nights_text(count)),
         )
 
     # Turnaways and names --------------------------------------------------------------------
@@ -672,12 +653,8 @@ class UnitActionsScreen(LiveScreen):
             _("Turnaway recorded for {who} on {night}.").format(who=who, night=day(night)),
         )
 
-    @changes
-    @work(group="ask", exit_on_error=False)
-    async def action_reveal_name(self) -> None:
-        unit = self._unit()
-        if unit is None:
-            return
+    @unit_action
+    async def action_reveal_name(self, unit: UnitNight) -> None:
         code = unit.guest_code
         form = FormScreen(
             _("Show the name of guest {code}").format(code=code),
