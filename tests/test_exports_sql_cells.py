@@ -1,6 +1,7 @@
-"""The billing export's CSV cells, made by the database (issue 16), are byte for byte what the
-Python path writes (`billing_rows` through `write_csv`, which the spreadsheet export and
-`--with-names` still use) on a world of ugly values, on SQLite and PostgreSQL: formula-looking
+"""The billing and occupancy exports' CSV cells, made by the database (issue 16), are byte for
+byte what the Python path writes (`billing_rows` or the units `availability` reads, through
+`write_csv`; the spreadsheet export and `--with-names` still use it)
+on a world of ugly values, on SQLite and PostgreSQL: formula-looking
 codes and names, amounts that are not whole kronor (one öre, minus fifty öre), names with
 commas, quotes and line breaks, nights nobody pays, posted nights without a rate, and rates at
 every level of specificity, in force or not."""
@@ -9,15 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import astuple
 from itertools import count
 from typing import Any
 
 import pytest
 
-from bedboard.db.models import Adjustment, BedNight, Guest, Payer, Rate, Site, Stay, Unit
+from bedboard.db.models import Adjustment, BedNight, Guest, Hold, Payer, Rate, Site, Stay, Unit
+from bedboard.services.beds.availability import availability, site_counts
 from bedboard.services.csvio import neutralise, write_csv
 from bedboard.services.exports.export import write_export
 from bedboard.services.exports.kinds import billing_export
+from bedboard.services.exports.occupancy import OCCUPANCY_COLUMNS, occupancy_export
 from bedboard.store import Store
 
 FIRST = dt.date(2026, 3, 1)
@@ -163,3 +167,60 @@ def test_billing_cells_for_one_payer_and_a_formula_currency(store: Store) -> Non
     old, new = both_ways(store, currency="=X", payer_id=payer_id, excel=False)
     assert new == old and "'=X" in old
     assert neutralise("=X") == "'=X"
+
+
+def holds_and_repairs(store: Store) -> None:
+    """On the last night: a hold that has run out (free), one that has not, a unit out of
+    service, each in a site of its own kind and name."""
+    with store.write() as s:
+        site = Site(name='+Jour, "Öst"', kind="host_family", area="=Nacka")
+        s.add(site)
+        s.flush()
+        units = [Unit(site_id=site.id, room="", label=str(n), tags="") for n in (10, 9, 1)]
+        s.add_all(units)
+        s.flush()
+        for unit, minutes in zip(units[:2], (-5, 60), strict=True):
+            hold = Hold(unit_id=unit.id, night=LAST, nights=1, created_by="t", held_for="x",
+                        expires_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)
+                        + dt.timedelta(minutes=minutes))  # fmt: skip
+            s.add(hold)
+            s.flush()
+            s.add(BedNight(unit_id=unit.id, night=LAST, state="held", hold_id=hold.id))
+        s.add(BedNight(unit_id=units[2].id, night=LAST, state="out_of_service", reason="=x"))
+
+
+def occupancy_both_ways(store: Store, night: dt.date) -> tuple[str, str]:
+    with store.read() as session:
+        old = io.StringIO(newline="")
+        count = write_csv(old, OCCUPANCY_COLUMNS, occupancy_export(session, night).rows)
+        new = io.StringIO(newline="")
+        export = occupancy_export(session, night)
+        assert export.cells is not None and write_export(new, export) == count
+    return old.getvalue(), new.getvalue()
+
+
+def test_occupancy_cells_are_the_python_paths_bytes(store: Store) -> None:
+    ugly_world(store)
+    holds_and_repairs(store)
+    seen = {}
+    for night in (FIRST, LAST, LAST + dt.timedelta(days=5)):  # open, closed and empty nights
+        old, new = occupancy_both_ways(store, night)
+        assert new.encode() == old.encode()
+        seen[night] = old
+    for marker in (",held,", ",out_of_service,", "'+Jour", "'=Nacka", "0.99,,false", ",true"):
+        assert marker in seen[LAST], marker
+    assert seen[LAST].count(",held,") == 1  # the hold that ran out is free
+
+
+def test_occupancy_summary_counts_what_the_board_counts(store: Store) -> None:
+    ugly_world(store)
+    holds_and_repairs(store)
+    with store.read() as session:
+        counts = site_counts(availability(session, LAST))
+        summary = list(occupancy_export(session, LAST, summary=True).rows)
+    assert [[str(v) for v in row] for row in summary] == [
+        [LAST.isoformat(), c.site, c.site_kind, c.area, *map(str, astuple(c)[3:8]),
+         f"{c.occupancy_rate:.2f}"] for c in counts
+    ]  # fmt: skip
+    jour = next(row for row in summary if row[1] == '+Jour, "Öst"')
+    assert jour[3:9] == ["=Nacka", 3, 0, 1, 1, 1]  # held, run out (free), out of service

@@ -21,11 +21,9 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Subquery,
-    and_,
     case,
     func,
     literal,
-    or_,
     select,
     union_all,
 )
@@ -33,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import Adjustment, BedNight, Guest, Payer, Rate, Site, Unit
 from bedboard.services.beds.nights import NIGHT_PLACES
-from bedboard.services.billing.rates import RateBook
+from bedboard.services.billing.rates import RateBook, rule_statement
 from bedboard.services.csvio import neutralise
 from bedboard.services.exports.sql_cells import date_text, guarded, money_text, unindexed
 from bedboard.services.money import money
@@ -174,26 +172,6 @@ def _billing_union(
     return union_all(nights, adjustments).subquery()
 
 
-def _rule_of(night: Any, site_id: Any, site_kind: Any, payer_id: Any) -> Select[Any]:
-    """The rate rule `RateBook.find` picks for a night, as a correlated query: valid that
-    night, for its site or site kind and for its payer or anyone, the most specific first
-    (site+payer > site > site kind+payer > site kind), then the latest start, then the newest."""
-    level = case((Rate.site_id.is_not(None), 2), else_=0) + case(
-        (Rate.payer_id.is_not(None), 1), else_=0
-    )
-    return (
-        select()
-        .where(
-            Rate.valid_from <= night,
-            or_(Rate.valid_to.is_(None), Rate.valid_to >= night),
-            or_(Rate.payer_id.is_(None), Rate.payer_id == payer_id),
-            or_(Rate.site_id == site_id, and_(Rate.site_id.is_(None), Rate.site_kind == site_kind)),
-        )
-        .order_by(level.desc(), Rate.valid_from.desc(), Rate.id.desc())
-        .limit(1)
-    )
-
-
 def _cells(currency: str) -> Callable[[_Arm], list[Any]]:
     """The columns as CSV cells, each the text `write_csv` writes for the value `billing_rows`
     gives (money with two decimals, ISO dates, formula-looking text behind a `'`), formatted
@@ -207,7 +185,7 @@ def _cells(currency: str) -> Callable[[_Arm], list[Any]]:
             guarded(func.nullif(arm.currency, "")), fallback
         )
         if arm.nights:  # a night not yet closed: the rate that applies to it now, if any
-            rule = _rule_of(BedNight.night, Unit.site_id, Site.kind, BedNight.payer_id)
+            rule = rule_statement(BedNight.night, Unit.site_id, Site.kind, BedNight.payer_id)
             looked_up = func.coalesce(
                 rule.add_columns(guarded(func.nullif(Rate.currency, ""))).scalar_subquery(),
                 fallback,
