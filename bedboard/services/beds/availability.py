@@ -89,13 +89,16 @@ def availability(
     return result
 
 
-def unit_order(u: UnitNight) -> tuple[bool, str, tuple[object, ...], tuple[object, ...]]:
-    return (
-        u.site_kind != SiteKind.SHELTER,
-        u.site.lower(),
-        natural_key(u.room),
-        natural_key(u.unit),
-    )
+PlaceKey = tuple[bool, str, tuple[object, ...], tuple[object, ...]]
+
+
+def place_order(site_kind: str, site: str, room: str, unit: str) -> PlaceKey:
+    """Shelters first, then by site, room and unit, numbers by their value (2 before 10)."""
+    return (site_kind != SiteKind.SHELTER, site.lower(), natural_key(room), natural_key(unit))
+
+
+def unit_order(u: UnitNight) -> PlaceKey:
+    return place_order(u.site_kind, u.site, u.room, u.unit)
 
 
 STAY_PLACE, CODE_PLACE, NIGHT_PLACE = 8, 9, 19  # columns of unit_night_statement

@@ -21,7 +21,14 @@ from sqlalchemy import String, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from bedboard.db.models import Adjustment, BedNight, Guest, Hold, Site, Unit
-from bedboard.services.beds.availability import Lookups, UnitNight, unit_night, unit_night_statement
+from bedboard.services.beds.availability import (
+    Lookups,
+    PlaceKey,
+    UnitNight,
+    place_order,
+    unit_night,
+    unit_night_statement,
+)
 from bedboard.services.beds.units import natural_key
 from bedboard.services.clock import nights, utcnow
 from bedboard.states import AdjustmentKind, SiteKind, UnitStatus
@@ -92,14 +99,9 @@ class _Bare:
             raise AttributeError(name) from None
 
 
-def _order(row: Any) -> tuple[bool, str, tuple[object, ...], tuple[object, ...]]:
-    """unit_order on a fetched row: shelters first, then by site, room and unit."""
-    return (
-        row.kind != SiteKind.SHELTER,
-        row.name.lower(),
-        natural_key(row.room),
-        natural_key(row.label),
-    )
+def _order(row: Any) -> PlaceKey:
+    """unit_order on a fetched row."""
+    return place_order(row.kind, row.name, row.room, row.label)
 
 
 def rack(

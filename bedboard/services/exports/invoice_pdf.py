@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import NamedTuple
 
 from fpdf import FPDF
 from fpdf.enums import TableCellFillMode
 
-from bedboard.i18n import _
+from bedboard.i18n import N_, _
 from bedboard.services.billing.invoice import InvoiceBasis, Party
 from bedboard.services.exports.swedish import amount_text, date_text, span_text
 from bedboard.states import AdjustmentKind
@@ -61,22 +62,35 @@ def _kind(kind: str) -> str:
     return words.get(kind, kind)
 
 
-def _table(
-    pdf: FPDF,
-    title: str,
-    *,
-    widths: tuple[int, ...],
-    align: tuple[str, ...],
-    header: list[str],
-    rows: list[list[str]],
-) -> None:
+class Columns(NamedTuple):
+    """A table's headings (translated when drawn), widths in mm and alignments."""
+
+    headings: tuple[str, ...]
+    widths: tuple[int, ...]
+    align: tuple[str, ...]
+
+
+NIGHT_COLUMNS = Columns(
+    (N_("Guest"), N_("Reference"), N_("Nights"), N_("Count"), N_("Rate"), N_("Amount")),
+    widths=(24, 38, 48, 14, 25, 25),
+    align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
+)
+CORRECTION_COLUMNS = Columns(
+    (N_("Night"), N_("Guest"), N_("Kind"), N_("Reference"), N_("Reason"), N_("Amount")),
+    widths=(24, 22, 20, 30, 53, 25),
+    align=("LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
+)
+
+
+def _table(pdf: FPDF, title: str, columns: Columns, rows: list[list[str]]) -> None:
     """A heading and a striped table under it: the nights and the corrections look alike."""
     pdf.set_font(FAMILY, "B", 12)
     pdf.cell(pdf.epw, 7, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, size=9)
+    header = [_(heading) for heading in columns.headings]
     with pdf.table(
-        col_widths=widths,
-        text_align=align,
+        col_widths=columns.widths,
+        text_align=columns.align,
         cell_fill_color=(240, 240, 240),
         cell_fill_mode=TableCellFillMode.ROWS,
         line_height=5.5,
@@ -121,10 +135,8 @@ def render_pdf(basis: InvoiceBasis, *, created: dt.date) -> bytes:
     _table(
         pdf,
         _("Nights"),
-        widths=(24, 38, 48, 14, 25, 25),
-        align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
-        header=[_("Guest"), _("Reference"), _("Nights"), _("Count"), _("Rate"), _("Amount")],
-        rows=[
+        NIGHT_COLUMNS,
+        [
             [
                 line.guest_code,
                 line.reference or "–",
@@ -144,10 +156,8 @@ def render_pdf(basis: InvoiceBasis, *, created: dt.date) -> bytes:
         _table(
             pdf,
             _("Corrections and adjustments"),
-            widths=(24, 22, 20, 30, 53, 25),
-            align=("LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
-            header=[_("Night"), _("Guest"), _("Kind"), _("Reference"), _("Reason"), _("Amount")],
-            rows=[
+            CORRECTION_COLUMNS,
+            [
                 [
                     date_text(c.night),
                     c.guest_code,
