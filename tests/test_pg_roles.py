@@ -416,6 +416,27 @@ def test_db_check_names_a_missing_policy_trigger_and_grant(pg_world: PgWorld) ->
     assert "night_own_sites" in result.stdout + result.stderr
 
 
+def test_db_check_compares_every_grant_of_the_migration(pg_world: PgWorld) -> None:
+    """Not a sample: a table that lost its grants, one column's grant and one privilege of one
+    group are each named (before, all 170-odd grants of migration 0007 and 0008 held)."""
+    settings = Settings(db=pg_world.url, user="tester")
+    assert missing_protections(settings) == []
+    with raw(pg_world.url, "postgres") as conn, conn.transaction():
+        conn.execute("REVOKE ALL ON rates FROM bedboard_staff")
+        conn.execute("REVOKE SELECT (hash) ON audit_log FROM bedboard_staff")
+        conn.execute("REVOKE DELETE ON avoid_rules FROM bedboard_outreach")
+        conn.execute("REVOKE SELECT ON revision_changes FROM bedboard_staff")
+    assert missing_protections(settings) == [
+        "grant SELECT on rates to bedboard_staff",
+        "grant SELECT on audit_log (hash) to bedboard_staff",
+        "grant DELETE on avoid_rules to bedboard_outreach",
+        "grant SELECT on revision_changes to bedboard_staff",
+    ]
+    # What the missing grant means for a login:
+    with raw(pg_world.url, "nils") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("SELECT count(*) FROM rates")
+
+
 def _scram_server(server: PostgresServer) -> None:
     """pg_hba.conf as the README sets it up: scram-sha-256 for every host line."""
     hba = server.data_dir / "pg_hba.conf"
