@@ -212,3 +212,21 @@ def test_writes_without_a_revision_note_nothing(store: Store) -> None:
         )
         assert conn.execute(text("SELECT count(*) FROM revision_changes")).scalar() == 0
     assert before
+
+
+def test_the_nights_read_does_not_grow_with_the_guests_history(store: Store) -> None:
+    """A visit is found from the edges of tonight's stays, not from every stay a guest ever
+    had: twenty earlier stays of the guest in a bed tonight add no row to the night's read."""
+    build(store, 8)
+    with store.write() as s:
+        check_in(s, unit="Site 1/1", guest_code="G-1", night=NIGHT, actor="d", now=NOW)
+    with store.read() as s, counted(s) as short:
+        availability(s, NIGHT, now=NOW)
+    with store.write() as s:  # every other night of the forty before: twenty stays
+        for i in range(20):
+            earlier = NIGHT - dt.timedelta(days=2 + 2 * i)
+            check_in(s, unit="Site 2/2", guest_code="G-1", night=earlier, actor="d", now=NOW)
+    with store.read() as s, counted(s) as long:
+        (unit,) = [u for u in availability(s, NIGHT, now=NOW) if u.guest_code == "G-1"]
+    assert long.rows == short.rows, long.sql
+    assert (unit.visit_first, unit.visit_last) == (NIGHT, NIGHT)
