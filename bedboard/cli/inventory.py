@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from bedboard.cli import cli
-from bedboard.cli.common import common_options, open_from_context, options
+from bedboard.cli.common import act, common_options, open_from_context, options
 from bedboard.config import load_settings
 from bedboard.i18n import _
 from bedboard.services.beds.inventory import import_inventory, parse_inventory
@@ -27,8 +28,7 @@ def import_inventory_command(file: Path) -> None:
     # a malformed file fails before the database is opened
     rows = parse_inventory(file, load_settings(opts.db, opts.user).unit_tags)
     store = open_from_context(create=True)
-    with store.write() as session:
-        result = import_inventory(session, rows, actor=store.actor)
+    result = act(import_inventory, store, rows=rows)
     if not result.changed:
         click.echo(
             _("{file}: nothing to change ({n} units already as in the file)").format(
@@ -38,13 +38,7 @@ def import_inventory_command(file: Path) -> None:
     else:
         click.echo(
             _(
-                "{file}: {sites} site(s) and {units} unit(s) added, "
-                "{units_updated} unit(s) and {areas} site area(s) updated"
-            ).format(
-                file=file,
-                sites=result.sites_added,
-                units=result.units_added,
-                units_updated=result.units_updated,
-                areas=result.sites_updated,
-            )
+                "{file}: {sites_added} site(s) and {units_added} unit(s) added, "
+                "{units_updated} unit(s) and {sites_updated} site area(s) updated"
+            ).format(file=file, **asdict(result))  # the counts by their names
         )
