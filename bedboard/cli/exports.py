@@ -1,10 +1,9 @@
-"""`bedboard availability` and `bedboard export occupancy|turnaways|inventory`."""
+"""`bedboard export occupancy|turnaways|inventory` (`availability` has its own module)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import os
 import shutil
 import sys
@@ -20,11 +19,9 @@ from bedboard.cli.common import NIGHT, F, common_options, open_from_context
 from bedboard.cli.safety import NamesWanted, names_need_rows, with_names, with_names_option
 from bedboard.errors import BadInput
 from bedboard.i18n import _
-from bedboard.services.beds.availability import availability, site_counts
 from bedboard.services.exports.export import Export, Progress, write_export
 from bedboard.services.exports.inventory import inventory_export
-from bedboard.services.exports.occupancy import occupancy_export, occupancy_record
-from bedboard.services.exports.occupancy_rates import fill_rates
+from bedboard.services.exports.occupancy import occupancy_export
 from bedboard.services.exports.outfile import atomic_text_file
 from bedboard.services.exports.turnaways import turnaway_export
 from bedboard.services.exports.xlsx import Sheet, is_xlsx, write_xlsx
@@ -121,38 +118,6 @@ def write_out(export: Export, out: str, excel: bool) -> None:
                 count = write_export(stream, export, excel=excel, progress=progress)
     if out != "-":
         click.echo(_("wrote {count} row(s) to {out}").format(count=count, out=out), err=True)
-
-
-@cli.command("availability")
-@click.option("--night", type=NIGHT, help=_("Default: the current night."))
-@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
-@common_options
-def availability_command(night: dt.date | None, as_json: bool) -> None:
-    """Every unit's state on a night."""
-    store = open_from_context()
-    night = night or store.tonight()
-    with store.read() as session:
-        units = fill_rates(session, availability(session, night))
-    if as_json:
-        payload = {"night": night.isoformat(), "units": [occupancy_record(u) for u in units]}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
-        return
-    click.echo(_("night of {night}").format(night=night))
-    for c in site_counts(units):
-        unbilled = _(", {n} UNBILLED").format(n=c.unbilled) if c.unbilled else ""
-        click.echo(
-            f"  {c.site} ({c.area}): "
-            + _(
-                "{free} free of {capacity}, {occupied} occupied, {held} held, {out} out of service"
-            ).format(
-                free=c.free,
-                capacity=c.capacity,
-                occupied=c.occupied,
-                held=c.held,
-                out=c.out_of_service,
-            )
-            + unbilled
-        )
 
 
 @cli.group("export")

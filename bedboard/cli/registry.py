@@ -25,7 +25,7 @@ class Entry(NamedTuple):
 COMMANDS: dict[str, Entry] = {
     "adjust": Entry(("billing",), N_("Correct a closed night with an adjustment.")),
     "audit": Entry(("safety",), N_("The append-only audit log.")),
-    "availability": Entry(("exports",), N_("Every unit's state on a night.")),
+    "availability": Entry(("availability",), N_("Every unit's state on a night.")),
     "backup": Entry(
         ("safety",),
         N_("Copy the database to FILE (consistent even while others write; created 0600)."),

@@ -73,8 +73,12 @@ def availability(
     night: dt.date,
     now: dt.datetime | None = None,
     unit_ids: Collection[int] | None = None,
+    *,
+    with_visits: bool = True,
 ) -> list[UnitNight]:
-    """Every unit on `night`, or only those of `unit_ids` (a board reading what changed)."""
+    """Every unit on `night`, or only those of `unit_ids` (a board reading what changed).
+    Without visits, stays' spans, visits and households are not read and their fields stay
+    empty: for a list that shows none of them (`availability --json`)."""
     require(session, Right.SEE_AVAILABILITY)
     now = now or utcnow()
     on = BedNight.night == night
@@ -83,7 +87,7 @@ def availability(
         stmt = stmt.where(Unit.id.in_(unit_ids))
         on = and_(on, BedNight.unit_id.in_(unit_ids))
     rows = session.connection().execute(stmt).all()  # Core rows: no ORM loading per row
-    lookups = Lookups.read(session, on)
+    lookups = Lookups.read(session, on) if with_visits else NO_LOOKUPS
     result = [unit_night(r, night, now, lookups) for r in rows]
     result.sort(key=unit_order)
     return result
@@ -198,6 +202,9 @@ class Lookups:
             if code is not None:
                 visits.setdefault(code, []).append((begin, end))
         return cls(spans, visits, _households(session, BedNight.night.between(first, last)))
+
+
+NO_LOOKUPS = Lookups({}, {}, {})
 
 
 def unit_night(r: Any, night: dt.date, now: dt.datetime, lookups: Lookups) -> UnitNight:
