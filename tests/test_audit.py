@@ -14,6 +14,7 @@ from bedboard.db.models import AuditEntry
 from bedboard.services.beds import stays
 from bedboard.services.safety.audit import entry_hash
 from bedboard.store import Store
+from tests.support.billing_world import adjust
 from tests.support.booking import book
 from tests.support.cli import CliRunner
 from tests.support.seed import BASE_NIGHT, seed
@@ -252,7 +253,7 @@ def test_history_shows_kronor_and_local_time(
 
     from sqlalchemy import select
 
-    from bedboard.services.billing.close import adjust, close_night
+    from bedboard.services.billing.close import close_night
     from bedboard.services.billing.rates import set_rate
 
     monkeypatch.setenv("TZ", "Europe/Stockholm")
@@ -272,15 +273,7 @@ def test_history_shows_kronor_and_local_time(
             book(session, "Site1/1", "G-1", BASE_NIGHT, payer="Polisen")
         with store.write() as session:
             close_night(session, night=BASE_NIGHT, currency="SEK", actor="t")
-            adjust(
-                session,
-                guest_code="G-1",
-                night=BASE_NIGHT,
-                amount=-65000,
-                reason="refund",
-                currency="SEK",
-                actor="t",
-            )
+            adjust(session, "G-1", BASE_NIGHT, -65000, "refund")
         result = cli_here("audit", "history", "--guest", "G-1", db=db_url)
         assert result.returncode == 0, result.stderr
         first = result.stdout.splitlines()[0]

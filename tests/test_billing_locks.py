@@ -15,7 +15,7 @@ from bedboard.errors import BedboardError, NightClosed
 from bedboard.services.beds import stays
 from bedboard.services.billing import close, payers, payments, rates
 from bedboard.store import Store
-from tests.support.billing_world import add_site
+from tests.support.billing_world import add_site, adjust
 from tests.support.booking import book
 from tests.support.cli import run_cli
 
@@ -138,17 +138,7 @@ def test_cli_refuses_with_one_line(closed: Store, db_url: str) -> None:
 
 def test_adjust_only_posted_nights(closed: Store) -> None:
     with pytest.raises(BedboardError, match="not closed yet"), closed.write() as s:
-        close.adjust(
-            s, guest_code="G-1", night=N1, amount=-100, reason="x", currency="SEK", actor="x"
-        )
+        adjust(s, "G-1", N1, -100, "x", actor="x")
     with closed.write() as s:
-        row = close.adjust(
-            s,
-            guest_code="G-1",
-            night=N0,
-            amount=-65000,
-            reason="not there",
-            currency="SEK",
-            actor="x",
-        )
+        row = adjust(s, "G-1", N0, -65000, "not there", actor="x")
     assert (row.amount, row.currency, row.actor) == (-65000, "SEK", "x")

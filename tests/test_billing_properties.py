@@ -25,18 +25,30 @@ from bedboard.services.beds import stays
 from bedboard.services.billing import close, payers, payments, rates
 from bedboard.services.exports.billing import billing_rows, billing_summary
 from bedboard.store import Store
-from tests.support.billing_world import add_site
+from tests.support.billing_world import add_site, adjust
 from tests.support.booking import book
 
 WINDOW = 12  # nights per example
 SITES = (("S", "shelter"), ("H", "host_family"))
 EXAMPLES = {"sqlite": 40, "postgresql": 20}
 
+
+def stay_ops_over(units: int, window: int) -> st.SearchStrategy[tuple[Any, ...]]:
+    """("stay", unit, guest, first night, nights): one of `units` units and three guests, the
+    first night within `window` (both property tests book the same way: `apply`'s "stay")."""
+    unit, guest, first = st.integers(0, units - 1), st.integers(0, 2), st.integers(0, window - 1)
+    return st.tuples(st.just("stay"), unit, guest, first, st.integers(1, 6))
+
+
+def book_stay(s: Any, op: tuple[Any, ...], units: list[str], guests: list[str], day: Any) -> None:
+    """A "stay" of `stay_ops_over`, booked."""
+    _, unit, guest, first, count = op
+    book(s, units[unit], guests[guest], day(first), count)
+
+
 offsets = st.integers(0, WINDOW - 1)
 amounts = st.integers(0, 200_000)
-stay_ops = st.tuples(
-    st.just("stay"), st.integers(0, 3), st.integers(0, 2), offsets, st.integers(1, 6)
-)
+stay_ops = stay_ops_over(4, WINDOW)
 pay_ops = st.tuples(
     st.just("pay"), st.integers(0, 2), st.integers(0, 1), offsets, st.none() | offsets
 )
@@ -140,8 +152,7 @@ def apply(
 ) -> None:
     kind = op[0]
     if kind == "stay":
-        _, unit, guest, first, count = op
-        book(s, units[unit], guests[guest], day(first), count)
+        book_stay(s, op, units, guests, day)
     elif kind == "pay":
         _, guest, payer, first, last = op
         having = sorted(
@@ -210,9 +221,7 @@ def apply(
         if not posted or amount == 0:
             return
         code, night = posted[k % len(posted)]
-        close.adjust(
-            s, guest_code=code, night=night, amount=amount, reason="r", currency="SEK", actor="t"
-        )
+        adjust(s, code, night, amount, "r")
 
 
 def occupied(s: Any, first: dt.date, last: dt.date, site_ids: list[int]) -> Iterator[Any]:

@@ -14,7 +14,7 @@ import pytest
 from bedboard.errors import RuleViolation
 from bedboard.services.billing import close, payers, payments, rates
 from bedboard.store import Store
-from tests.support.billing_world import add_site, nights_from
+from tests.support.billing_world import add_site, adjust, nights_from
 from tests.support.booking import book
 from tests.support.cli import run_cli
 
@@ -88,15 +88,7 @@ def test_report_case(store: Store, db_url: str, tmp_path: Path) -> None:
         with store.write() as s:
             close.close_night(s, night=night(i), currency="SEK", actor=actor)
     with store.write() as s:
-        close.adjust(
-            s,
-            guest_code="G-7",
-            night=night(1),
-            amount=-10050,
-            reason="=absent that night; half rate",
-            currency="SEK",
-            actor=actor,
-        )
+        adjust(s, "G-7", night(1), -10050, "=absent that night; half rate", actor=actor)
 
     def export_billing(name: str, *options: str) -> list[dict[str, str]]:
         """`bedboard export billing` for the six nights, as a real process, read back."""

@@ -19,7 +19,7 @@ from bedboard.services.beds.availability import availability
 from bedboard.services.billing import close, corrections, payers, rates
 from bedboard.services.exports.billing import billing_summary
 from bedboard.store import Store
-from tests.support.billing_world import add_site, nights_from
+from tests.support.billing_world import add_site, adjust, nights_from
 from tests.support.cli import CliRunner
 
 night = nights_from(dt.date(2026, 10, 1))
@@ -182,8 +182,7 @@ def test_closed_nights_and_adjustments_are_locked(closed: Store, statement: str)
     with closed.write() as s:
         corrections.correct(s, guest_code="G-1", first=night(0), payer="Svea hovrätt",
                             reason="court", actor="t")  # fmt: skip
-        close.adjust(s, guest_code="G-1", night=night(1), amount=-100, reason="x",
-                     currency="SEK", actor="t")  # fmt: skip
+        adjust(s, "G-1", night(1), -100, "x")
     before = rows(closed)
     with closed.read() as s:
         closed_before = s.execute(select(ClosedNight.night, ClosedNight.closed_by)).all()

@@ -28,6 +28,7 @@ from bedboard.services.exports.occupancy import occupancy_export
 from bedboard.services.exports.turnaways import turnaway_export
 from bedboard.services.people.turnaways import record_turnaway
 from bedboard.store import Store, open_store
+from tests.support.billing_world import adjust
 from tests.support.cli import REPO, CliRunner, load_demo_into, run_cli, run_on_terminal
 
 TONIGHT = dt.date(2026, 11, 27)
@@ -314,15 +315,7 @@ def test_billing_export_round_trip(store: Store, tmp_path: Path) -> None:
             allow_unbilled=True,
             out_of_order=True,
         )
-        close.adjust(
-            session,
-            guest_code='@guest, "x" 🙂',
-            night=TONIGHT,
-            amount=-45000,
-            reason='left early, "=refund"',
-            currency="SEK",
-            actor="tester",
-        )
+        adjust(session, '@guest, "x" 🙂', TONIGHT, -45000, 'left early, "=refund"', actor="tester")
     path, summary_path = tmp_path / "billing.csv", tmp_path / "billing-summary.csv"
     with store.read() as session:
         occupied = (

@@ -25,6 +25,7 @@ from bedboard.services.billing import close, payers, payments, rates
 from bedboard.services.people import turnaways
 from bedboard.services.text import column_length, refusal
 from bedboard.store import Store
+from tests.support.billing_world import adjust
 from tests.support.rules_world import NIGHT, NOW, night, refused
 
 
@@ -35,9 +36,7 @@ def _check_in(s: Session, code: str = "G-1", reference: str = "") -> None:
 
 
 def _adjust(s: Session, reason: str) -> None:
-    close.adjust(
-        s, guest_code="G-1", night=NIGHT, amount=-100, reason=reason, currency="SEK", actor="t"
-    )
+    adjust(s, "G-1", NIGHT, -100, reason)
 
 
 def _posted_night(s: Session) -> None:

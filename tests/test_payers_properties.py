@@ -26,16 +26,13 @@ from bedboard.services.billing import close, commitments, corrections, payers, p
 from bedboard.services.exports.billing import billing_rows, billing_summary
 from bedboard.store import Store
 from tests.support.billing_world import add_site
-from tests.test_billing_properties import minor, oracle
+from tests.test_billing_properties import book_stay, minor, oracle, stay_ops_over
 
 WINDOW = 10
 EXAMPLES = {"sqlite": 40, "postgresql": 15}
 offsets = st.integers(0, WINDOW - 1)
 amounts = st.integers(1, 100_000)
-
-stay_ops = st.tuples(
-    st.just("stay"), st.integers(0, 2), st.integers(0, 2), offsets, st.integers(1, 6)
-)
+stay_ops = stay_ops_over(3, WINDOW)
 commit_ops = st.tuples(
     st.just("commit"),
     st.integers(0, 2),
@@ -111,9 +108,7 @@ def apply(
 ) -> None:
     kind = op[0]
     if kind == "stay":
-        _, unit, guest, first, count = op
-        stays.check_in(s, unit=units[unit], guest_code=guests[guest], night=day(first),
-                       nights_count=count, actor="t")  # fmt: skip
+        book_stay(s, op, units, guests, day)
     elif kind == "pay":
         _, guest, payer, first, last = op
         first, last = min(first, last), max(first, last)

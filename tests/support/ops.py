@@ -29,6 +29,7 @@ from bedboard.errors import BedboardError
 from bedboard.services.beds import stays
 from bedboard.services.billing.close import close_night
 from bedboard.store import Store, open_store
+from tests.support.booking import book
 from tests.support.cli import run_cli
 from tests.support.invariants import as_date
 from tests.support.seed import BASE_NIGHT, StayModel
@@ -78,14 +79,8 @@ def random_op(rng: random.Random, prefix: str, model: StayModel, units: list[str
 def apply_op(session: Session, op: Op, actor: str) -> None:
     kind = op["op"]
     if kind == "check_in":
-        stays.check_in(
-            session,
-            unit=op["unit"],
-            guest_code=op["guest"],
-            night=dt.date.fromisoformat(op["first"]),
-            nights_count=op["count"],
-            actor=actor,
-        )
+        first = dt.date.fromisoformat(op["first"])
+        book(session, op["unit"], op["guest"], first, op["count"], actor=actor)
     elif kind == "extend":
         stays.extend(session, guest_code=op["guest"], extra_nights=op["count"], actor=actor)
     elif kind == "move":

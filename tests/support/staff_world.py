@@ -21,6 +21,7 @@ from bedboard.services.safety.history import guest_history
 from bedboard.services.staff import members
 from bedboard.services.staff.access import Actor
 from bedboard.store import Store
+from tests.support.billing_world import adjust
 from tests.support.booking import book
 from tests.support.rules_world import NOW, build_world, night
 
@@ -124,15 +125,7 @@ ACTIONS: dict[str, Action] = {
     "billing": lambda s, who: payments.assign_payer(
         s, guest_code="G-1", payer="Polisen", first=night(0), actor=who
     ),
-    "correct": lambda s, who: close.adjust(
-        s,
-        guest_code="G-3",
-        night=night(-10),
-        amount=-100,
-        reason="wrong rate",
-        currency="SEK",
-        actor=who,
-    ),
+    "correct": lambda s, who: adjust(s, "G-3", night(-10), -100, "wrong rate", actor=who),
     "commitments": lambda s, who: commitments.add_commitment(
         s, payer="Polisen", guest_code="G-1", first=night(20), actor=who
     ),
