@@ -25,7 +25,7 @@ from bedboard.services.money import parse_amount
 from bedboard.store import Store
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import LiveScreen, changes
-from bedboard.ui.screens.form import Field, FormScreen
+from bedboard.ui.screens.form import Field, FormScreen, payer_field
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.keyed_table import KeyedTable
 from bedboard.ui.widgets.notice import Notice
@@ -147,8 +147,7 @@ class CommitmentsScreen(LiveScreen):
         form = FormScreen(
             _("A payer's decision"),
             [
-                Field("payer", _("Payer"), "select", options=[(p, p) for p in self.payers],
-                      required=True),
+                payer_field(self.payers),
                 Field("guest", _("Guest code (or a household below)")),
                 Field("household", _("Household code (every member)")),
                 Field("first", _("From night"), "date", default=tonight.isoformat(),

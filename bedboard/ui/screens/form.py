@@ -39,6 +39,14 @@ class Field:
     placeholder: str = ""
 
 
+def payer_field(payers: Sequence[str], *, unbilled: str = "") -> Field:
+    """Who pays, one of `payers`: required, unless `unbilled` says what choosing none means."""
+    options = [(p, p) for p in payers]
+    if unbilled:
+        return Field("payer", _("Payer"), "select", options=options, prompt=unbilled)
+    return Field("payer", _("Payer"), "select", options=options, required=True)
+
+
 class FormScreen(ModalScreen[dict[str, Any] | None]):
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="form-cancel"),

@@ -35,7 +35,7 @@ from bedboard.states import Gender, TurnawayReason
 from bedboard.ui.format import calendar_end, shifted, state_word, tags_text
 from bedboard.ui.screens.base import LiveScreen, changes
 from bedboard.ui.screens.confirm import ConfirmScreen
-from bedboard.ui.screens.form import Field, FormScreen
+from bedboard.ui.screens.form import Field, FormScreen, payer_field
 from bedboard.ui.screens.pick import PickScreen
 from bedboard.ui.widgets.code_suggester import GuestCodeSuggester
 
@@ -260,13 +260,7 @@ class UnitActionsScreen(LiveScreen):
                 placeholder=_("a new code creates the guest"),
             ),
             Field("nights", _("Nights"), "int", default=1, low=1, high=366),
-            Field(
-                "payer",
-                _("Payer"),
-                "select",
-                options=[(p, p) for p in self.choices.payers],
-                prompt=_("nobody yet (unbilled)"),
-            ),
+            payer_field(self.choices.payers, unbilled=_("nobody yet (unbilled)")),
             Field("reference", _("Reference"), placeholder=_("decision or case number")),
         ]
 

@@ -24,7 +24,7 @@ from bedboard.store import Store
 from bedboard.ui import palette
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import LiveScreen, changes
-from bedboard.ui.screens.form import Field, FormScreen
+from bedboard.ui.screens.form import Field, FormScreen, payer_field
 from bedboard.ui.widgets.fitted_table import FittedTable
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.notice import Notice
@@ -190,13 +190,7 @@ class WhoPaysScreen(LiveScreen):
             FormScreen(
                 _("Who pays for {code} in {ref}?").format(code=stay.guest_code, ref=stay.ref),
                 [
-                    Field(
-                        "payer",
-                        _("Payer"),
-                        "select",
-                        options=[(p, p) for p in self.payers],
-                        required=True,
-                    ),
+                    payer_field(self.payers),
                     Field(
                         "first",
                         _("From night"),
