@@ -311,6 +311,34 @@ def test_a_protected_guest_needs_a_confirmation_from_another_login(pg_world: PgW
     assert json.loads(entry.detail)["confirmed_by"] == "nils"
 
 
+def test_confirmations_are_deleted_once_used_or_expired(pg_world: PgWorld) -> None:
+    """Who confirmed whom for which guest does not outlive its purpose: the reveal deletes the
+    confirmation it uses, and a new confirmation deletes those older than 15 minutes (the
+    database's trigger, whoever inserts)."""
+
+    def confirmations() -> list[tuple[str, str, bool]]:
+        with raw(pg_world.url, "postgres") as conn:
+            return conn.execute(
+                "SELECT for_login, confirmed_by, at > (now() AT TIME ZONE 'UTC') - "
+                "interval '15 minutes' FROM reveal_confirmations ORDER BY id"
+            ).fetchall()
+
+    with raw(pg_world.url, "nils") as conn, conn.transaction():
+        conn.execute("SELECT bedboard_confirm_reveal('G-1', 'cora')")
+    with raw(pg_world.url, "postgres") as conn, conn.transaction():  # 20 minutes pass, unused
+        conn.execute("UPDATE reveal_confirmations SET at = at - interval '20 minutes'")
+    assert confirmations() == [("cora", "nils", False)]
+    # Too old to serve:
+    with raw(pg_world.url, "cora") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("SELECT bedboard_reveal_name('G-1', 'court order')")
+    with raw(pg_world.url, "nils") as conn, conn.transaction():
+        conn.execute("SELECT bedboard_confirm_reveal('G-1', 'cora')")
+    assert confirmations() == [("cora", "nils", True)]  # the expired one is gone
+    with raw(pg_world.url, "cora") as conn, conn.transaction():
+        conn.execute("SELECT bedboard_reveal_name('G-1', 'court order')")
+    assert confirmations() == []  # used: gone
+
+
 def _unprotect(owner: Store, code: str) -> None:
     with owner.write() as s:
         guest = s.scalar(select(Guest).where(Guest.code == code))

@@ -27,6 +27,7 @@ TRIGGERS = {
         "audit_log_anchor",
         "audit_anchor_forward_only",
         "audit_log_actor",
+        "reveal_confirmations_expire",
     ),
 }
 
