@@ -2,6 +2,7 @@
 # and only reinstall when pyproject.toml changes.
 PYTHON ?= python3
 SIZE ?= default
+HISTORY ?= full
 ARGS ?=
 PYTEST_ARGS ?=
 
@@ -45,7 +46,7 @@ check: venv
 	$(BIN)/lint-imports
 
 bench: venv
-	$(BIN)/python -m benchmarks.run --size $(SIZE)
+	$(BIN)/python -m benchmarks.run --size $(SIZE) --history $(HISTORY)
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist

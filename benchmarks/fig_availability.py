@@ -18,6 +18,15 @@ def one_night(store: Store, night: object) -> None:
 
 
 def figures(ctx: Context) -> list[Row]:
+    if ctx.full.path == ctx.short.path:
+        return [
+            Row(
+                f"availability of tonight, {ctx.size.units:,} units, by history",
+                "not measured",
+                note=f"only the {ctx.short.meta['history_nights']}-night history is built "
+                "(--history short): nothing to compare it with",
+            )
+        ]
     long = open_store(Settings(db=ctx.full.url, user="bench"))
     short = open_store(Settings(db=ctx.short.url, user="bench"))
     try:

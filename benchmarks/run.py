@@ -1,6 +1,7 @@
 """Measure every figure of issue 7 in one run, each next to its baseline, and print the table.
 
 python -m benchmarks.run --size small|default   (make bench / make bench SIZE=small)
+python -m benchmarks.run --size national --history short   (make bench SIZE=national HISTORY=short)
 """
 
 from __future__ import annotations
@@ -57,16 +58,24 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--samples", type=int, help="check-ins per backend")
     parser.add_argument("--no-postgres", action="store_true", help="skip PostgreSQL")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="database cache")
+    parser.add_argument(
+        "--history",
+        choices=("full", "short"),
+        default="full",
+        help="short: measure on the short-history database only, when the full one is not "
+        "built (national: about 8 GB and hours to generate); figures comparing histories say so",
+    )
     return parser.parse_args(argv)
 
 
 def context(args: argparse.Namespace) -> Context:
     size = SIZES[args.size]
     quick = size.name == "tiny"
+    short = cached(size, short=True, data_dir=args.data_dir)
     return Context(
         size=size,
-        full=cached(size, data_dir=args.data_dir),
-        short=cached(size, short=True, data_dir=args.data_dir),
+        full=short if args.history == "short" else cached(size, data_dir=args.data_dir),
+        short=short,
         rounds=args.rounds or (1 if quick else 9),
         samples=args.samples or (5 if quick else 100),
         quick=quick,

@@ -72,3 +72,14 @@ def test_tiny_region_loads_into_postgresql_and_takes_check_ins(postgres_url: str
         assert len(checkins) == len(empty) == 2
     finally:
         store.close()
+
+
+def test_runner_on_the_short_history_alone(tmp_path: Path) -> None:
+    """`--history short` (the national size's 3 years are hours to build): the full database is
+    never built, and the figure that compares histories says it was not measured."""
+    args = ["--size", "tiny", "--history", "short", "--data-dir", str(tmp_path), "--no-postgres"]
+    ctx = run.context(run.parse(args))
+    assert ctx.full.path == ctx.short.path
+    assert [p.name for p in tmp_path.glob("*.sqlite3")] == [ctx.short.path.name]
+    (row,) = run.measure_all(ctx, ["fig_availability"])
+    assert row.value == "not measured" and "history" in row.note
