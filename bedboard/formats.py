@@ -11,7 +11,7 @@ Swedish calendar.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from babel.dates import format_date, format_time
@@ -35,6 +35,23 @@ def money(minor: int | None, currency: str | None = "SEK") -> str:
     if minor is None:
         return ""
     return format_currency(Decimal(minor) / 100, currency or "SEK", locale=_locale())
+
+
+def money_text(minor: int, currency: str | None = "SEK") -> str:
+    """An amount in a line of text (the CLI's messages): '1 950,00 kr' in Swedish, from Babel;
+    in English the amount as DESIGN.md writes it, with its code: '1950.00 SEK'."""
+    if current_language() == "sv":
+        return money(minor, currency)
+    return f"{Decimal(minor) / 100:.2f} {currency or 'SEK'}"
+
+
+def money_sum(
+    amounts: Mapping[str, int], currency: str = "SEK", each: Callable[[int, str], str] = money
+) -> str:
+    """Each currency's sum (`1 950,00 kr + 30,00 EUR`), or none of `currency`."""
+    if not amounts:
+        return each(0, currency)
+    return " + ".join(each(v, c) for c, v in sorted(amounts.items()))
 
 
 def amount(minor: int | None) -> str:

@@ -10,6 +10,7 @@ lacks) fails the test, naming the command and the text.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -179,3 +180,38 @@ def test_an_exports_progress_in_swedish_and_its_csv_unchanged(
     # CSV is the machine format of DESIGN.md in every language: the same bytes as in English
     assert (tmp_path / "out.csv").read_bytes() == english.read_bytes()
     assert english.read_text(encoding="utf-8").startswith("site,site_kind,area,room,unit,tags")
+
+
+def test_amounts_in_messages_read_as_in_swedish(tmp_path: Path) -> None:
+    """`450,00 kr` (Babel's Swedish) in a Swedish process, `450.00 SEK` in English; the CSV
+    an export writes keeps `450.00` in both."""
+    db = str(tmp_path / "b.sqlite3")
+    load_demo_into(db)
+    night = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+
+    def swedish(*args: str) -> str:
+        done = run_cli(*args, db=db, env=SWEDISH)
+        assert done.returncode == 0, done.stderr
+        text = (done.stdout + done.stderr).replace("\xa0", " ")
+        assert "SEK" not in text and not re.search(r"\d\.\d\d\b", text), text
+        return text
+
+    rate = re.match(r"dygnspris #(\d+): 450,00 kr per natt, ", swedish(
+        "rates", "set", "--amount", "450,00", "--from", "2040-01-01", "--site-kind", "shelter"
+    ))  # fmt: skip
+    assert rate, "the rate's line"
+    assert re.search(rf"^#{rate[1]} 450,00 kr ", swedish("rates", "list"), re.M)
+    closed = swedish("close-night", "--night", night, "--unbilled-ok", "--out-of-order")
+    assert re.search(rf"^natten {night} stängd: .*, \d[\d ]*,\d\d kr$", closed, re.M), closed
+    adjusted = swedish("adjust", "--guest", "G-101", "--night", night, "--amount", "-1 050,5",
+                       "--reason", "fel pris")  # fmt: skip
+    assert adjusted.startswith(f"justering #1: -1 050,50 kr på G-101, natten {night}"), adjusted
+    basis = swedish("invoice-basis", "--payer", "Polisen", "--from", night, "--to", night,
+                    "--out", str(tmp_path / "basis.csv"))  # fmt: skip
+    assert re.search(r"^Polisen: \d+ natt/nätter, -?\d[\d ]*,\d\d kr$", basis, re.M), basis
+
+    english = run_cli("rates", "list", db=db, env={"BEDBOARD_LANG": "en"})
+    assert re.search(rf"^#{rate[1]} 450\.00 SEK ", english.stdout, re.M), english.stdout
+    csv = run_cli("export", "billing", "--from", night, "--to", night, db=db, env=SWEDISH)
+    assert ",450.00," in csv.stdout or ",650.00," in csv.stdout, csv.stdout
+    assert ",-1050.50," in csv.stdout and " kr" not in csv.stdout, csv.stdout

@@ -7,6 +7,7 @@ import datetime as dt
 
 import click
 
+from bedboard import formats
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, act, common_options, given, open_from_context
 from bedboard.cli.exports import export_group, out_options, write_out
@@ -15,7 +16,7 @@ from bedboard.i18n import _
 from bedboard.services.billing import close, commitments, payers, payments
 from bedboard.services.clock import check_period
 from bedboard.services.exports.kinds import billing_export
-from bedboard.services.money import money, parse_amount
+from bedboard.services.money import parse_amount
 
 
 @cli.command("pay")
@@ -95,9 +96,8 @@ def adjust(guest_code: str, night: dt.date, amount: str, reason: str) -> None:
     store = open_from_context()
     row = act(close.adjust, store, **given(amount=minor, currency=store.settings.currency))
     click.echo(
-        f"adjustment #{row.id}: "
-        + _("{amount} {currency} on {code}'s {night}").format(
-            amount=money(minor), currency=row.currency, code=guest_code, night=night
+        _("adjustment #{id}: {amount} on {code}'s {night}").format(
+            id=row.id, amount=formats.money_text(minor, row.currency), code=guest_code, night=night
         )
     )
 

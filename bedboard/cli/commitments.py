@@ -8,11 +8,12 @@ import json
 
 import click
 
+from bedboard import formats
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, act, common_options, given, query
 from bedboard.i18n import _
 from bedboard.services.billing import commitments, corrections
-from bedboard.services.money import money, parse_amount
+from bedboard.services.money import parse_amount
 
 
 @cli.group("commitments")
@@ -84,7 +85,8 @@ def commitments_list(payer: str | None, guest_code: str | None, as_json: bool) -
         if c.max_nights is not None:
             caps.append(_("at most {n} night(s)").format(n=c.max_nights))
         if c.max_amount is not None:
-            caps.append(_("at most {amount}").format(amount=money(c.max_amount)))
+            amount = formats.money_text(c.max_amount, store.settings.currency)
+            caps.append(_("at most {amount}").format(amount=amount))
         beyond = (
             "  " + _("{n} night(s) BEYOND THE CAP").format(n=c.beyond_cap) if c.beyond_cap else ""
         )
@@ -130,11 +132,10 @@ def correct(
     for c in done:
         old = c.old_payer or _("nobody (unbilled)")
         click.echo(
-            _("{night}: credit {credit} {cur} to {old}, rebill {rebill} {cur} to {payer}").format(
+            _("{night}: credit {credit} to {old}, rebill {rebill} to {payer}").format(
                 night=c.night,
-                credit=money(c.credit),
-                rebill=money(c.rebill),
-                cur=c.currency,
+                credit=formats.money_text(c.credit, c.currency),
+                rebill=formats.money_text(c.rebill, c.currency),
                 old=old,
                 payer=payer,
             )

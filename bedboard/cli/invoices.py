@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from bedboard import formats
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
 from bedboard.cli.exports import output
@@ -29,7 +30,6 @@ from bedboard.services.exports.invoice_files import (
     write_invoice_xlsx,
 )
 from bedboard.services.exports.outfile import write_bytes_atomically
-from bedboard.services.money import money
 
 FORMATS = (".pdf", ".xlsx", ".csv")
 
@@ -82,9 +82,9 @@ def invoice_basis_command(
         save_invoice_csv(out, basis)
     for currency, total in sorted(basis.totals.items()):
         click.echo(
-            _("{payer}: {nights} night(s), {amount} {currency}").format(
-                payer=basis.payer.name, nights=total.nights, amount=money(total.amount),
-                currency=currency,
+            _("{payer}: {nights} night(s), {amount}").format(
+                payer=basis.payer.name, nights=total.nights,
+                amount=formats.money_text(total.amount, currency),
             ),
             err=out == "-",
         )  # fmt: skip

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from bedboard import formats
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, F, act, common_options, open_from_context
 from bedboard.cli.inventory import import_group
@@ -23,7 +24,7 @@ from bedboard.services.billing.imports import (
     parse_payers,
     parse_rates,
 )
-from bedboard.services.money import money, parse_amount
+from bedboard.services.money import parse_amount
 from bedboard.states import PayerKind, SiteKind, values
 
 # Plain text checked by the services: click's Choice errors span several lines.
@@ -167,17 +168,16 @@ def rates_set(
     scope = _scope(site, site_kind)
     if compensation:
         click.echo(
-            _("compensation rate #{id}: {amount} {currency} per night to {scope}, {first}..{last}")
-            .format(id=rate.id, amount=money(minor), currency=rate.currency, scope=scope,
+            _("compensation rate #{id}: {amount} per night to {scope}, {first}..{last}")
+            .format(id=rate.id, amount=formats.money_text(minor, rate.currency), scope=scope,
                     first=first, last=last or _("open"))
         )  # fmt: skip
         return
     for_payer = _(" for {payer}").format(payer=payer) if payer else ""
     click.echo(
-        f"rate #{rate.id}: "
-        + _("{amount} {currency} per night, {scope}{for_payer}, {first}..{last}").format(
-            amount=money(minor), currency=rate.currency, scope=scope, for_payer=for_payer,
-            first=first, last=last or _("open"),
+        _("rate #{id}: {amount} per night, {scope}{for_payer}, {first}..{last}").format(
+            id=rate.id, amount=formats.money_text(minor, rate.currency), scope=scope,
+            for_payer=for_payer, first=first, last=last or _("open"),
         )
     )  # fmt: skip
 
@@ -202,13 +202,13 @@ def rates_list() -> None:
     for r in lines:
         payer = _(" for {payer}").format(payer=r.payer) if r.payer else ""
         click.echo(
-            f"#{r.id} {money(r.amount)} {r.currency}  {r.applies_to}{payer}  "
+            f"#{r.id} {formats.money_text(r.amount, r.currency)}  {r.applies_to}{payer}  "
             f"{r.valid_from}..{r.valid_to or still}"
         )
     word = _("compensation")
     for c in paid:
         click.echo(
-            f"{word} #{c.id} {money(c.amount)} {c.currency}  {c.applies_to}  "
+            f"{word} #{c.id} {formats.money_text(c.amount, c.currency)}  {c.applies_to}  "
             f"{c.valid_from}..{c.valid_to or still}"
         )
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bedboard import formats
 from bedboard.db.models import Adjustment, BedNight, ClosedNight, Guest, Payer, Site, Unit
 from bedboard.errors import BadInput, NightClosed, NoRate, RuleViolation, UnbilledNights
 from bedboard.i18n import _
@@ -28,7 +29,6 @@ from bedboard.services.billing.rates import RateBook
 from bedboard.services.billing.routing import route_night
 from bedboard.services.clock import utcnow
 from bedboard.services.lookup import find_guest
-from bedboard.services.money import money
 from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
 from bedboard.services.staff.rights import Right
@@ -60,7 +60,8 @@ class CloseResult:
 
     @property
     def total_text(self) -> str:
-        """`1300.00 SEK`, or each currency's sum when rates of several were posted."""
+        """`1300.00 SEK` (`1 300,00 kr` in Swedish), or each currency's sum when rates of
+        several were posted."""
         return _total_text(self.amounts, self.currency)
 
 
@@ -146,9 +147,7 @@ class ClosePlan:
 
 
 def _total_text(amounts: dict[str, int], currency: str) -> str:
-    if not amounts:
-        return f"0.00 {currency}"
-    return " + ".join(f"{money(v)} {c}" for c, v in sorted(amounts.items()))
+    return formats.money_sum(amounts, currency, formats.money_text)
 
 
 def plan_close(session: Session, *, night: dt.date, currency: str) -> ClosePlan:

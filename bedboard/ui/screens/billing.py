@@ -274,22 +274,17 @@ class BillingScreen(PeriodScreen):
         self.run_change(change)
 
 
-def money_sum(amounts: dict[str, int]) -> str:
-    """Each currency's sum as people read it: `1 950,00 kr`, or `0,00 kr` for none."""
-    if not amounts:
-        return formats.money(0)
-    return " + ".join(formats.money(v, c) for c, v in sorted(amounts.items()))
-
-
 def close_question(plan: close.ClosePlan) -> str:
     """What closing the night posts, per payer, and the nights nobody pays."""
     lines = [
         _("Closing the night of {night} posts {n} occupied night(s), {total}:").format(
-            night=formats.night_short(plan.night), n=plan.occupied, total=money_sum(plan.amounts)
+            night=formats.night_short(plan.night),
+            n=plan.occupied,
+            total=formats.money_sum(plan.amounts),
         )
     ]
     for payer, (count, sums) in sorted(plan.by_payer.items(), key=lambda p: (not p[0], p[0])):
-        amount = money_sum(sums)
+        amount = formats.money_sum(sums)
         who = payer or _("UNBILLED (nobody pays)")
         lines.append(f"  {who}: {count} · {amount}")
     if plan.unbilled:
