@@ -36,7 +36,7 @@ def test_billing_commands(db_url: str, tmp_path: Path, cli_here: CliRunner) -> N
     run("payers", "deactivate", "Gamla NGO")
     listed = run("payers", "list")
     assert "Polisen  (police)  202100-0076  Anna" in listed
-    assert "Gamla NGO  (ngo)  [deactivated]" in listed
+    assert "Gamla NGO  (voluntary organisation)  [deactivated]" in listed
 
     assert "450.00 SEK per night" in run(
         "rates", "set", "--amount", "450", "--from", str(D), "--site-kind", "host_family"

@@ -16,12 +16,15 @@ import os
 import re
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
+from bedboard.cli.help_texts import METAVARS
 from bedboard.services.beds.inventory import import_inventory, parse_inventory
+from bedboard.words import WORDS
 from tests.support.cli import REPO, load_demo_into, run_cli, run_on_terminal
 from tests.support.stores import store_at
 from tools import catalogs
@@ -47,7 +50,7 @@ def walk(group, ctx, path):
 root = click.Context(cli, info_name="bedboard")
 found = []
 for path, command, parent in [(["bedboard"], cli, None), *walk(cli, root, ["bedboard"])]:
-    ctx = click.Context(command, info_name=path[-1], parent=parent)
+    ctx = command.context_class(command, info_name=path[-1], parent=parent)  # as click does
     texts = [["description", command.help or ""]]
     texts += [[p.name, p.help] for p in command.get_params(ctx) if getattr(p, "help", None)]
     listed = COMMANDS.get(path[1]) if len(path) == 2 else None
@@ -215,3 +218,77 @@ def test_amounts_in_messages_read_as_in_swedish(tmp_path: Path) -> None:
     csv = run_cli("export", "billing", "--from", night, "--to", night, db=db, env=SWEDISH)
     assert ",450.00," in csv.stdout or ",650.00," in csv.stdout, csv.stdout
     assert ",-1050.50," in csv.stdout and " kr" not in csv.stdout, csv.stdout
+
+
+@cache
+def english_codes() -> frozenset[str]:
+    """The stored codes that are not Swedish words too ('man', 'region' are)."""
+    pairs, _patterns = swedish_catalog()
+    codes = {member.value for kind in WORDS for member in kind}
+    return frozenset(c for c in codes if pairs.get(c.replace("_", " "), "") != c)
+
+
+def codes_left(text: str, *, typed_ok: bool) -> list[str]:
+    """English code words in `text`. On a help page (`typed_ok`) a code may stand where it is
+    typed - a choice `[csv|xlsx]`, a list to type `women_only,children`, an example's
+    `--site-kind shelter` - or with its word after it: `police (Polisen)`."""
+    if typed_ok:
+        text = re.sub(r"\[[\w|]+\]|\b\w+(?:,\w+)+\b|--[a-z-]+[ =]\w+", " ", text)
+        text = re.sub(r"\b\w+\s+\([^()]+\)", " ", text)
+    codes = english_codes()
+    return sorted({w for w in re.findall(r"\b[a-z_]+\b", text) if w in codes})
+
+
+def test_help_pages_show_no_english_placeholder_or_bare_code(swedish_help: list[dict]) -> None:
+    pairs, _patterns = swedish_catalog()
+    placeholders = [m for m in METAVARS if pairs[m] != m]
+    assert {"DATE", "NAME", "CODE", "SITE", "UNIT"} <= set(placeholders)
+    left = []
+    for entry in swedish_help:
+        page = entry["page"]
+        left += [f"{entry['command']}: {m}" for m in placeholders if re.search(rf"\b{m}\b", page)]
+        left += [f"{entry['command']}: {c}" for c in codes_left(page, typed_ok=True)]
+    assert left == [], "\n".join(left)
+
+
+def test_messages_show_codes_in_swedish_words(tmp_path: Path) -> None:
+    """A payer's kind, a rate's site kind, a guest's gender and needs read in Swedish; the
+    codes stay in the CSV."""
+    db = str(tmp_path / "b.sqlite3")
+    load_demo_into(db)
+    script = """
+import sys
+from bedboard.cli import main
+for args in [a.split("|") for a in sys.argv[1:]]:
+    print("$", *args, flush=True)
+    try:
+        main(["--db", DB, *args])
+    except SystemExit as done:
+        print("exit", done.code, flush=True)
+""".replace("DB", repr(db))
+    commands = [
+        "payers|add|Stadsmissionen|--kind|ngo",
+        "payers|edit|Stadsmissionen|--kind|municipality",
+        "payers|list",
+        "rates|list",
+        "guests|edit|G-101|--gender|woman|--needs|women_only,children",
+        "guests|show|G-101",
+        "guests|list",
+        "export|inventory",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", script, *commands],
+        capture_output=True, text=True, timeout=120, cwd=REPO,
+        env={**os.environ, **SWEDISH, "PYTHONPATH": str(REPO), "BEDBOARD_USER": "tester"},
+    )  # fmt: skip
+    out = done.stdout
+    assert "exit 1" not in out and "exit 2" not in out, out + done.stderr
+    messages, csv = out.split("$ export inventory")
+    said = "\n".join(line for line in messages.splitlines() if not line.startswith("$ "))
+    assert codes_left(said, typed_ok=False) == [], said
+    for swedish in ("Stadsmissionen (ideell organisation) tillagd",
+                    "Stadsmissionen (kommun) sparad", "Polisen  (Polisen)",
+                    "boendetyp akutboende", "boendetyp jourhem", "kön: kvinna",
+                    "behov: barn, bara kvinnor"):  # fmt: skip
+        assert swedish in messages, swedish
+    assert ",shelter,Stockholm," in csv  # the stored code, as DESIGN.md's CSV has it

@@ -10,7 +10,7 @@ import click
 
 from bedboard import formats
 from bedboard.cli import cli
-from bedboard.cli.common import NIGHT, act, common_options, given, query
+from bedboard.cli.common import NIGHT, act, common_options, given, open_from_context, query
 from bedboard.i18n import _
 from bedboard.services.billing import commitments, corrections
 from bedboard.services.money import parse_amount
@@ -73,7 +73,8 @@ def commitments_add(
 @common_options
 def commitments_list(payer: str | None, guest_code: str | None, as_json: bool) -> None:
     """Every commitment, oldest first, with the nights billed to it and beyond its cap."""
-    lines = query(commitments.list_commitments, payer=payer, guest_code=guest_code)
+    store = open_from_context()
+    lines = query(commitments.list_commitments, store, payer=payer, guest_code=guest_code)
     if as_json:
         click.echo(json.dumps([c.as_json() for c in lines], ensure_ascii=False, indent=1))
         return

@@ -15,6 +15,8 @@ from bedboard.i18n import _
 from bedboard.services.people import avoid, guests
 from bedboard.services.people.guests import GuestFields, GuestView
 from bedboard.services.people.intake_text import GENDERS
+from bedboard.states import Gender
+from bedboard.words import codes_with_words, needs_text, word
 
 
 def _record_options(f: F) -> F:
@@ -24,7 +26,11 @@ def _record_options(f: F) -> F:
             "--name", metavar="TEXT", help=_("Full name (shown only on an audited reveal).")
         ),
         click.option("--birth-year", type=int, metavar="YYYY"),
-        click.option("--gender", type=click.Choice(GENDERS)),
+        click.option(
+            "--gender",
+            type=click.Choice(GENDERS),
+            help=_("One of {kinds}.").format(kinds=codes_with_words(Gender)),
+        ),
         click.option("--languages", metavar="sv,ro", help=_("Languages spoken, comma-separated.")),
         click.option(
             "--needs",
@@ -118,10 +124,10 @@ def _describe(v: GuestView) -> list[str]:
         (_("code"), v.code),
         (_("name"), name),
         (_("household"), household),
-        (_("gender"), v.gender or "-"),
+        (_("gender"), word(Gender, v.gender) or "-"),
         (_("birth year"), v.birth_year or "-"),
         (_("languages"), ", ".join(v.languages) or "-"),
-        (_("needs"), ", ".join(v.needs) or "-"),
+        (_("needs"), needs_text(v.needs) or "-"),
         (_("protected"), _("yes") if v.protected else _("no")),
         (_("keep-away rules"), rules),
         (_("notes"), v.notes or "-"),
@@ -158,7 +164,14 @@ def list_command(household: str | None, as_json: bool) -> None:
         return
     for v in views:
         click.echo(
-            "\t".join([v.code, v.household or "-", v.gender or "-", ",".join(v.needs) or "-"])
+            "\t".join(
+                [
+                    v.code,
+                    v.household or "-",
+                    word(Gender, v.gender) or "-",
+                    needs_text(v.needs) or "-",
+                ]
+            )
         )
 
 

@@ -25,10 +25,11 @@ from bedboard.services.billing.imports import (
     parse_rates,
 )
 from bedboard.services.money import parse_amount
-from bedboard.states import PayerKind, SiteKind, values
+from bedboard.states import PayerKind, SiteKind
+from bedboard.words import applies_to, codes_with_words, word
 
 # Plain text checked by the services: click's Choice errors span several lines.
-KIND_HELP = _("One of {kinds}.").format(kinds=", ".join(values(PayerKind)))
+KIND_HELP = _("One of {kinds}.").format(kinds=codes_with_words(PayerKind))
 
 
 @cli.group("payers")
@@ -62,7 +63,9 @@ INVOICE_DETAILS = (
 def payers_add(name: str, kind: str, **details: str) -> None:
     """Add a payer."""
     payer = act(payers.add_payer, name=name, kind=kind, **details)
-    click.echo(_("payer {name} ({kind}) added").format(name=payer.name, kind=payer.kind))
+    click.echo(
+        _("payer {name} ({kind}) added").format(name=payer.name, kind=word(PayerKind, payer.kind))
+    )
 
 
 @payers_group.command("list")
@@ -72,7 +75,7 @@ def payers_list() -> None:
     store = open_from_context()
     with store.read() as session:
         lines = [
-            f"{p.name}  ({p.kind})"
+            f"{p.name}  ({word(PayerKind, p.kind)})"
             + ("" if p.active else "  " + _("[deactivated]"))
             + "".join(f"  {x}" for x in (p.org_number, p.address, p.contact) if x)
             for p in payers.list_payers(session)
@@ -92,7 +95,9 @@ def payers_list() -> None:
 def payers_edit(name: str, new_name: str | None, kind: str | None, **details: str | None) -> None:
     """Change a payer's name, kind or invoice details."""
     payer = act(payers.edit_payer, name=name, new_name=new_name, kind=kind, **details)
-    click.echo(_("payer {name} ({kind}) saved").format(name=payer.name, kind=payer.kind))
+    click.echo(
+        _("payer {name} ({kind}) saved").format(name=payer.name, kind=word(PayerKind, payer.kind))
+    )
 
 
 @payers_group.command("deactivate")
@@ -124,7 +129,7 @@ def rates_group() -> None:
 @click.option("--amount", required=True, help=_("Per night, like 450.00."))
 @click.option("--from", "first", type=NIGHT, required=True, help=_("First night it applies to."))
 @click.option("--to", "last", type=NIGHT, help=_("Last night it applies to. Default: open."))
-@click.option("--site-kind", help=_("One of {kinds}.").format(kinds=", ".join(values(SiteKind))))
+@click.option("--site-kind", help=_("One of {kinds}.").format(kinds=codes_with_words(SiteKind)))
 @click.option("--site", metavar="NAME")
 @click.option("--payer", metavar="NAME", help=_("Only for this payer's nights."))
 @click.option(
@@ -165,7 +170,7 @@ def rates_set(
         site_kind=site_kind,
         site=site,
     )
-    scope = _scope(site, site_kind)
+    scope = applies_to(site, site_kind)
     if compensation:
         click.echo(
             _("compensation rate #{id}: {amount} per night to {scope}, {first}..{last}")
@@ -180,12 +185,6 @@ def rates_set(
             for_payer=for_payer, first=first, last=last or _("open"),
         )
     )  # fmt: skip
-
-
-def _scope(site: str | None, site_kind: str | None) -> str:
-    return (
-        _("site {site}").format(site=site) if site else _("site kind {kind}").format(kind=site_kind)
-    )
 
 
 @rates_group.command("list")

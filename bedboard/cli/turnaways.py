@@ -10,11 +10,18 @@ from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, act, common_options, given, open_from_context
 from bedboard.i18n import _, ngettext
 from bedboard.services.people.turnaways import MAX_PEOPLE, TURNAWAY_REASONS, record_turnaway
+from bedboard.states import TurnawayReason
+from bedboard.words import codes_with_words
 
 
 @cli.command("turnaway")
 @click.option("--night", type=NIGHT, help=_("Default: the current night."))
-@click.option("--reason", required=True, type=click.Choice(TURNAWAY_REASONS), help=_("Why."))
+@click.option(
+    "--reason",
+    required=True,
+    type=click.Choice(TURNAWAY_REASONS),
+    help=_("Why: {reasons}.").format(reasons=codes_with_words(TurnawayReason)),
+)
 @click.option(
     "--people",
     type=click.IntRange(1, MAX_PEOPLE),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from bedboard.i18n import N_, _
 from bedboard.services.beds.availability import UnitNight
 from bedboard.states import SiteKind, UnitStatus
-from bedboard.ui.format import TAG_LABELS
+from bedboard.words import need_word
 
 KIND_LABELS: dict[str, str] = {  # N_() marked: _() where shown
     SiteKind.SHELTER: N_("shelters"),
@@ -46,7 +46,7 @@ class Filters:
             parts.append(_(KIND_LABELS.get(self.kind, self.kind)))
         if self.area:
             parts.append(self.area)
-        parts.extend(_(TAG_LABELS.get(t, t)) for t in sorted(self.tags))
+        parts.extend(need_word(t) for t in sorted(self.tags))
         if self.language:
             parts.append(_("speaks {language}").format(language=self.language))
         return ", ".join(parts)

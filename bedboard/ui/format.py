@@ -12,6 +12,7 @@ from bedboard import formats
 from bedboard.i18n import N_, _, ngettext, pgettext
 from bedboard.services.beds.availability import SiteCounts, UnitNight
 from bedboard.ui import palette
+from bedboard.words import needs_text
 
 # Labels are N_() marked and translated where shown, so a change of language reaches them.
 STATE_LABELS = {
@@ -21,11 +22,6 @@ STATE_LABELS = {
     "out_of_service": (N_("out"), "dim"),
 }
 UNBILLED = N_("! no payer")
-TAG_LABELS = {
-    "women_only": N_("women only"),
-    "children_ok": N_("children"),
-    "accessible": N_("accessible"),
-}
 
 
 def shifted(night: dt.date, days: int) -> dt.date | None:
@@ -122,14 +118,7 @@ def note_cell(u: UnitNight, now: dt.datetime) -> str:
 
 
 def tags_text(tags: tuple[str, ...]) -> str:
-    return ", ".join(
-        _(TAG_LABELS[t])
-        if t in TAG_LABELS
-        else _("speaks {language}").format(language=t.removeprefix("language_"))
-        if t.startswith("language_")
-        else t.replace("_", " ")
-        for t in tags
-    )
+    return needs_text(tags)
 
 
 def unit_cells(u: UnitNight, now: dt.datetime) -> tuple[str | Text, ...]:

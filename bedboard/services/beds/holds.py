@@ -30,6 +30,7 @@ from bedboard.services.staff.access import require, require_at_units
 from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text, column_length
 from bedboard.states import HoldStatus, NightState
+from bedboard.words import word
 
 DEFAULT_HOLD_MINUTES = 90
 MAX_HOLD_MINUTES = 24 * 60
@@ -124,15 +125,6 @@ def held_units(session: Session, hold_id: int) -> list[str]:
     return [f"{name}/{label}" for name, label in rows]
 
 
-def ended_word(status: str) -> str:
-    words: dict[str, str] = {
-        HoldStatus.CONFIRMED: _("confirmed"),
-        HoldStatus.CANCELLED: _("cancelled"),
-        HoldStatus.EXPIRED: _("expired"),
-    }
-    return words.get(status, status)
-
-
 def hold_unit_ids(session: Session, row: Hold) -> list[int]:
     return [
         row.unit_id,
@@ -154,7 +146,9 @@ def active_hold(session: Session, hold_id: int, now: dt.datetime) -> Hold:
         )
     if row.status != HoldStatus.ACTIVE:
         raise RuleViolation(
-            _("hold #{id} is already {status}").format(id=hold_id, status=ended_word(row.status))
+            _("hold #{id} is already {status}").format(
+                id=hold_id, status=word(HoldStatus, row.status)
+            )
         )
     return row
 

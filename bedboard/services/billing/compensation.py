@@ -27,6 +27,7 @@ from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
 from bedboard.services.staff.rights import Right
 from bedboard.states import NightState
+from bedboard.words import applies_to
 
 HOST_FAMILY = "host_family"
 COMPENSATION_COLUMNS = (
@@ -224,9 +225,7 @@ def list_compensation_rates(session: Session) -> list[CompensationRateLine]:
     return [
         CompensationRateLine(
             r.id, r.amount, r.currency, r.valid_from, r.valid_to,
-            _("site {site}").format(site=name)
-            if name
-            else _("site kind {kind}").format(kind=r.site_kind),
+            applies_to(name, r.site_kind),
         )
         for r, name in session.execute(stmt)
     ]  # fmt: skip

@@ -19,6 +19,7 @@ from bedboard.services.lookup import find_payer, site_id_named
 from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
 from bedboard.services.staff.rights import Right
+from bedboard.words import applies_to
 
 
 @dataclass(frozen=True)
@@ -196,9 +197,7 @@ def list_rates(session: Session) -> list[RateLine]:
             rate.currency,
             rate.valid_from,
             rate.valid_to,
-            _("site {site}").format(site=site)
-            if site
-            else _("site kind {kind}").format(kind=rate.site_kind),
+            applies_to(site, rate.site_kind),
             payer or "",
         )
         for rate, site, payer in session.execute(stmt)

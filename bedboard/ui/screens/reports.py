@@ -21,15 +21,16 @@ from textual.widgets import Label, Static
 from bedboard import formats
 from bedboard.i18n import N_, _, ngettext
 from bedboard.services.reports import UNBILLED, NightCounts, Report, build_report
+from bedboard.states import TurnawayReason
 from bedboard.store import Store
 from bedboard.ui import palette
 from bedboard.ui.clock import Clock
 from bedboard.ui.screens.base import LiveScreen
-from bedboard.ui.screens.unit_actions import REASON_LABELS
 from bedboard.ui.widgets.charts import Fit, bar, columns, fit, squeeze
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.night_plot import NightPlot, Series
 from bedboard.ui.widgets.notice import Notice
+from bedboard.words import word
 
 RELOAD_AFTER_SECONDS = 3.0
 PLOTTED = ("occupancy", "attention")
@@ -279,7 +280,7 @@ def week_bars(report: Report, width: int = 40) -> Text:
         return out
     for week in report.weeks:
         reasons = ", ".join(
-            f"{_(REASON_LABELS.get(r, r))} {n}" for r, n in sorted(week.by_reason.items())
+            f"{word(TurnawayReason, r)} {n}" for r, n in sorted(week.by_reason.items())
         )
         out.append(f"{week.week}  ").append_text(
             bar(week.people, top=top, width=width, style=UNPAID)

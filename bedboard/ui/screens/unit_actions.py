@@ -38,6 +38,7 @@ from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen, payer_field
 from bedboard.ui.screens.pick import PickScreen
 from bedboard.ui.widgets.code_suggester import GuestCodeSuggester
+from bedboard.words import word
 
 # Which unit states each action needs; None: any unit (or none selected).
 NEEDS_STATE: dict[str, tuple[str, ...] | None] = {
@@ -68,15 +69,6 @@ ACTION_RIGHTS: dict[str, Right] = {
     "back_in_service": Right.BOOK,
     "turnaway": Right.TURNAWAY,
 }
-
-REASON_LABELS: dict[str, str] = {  # N_() marked: _() where shown
-    TurnawayReason.NO_FREE_UNIT: N_("no free place"),
-    TurnawayReason.NO_PAYER: N_("nobody would pay"),
-    TurnawayReason.NOT_ELIGIBLE: N_("not eligible"),
-    TurnawayReason.NEEDS_NOT_MET: N_("needs could not be met"),
-    TurnawayReason.OTHER: N_("other"),
-}
-GENDER_LABELS = {"woman": N_("woman"), "man": N_("man"), "other": N_("other")}
 
 
 def kept_text(later: stays.LaterBooking | None) -> str:
@@ -279,7 +271,7 @@ class UnitActionsScreen(LiveScreen):
                 "gender",
                 _("Gender"),
                 "select",
-                options=[(_(GENDER_LABELS.get(g, g)), g) for g in Gender],
+                options=[(word(Gender, g), g) for g in Gender],
                 prompt=_("(not recorded)"),
             ),
             Field("birth_year", _("Birth year"), "int", low=1900, high=dt.date.today().year),
@@ -613,7 +605,7 @@ class UnitActionsScreen(LiveScreen):
                     "reason",
                     _("Why"),
                     "select",
-                    options=[(_(REASON_LABELS[r]), r) for r in TURNAWAY_REASONS],
+                    options=[(word(TurnawayReason, r), r) for r in TURNAWAY_REASONS],
                     default=TurnawayReason.NO_FREE_UNIT,
                     required=True,
                 ),
