@@ -254,3 +254,36 @@ def test_several_sheets_for_other_exports(tmp_path: Path) -> None:
     assert book["nights"]["C2"].value == 1950.0
     assert book["totals_sum"]["B2"].value == -450.0
     assert "EUR" in book["totals_sum"]["B2"].number_format
+
+
+@pytest.mark.parametrize("name", ["invoice-basis", "compensation"])
+def test_format_xlsx_for_the_invoice_basis_and_compensation(
+    name: str, world_db: str, tmp_path: Path, cli_here: CliRunner
+) -> None:
+    """--format as for the other exports; the compensation's year totals in bold, its months
+    and every invoice line not; the same values as the CSV, with their types."""
+    args = EXPORTS[name]
+    book_path, csv_path = tmp_path / f"{name}.dat", tmp_path / f"{name}.xlsx"
+    code, _, err = cli_here(*args, "--format", "xlsx", "--out", str(book_path), db=world_db)
+    assert code == 0, err
+    code, _, err = cli_here(*args, "--format", "csv", "--out", str(csv_path), db=world_db)
+    assert code == 0, err
+    expected = csv_rows(csv_path)  # a CSV, although its name says .xlsx
+    with book_path.open("rb") as f:
+        sheet = openpyxl.load_workbook(f).worksheets[0]
+    rows = list(sheet.iter_rows())
+    header = [c.value for c in rows[0]]
+    assert header == expected[0] and len(rows) == len(expected) > 1
+    assert all(c.font.b for c in rows[0])
+    years = 0
+    for cells, want in zip(rows[1:], expected[1:], strict=True):
+        record = dict(zip(header, cells, strict=True))
+        assert [as_csv_text(c.value, h) for c, h in zip(cells, header, strict=True)] == want
+        assert isinstance(record["amount"].value, float | int)
+        assert "kr" in record["amount"].number_format
+        assert isinstance(record["nights"].value, int)
+        year = name == "compensation" and len(record["period"].value) == 4
+        years += year
+        written = [c for c in cells if c.value is not None]
+        assert all(bool(c.font.b) == year for c in written), (want, [c.font.b for c in cells])
+    assert years > 0 if name == "compensation" else years == 0

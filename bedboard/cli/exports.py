@@ -66,11 +66,10 @@ def _sheet_name(ctx: click.Context) -> str:
     return f"{name} summary" if ctx.params.get("summary") else name
 
 
-def _write_xlsx_out(export: Export, out: str, progress: Progress | None) -> int:
-    ctx = click.get_current_context()
-    name = _sheet_name(ctx)
+def write_sheets_out(sheets: list[Sheet], out: str, progress: Progress | None = None) -> int:
+    """A workbook to the file `out`, or to stdout when it is not a terminal."""
     if out != "-":
-        return write_xlsx(out, [Sheet(name, export)], progress=progress)
+        return write_xlsx(out, sheets, progress=progress)
     if sys.stdout.isatty():
         raise BadInput(
             _("a spreadsheet cannot be shown in a terminal; name a file: --out FILE.xlsx")
@@ -78,7 +77,7 @@ def _write_xlsx_out(export: Export, out: str, progress: Progress | None) -> int:
     # A workbook is a zip, written whole: build it in a private folder, then pass it on.
     with tempfile.TemporaryDirectory(prefix="bedboard-") as folder:
         path = os.path.join(folder, "export.xlsx")
-        count = write_xlsx(path, [Sheet(name, export)])
+        count = write_xlsx(path, sheets)
         sys.stdout.flush()
         with open(path, "rb") as f:
             shutil.copyfileobj(f, sys.stdout.buffer)
@@ -109,10 +108,11 @@ def progress_bar(out: str, export: Export) -> Iterator[Progress | None]:
 def write_out(export: Export, out: str, excel: bool) -> None:
     """Stream an export to --out, with a progress bar when it is long and someone watches.
     A spreadsheet (.xlsx) when --format xlsx or --out ends in .xlsx; CSV otherwise."""
-    spreadsheet = is_xlsx(out, click.get_current_context().meta.get(FORMAT_KEY))
+    spreadsheet = is_xlsx(out, chosen_format())
     with progress_bar(out, export) as progress:
         if spreadsheet:
-            count = _write_xlsx_out(export, out, progress)
+            sheet = Sheet(_sheet_name(click.get_current_context()), export)
+            count = write_sheets_out([sheet], out, progress)
         else:
             with output(out) as stream:
                 count = write_export(stream, export, excel=excel, progress=progress)
@@ -133,14 +133,25 @@ def _remember_format(ctx: click.Context, _param: click.Parameter, value: str | N
         ctx.meta[FORMAT_KEY] = value
 
 
-def out_options(f: F) -> F:
-    f = click.option(
+def format_option(f: F) -> F:
+    """--format csv|xlsx, kept in the context for `chosen_format()`."""
+    return click.option(
         "--format",
         type=click.Choice(["csv", "xlsx"], case_sensitive=False),
         expose_value=False,
         callback=_remember_format,
         help=_("csv or xlsx (a spreadsheet). Default: from the --out file name, else csv."),
     )(f)
+
+
+def chosen_format() -> str | None:
+    """What --format asked for ("csv", "xlsx"), or None to go by the file name."""
+    value = click.get_current_context().meta.get(FORMAT_KEY)
+    return str(value).lower() if value else None
+
+
+def out_options(f: F) -> F:
+    f = format_option(f)
     f = click.option("--excel", is_flag=True, help=_("Add a BOM so Excel shows å, ä, ö."))(f)
     f = click.option(
         "--out", default="-", show_default=True, help=_("File to write, - for stdout.")

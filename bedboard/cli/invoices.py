@@ -1,6 +1,6 @@
 """`bedboard invoice-basis`: one payer's basis for invoicing a period, as PDF, xlsx or CSV
-(chosen by the --out file's ending; CSV on stdout without --out); and `bedboard compensation`:
-what each host family is owed per month and year."""
+(chosen by --format, else by the --out file's ending; CSV on stdout without either); and
+`bedboard compensation`: what each host family is owed per month and year."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import click
 from bedboard import formats
 from bedboard.cli import cli
 from bedboard.cli.common import NIGHT, common_options, open_from_context
-from bedboard.cli.exports import output
+from bedboard.cli.exports import chosen_format, format_option, output, write_sheets_out
 from bedboard.errors import BadInput, RuleViolation
 from bedboard.i18n import _
 from bedboard.services.billing.compensation import (
@@ -24,14 +24,22 @@ from bedboard.services.billing.invoice import invoice_basis, organisation
 from bedboard.services.clock import check_period
 from bedboard.services.csvio import write_csv
 from bedboard.services.exports.invoice_files import (
+    compensation_sheet,
+    invoice_sheet,
     save_invoice_csv,
-    write_compensation_xlsx,
     write_invoice_csv,
-    write_invoice_xlsx,
 )
 from bedboard.services.exports.outfile import write_bytes_atomically
 
 FORMATS = (".pdf", ".xlsx", ".csv")
+
+
+def out_format(out: str) -> str:
+    """ ".csv", ".xlsx" (--format, else the --out file's ending) or ".pdf" (the ending)."""
+    chosen = chosen_format()
+    if chosen:
+        return f".{chosen}"
+    return Path(out).suffix.lower() if out != "-" else ".csv"
 
 
 @cli.command("invoice-basis")
@@ -40,6 +48,7 @@ FORMATS = (".pdf", ".xlsx", ".csv")
 @click.option("--to", "last", type=NIGHT, required=True, help=_("Last night (inclusive)."))
 @click.option("--reference", metavar="TEXT", help=_("Only nights with this payer reference."))
 @click.option("--out", default="-", help=_("FILE.pdf, FILE.xlsx or FILE.csv; - is CSV on stdout."))
+@format_option
 @common_options
 def invoice_basis_command(
     payer: str, first: dt.date, last: dt.date, reference: str | None, out: str
@@ -49,7 +58,7 @@ def invoice_basis_command(
     One line per guest code, reference and rate; then credits, rebills and adjustments with
     their reasons; then the totals."""
     check_period(first, last)
-    suffix = Path(out).suffix.lower() if out != "-" else ".csv"
+    suffix = out_format(out)
     if suffix not in FORMATS:
         raise BadInput(_("--out must end in .pdf, .xlsx or .csv, not {name!r}").format(name=out))
     store = open_from_context()
@@ -74,7 +83,7 @@ def invoice_basis_command(
 
         write_bytes_atomically(out, render_pdf(basis, created=dt.date.today()))
     elif suffix == ".xlsx":
-        write_invoice_xlsx(out, basis)
+        write_sheets_out([invoice_sheet(basis)], out)
     elif out == "-":
         with output("-") as stream:
             write_invoice_csv(stream, basis)
@@ -104,20 +113,21 @@ def invoice_basis_command(
 @click.option("--to", "last", type=NIGHT, required=True, help=_("Last night (inclusive)."))
 @click.option("--site", metavar="NAME", help=_("Only this host family."))
 @click.option("--out", default="-", help=_("FILE.csv or FILE.xlsx; - is CSV on stdout."))
+@format_option
 @common_options
 def compensation_command(first: dt.date, last: dt.date, site: str | None, out: str) -> None:
     """What each host family is owed: per family and month, then each year's total.
 
     The period column is YYYY-MM for a month and YYYY for a year's total."""
     check_period(first, last)
-    suffix = Path(out).suffix.lower() if out != "-" else ".csv"
+    suffix = out_format(out)
     if suffix not in (".csv", ".xlsx"):
         raise BadInput(_("--out must end in .csv or .xlsx, not {name!r}").format(name=out))
     store = open_from_context()
     with store.read() as session:
         owed = compensation(session, first, last, currency=store.settings.currency, site=site)
     if suffix == ".xlsx":
-        write_compensation_xlsx(out, owed)
+        write_sheets_out([compensation_sheet(owed)], out)
     else:
         with output(out) as stream:
             write_csv(stream, COMPENSATION_COLUMNS, compensation_rows(owed))

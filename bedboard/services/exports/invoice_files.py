@@ -5,7 +5,7 @@ and a filter). One row per nights line and per correction, the same columns in b
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -14,7 +14,7 @@ from bedboard.services.billing.invoice import InvoiceBasis
 from bedboard.services.csvio import write_csv
 from bedboard.services.exports.export import Export
 from bedboard.services.exports.outfile import atomic_text_file
-from bedboard.services.exports.xlsx import INTEGER, Sheet, write_xlsx
+from bedboard.services.exports.xlsx import INTEGER, Sheet
 from bedboard.services.money import money
 from bedboard.states import AdjustmentKind
 
@@ -64,15 +64,19 @@ def save_invoice_csv(path: Path | str, basis: InvoiceBasis) -> int:
         return write_invoice_csv(stream, basis)
 
 
-def write_invoice_xlsx(path: Path | str, basis: InvoiceBasis) -> int:
-    """One sheet named after the payer, through the shared writer (amounts in a currency
-    format, dates as dates, codes and references as text), all of it or nothing."""
-    export = Export(INVOICE_COLUMNS, invoice_csv_rows(basis))
-    return write_xlsx(path, [Sheet(basis.payer.name, export)])
+def invoice_sheet(basis: InvoiceBasis) -> Sheet:
+    """One sheet named after the payer, for the shared writer (amounts in a currency format,
+    dates as dates, codes and references as text)."""
+    return Sheet(basis.payer.name, Export(INVOICE_COLUMNS, invoice_csv_rows(basis)))
 
 
-def write_compensation_xlsx(path: Path | str, owed: list[Owed]) -> int:
-    """The compensation rows as the CSV has them, typed by the shared writer; a year's total
-    is the row whose period is a year (YYYY), as in the CSV."""
+def is_year_total(row: Sequence[Any]) -> bool:
+    """A compensation row whose period is a year (YYYY), not a month (YYYY-MM)."""
+    return len(str(row[COMPENSATION_COLUMNS.index("period")])) == len("YYYY")
+
+
+def compensation_sheet(owed: list[Owed]) -> Sheet:
+    """The compensation rows as the CSV has them, typed by the shared writer; each year's
+    total in bold under its months, as the first version's workbook had it."""
     export = Export(COMPENSATION_COLUMNS, compensation_rows(owed))
-    return write_xlsx(path, [Sheet("compensation", export, kinds=COMPENSATION_KINDS)])
+    return Sheet("compensation", export, kinds=COMPENSATION_KINDS, total_row=is_year_total)

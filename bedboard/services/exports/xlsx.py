@@ -10,10 +10,11 @@ import dialog: the same columns, header names and values as the CSV, but typed c
   stays text, and no cell is ever a formula (text is written as text, never guessed).
 
 Each table is one sheet with a frozen header row, a filter over the header and column widths
-from the content. XlsxWriter streams rows in constant memory, so an export of millions of rows
-needs no more memory than a CSV. Other parts of the program (the invoice basis, the host
-families' compensation) call `write_xlsx` with their own sheets and, where a column's name
-does not say its type, their own `kinds`.
+from the content; a sheet may mark rows as totals (`total_row`), written in bold with the same
+number formats (a host family's year under its months). XlsxWriter streams rows in constant
+memory, so an export of millions of rows needs no more memory than a CSV. Other parts of the
+program (the invoice basis, the host families' compensation) call `write_xlsx` with their own
+sheets and, where a column's name does not say its type, their own `kinds`.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class Sheet:
     export: Export
     kinds: Mapping[str, str] = field(default_factory=dict)  # column -> kind, over COLUMN_KINDS
     currency: str = "SEK"  # for amounts in a sheet without a currency column
+    total_row: Callable[[Sequence[Any]], bool] | None = None  # rows shown in bold
 
 
 def is_xlsx(path: Path | str, format: str | None = None) -> bool:
@@ -80,20 +82,24 @@ def is_xlsx(path: Path | str, format: str | None = None) -> bool:
 
 
 class _Formats:
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
+    """The cell formats of a workbook; `bold` ones for a sheet's total rows."""
+
+    def __init__(self, book: xlsxwriter.Workbook, *, bold: bool = False) -> None:
         self.book = book
+        self.weight = {"bold": True} if bold else {}
         self.header = book.add_format({"bold": True, "bottom": 1})
-        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
-        self.integer = book.add_format({"num_format": "0"})
-        self.decimal = book.add_format({"num_format": "0.00"})
-        self.text = book.add_format({"num_format": "@"})
+        self.date = book.add_format({"num_format": "yyyy-mm-dd", **self.weight})
+        self.integer = book.add_format({"num_format": "0", **self.weight})
+        self.decimal = book.add_format({"num_format": "0.00", **self.weight})
+        self.text = book.add_format({"num_format": "@", **self.weight})
+        self.boolean = book.add_format(self.weight) if bold else None
         self._money: dict[str, Any] = {}
 
     def money(self, currency: str) -> Any:
         if currency not in self._money:
             symbol = CURRENCY_SYMBOLS.get(currency, currency).replace('"', "")
             self._money[currency] = self.book.add_format(
-                {"num_format": f'#,##0.00\\ "{symbol}";-#,##0.00\\ "{symbol}"'}
+                {"num_format": f'#,##0.00\\ "{symbol}";-#,##0.00\\ "{symbol}"', **self.weight}
             )
         return self._money[currency]
 
@@ -160,7 +166,7 @@ def _cell_writer(kind: str, formats: _Formats) -> Callable[[Any, int, int, Any, 
 
     def boolean(ws: Any, row: int, col: int, value: Any, currency: str) -> int:
         if isinstance(value, bool) or value in ("true", "false"):
-            ws.write_boolean(row, col, value is True or value == "true")
+            ws.write_boolean(row, col, value is True or value == "true", formats.boolean)
             return 5
         return text(ws, row, col, value, currency)
 
@@ -185,7 +191,7 @@ def _sheet_name(name: str, taken: set[str]) -> str:
 
 def _write_sheet(
     book: xlsxwriter.Workbook,
-    formats: _Formats,
+    formats: tuple[_Formats, _Formats],  # plain, bold
     sheet: Sheet,
     name: str,
     progress: Progress | None,
@@ -194,17 +200,21 @@ def _write_sheet(
     ws = book.add_worksheet(name)
     header = list(sheet.export.header)
     kinds = [sheet.kinds.get(c, COLUMN_KINDS.get(c, TEXT)) for c in header]
-    writers = [_cell_writer(kind, formats) for kind in kinds]
+    writers = [_cell_writer(kind, formats[0]) for kind in kinds]
+    bold_writers = [_cell_writer(kind, formats[1]) for kind in kinds]
     currency_col = header.index("currency") if "currency" in header else None
     widths = [len(c) + 3 for c in header]  # room for the filter button
     for col, title in enumerate(header):
-        ws.write_string(0, col, title, formats.header)
+        ws.write_string(0, col, title, formats[0].header)
     count = 0
     for count, values in enumerate(sheet.export.rows, start=1):
         currency = sheet.currency
         if currency_col is not None and values[currency_col]:
             currency = str(values[currency_col])
-        for col, (write, value) in enumerate(zip(writers, values, strict=True)):
+        total = sheet.total_row is not None and sheet.total_row(values)
+        for col, (write, value) in enumerate(
+            zip(bold_writers if total else writers, values, strict=True)
+        ):
             shown = write(ws, count, col, value, currency)
             if count <= SAMPLE_ROWS and shown + 2 > widths[col]:
                 widths[col] = shown + 2
@@ -238,7 +248,7 @@ def write_xlsx(
                 "strings_to_urls": False,
             },
         )
-        formats = _Formats(book)
+        formats = (_Formats(book), _Formats(book, bold=True))
         taken: set[str] = set()
         try:
             for sheet in sheets:
