@@ -66,6 +66,13 @@ def write_csv(
     return count
 
 
+def line_of(path: Path | str | None, line: int) -> str:
+    """Where a refused row is, for the refusal: 'rates.csv, line 3' ('rad 3' in Swedish)."""
+    if path is None or str(path) == "":
+        return _("line {line}").format(line=line)
+    return _("{path}, line {line}").format(path=path, line=line)
+
+
 def read_csv(path: Path | str, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) pairs; any problem is a BadInput naming the file and line."""
     name = str(path)

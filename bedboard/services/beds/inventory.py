@@ -19,7 +19,7 @@ from bedboard.config import DEFAULT_UNIT_TAGS
 from bedboard.db.models import SITE_KINDS, Site, Unit
 from bedboard.errors import BadInput
 from bedboard.i18n import _
-from bedboard.services.csvio import read_csv
+from bedboard.services.csvio import line_of, read_csv
 from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
 from bedboard.services.staff.rights import Right
@@ -102,7 +102,7 @@ def parse_inventory(
     seen: dict[tuple[str, str], int] = {}
     kinds: dict[str, tuple[str, str]] = {}
     for line, r in read_csv(path, INVENTORY_COLUMNS):
-        where = f"{path}, line {line}"
+        where = line_of(path, line)
         if not r["site"] or not r["unit"]:
             raise BadInput(_("{where}: site and unit must not be empty").format(where=where))
         if "/" in r["unit"]:

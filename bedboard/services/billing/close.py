@@ -226,13 +226,14 @@ def close_night(
     route_night(session, night)  # the decisions as they stand now, not as last written
     unbilled = unbilled_on(session, night)
     if unbilled and not allow_unbilled:
-        names = ", ".join(f"{u.guest_code} in {u.ref}" for u in unbilled[:5])
-        more = f" and {len(unbilled) - 5} more" if len(unbilled) > 5 else ""
+        shown = [_("{code} in {unit}").format(code=u.guest_code, unit=u.ref) for u in unbilled[:5]]
+        if len(unbilled) > 5:
+            shown.append(_("{n} more").format(n=len(unbilled) - 5))
         raise UnbilledNights(
             _(
-                "{len} unbilled night(s) on {night}: {names}{more}; assign a payer or "
+                "{len} unbilled night(s) on {night}: {names}; assign a payer or "
                 "close the night anyway"
-            ).format(len=len(unbilled), night=night, names=names, more=more)
+            ).format(len=len(unbilled), night=night, names=", ".join(shown))
         )
     clear_expired_holds(session, [night], now)
     plan = plan_close(session, night=night, currency=currency)

@@ -19,7 +19,7 @@ from bedboard.errors import BadInput, BedboardError
 from bedboard.i18n import _
 from bedboard.services.billing.payers import check_kind, clean_field
 from bedboard.services.clock import parse_night
-from bedboard.services.csvio import read_csv
+from bedboard.services.csvio import line_of, read_csv
 from bedboard.services.money import parse_amount
 from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
@@ -46,7 +46,7 @@ def parse_payers(path: Path | str) -> list[PayerRow]:
     rows: list[PayerRow] = []
     seen: dict[str, int] = {}
     for line, r in read_csv(path, PAYER_COLUMNS):
-        where = f"{path}, line {line}"
+        where = line_of(path, line)
         try:
             name = clean_field("name", r["name"])
             if not name:
@@ -112,7 +112,7 @@ class RateRow:
 def parse_rates(path: Path | str) -> list[RateRow]:
     rows: list[RateRow] = []
     for line, r in read_csv(path, RATE_COLUMNS):
-        where = f"{path}, line {line}"
+        where = line_of(path, line)
         try:
             amount = parse_amount(r["amount"])
             first = parse_night(r["valid_from"], "valid_from")
@@ -164,7 +164,7 @@ def import_rates(
     }
     added = 0
     for row in rows:
-        where = f"{path}, line {row.line}" if path else f"line {row.line}"
+        where = line_of(path, row.line)
         site_id = sites.get(row.site) if row.site else None
         if row.site and site_id is None:
             raise BadInput(_("{where}: no site named {site!r}").format(where=where, site=row.site))

@@ -8,17 +8,24 @@ from sqlalchemy.orm import Session
 
 from bedboard.db.models import PAYER_KINDS, Payer
 from bedboard.errors import BadInput, RuleViolation
-from bedboard.i18n import _
+from bedboard.i18n import N_, _
 from bedboard.services.lookup import find_payer
 from bedboard.services.safety import audit
 from bedboard.services.staff.access import require
 from bedboard.services.staff.rights import Right
 from bedboard.services.text import clean_text
 
+FIELD_WORDS = {  # N_() marked: what a refusal calls the field
+    "name": N_("the payer name"),
+    "org_number": N_("the payer org number"),
+    "address": N_("the payer address"),
+    "contact": N_("the payer contact"),
+}
+
 
 def clean_field(field: str, value: str) -> str:
     """One of the payer's text fields (name, org_number, address, contact)."""
-    return clean_text(value, getattr(Payer, field), f"the payer {field.replace('_', ' ')}")
+    return clean_text(value, getattr(Payer, field), _(FIELD_WORDS[field]))
 
 
 def check_kind(kind: str) -> str:

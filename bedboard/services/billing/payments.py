@@ -61,12 +61,11 @@ def assign_payer(
         stmt = stmt.where(BedNight.night <= last)
     rows = session.execute(stmt.order_by(BedNight.night)).all()
     if not rows:
-        until = f" to {last}" if last is not None else " on"
-        raise RuleViolation(
-            _("guest {code} has no nights from {first}{until}").format(
-                code=guest.code, first=first, until=until
-            )
-        )
+        if last is None:
+            refusal = _("guest {code} has no nights from {first} on")
+        else:
+            refusal = _("guest {code} has no nights from {first} to {last}")
+        raise RuleViolation(refusal.format(code=guest.code, first=first, last=last))
     open_rows = [r for r in rows if r.posted_at is None]
     if not open_rows:
         raise NightsPosted(

@@ -36,7 +36,9 @@ class GuestHit:
 
     @property
     def where(self) -> str:
-        return f"{self.unit_ref} on {self.night}" if self.night else "no bed booked"
+        if not self.night:
+            return _("no bed booked")
+        return _("{unit} on {night}").format(unit=self.unit_ref, night=self.night)
 
 
 def search_guests(session: Session, text: str, around: dt.date) -> list[GuestHit]:
