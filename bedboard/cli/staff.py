@@ -106,7 +106,7 @@ def staff_list() -> None:
     rows = query(members.list_staff)
     for r in rows:
         state = _("active") if r.active else _("disabled")
-        pin = "" if r.has_pin else "  " + _("(no PIN)")
+        pin = "  " + _("(no PIN)") if r.has_pin is False else ""
         sites = ",".join(r.sites) or "-"
         click.echo(f"{r.login}\t{r.role}\t{sites}\t{state}\t{r.name}{pin}".rstrip())
     if not rows:

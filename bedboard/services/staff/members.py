@@ -34,7 +34,7 @@ class StaffRow:
     role: str
     sites: tuple[str, ...]
     active: bool
-    has_pin: bool
+    has_pin: bool | None  # None: not for this reader to know (a PostgreSQL staff login)
 
 
 def check_login(login: str) -> str:
@@ -283,6 +283,9 @@ def set_pin(session: Session, *, login: str, pin: str) -> Staff:
 
 def list_staff(session: Session) -> list[StaffRow]:
     require(session, Right.STAFF)
+    # A PostgreSQL staff login, even an administrator's, may not read PIN hashes (migration
+    # 0007); it signs in with its password, so whether others have a PIN is left unsaid.
+    pins_readable = not session.info.get("db_login")
     return [
         StaffRow(
             m.login,
@@ -290,7 +293,7 @@ def list_staff(session: Session) -> list[StaffRow]:
             m.role,
             tuple(site_names_of(session, m)),
             m.active,
-            bool(m.pin_hash),
+            bool(m.pin_hash) if pins_readable else None,
         )
         for m in session.scalars(select(Staff).order_by(Staff.login))
     ]

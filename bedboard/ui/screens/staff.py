@@ -130,7 +130,7 @@ class StaffScreen(LiveScreen):
                     r.login,
                     (r.login, _("active") if r.active else _("DISABLED"), role_text(r.role),
                      ", ".join(r.sites) or _("all"), r.name or "–",
-                     _("set") if r.has_pin else _("none")),
+                     {True: _("set"), False: _("none"), None: "–"}[r.has_pin]),
                 )
                 for r in message.rows
             ]
