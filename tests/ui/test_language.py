@@ -13,9 +13,11 @@ from functools import cache
 
 import pytest
 from babel.messages.pofile import read_po
+from rich.cells import cell_len
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Label
 
 from bedboard.i18n import current_language, use_language
 from bedboard.store import Store
@@ -88,6 +90,15 @@ def english_left(app: BedboardApp) -> list[str]:
     lines = [NOT_SHOWN_WORDS.sub(" ", line.replace(actor, " ")) for line in screen_lines(app)]
     found = {w for line in lines for w in WORD.findall(line)}
     return sorted(w for w in found if w.lower() in known)
+
+
+def crowded_labels(app: BedboardApp) -> list[str]:
+    """A form's labels that fill their cells, so the value runs on: 'Frågade vid boendeHvilan'."""
+    return [
+        str(label.render())
+        for label in app.screen.query(".field-label").results(Label)
+        if cell_len(str(label.render())) >= label.content_region.width > 0
+    ]
 
 
 @pytest.fixture
@@ -172,6 +183,7 @@ async def test_the_main_screens_show_no_english_word(swedish: None, frozen_store
             await pilot.press(key)
             assert await wait_until(pilot, lambda: isinstance(app.screen, FormScreen)), where
             await look(pilot, app, where, seen)
+            assert not crowded_labels(app), where
             await scroll_to_end(pilot, app, where, seen)
             await pilot.press("escape")
             assert await wait_until(pilot, lambda: app.screen is board)

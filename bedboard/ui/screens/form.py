@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -37,6 +38,13 @@ class Field:
     high: int = 366
     prompt: str = N_("(none)")  # what an empty select says; translated where shown
     placeholder: str = ""
+
+
+MIN_LABEL_WIDTH = 18  # the tcss width; the widest label widens every label of its form
+
+
+def label_text(f: Field) -> str:
+    return f.label + (" *" if f.required else "")
 
 
 def payer_field(payers: Sequence[str], *, unbilled: str = "") -> Field:
@@ -92,10 +100,10 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         widget_id = f"field-{f.name}"
         with Horizontal(classes="field"):
             if f.kind == "check":
-                yield Label("", classes="field-label")
+                yield self._label("")
                 yield MarkCheckbox(f.label, value=bool(f.default), id=widget_id, compact=True)
                 return
-            yield Label(f.label + (" *" if f.required else ""), classes="field-label")
+            yield self._label(label_text(f))
             if f.kind == "select":
                 yield Select(
                     [(Text(label), value) for label, value in f.options],
@@ -115,6 +123,14 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 id=widget_id,
                 compact=True,
             )
+
+    def _label(self, text: str) -> Label:
+        """Labels as wide as the form's widest, so a long (Swedish) one never runs into its
+        value: 'Frågade vid boende' filled the fixed 18 cells: 'Frågade vid boendeHvilan'."""
+        label = Label(text, classes="field-label")
+        widest = max((cell_len(label_text(f)) for f in self.fields if f.kind != "check"), default=0)
+        label.styles.width = max(MIN_LABEL_WIDTH, widest + 1)
+        return label
 
     def on_mount(self) -> None:
         for field in self.query(Input):
