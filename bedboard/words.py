@@ -54,6 +54,12 @@ WORDS: dict[type[StrEnum], dict[str, str]] = {
         states.Gender.MAN: N_("man"),
         states.Gender.OTHER: N_("other"),
     },
+    states.StaffRole: {
+        states.StaffRole.NIGHT: N_("night staff"),
+        states.StaffRole.OUTREACH: N_("outreach worker"),
+        states.StaffRole.COORDINATOR: N_("coordinator"),
+        states.StaffRole.ADMIN: N_("administrator"),
+    },
     states.TurnawayReason: {
         states.TurnawayReason.NO_FREE_UNIT: N_("no free place"),
         states.TurnawayReason.NO_PAYER: N_("nobody would pay"),

@@ -508,7 +508,7 @@ def test_a_password_login_uses_scram_and_is_never_shown(
                         password="wrong-password-1")  # fmt: skip
     vera = url_as(url, "vera", password)
     result = run_cli("staff", "list", db=vera)  # night staff may not manage staff
-    assert result.returncode == 1 and "vera (night)" in result.stderr
+    assert result.returncode == 1 and "vera (night staff)" in result.stderr
     assert password not in result.stderr
     # Disabled: the login can no longer connect at all.
     result = run_cli("staff", "disable", "vera", "--user", "ada", db=url, env=env)

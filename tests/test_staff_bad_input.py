@@ -93,7 +93,7 @@ CASES = [
         CHECKIN_BERG,
         as_user("nils"),
         1,
-        "nils (night) may book, move or check out guests only at their own sites (Hvilan)",
+        "nils (night staff) may book, move or check out guests only at their own sites (Hvilan)",
     ),
     (
         "a role that does not exist",

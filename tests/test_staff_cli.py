@@ -30,7 +30,7 @@ def staffed(tmp_path: Path) -> str:
         "staff", "add", "ada", "--role", "admin", "--name", "Ada", db=db, input="1111\n"
     )
     assert added.returncode == 0, added.stderr
-    assert added.stdout == "added ada as admin (all sites)\n"
+    assert added.stdout == "added ada as administrator (all sites)\n"
     night = run_cli(
         "staff",
         "add",
@@ -132,6 +132,13 @@ def test_a_disabled_staff_member_is_refused_and_the_last_admin_is_kept(staffed: 
     demote = run_cli("staff", "edit", "ada", "--role", "coordinator", db=staffed, env=ADMIN)
     assert demote.returncode == 1 and "last administrator" in demote.stderr
     assert rows(staffed, "SELECT role, active FROM staff WHERE login = 'ada'") == [("admin", 1)]
+    enabled = run_cli("staff", "enable", "nils", db=staffed, env=ADMIN)
+    assert (enabled.returncode, enabled.stdout) == (0, "nils is enabled again\n")
+    assert run_cli("availability", db=staffed, env=as_user("nils", "4444")).returncode == 0
+    again = run_cli("staff", "enable", "nils", db=staffed, env=ADMIN)
+    assert (again.returncode, again.stderr) == (1, "bedboard: nils is not disabled\n")
+    by_night = run_cli("staff", "enable", "ada", db=staffed, env=as_user("nils", "4444"))
+    assert by_night.returncode == 1 and "nils (night staff) may not" in by_night.stderr
 
 
 def test_a_night_worker_acts_only_at_their_sites(staffed: str) -> None:
@@ -144,12 +151,12 @@ def test_a_night_worker_acts_only_at_their_sites(staffed: str) -> None:
     there = run_cli(*check_in("Familjen Berg/1", "X-2"), db=staffed, env=nils)
     assert there.returncode == 1
     assert there.stderr == (
-        "bedboard: nils (night) may book, move or check out guests only at their own sites "
+        "bedboard: nils (night staff) may book, move or check out guests only at their own sites "
         "(Hvilan)\n"
     )
     export = run_cli("export", "occupancy", db=staffed, env=nils)
     assert (export.returncode, export.stdout) == (1, "")
-    assert export.stderr == "bedboard: nils (night) may not export data\n"
+    assert export.stderr == "bedboard: nils (night staff) may not export data\n"
 
 
 @pytest.mark.parametrize(

@@ -41,12 +41,12 @@ def test_a_refusal_names_the_person_the_role_and_what(store: Store) -> None:
     with pytest.raises(NotAllowed) as info, store.write() as session:
         ACTIONS["book at Familjen Berg"](session, store.actor)
     assert str(info.value) == (
-        "nils (night) may book, move or check out guests only at their own sites (Hvilan)"
+        "nils (night staff) may book, move or check out guests only at their own sites (Hvilan)"
     )
     as_role(store, "outreach")
     with pytest.raises(NotAllowed) as info, store.write() as session:
         ACTIONS["billing"](session, store.actor)
-    assert str(info.value) == "otto (outreach) may not work with billing"
+    assert str(info.value) == "otto (outreach worker) may not work with billing"
 
 
 def test_once_an_admin_exists_the_local_user_may_do_nothing(store: Store) -> None:

@@ -1,4 +1,4 @@
-"""`bedboard staff add|list|edit|disable|pin`: who may act, in which role, at which sites.
+"""`bedboard staff add|list|edit|disable|enable|pin`: who may act, in which role, at which sites.
 
 A new PIN is read from the terminal (asked twice, not echoed), or as one line of standard
 input when that is not a terminal (scripts, tests).
@@ -17,6 +17,7 @@ from bedboard.errors import BadInput
 from bedboard.i18n import _
 from bedboard.services.staff import members
 from bedboard.states import StaffRole
+from bedboard.words import word
 
 
 def read_new_pin(login: str) -> str:
@@ -88,7 +89,9 @@ def staff_add(
     )
     where = ", ".join(dict.fromkeys(s.strip() for s in sites)) or _("all sites")
     click.echo(
-        _("added {login} as {role} ({where})").format(login=member.login, role=role, where=where)
+        _("added {login} as {role} ({where})").format(
+            login=member.login, role=word(StaffRole, role), where=where
+        )
     )
     if "password" in secret:
         click.echo(
@@ -129,7 +132,9 @@ def staff_edit(login: str, role: str | None, sites: tuple[str, ...], name: str |
         sites_now = members.site_names_of(session, member)
     click.echo(
         _("{login} is {role} ({where})").format(
-            login=member.login, role=member.role, where=", ".join(sites_now) or _("all sites")
+            login=member.login,
+            role=word(StaffRole, member.role),
+            where=", ".join(sites_now) or _("all sites"),
         )
     )
 
@@ -141,6 +146,15 @@ def staff_disable(login: str) -> None:
     """Disable a staff member: they can no longer sign in (their history stays)."""
     member = write(members.disable_staff, login=login)
     click.echo(_("{login} is disabled").format(login=member.login))
+
+
+@staff_group.command("enable")
+@click.argument("login")
+@common_options
+def staff_enable(login: str) -> None:
+    """Enable a disabled staff member again: they sign in with the PIN or password they had."""
+    member = write(members.enable_staff, login=login)
+    click.echo(_("{login} is enabled again").format(login=member.login))
 
 
 @staff_group.command("pin")

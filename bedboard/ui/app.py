@@ -38,11 +38,13 @@ from bedboard.redact import error_line, install_log_scrubber, scrub
 from bedboard.services.changes import RevisionWatcher
 from bedboard.services.staff.access import Actor
 from bedboard.services.staff.rights import Right
+from bedboard.states import StaffRole
 from bedboard.store import Store
 from bedboard.ui import palette
 from bedboard.ui.clock import Clock
 from bedboard.ui.messages import DatabaseOffline, RevisionChanged
 from bedboard.ui.terminal import AsciiDrawing, shows_colour, shows_unicode
+from bedboard.words import word
 
 POLL_SECONDS = 0.5  # a change elsewhere shows within about half a second plus one read
 RETRY_SECONDS = 3.0
@@ -233,7 +235,7 @@ class BedboardApp(App[None]):
         self.store.who = actor
         self.locked = False
         self.last_activity = time.monotonic()
-        self.sub_title = f"{actor.login} ({actor.role})"
+        self.sub_title = f"{actor.login} ({word(StaffRole, actor.role)})"
         self.refresh_bindings()
         # Screens reload for the new person (what they may see and do).
         for screen in self.screen_stack:

@@ -117,4 +117,4 @@ async def test_the_board_locks_when_idle_and_the_next_person_takes_over(
         assert app.locked
         await sign_in(pilot, "nils", "4444")
         assert await wait_until(pilot, lambda: app.screen is board and app.store.actor == "nils")
-        assert "nils (night)" in str(board.query_one("#status").render())
+        assert "nils (night staff)" in str(board.query_one("#status").render())

@@ -26,6 +26,7 @@ from bedboard.errors import RuleViolation
 from bedboard.i18n import _
 from bedboard.services.staff.rights import OWN_SITES, Right, scope
 from bedboard.states import StaffRole
+from bedboard.words import word
 
 
 class NotAllowed(RuleViolation):
@@ -104,7 +105,7 @@ def require(
     if where is None:
         raise NotAllowed(
             _("{login} ({role}) may not {what}").format(
-                login=actor.login, role=actor.role, what=right_text(right)
+                login=actor.login, role=word(StaffRole, actor.role), what=right_text(right)
             )
         )
     if where == OWN_SITES:
@@ -113,7 +114,7 @@ def require(
             raise NotAllowed(
                 _("{login} ({role}) may {what} only at their own sites ({sites})").format(
                     login=actor.login,
-                    role=actor.role,
+                    role=word(StaffRole, actor.role),
                     what=right_text(right),
                     sites=", ".join(actor.site_names) or _("none"),
                 )

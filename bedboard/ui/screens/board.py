@@ -30,6 +30,7 @@ from bedboard.services.choices import choices
 from bedboard.services.demo import load_demo
 from bedboard.services.demo_people import load_people_and_history
 from bedboard.services.people.search import GuestHit, record_name_search, search_guests
+from bedboard.states import StaffRole
 from bedboard.store import Store
 from bedboard.ui.app import LIVE, STALE
 from bedboard.ui.clock import Clock
@@ -45,6 +46,7 @@ from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.notice import Notice
 from bedboard.ui.widgets.site_table import SiteTable
 from bedboard.ui.widgets.unit_table import UnitTable, unit_key
+from bedboard.words import word
 
 NIGHTS = Binding.Group(N_("Night"))
 TICK_SECONDS = 30  # hold countdowns, expired holds and the rollover need no database change
@@ -194,15 +196,15 @@ class BoardScreen(UnitActionsScreen):
             state = "[$state-free]●[/] " + escape(_("live"))
         else:
             confirmed = getattr(self.app, "confirmed_at", self.clock.local())
-            word, colour = (
+            label, colour = (
                 (_("STALE"), "$state-held") if link == STALE else (_("OFFLINE"), "$state-bad")
             )
             since = _("since {time}").format(time=formats.clock_seconds(confirmed))
-            state = f"[bold {colour}]● {escape(word)}[/] {escape(since)}"
+            state = f"[bold {colour}]● {escape(label)}[/] {escape(since)}"
         if self.store.read_only is not None:
             state += " · [b]" + escape(_("read-only")) + "[/b]"
         who = self.store.who
-        person = f"{who.login} ({who.role})" if who.role else who.login
+        person = f"{who.login} ({word(StaffRole, who.role)})" if who.role else who.login
         self.query_one("#status", Label).update(f"{escape(person)} · {state}")
 
     def _tick(self) -> None:

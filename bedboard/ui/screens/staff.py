@@ -36,6 +36,7 @@ from bedboard.ui.screens.form import Field, FormScreen
 from bedboard.ui.widgets.key_bar import KeyBar
 from bedboard.ui.widgets.keyed_table import KeyedTable
 from bedboard.ui.widgets.notice import Notice
+from bedboard.words import word
 
 HELP = N_(
     """\
@@ -53,16 +54,9 @@ neither disabled nor given another role. Every change is in the audit log.
 """
 )
 
-ROLE_TEXTS = {
-    StaffRole.NIGHT: N_("night staff"),
-    StaffRole.OUTREACH: N_("outreach worker"),
-    StaffRole.COORDINATOR: N_("coordinator"),
-    StaffRole.ADMIN: N_("administrator"),
-}
-
 
 def role_text(role: str) -> str:
-    return _(ROLE_TEXTS[StaffRole(role)]) if role in ROLE_TEXTS else role
+    return word(StaffRole, role)
 
 
 def site_list(text: str) -> list[str]:
