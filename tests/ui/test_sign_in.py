@@ -115,6 +115,9 @@ async def test_the_board_locks_when_idle_and_the_next_person_takes_over(
         shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
         assert "locked after being idle" in shown
         assert app.locked
+        # The next person's session is not under test: with 1 s it could lock again before
+        # the check below saw the board (it did under load).
+        app.lock_seconds = 600.0
         await sign_in(pilot, "nils", "4444")
         assert await wait_until(pilot, lambda: app.screen is board and app.store.actor == "nils")
         assert "nils (night staff)" in str(board.query_one("#status").render())
