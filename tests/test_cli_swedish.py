@@ -231,9 +231,14 @@ def english_codes() -> frozenset[str]:
 def codes_left(text: str, *, typed_ok: bool) -> list[str]:
     """English code words in `text`. On a help page (`typed_ok`) a code may stand where it is
     typed - a choice `[csv|xlsx]`, a list to type `women_only,children`, an example's
-    `--site-kind shelter` - or with its word after it: `police (Polisen)`."""
+    `--site-kind shelter`, a choice's metavar `night|outreach|admin`, an option's or a
+    command's own name `--night`, `close-night` - or with its word after it: `police (Polisen)`."""
     if typed_ok:
-        text = re.sub(r"\[[\w|]+\]|\b\w+(?:,\w+)+\b|--[a-z-]+[ =]\w+", " ", text)
+        text = re.sub(
+            r"\[[\w|]+\]|\b\w+(?:[,|]\w+)+\b|--[a-z-]+[ =]\w+|--[a-z-]+|\b[a-z]+(?:-[a-z]+)+\b",
+            " ",
+            text,
+        )
         text = re.sub(r"\b\w+\s+\([^()]+\)", " ", text)
     codes = english_codes()
     return sorted({w for w in re.findall(r"\b[a-z_]+\b", text) if w in codes})
