@@ -77,6 +77,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         self.submit_label = submit
         self.intro = intro
         self.check = check
+        widest = max((cell_len(label_text(f)) for f in self.fields if f.kind != "check"), default=0)
+        self.label_width = max(MIN_LABEL_WIDTH, widest + 1)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form"):
@@ -128,8 +130,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         """Labels as wide as the form's widest, so a long (Swedish) one never runs into its
         value: 'Frågade vid boende' filled the fixed 18 cells: 'Frågade vid boendeHvilan'."""
         label = Label(text, classes="field-label")
-        widest = max((cell_len(label_text(f)) for f in self.fields if f.kind != "check"), default=0)
-        label.styles.width = max(MIN_LABEL_WIDTH, widest + 1)
+        label.styles.width = self.label_width
         return label
 
     def on_mount(self) -> None:
