@@ -72,6 +72,15 @@ def default_tonight() -> dt.date:
     return current_night(DEFAULT_ROLLOVER_HOUR)
 
 
+def _upgrade(path: Path) -> None:
+    """Bring a cached database to the current schema before anything is timed on it."""
+    engine = make_engine(str(path))
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
 def build(size: Size, path: Path, history_nights: int, tonight: dt.date | None = None) -> Generated:
     """Write a new database at `path` (replacing it) and return what it holds."""
     started = time.perf_counter()
@@ -81,11 +90,7 @@ def build(size: Size, path: Path, history_nights: int, tonight: dt.date | None =
     for leftover in (partial, *_sidecars(partial)):
         leftover.unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(str(partial))
-    try:
-        migrate.upgrade(engine)
-    finally:
-        engine.dispose()
+    _upgrade(partial)
     counts = _fill(partial, world)
     partial.replace(path)
     meta = {
@@ -176,6 +181,7 @@ def cached(
     if path.exists() and meta_path.exists():
         meta = json.loads(meta_path.read_text())
         if meta.get("version") == GENERATOR_VERSION:
+            _upgrade(path)  # a newer schema (an index, say) is migrated in, not generated again
             return Generated(path, meta)
     for stale in data_dir.glob(f"{size.name}-{history}n-*"):  # an older day's copy: 1 GB
         stale.unlink()

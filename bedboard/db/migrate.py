@@ -27,7 +27,7 @@ _PG_MIGRATION_LOCK = 4_242_001
 # The newest revision in migrations/versions. Every command checks the database against it
 # first, and imports Alembic (a tenth of a second) only when they differ.
 # tests/test_migrations.py fails when a new revision is added without updating this.
-HEAD_REVISION = "0009_confirmations_expire"
+HEAD_REVISION = "0010_covering_indexes"
 
 
 def migrations_dir() -> Path:

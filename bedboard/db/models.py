@@ -196,8 +196,9 @@ class BedNight(Base):
         ),
         CheckConstraint("(state = 'held') = (hold_id IS NOT NULL)", name="held_has_hold"),
         CheckConstraint("state = 'occupied' OR payer_id IS NULL", name="payer_only_occupied"),
-        Index("ix_bed_nights_night", "night"),
-        Index("ix_bed_nights_stay_id", "stay_id"),
+        # Covering the board's stay lookup (a stay's first and last night, its guest).
+        Index("ix_bed_nights_night_stay", "night", "stay_id"),
+        Index("ix_bed_nights_stay_night", "stay_id", "night", "guest_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

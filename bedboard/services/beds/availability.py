@@ -280,8 +280,11 @@ def _stays_around(
     visits: dict[str, list[Span]] = {}
     day = dt.timedelta(days=1)
     joined: set[tuple[int, dt.date]] = set()  # (guest, night) of a stay that adjoins one read
+    connection = session.connection()  # Core rows: the ORM's result handling is a third more
     while True:
-        for stay, guest, code, first, last, before, after in session.execute(_stays_statement(on)):
+        for stay, guest, code, first, last, before, after in connection.execute(
+            _stays_statement(on)
+        ):
             if stay in spans:
                 continue
             spans[stay] = (first, last)

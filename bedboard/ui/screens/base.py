@@ -14,7 +14,9 @@ filling in a form.
 `LiveScreen` adds what every screen that shows the database needs: `read(session)` runs in a
 thread and returns one typed message; it runs again when the database changes anywhere (the
 app's revision), but not while another full screen covers this one (it catches up when it
-shows again); a failed read leaves what was shown and says why on the screen.
+shows again); a failed read leaves what was shown and says why on the screen. One read runs at a
+time: a load asked for while one runs waits for it and then reads once more (two threads
+reading the same night at once each take twice as long, on the GIL).
 """
 
 from __future__ import annotations
@@ -221,12 +223,18 @@ class BoardBaseScreen(Screen[None]):
             self.notify(text, severity="error" if error else "information", markup=False)
 
 
+class ReadDone(Message):
+    """A LiveScreen's read finished (its result, if any, was posted before this)."""
+
+
 class LiveScreen(BoardBaseScreen):
     """A screen that shows what `read` returns and follows the database."""
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
         super().__init__(store, clock)
         self._missed = False  # a change came while hidden: read again when shown
+        self._reader: Worker[None] | None = None
+        self._again = False  # a load came while a read ran: read again when it is done
 
     def read(self, session: Session) -> Message | None:
         """Runs in a thread: read what the screen shows and return one message to post
@@ -264,7 +272,17 @@ class LiveScreen(BoardBaseScreen):
             self._missed = True
             return
         self._missed = False
-        self._read_in_thread()
+        if self.reading:
+            self._again = True
+            return
+        self._again = False
+        self._reader = self._read_in_thread()
+
+    @property
+    def reading(self) -> bool:
+        """A read's thread is running (its result not yet posted)."""
+        reader = self._reader
+        return reader is not None and not reader.is_finished
 
     @on(events.ScreenResume)
     def _shown_again(self) -> None:
@@ -273,7 +291,22 @@ class LiveScreen(BoardBaseScreen):
 
     @work(thread=True, exclusive=True, group=LOAD_GROUP, exit_on_error=False)
     def _read_in_thread(self) -> None:
-        with self.store.read() as session:
-            message = self.read(session)
-        if message is not None and not get_current_worker().is_cancelled:
-            self.post_message(message)
+        worker = get_current_worker()
+        try:
+            with self.store.read() as session:
+                message = self.read(session)
+            if message is not None and not worker.is_cancelled:
+                self.post_message(message)
+        finally:
+            if self._reader is worker:
+                self._reader = None  # done, before the worker's state says so
+            self.post_message(ReadDone())
+
+    @on(ReadDone)
+    def _read_done(self) -> None:
+        self.after_read()
+
+    def after_read(self) -> None:
+        """A read is done: read again if a load was asked for while it ran."""
+        if self._again:
+            self.load()

@@ -104,6 +104,7 @@ class BoardScreen(UnitActionsScreen):
         self.offered_demo = False
         self.jump_to: str | None = None  # a unit ref to select once its night has loaded
         self.read_revision: int | None = None  # the newest revision a load has read
+        self._awaited_revision: int | None = None  # reported while a read ran
         # What the units in memory show: their night and revision. A live change reads only
         # what changed after it; None (or `whole_wanted`) reads the whole night.
         self.shown_night: dt.date | None = None
@@ -184,10 +185,19 @@ class BoardScreen(UnitActionsScreen):
         self.load_whole()
 
     def database_changed(self, revision: int | None) -> None:
-        # The watcher's first poll reports the revision the board's own first load has often
-        # just read: reading 5,000 units twice at start-up would double the wait.
-        if revision is None or revision != self.read_revision:
+        # The watcher's first poll reports the revision the board's own first load is reading
+        # or has just read: reading 5,000 units twice at start-up would double the wait. A
+        # revision that comes during a read is judged when that read is done.
+        if revision is not None and self.reading:
+            self._awaited_revision = revision
+        elif revision is None or revision != self.read_revision:
             self.load()
+
+    def after_read(self) -> None:
+        awaited, self._awaited_revision = self._awaited_revision, None
+        super().after_read()
+        if awaited is not None and not self.reading:
+            self.database_changed(awaited)
 
     def _show_status(self, link: str) -> None:
         """Who is acting, and whether what the board shows is confirmed: in words, so that it
