@@ -10,7 +10,17 @@ import pytest
 
 from bedboard.cli.availability import json_text
 
-ODD = ['"quoted"', "back\\slash", "tab\there", "line\nbreak", "\x00\x1f\x7f", "å ä ö 漢字 🛏", ""]
+ODD = [
+    '"quoted"',
+    "back\\slash",
+    "tab\there",
+    "line\nbreak",
+    "\x00\x1f\x7f",
+    "å ä ö 漢字 🛏",
+    "",
+    "},\n   {",
+    "}, {",
+]
 
 
 def record(i: int, text: str) -> dict[str, object]:
@@ -26,7 +36,7 @@ def record(i: int, text: str) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize("count", [0, 1, 7])
+@pytest.mark.parametrize("count", [0, 1, 7, 12])
 def test_json_text_is_what_json_dumps_writes(count: int) -> None:
     records = [record(i, ODD[i % len(ODD)]) for i in range(count)]
     payload = {"night": "2026-11-30", "units": records}

@@ -85,3 +85,37 @@ def test_availability_loads_its_own_module_only(tmp_path) -> None:
     assert not {m for m in loaded if m.split(".")[0] in {"alembic", "textual", "xlsxwriter"}}
     # the occupancy record it writes, not the writers of files (the xlsx writer took 10 ms)
     assert "bedboard.services.exports.xlsx" not in loaded
+
+
+def frozen_after(args: list[str], *, as_program: bool) -> int:
+    """How many objects a `bedboard` process keeps from the cycle collector after running
+    `args`: as the program itself, or called in as a test calls it (main(argv))."""
+    call = "main()" if as_program else f"main({args!r})"
+    probe = (
+        "import gc, sys\n"
+        f"sys.argv = ['bedboard', *{args!r}]\n"
+        "from bedboard.cli import main\n"
+        f"try:\n    {call}\nexcept SystemExit:\n    pass\n"
+        "print(gc.get_freeze_count(), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    return int(done.stderr.strip().splitlines()[-1])
+
+
+def test_a_command_keeps_its_imports_from_the_collector_only_as_the_program(tmp_path) -> None:
+    """The program moves what a command imported out of the cycle collector's reach (gc.freeze),
+    so that the collections the command's rows set off do not walk SQLAlchemy again; a test
+    that calls main() in its own process keeps its garbage collectable."""
+    db = str(tmp_path / "b.sqlite3")
+    subprocess.run(
+        [sys.executable, "-m", "bedboard", "db", "upgrade", "--db", db],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    command = ["availability", "--json", "--db", db]
+    assert frozen_after(command, as_program=True) > 50_000  # SQLAlchemy and the models
+    assert frozen_after(command, as_program=False) == 0
+    assert frozen_after(["--version"], as_program=True) == 0  # nothing heavy was imported

@@ -21,7 +21,13 @@ from bedboard.services.beds.availability import availability, site_counts
 from bedboard.services.csvio import neutralise, write_csv
 from bedboard.services.exports.export import write_export
 from bedboard.services.exports.kinds import billing_export
-from bedboard.services.exports.occupancy import OCCUPANCY_COLUMNS, occupancy_export
+from bedboard.services.exports.occupancy import (
+    OCCUPANCY_COLUMNS,
+    occupancy_export,
+    occupancy_record,
+    occupancy_records,
+)
+from bedboard.services.exports.occupancy_rates import fill_rates
 from bedboard.store import Store
 
 FIRST = dt.date(2026, 3, 1)
@@ -210,6 +216,32 @@ def test_occupancy_cells_are_the_python_paths_bytes(store: Store) -> None:
     for marker in (",held,", ",out_of_service,", "'+Jour", "'=Nacka", "0.99,,false", ",true"):
         assert marker in seen[LAST], marker
     assert seen[LAST].count(",held,") == 1  # the hold that ran out is free
+
+
+def test_availability_records_are_the_units_the_board_reads(store: Store) -> None:
+    """`availability --json`'s values from one query (no guard: JSON is not a spreadsheet) are
+    the records of the units `availability` reads with the rates that apply now: text as
+    stored, money with two decimals, stay ids as numbers, posted as true or false."""
+    ugly_world(store)
+    holds_and_repairs(store)
+    seen = {}
+    for night in (FIRST, LAST, LAST + dt.timedelta(days=5)):
+        with store.read() as session:
+            typed = fill_rates(session, availability(session, night, with_visits=False))
+            expected = [occupancy_record(u) for u in typed]
+            got = occupancy_records(session, night)
+        assert got == expected
+        assert [list(r.items()) for r in got] == [list(r.items()) for r in expected]  # order
+        assert all(type(a["posted"]) is bool and type(a["stay_id"]) is type(b["stay_id"])
+                   for a, b in zip(got, expected, strict=True))  # fmt: skip
+        seen[night] = got
+    last = {r["unit"]: r for r in seen[LAST] if r["site"] == '+Jour, "Öst"'}
+    assert [last[u]["status"] for u in ("1", "9", "10")] == ["out_of_service", "held", "free"]
+    codes = {r["guest_code"] for r in seen[FIRST]}
+    assert {"=1+2", "@here", "''=x"} <= codes, codes  # as stored, unguarded
+    priced = {(r["rate"], r["currency"], r["posted"]) for r in seen[FIRST]}
+    # open nights at the rates in force (by site kind, by site), closed ones at their own
+    assert {("0.01", "EUR", False), ("123.45", "SEK", False), ("-0.01", "", True)} <= priced
 
 
 def test_occupancy_summary_counts_what_the_board_counts(store: Store) -> None:

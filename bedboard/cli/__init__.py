@@ -110,6 +110,7 @@ def _debug_traceback(exc: BaseException, code: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    cli.keep_imports = argv is None  # the program itself: one command, then the process ends
     install_log_scrubber()
     try:
         result = cli.main(args=args, prog_name="bedboard", standalone_mode=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -89,13 +89,20 @@ def occupancy_rows(units: list[UnitNight]) -> Iterator[list[Any]]:
         yield [record[c] for c in OCCUPANCY_COLUMNS]
 
 
-def occupancy_cells_statement(night: dt.date, now: dt.datetime) -> Select[Any]:
+def _as_is(column: Any) -> Any:
+    return column
+
+
+def occupancy_cells_statement(night: dt.date, now: dt.datetime, *, csv: bool = True) -> Select[Any]:
     """Every unit on `night` as the CSV cells of `occupancy_rows` (status with an expired hold
     as free, money with two decimals, formula-looking text behind a `'`, the rate that applies
     now to an occupied night not yet closed), then the raw site, room, label and id to sort by,
     and the raw area for the summary:
     the same row per unit that `availability` reads, without what only the board shows (stay
-    spans, visits, households, tags) and with no Python per cell."""
+    spans, visits, households, tags) and with no Python per cell.
+    `csv=False`: the values of `occupancy_record` instead (no guard; `posted` as 1 or 0, the
+    driver's truth), for `availability --json`."""
+    cell: Callable[[Any], Any] = guarded if csv else _as_is
     units = unit_night_statement(BedNight.night == night).add_columns(Unit.site_id).subquery()
     unit_id, site, kind, area, room, label, _tags, state, stay_id, code, *rest = units.c
     payer, reference, rate, currency, posted_at, _hold_id, expires_at = rest[:7]
@@ -105,19 +112,19 @@ def occupancy_cells_statement(night: dt.date, now: dt.datetime) -> Select[Any]:
     rule = rule_statement(literal(night, Date), site_id, kind, payer_id)
     priced_now = and_(state == UnitStatus.OCCUPIED, posted_at.is_(None), rate.is_(None))
     held_out = and_(state == UnitStatus.HELD, expires_at <= literal(now, DateTime))
-    no_currency = guarded(func.coalesce(currency, ""))
+    no_currency = cell(func.coalesce(currency, ""))
     return select(
         literal(night.isoformat()),
-        guarded(site),
+        cell(site),
         kind,  # a site kind: words the database's check allows
-        guarded(area),
-        guarded(room),
-        guarded(label),
+        cell(area),
+        cell(room),
+        cell(label),
         case((state.is_(None), UnitStatus.FREE), (held_out, UnitStatus.FREE), else_=state),
-        guarded(func.coalesce(code, "")),
+        cell(func.coalesce(code, "")),
         stay_id,  # NULL: the CSV writer's empty cell
-        guarded(func.coalesce(payer, "")),
-        guarded(func.coalesce(reference, "")),
+        cell(func.coalesce(payer, "")),
+        cell(func.coalesce(reference, "")),
         case(
             (
                 priced_now,
@@ -128,13 +135,11 @@ def occupancy_cells_statement(night: dt.date, now: dt.datetime) -> Select[Any]:
         case(
             (
                 priced_now,
-                func.coalesce(
-                    rule.add_columns(guarded(Rate.currency)).scalar_subquery(), no_currency
-                ),
+                func.coalesce(rule.add_columns(cell(Rate.currency)).scalar_subquery(), no_currency),
             ),
             else_=no_currency,
         ),
-        case((posted_at.is_(None), "false"), else_="true"),
+        case((posted_at.is_(None), "false"), else_="true") if csv else posted_at.is_not(None),
         site,
         room,
         label,
@@ -146,11 +151,11 @@ def occupancy_cells_statement(night: dt.date, now: dt.datetime) -> Select[Any]:
 SORT_FROM = len(OCCUPANCY_COLUMNS)  # the raw site, room, label, id and area after the cells
 
 
-def _in_unit_order(session: Session, night: dt.date) -> list[Sequence[Any]]:
+def _in_unit_order(session: Session, night: dt.date, *, csv: bool = True) -> list[Sequence[Any]]:
     """The rows of `occupancy_cells_statement` in the board's order (`unit_order`: shelters
     first, then by site name, room and label as people read numbers), sorted here because the
     database's lower() and sort do not read names and numbers as Python does."""
-    rows = list(cursor_rows(session, occupancy_cells_statement(night, utcnow())))
+    rows = list(cursor_rows(session, occupancy_cells_statement(night, utcnow(), csv=csv)))
     number_order = lru_cache(maxsize=None)(natural_key)  # labels and rooms repeat
     lower = lru_cache(maxsize=None)(str.lower)
 
@@ -166,6 +171,21 @@ def _in_unit_order(session: Session, night: dt.date) -> list[Sequence[Any]]:
 
     rows.sort(key=key)
     return rows
+
+
+POSTED = OCCUPANCY_COLUMNS.index("posted")
+
+
+def occupancy_records(session: Session, night: dt.date) -> list[dict[str, Any]]:
+    """Every unit on `night` as `occupancy_record` makes it from what `availability` and
+    `fill_rates` read, in the board's order, from one query and no object per unit (issue 16:
+    `availability --json` against importing SQLAlchemy's ORM)."""
+    require(session, Right.SEE_AVAILABILITY)
+    values = OCCUPANCY_COLUMNS[:POSTED]
+    return [
+        dict(zip(values, r, strict=False), posted=bool(r[POSTED]))  # 1 or 0 from SQLite
+        for r in _in_unit_order(session, night, csv=False)
+    ]
 
 
 def occupancy_summary_rows(night: dt.date, rows: list[Sequence[Any]]) -> Iterator[list[Any]]:
