@@ -42,7 +42,9 @@ from bedboard.states import StaffRole
 from bedboard.store import Store
 from bedboard.ui import palette
 from bedboard.ui.clock import Clock
+from bedboard.ui.link import LIVE, OFFLINE, STALE
 from bedboard.ui.messages import DatabaseOffline, RevisionChanged
+from bedboard.ui.screens.board import BoardScreen
 from bedboard.ui.terminal import AsciiDrawing, shows_colour, shows_unicode
 from bedboard.words import word
 
@@ -51,7 +53,6 @@ RETRY_SECONDS = 3.0
 # No answer for this long and the board says "stale": a few missed polls on a slow link are
 # normal, a minute of "live" over a frozen server is not.
 STALE_SECONDS = 5.0
-LIVE, STALE, OFFLINE = "live", "stale", "offline"
 LOCK_SECONDS = 600.0  # the board locks after 10 idle minutes (BEDBOARD_LOCK_MINUTES)
 IDLE_CHECK_SECONDS = 5.0
 
@@ -197,8 +198,6 @@ class BedboardApp(App[None]):
         return {**super().get_theme_variable_defaults(), **palette.VARIABLES}
 
     def get_default_screen(self) -> Screen[None]:
-        from bedboard.ui.screens.board import BoardScreen
-
         return BoardScreen(self.store, self.clock)
 
     def on_mount(self) -> None:
@@ -270,8 +269,6 @@ class BedboardApp(App[None]):
         """Swedish <-> English. Screens wrote their texts when they were built, so every
         screen above the board closes and the board builds itself again in the new language
         (on the night it showed); nothing is lost, every change is already in the database."""
-        from bedboard.ui.screens.board import BoardScreen
-
         use_language("en" if current_language() == "sv" else "sv")
         while len(self.screen_stack) > 1:
             await self.pop_screen()

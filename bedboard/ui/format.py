@@ -4,7 +4,7 @@ them, and they are easy to test."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from rich.text import Text
 
@@ -78,10 +78,23 @@ def state_cell(u: UnitNight) -> Text:
 
 def nights_cell(u: UnitNight) -> str:
     """Night n of the visit, and how many it has: '3 of 5', counted across a move."""
+    counted = _nights(u)
+    return _nights_text(*counted) if counted else ""
+
+
+def nights_cells(units: Iterable[UnitNight]) -> set[str]:
+    """Every different nights cell among these units (each written once: a few hundred
+    different ones among thousands of guests)."""
+    return {_nights_text(*counted) for counted in {_nights(u) for u in units} if counted}
+
+
+def _nights(u: UnitNight) -> tuple[int, int] | None:
     if u.status != "occupied" or u.visit_first is None or u.visit_last is None:
-        return ""
-    done = (u.night - u.visit_first).days + 1
-    total = (u.visit_last - u.visit_first).days + 1
+        return None
+    return (u.night - u.visit_first).days + 1, (u.visit_last - u.visit_first).days + 1
+
+
+def _nights_text(done: int, total: int) -> str:
     return _("{done} of {total}").format(done=done, total=total)
 
 

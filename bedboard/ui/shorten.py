@@ -69,10 +69,19 @@ def cut_middle(text: str, width: int) -> str:
     return _head(text, width - 1 - cell_len(end)).rstrip() + ELLIPSIS + end
 
 
+def widest(values: Iterable[str]) -> int:
+    """The widest of these texts in terminal cells. Each distinct text is measured once, and
+    plain printable ASCII (nearly always) by its length: 5,000 units' cells measured one by one
+    took a tenth of the board's start-up."""
+    texts = set(values)
+    if not texts:
+        return 0
+    joined = "".join(texts)
+    if joined.isascii() and joined.isprintable():
+        return max(map(len, texts))
+    return max(map(cell_len, texts))
+
+
 def content_width(values: Iterable[str], least: int, most: int) -> int:
-    """A column as wide as its longest value, between `least` (its header) and `most`. Plain
-    printable ASCII is one cell a character (thousands of names: measuring each took 0.1 s)."""
-    widest = max(
-        (len(v) if v.isascii() and v.isprintable() else cell_len(v) for v in values), default=0
-    )
-    return max(least, min(most, widest))
+    """A column as wide as its longest value, between `least` (its header) and `most`."""
+    return max(least, min(most, widest(values)))

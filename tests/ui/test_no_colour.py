@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bedboard.ui.app import OFFLINE, STALE
+from bedboard.ui.link import OFFLINE, STALE
 from bedboard.ui.screens.form import FormScreen
 from bedboard.ui.screens.rack import RackScreen
 from tests.support.board import BoardAt, select_unit, wait_until

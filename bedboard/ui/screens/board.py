@@ -32,11 +32,11 @@ from bedboard.services.demo_people import load_people_and_history
 from bedboard.services.people.search import GuestHit, record_name_search, search_guests
 from bedboard.states import StaffRole
 from bedboard.store import Store
-from bedboard.ui.app import LIVE, STALE
 from bedboard.ui.clock import Clock
 from bedboard.ui.failures import failure_text
 from bedboard.ui.filters import KIND_LABELS, Filters
 from bedboard.ui.format import detail_text, night_title
+from bedboard.ui.link import LIVE, STALE
 from bedboard.ui.messages import BoardLoaded, NightChanged
 from bedboard.ui.screens.confirm import ConfirmScreen
 from bedboard.ui.screens.form import Field, FormScreen
@@ -302,7 +302,8 @@ class BoardScreen(UnitActionsScreen):
         self.refresh_bindings()
 
     def _show_units(self) -> None:
-        kept = [u for u in self.all_units if self.filters.keep(u)]
+        filters = self.filters
+        kept = [u for u in self.all_units if filters.keep(u)] if filters.active else self.all_units
         sites = {u.site for u in kept}
         self.units = {unit_key(u): u for u in kept}
         counts = [c for c in self._counts.values() if c.site in sites]

@@ -19,8 +19,8 @@ from textual.binding import Binding
 
 from bedboard.i18n import N_, _
 from bedboard.services.beds.availability import UnitNight
-from bedboard.ui.format import UNBILLED, nights_cell, note_cell, unit_cells
-from bedboard.ui.shorten import ELLIPSIS, keep_end, unit_ref
+from bedboard.ui.format import UNBILLED, nights_cells, note_cell, unit_cells
+from bedboard.ui.shorten import ELLIPSIS, keep_end, unit_ref, widest
 from bedboard.ui.widgets.line_table import PADDING, Cell, Column, LineTable
 
 GUEST_CAP = 16  # beyond this a code is cut, keeping its end
@@ -125,23 +125,16 @@ class UnitTable(LineTable):
 
     def _content_widths(self, units: Sequence[UnitNight]) -> dict[str, int]:
         # In terminal cells: a Chinese code is twice as wide as its len().
-        unit = max((cell_len(u.site) + 1 + cell_len(u.unit) for u in units), default=0)
-        guest = max((cell_len(u.guest_label) for u in units), default=0)
-        nights = max((cell_len(nights_cell(u)) for u in units if u.status == "occupied"), default=0)
-        payer = max(
-            (cell_len(_(UNBILLED)) if u.unbilled else cell_len(u.payer) for u in units), default=0
-        )
-        note = max(
-            (cell_len(note_cell(u, self.now)) + 2 for u in units if u.status != "occupied"),
-            default=0,
-        )  # +2: the countdown can grow ("9 min left" to "1h29 left")
+        unbilled = any(u.unbilled for u in units)
+        payers = widest(u.payer for u in units if not u.unbilled)
+        notes = [note_cell(u, self.now) for u in units if u.status != "occupied"]
         return {
-            "unit": unit,
+            "unit": widest(u.ref for u in units),
             "state": STATE_WIDTH,
-            "guest": min(GUEST_CAP, guest),
-            "nights": min(NIGHTS_CAP, nights),
-            "payer": min(PAYER_CAP, payer),
-            "note": note,
+            "guest": min(GUEST_CAP, widest(u.guest_label for u in units)),
+            "nights": min(NIGHTS_CAP, widest(nights_cells(units))),
+            "payer": min(PAYER_CAP, max(payers, cell_len(_(UNBILLED)) if unbilled else 0)),
+            "note": widest(notes) + 2 if notes else 0,  # a countdown grows: "9 min" to "1h29"
         }
 
     def columns_changed(self) -> None:
