@@ -10,7 +10,7 @@ from benchmarks.measure import ChildRun, child_env, median, run_child
 from benchmarks.report import Row, mb, ms
 
 READY_BUDGET = 3.0  # app start to every unit loaded, vs the bare app (issue 16)
-SPAWN_BUDGET = 1.5  # process start to the first screen painted, vs the bare app
+SPAWN_BUDGET = 1.5  # process start to the first screen painted, vs the bare app (issue 16)
 CHANGE_WORK_BUDGET = 0.005  # the board's work to show one changed unit, after the read
 LIVE_BUDGET_SECONDS = 2.0
 
@@ -42,6 +42,8 @@ def figures(ctx: Context) -> list[Row]:
     ready_min = median([m["ready"] for m in minimals])
     spawn = median([b["since_spawn"] for b in boards])
     spawn_min = median([m["since_spawn"] for m in minimals])
+    first = median([b["first_since_spawn"] for b in boards])
+    first_min = median([m["first_since_spawn"] for m in minimals])
 
     def cpu(runs: list[dict], key: str) -> str:
         return ms(median([r[key] for r in runs]))
@@ -65,14 +67,26 @@ def figures(ctx: Context) -> list[Row]:
             f"({cpu_ratio('ready_cpu'):.1f}x)",
         ),
         Row(
+            f"board first screen, {rows:,} units (process start to first paint)",
+            ms(first),
+            ms(first_min),
+            first / first_min,
+            f"<= {SPAWN_BUDGET}x",
+            first / first_min <= SPAWN_BUDGET,
+            note="from starting the Python process (imports included, as the program makes "
+            "them) to the first refresh after the board's screen mounts (title, status, the "
+            "tables' headers, the keys; the night's rows follow); baseline: the bare app's "
+            f"first refresh after mounting; CPU {cpu(boards, 'first_spawn_cpu')} vs "
+            f"{cpu(minimals, 'first_spawn_cpu')} ({cpu_ratio('first_spawn_cpu'):.1f}x)",
+        ),
+        Row(
             f"board ready, {rows:,} units (process start to full paint)",
             ms(spawn),
             ms(spawn_min),
             spawn / spawn_min,
-            f"<= {SPAWN_BUDGET}x",
-            spawn / spawn_min <= SPAWN_BUDGET,
-            note="the same, counted from starting the Python process (imports included); "
-            f"CPU {cpu(boards, 'spawn_cpu')} vs {cpu(minimals, 'spawn_cpu')} "
+            "reported",
+            note="the first row's end, counted from starting the Python process (imports "
+            f"included); CPU {cpu(boards, 'spawn_cpu')} vs {cpu(minimals, 'spawn_cpu')} "
             f"({cpu_ratio('spawn_cpu'):.1f}x)",
         ),
         Row(

@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 import click
 
 from bedboard.cli import click_texts
 from bedboard.cli.common import common_options, open_from_context, options
-from bedboard.cli.registry import LazyGroup
+from bedboard.cli.registry import LazyGroup, imports_kept
 from bedboard.config import default_db_path, load_settings
 from bedboard.errors import BedboardError, MissingDatabase
 from bedboard.i18n import _
@@ -55,9 +56,10 @@ def cli(ctx: click.Context) -> None:
     With no command, opens the board.
     """
     if ctx.invoked_subcommand is None:
-        store = open_board_store()
-        from bedboard.services.staff.signin import needs_sign_in
-        from bedboard.ui.app import BedboardApp
+        with imports_kept() if cli.keep_imports else nullcontext():
+            store = open_board_store()
+            from bedboard.services.staff.signin import needs_sign_in
+            from bedboard.ui.app import BedboardApp
 
         with store.read() as session:
             ask = needs_sign_in(session)  # staff are set up: the board asks who is on duty
