@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from bedboard.config import Settings
-from bedboard.db.models import AuditEntry
+from bedboard.db.models import AuditEntry, Guest
 from bedboard.errors import BadInput, NotFound
 from bedboard.services.beds.placement import Needs, find_places, hold_places
 from bedboard.services.beds.rack import GridCell, Rack, rack, rack_grid
@@ -19,6 +19,7 @@ from bedboard.services.clock import nights
 from bedboard.services.demo import load_demo
 from bedboard.services.people.search import record_name_search, reveal_name, search_guests
 from bedboard.store import Store, open_store
+from tests.support.stores import store_at
 
 NOW = dt.datetime(2026, 11, 27, 21, 30)
 TONIGHT = dt.date(2026, 11, 27)
@@ -175,6 +176,50 @@ def test_the_rack_grid_draws_what_the_details_say(demo: Store, minutes: int) -> 
     assert any(c[3] for c in cells)  # some nights nobody pays for
     shown = (view.cell(unit_id, night) for unit_id, night in view.rows)
     assert grid.codes == {u.guest_code for u in shown if u and u.guest_code}
+
+
+def test_the_rack_grid_is_the_same_on_sqlite_and_postgresql(
+    sqlite_url: str, postgres_url: str
+) -> None:
+    """The grid packs each unit's nights into one row in the database (issue 16: group_concat on
+    SQLite, string_agg on PostgreSQL); both draw the same rack, also once a hold ran out."""
+    Drawn = tuple[list[dt.date], list[tuple[str, tuple[GridCell, ...]]], frozenset[str]]
+    drawn_on: list[list[Drawn]] = []
+    for url in (sqlite_url, postgres_url):
+        with store_at(url, "tester") as store:
+            with store.write() as s:
+                load_demo(s, tonight=TONIGHT, actor="setup", now=NOW)
+            with store.read() as s:
+                grids = [
+                    rack_grid(s, nights(TONIGHT - dt.timedelta(days=3), 14), NOW + later)
+                    for later in (dt.timedelta(0), dt.timedelta(minutes=91))
+                ]
+        drawn_on.append(
+            [(g.nights, [(ref, g.lines[i]) for i, ref in g.order], g.codes) for g in grids]
+        )
+    sqlite, postgresql = drawn_on
+    assert sqlite == postgresql
+    cells = {c for _nights, lines, _codes in sqlite for _ref, line in lines for c in line if c}
+    assert {c[0] for c in cells} == {"occupied", "held", "out_of_service"}
+    assert any(c[2] for c in cells) and any(not c[2] for c in cells if c[0] == "occupied")
+    assert any(c[3] for c in cells)
+
+
+def test_a_guest_code_holding_the_rack_grids_separator_draws_right(demo: Store) -> None:
+    """A unit's cells come packed in one text, split on a character a guest code cannot hold;
+    a code that holds it anyway (written past the services) must not shift the unit's cells."""
+    odd = "G\x1f101 |x"
+    with demo.write() as s:
+        s.execute(update(Guest).where(Guest.code == "G-101").values(code=odd))
+    with demo.read() as s:
+        view = rack(s, TONIGHT - dt.timedelta(days=3), 14, now=NOW)
+        grid = rack_grid(s, view.nights, NOW)
+    expected = {
+        unit_id: tuple(drawn(view, unit_id, n) for n in view.nights) for unit_id, _ in view.order
+    }
+    assert grid.lines == expected
+    assert odd in grid.codes and "G-101" not in grid.codes
+    assert any(c and c[1] == odd for line in grid.lines.values() for c in line)
 
 
 def test_search_finds_by_code_or_name_and_returns_codes_only(demo: Store) -> None:

@@ -138,11 +138,13 @@ class RackScreen(UnitActionsScreen):
         if self.data is not None and self.data.nights != message.grid.nights:
             self.data = None  # another two weeks: the old details would act on wrong nights
         self.grid, self._grid_at = message.grid, message.now
-        # after the paint: the details' worker would hold the GIL while the table draws
-        self.call_after_refresh(self._details_in_thread)
         self.choices = message.choices
         table = self.query_one(RackTable)
         table.show(message.grid)
+        # after the table's paint: the details' worker would hold the GIL while the rows draw.
+        # Asked of the table, not of the screen: the screen runs its callbacks before the
+        # table's refresh has reached it, and the paint then shared the GIL (issue 16).
+        table.call_after_refresh(self._details_in_thread)
         if self.start_unit is not None:
             table.select_key(f"unit:{self.start_unit}")
             self.start_unit = None
