@@ -198,7 +198,10 @@ class BedboardApp(App[None]):
         return {**super().get_theme_variable_defaults(), **palette.VARIABLES}
 
     def get_default_screen(self) -> Screen[None]:
-        return BoardScreen(self.store, self.clock)
+        board = BoardScreen(self.store, self.clock)
+        if not self.needs_sign_in:  # nobody to wait for: the night is read while Textual starts
+            board.read_ahead()
+        return board
 
     def on_mount(self) -> None:
         self.watch_database()

@@ -102,3 +102,26 @@ async def test_a_change_during_a_read_is_read_after_it(
         assert shown, "the check-in made during the first read never showed"
         assert counter.most_at_once == 1
         assert units.row_count == len(board.all_units)
+
+
+async def test_the_first_read_starts_before_the_board_is_mounted(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The night is read while Textual builds the app; the first load shows that read."""
+    counter = ReadCounter(monkeypatch)
+    read_at_mount: list[int] = []
+    mounted = BoardScreen.on_mount
+
+    def on_mount(screen: BoardScreen) -> None:
+        read_at_mount.append(counter.reads)
+        mounted(screen)
+
+    monkeypatch.setattr(BoardScreen, "on_mount", on_mount)
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = board_of(app)
+        assert await wait_until(pilot, lambda: board.loaded)
+        assert read_at_mount == [1]  # already reading when the screen mounted
+        await pilot.pause(2 * SLOW_READ)
+        assert counter.reads == 1
+        assert len(app.screen.query_one(UnitTable).rows) == len(board.all_units)

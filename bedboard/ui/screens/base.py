@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -235,6 +237,7 @@ class LiveScreen(BoardBaseScreen):
         self._missed = False  # a change came while hidden: read again when shown
         self._reader: Worker[None] | None = None
         self._again = False  # a load came while a read ran: read again when it is done
+        self._read_ahead: Future[Message | None] | None = None  # for the first load
 
     def read(self, session: Session) -> Message | None:
         """Runs in a thread: read what the screen shows and return one message to post
@@ -289,12 +292,31 @@ class LiveScreen(BoardBaseScreen):
         if self._missed:
             self.load()
 
+    def read_ahead(self) -> None:
+        """Start the first read now, before the screen is mounted: the database answers while
+        Textual builds the app, and the first load takes this read's result."""
+        ahead: Future[Message | None] = Future()
+
+        def run() -> None:
+            try:
+                with self.store.read() as session:
+                    ahead.set_result(self.read(session))
+            except BaseException as exc:  # raised again by the first load, as its own would be
+                ahead.set_exception(exc)
+
+        self._read_ahead = ahead
+        threading.Thread(target=run, name="bedboard-read-ahead", daemon=True).start()
+
     @work(thread=True, exclusive=True, group=LOAD_GROUP, exit_on_error=False)
     def _read_in_thread(self) -> None:
         worker = get_current_worker()
+        ahead, self._read_ahead = self._read_ahead, None
         try:
-            with self.store.read() as session:
-                message = self.read(session)
+            if ahead is not None:
+                message = ahead.result()
+            else:
+                with self.store.read() as session:
+                    message = self.read(session)
             if message is not None and not worker.is_cancelled:
                 self.post_message(message)
         finally:
