@@ -71,7 +71,7 @@ def open_board(db: str, night: dt.date) -> Any:
 
     store = open_store(Settings(db=db, user="bench"))
     clock = Clock.frozen(dt.datetime.combine(night, dt.time(21, 30)))
-    return BedboardApp(store, clock=clock)
+    return BedboardApp(store, clock=clock, own_process=True)  # as the program starts it
 
 
 def unit_table(app: Any) -> Any:

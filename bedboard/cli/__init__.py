@@ -68,6 +68,7 @@ def cli(ctx: click.Context) -> None:
             debug=options(ctx).debug,
             sign_in=ask,
             lock_seconds=store.settings.lock_minutes * 60.0,
+            own_process=cli.keep_imports,
         )
         app.run()
         if app.return_code:

@@ -16,6 +16,7 @@ Adding a screen (billing, exports, reports, history, ...):
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -134,9 +135,12 @@ class BedboardApp(App[None]):
         debug: bool = False,
         sign_in: bool = False,
         lock_seconds: float | None = None,
+        own_process: bool = False,
     ) -> None:
         """`sign_in`: ask who is on duty before the board shows anything (staff are set up);
-        then lock again after `lock_seconds` without a key or a click."""
+        then lock again after `lock_seconds` without a key or a click. `own_process`: the
+        board is the program (not a test among others): its start-up may keep what it made
+        from the cycle collector (see `start_up`)."""
         super().__init__()
         install_log_scrubber()
         # What the terminal can show (TERM=vt100: no colour; LANG=C: ASCII drawing).
@@ -162,6 +166,8 @@ class BedboardApp(App[None]):
         self.lock_seconds = lock_seconds if lock_seconds is not None else LOCK_SECONDS
         self.last_activity = time.monotonic()
         self.locked = sign_in  # screens load nothing until someone has signed in
+        self.own_process = own_process
+        self._collector_paused = False
 
     def _fatal_error(self) -> None:
         """An error nothing handled ends the app. Textual's own report shows every local
@@ -200,8 +206,29 @@ class BedboardApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         board = BoardScreen(self.store, self.clock)
         if not self.needs_sign_in:  # nobody to wait for: the night is read while Textual starts
+            self.start_up()
             board.read_ahead()
         return board
+
+    def start_up(self) -> None:
+        """Until the first night is on screen (`started_up`), the cycle collector rests: what
+        the start-up makes (the screen's widgets and styles, the night's 5,000 units) lives as
+        long as the board, and full collections walking it again and again took a sixth of the
+        start-up (issue 16). Only when the board is its own process: `started_up` freezes
+        whatever is alive then, which in a test's process would keep other tests' garbage."""
+        if self.own_process and gc.isenabled():
+            gc.disable()
+            self._collector_paused = True
+
+    def started_up(self) -> None:
+        """The first night is on screen (or the board stops, or its first read failed)."""
+        if self._collector_paused:
+            self._collector_paused = False
+            gc.freeze()
+            gc.enable()
+
+    def on_unmount(self) -> None:
+        self.started_up()
 
     def on_mount(self) -> None:
         self.watch_database()

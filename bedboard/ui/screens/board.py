@@ -194,6 +194,9 @@ class BoardScreen(UnitActionsScreen):
             self.load()
 
     def after_read(self) -> None:
+        started_up = getattr(self.app, "started_up", None)
+        if callable(started_up):
+            self.call_after_refresh(started_up)  # the first night is painted, or failed
         awaited, self._awaited_revision = self._awaited_revision, None
         super().after_read()
         if awaited is not None and not self.reading:
