@@ -282,9 +282,8 @@ def _stays_around(
     joined: set[tuple[int, dt.date]] = set()  # (guest, night) of a stay that adjoins one read
     connection = session.connection()  # Core rows: the ORM's result handling is a third more
     while True:
-        for stay, guest, code, first, last, before, after in connection.execute(
-            _stays_statement(on)
-        ):
+        rows = connection.execute(_stays_statement(on)).all()  # one fetch, not one a row
+        for stay, guest, code, first, last, before, after in rows:
             if stay in spans:
                 continue
             spans[stay] = (first, last)

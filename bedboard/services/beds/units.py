@@ -17,5 +17,6 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
+@lru_cache(maxsize=4096)  # a few sets of needs across thousands of units
 def split_tags(tags: str) -> tuple[str, ...]:
     return tuple(t for t in tags.split(";") if t)
