@@ -119,3 +119,18 @@ def test_a_command_keeps_its_imports_from_the_collector_only_as_the_program(tmp_
     assert frozen_after(command, as_program=True) > 50_000  # SQLAlchemy and the models
     assert frozen_after(command, as_program=False) == 0
     assert frozen_after(["--version"], as_program=True) == 0  # nothing heavy was imported
+
+
+def test_version_is_the_installed_packages() -> None:
+    """`--version` prints the version written in the package (no metadata lookup at start):
+    the same as the installed distribution's, which pyproject.toml sets."""
+    import importlib.metadata
+
+    import bedboard
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bedboard", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip() == f"bedboard, version {bedboard.__version__}"
+    assert bedboard.__version__ == importlib.metadata.version("bedboard")
+    assert "importlib.metadata" not in loaded_after("--version")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from bedboard import __version__
 from bedboard.cli import click_texts
 from bedboard.cli.common import common_options, open_from_context, options
 from bedboard.cli.registry import LazyGroup, imports_kept
@@ -48,7 +49,9 @@ class BedboardGroup(LazyGroup):
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @common_options
-@click.version_option(package_name="bedboard")
+# The version as written in the package, not looked up in its installed metadata: importing
+# importlib.metadata and scanning the installed distributions took a fifth of `--version`.
+@click.version_option(__version__, package_name="bedboard")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Live availability of emergency beds, and who pays for each night.
