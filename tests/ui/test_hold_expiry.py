@@ -5,14 +5,30 @@ minutes after the hold expired, and the countdown said "0 min left" past expiry.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+from textual.widgets import Static
 
 from bedboard.services.beds.holds import hold
 from bedboard.services.clock import utcnow
 from bedboard.store import Store
+from bedboard.ui.clock import Clock
 from bedboard.ui.format import time_left
+from bedboard.ui.screens.board import BoardScreen
 from bedboard.ui.screens.rack import RackScreen
 from bedboard.ui.widgets.rack_table import RackTable
-from tests.support.board import make_app, open_board, screen_after, select_unit, wait_until
+from bedboard.ui.widgets.unit_table import UnitTable
+from tests.support.board import (
+    FROZEN_AT,
+    BoardAt,
+    make_app,
+    open_board,
+    screen_after,
+    select_unit,
+    wait_until,
+)
 from tests.support.rules_world import build_world
 
 
@@ -60,3 +76,32 @@ async def test_board_and_rack_notice_a_hold_running_out(empty_store: Store) -> N
         assert await wait_until(
             pilot, lambda: board.selected_unit is not None and board.selected_unit.status == "free"
         )
+
+
+async def test_the_half_minute_tick_moves_countdowns_without_reading(
+    board_at: BoardAt, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An idle board read the whole night every half minute for its countdowns: 20 boards on
+    one server each asked for 5,000 units twice a minute. The tick only draws them again."""
+    reads: list[int] = []
+    read = BoardScreen.read
+
+    def counted(screen: BoardScreen, session: Session) -> Any:
+        reads.append(1)
+        return read(screen, session)
+
+    monkeypatch.setattr(BoardScreen, "read", counted)
+    async with board_at(unit="Hvilan/12") as (_, pilot, board):
+        table = board.query_one(UnitTable)
+        held = next(u for u in board.all_units if u.ref == "Hvilan/12")
+        assert held.status == "held" and held.hold_expires_at is not None
+        key = f"unit:{held.unit_id}"
+        before, reads_before = str(table.get_cell(key, "note")), len(reads)
+        detail_before = str(board.query_one("#detail", Static).render())
+        board._clock = Clock.frozen(FROZEN_AT + dt.timedelta(minutes=7))
+        board._tick()
+        await pilot.pause(0.3)
+        after = str(table.get_cell(key, "note"))
+        assert after != before and "left" in after  # seven minutes less
+        assert str(board.query_one("#detail", Static).render()) != detail_before
+        assert len(reads) == reads_before

@@ -221,14 +221,19 @@ class BoardScreen(UnitActionsScreen):
         self.query_one("#status", Label).update(f"{escape(person)} · {state}")
 
     def _tick(self) -> None:
-        """Every half minute: hold countdowns and expiries, and the rollover hour."""
+        """Every half minute: hold countdowns, and the rollover hour. Nothing is read: a hold
+        that runs out has its own timer (reload_at_next_expiry), a change its revision, and
+        reading 5,000 units every half minute was most of what an idle board asked of the
+        database server."""
         tonight = self.tonight()
         following = self.night == self.known_tonight
         self.known_tonight = tonight
         if following and self.night != tonight:
             self.night = tonight  # the board showed the current night: it follows the rollover
-        else:
-            self.load_whole()
+        elif self.loaded and self.is_mounted:
+            self.query_one(UnitTable).show_changes([], self.clock.utc())  # the countdowns
+            self._show_title()  # "tonight" may have become "last night"
+            self._show_detail()
 
     @on(BoardLoaded)
     def show_loaded(self, message: BoardLoaded) -> None:
