@@ -5,8 +5,9 @@ The unit column is as wide as the longest unit name, up to a third of the termin
 terminal also widens the nights, so longer guest codes show whole. Again after a resize.
 
 A LineTable: 5,000 units by 14 nights are 70,000 cells, and only the screenful in view is ever
-made into text. It draws the rack's grid (services/beds/rack.py: a plain tuple per cell, read
-before the details), so it paints before the details are in.
+made into text. It draws the rack's grid (services/beds/rack_grid.py: each unit's nights as the
+database packed them, made into cells only for the lines drawn; read before the details), so
+it paints before the details are in.
 The unit column stays while the nights scroll sideways."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from textual.binding import Binding
 
 from bedboard import formats
 from bedboard.i18n import N_, _, pgettext
-from bedboard.services.beds.rack import GridCell, RackGrid
+from bedboard.services.beds.rack_grid import GridCell, RackGrid, line_of
 from bedboard.ui import palette
 from bedboard.ui.shorten import content_width, keep_end, unit_ref
 from bedboard.ui.widgets.line_table import Cell, Column, LineTable
@@ -78,8 +79,9 @@ class RackTable(LineTable):
         ran out reads as free, so its row changes too)."""
         self.rack = rack
         self._set_columns(rack.nights, *self._fit(rack))
+        # a line as read, made into cells when drawn (most of the 5,000 never are)
         lines = rack.lines
-        return self.sync([(f"unit:{i}", (i, ref, lines[i])) for i, ref in rack.order])
+        return self.sync([(f"unit:{i}", (ref, lines.packed(i))) for i, ref in rack.order])
 
     def columns_changed(self) -> None:
         if self.rack is not None:
@@ -101,7 +103,8 @@ class RackTable(LineTable):
         return unit, max(CELL_WIDTH, min(codes, room))
 
     def cells(self, value: object) -> tuple[Cell, ...]:
-        assert isinstance(value, tuple) and self.rack is not None
-        _unit_id, ref, line = value
+        assert isinstance(value, tuple)
+        ref, packed = value
         unit, cell = self.columns[0].width, self.columns[1].width
+        line = line_of(packed, self.night_count)
         return (unit_ref(ref, unit), *(rack_cell(c, cell) for c in line))
