@@ -7,6 +7,13 @@ was measured as one JSON line (the parent reads this process's peak memory from 
     python -m benchmarks.board_probe live DB NIGHT [S]  the board, then a check-in from another
                                                         process, until the board shows it, then
                                                         S more seconds of polls (default 1)
+    python -m benchmarks.board_probe changes DB NIGHT N the board, then N check-ins from other
+                                                        processes, one at a time: each one's
+                                                        commit-to-shown latency
+    python -m benchmarks.board_probe idle DB NIGHT S    the board, loaded, prints "ready", then
+                                                        stays open and idle for S seconds
+
+DB is a SQLite file or a database URL.
 """
 
 from __future__ import annotations
@@ -247,12 +254,7 @@ async def live(db: str, night: dt.date, settle: float) -> dict[str, Any]:
         timed("_show_units")  # a whole night read again
         timed("_apply_changes")  # only the units that changed
         cpu_before = time.process_time()
-        writer = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "benchmarks.writer", db, free.ref, night.isoformat(),
-            stdout=asyncio.subprocess.PIPE,
-        )  # fmt: skip
-        out, _ = await writer.communicate()
-        committed = float(out.decode().strip().splitlines()[-1])
+        committed = await _check_in_elsewhere(db, free.ref, night)
         await wait_for(pilot, lambda: key in units.rows, seconds=10)
         await pilot.pause()
         shown = units.rows[key]
@@ -269,6 +271,49 @@ async def live(db: str, night: dt.date, settle: float) -> dict[str, Any]:
         "table_rows": len(board.units),
         "work": work,
     }
+
+
+async def changes(db: str, night: dt.date, count: int) -> dict[str, Any]:
+    """Check-ins by other processes, one at a time, each until the board repainted its unit's
+    line: the seconds from its commit to that."""
+    app = open_board(db, night)
+    latencies: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.is_current and unit_table(app).row_count)
+        board = app.screen
+        free = [u for u in board.units.values() if u.status == "free"][:count]
+        for unit in free:
+            key = f"unit:{unit.unit_id}"
+            lines = Redraws(unit_table(app))
+            committed = await _check_in_elsewhere(db, unit.ref, night)
+            await wait_for(pilot, lambda key=key, lines=lines: key in lines.rows, seconds=10)
+            latencies.append(lines.rows[key] - committed)
+    app.store.close()
+    return {"latencies": latencies}
+
+
+async def idle(db: str, night: dt.date, seconds: float) -> dict[str, Any]:
+    """The board loaded, then left alone: what its watcher and timers ask of the database."""
+    app = open_board(db, night)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.is_current and unit_table(app).row_count)
+        await pilot.pause()
+        print("ready", flush=True)
+        cpu = time.process_time()
+        await pilot.pause(seconds)
+        idle_cpu = time.process_time() - cpu
+    app.store.close()
+    return {"idle_cpu": idle_cpu, "seconds": seconds}
+
+
+async def _check_in_elsewhere(db: str, ref: str, night: dt.date) -> float:
+    """A check-in by another process (benchmarks.writer); the moment it committed."""
+    writer = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "benchmarks.writer", db, ref, night.isoformat(),
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await writer.communicate()
+    return float(out.decode().strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -291,6 +336,10 @@ def main() -> None:
             result = asyncio.run(board(db, night))
         elif mode == "rack":
             result = asyncio.run(rack(db, night))
+        elif mode == "changes":
+            result = asyncio.run(changes(db, night, int(rest[2])))
+        elif mode == "idle":
+            result = asyncio.run(idle(db, night, settle))
         else:
             result = asyncio.run(live(db, night, settle))
     print(json.dumps(result))

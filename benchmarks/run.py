@@ -32,6 +32,7 @@ FIGURES = (
     "benchmarks.fig_commands",
     "benchmarks.fig_billing",
     "benchmarks.fig_checkin",
+    "benchmarks.fig_live",
 )
 
 

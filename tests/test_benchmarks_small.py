@@ -7,6 +7,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bedboard.config import Settings
@@ -14,9 +15,10 @@ from bedboard.db.models import BedNight
 from bedboard.services.beds.availability import availability
 from bedboard.services.safety import audit
 from bedboard.store import open_store
-from benchmarks import fig_checkin, generate, pg, run
+from benchmarks import fig_checkin, fig_live, generate, pg, run
 from benchmarks.sizes import SIZES
 from benchmarks.world import build_world
+from tests.support import pg_server
 
 TONIGHT = dt.date(2026, 11, 27)
 
@@ -54,7 +56,7 @@ def test_runner_measures_every_figure(tmp_path: Path) -> None:
     names = " ".join(r.figure for r in rows)
     for figure in ("availability", "occupancy export", "board ready", "another process",
                    "billing export", "peak memory", "check-in", "rack", "--version",
-                   "availability --json", "one changed unit"):  # fmt: skip
+                   "availability --json", "one changed unit", "p95, SQLite"):  # fmt: skip
         assert figure in names
     assert [r for r in rows if r.value == "not measured"] == []
     assert "| figure" in run.table(rows)
@@ -83,3 +85,16 @@ def test_runner_on_the_short_history_alone(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.glob("*.sqlite3")] == [ctx.short.path.name]
     (row,) = run.measure_all(ctx, ["fig_availability"])
     assert row.value == "not measured" and "history" in row.note
+
+
+def test_live_boards_on_postgresql(tmp_path: Path) -> None:
+    """Boards as fresh processes on a durable server: changes shown by LISTEN/NOTIFY, and the
+    server's share of a core while boards sit idle (tiny: 3 boards, 2 seconds)."""
+    ctx = run.context(run.parse(["--size", "tiny", "--data-dir", str(tmp_path)]))
+    if pg_server.find_binaries() is None:
+        pytest.skip("no PostgreSQL server binaries")
+    rows = {r.figure: r for r in fig_live.postgres_rows(ctx)}
+    shown = rows["change from another process shown, p95, PostgreSQL"]
+    assert shown.ok, shown
+    idle = rows["3 idle boards on PostgreSQL, server CPU"]
+    assert idle.value.endswith("% of a core") and idle.ok is not None

@@ -49,7 +49,10 @@ from bedboard.ui.screens.board import BoardScreen
 from bedboard.ui.terminal import AsciiDrawing, shows_colour, shows_unicode
 from bedboard.words import word
 
-POLL_SECONDS = 0.5  # a change elsewhere shows within about half a second plus one read
+# SQLite: a poll is one `PRAGMA data_version` (microseconds), so a change elsewhere shows
+# within a fifth of a second plus one read (issue 16: p95 under half a second). PostgreSQL
+# waits on LISTEN instead (services.changes).
+POLL_SECONDS = 0.2
 RETRY_SECONDS = 3.0
 # No answer for this long and the board says "stale": a few missed polls on a slow link are
 # normal, a minute of "live" over a frozen server is not.
