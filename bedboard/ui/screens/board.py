@@ -132,6 +132,7 @@ class BoardScreen(UnitActionsScreen):
         self.query_one(UnitTable).focus()
         self.watch(self.app, "link", self._show_status)
         self.set_interval(TICK_SECONDS, self._tick)
+        self._show_title()  # the night is known before its units are read: shown at once
 
     def restart(self) -> None:
         """After the widgets were built again (a change of language): focus and reload."""
@@ -321,10 +322,13 @@ class BoardScreen(UnitActionsScreen):
         self._show_detail()
 
     def _show_title(self) -> None:
-        free = sum(c.free for c in self._counts.values())
         title = night_title(self.night, self.tonight())
-        counted = _("{free} free of {total}").format(free=free, total=len(self.all_units))
-        shown = f"[b]{title}[/b] · [$state-free]{counted}[/]"
+        if self.loaded:
+            free = sum(c.free for c in self._counts.values())
+            counted = _("{free} free of {total}").format(free=free, total=len(self.all_units))
+            shown = f"[b]{title}[/b] · [$state-free]{counted}[/]"
+        else:
+            shown = f"[b]{title}[/b] · " + escape(_("loading…"))
         if self.filters.active:
             only = _("only: {filters}").format(filters=escape(self.filters.describe()))
             shown += f" · [$state-held]{only}[/]"
