@@ -4,10 +4,16 @@ another process within 2 seconds, the demo offer on an empty database, and q to 
 from __future__ import annotations
 
 import time
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+from textual.widgets import Label
 
 from bedboard.config import Settings
 from bedboard.services.demo import load_demo
 from bedboard.store import Store, open_store
+from bedboard.ui.screens.board import BoardScreen
 from bedboard.ui.widgets.unit_table import UnitTable
 from tests.support.board import board_of, make_app, wait_until
 from tests.support.booking import book
@@ -108,3 +114,25 @@ async def test_postgresql_change_from_another_laptop_shows_within_two_seconds(
     finally:
         laptop.close()
         board_store.close()
+
+
+async def test_the_title_shows_before_the_units_are_read(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paint what is known first: the night, then its counts once its units are in."""
+    read = BoardScreen.read
+
+    def slow(screen: BoardScreen, session: Session) -> Any:
+        time.sleep(1.0)
+        return read(screen, session)
+
+    monkeypatch.setattr(BoardScreen, "read", slow)
+    app = make_app(demo_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.3)
+        board = board_of(app)
+        title = str(board.query_one("#title", Label).render())
+        assert not board.loaded and board.query_one(UnitTable).row_count == 0
+        assert title.startswith("Tonight · ") and title.endswith("loading…"), title
+        assert await wait_until(pilot, lambda: board.loaded)
+        assert f"free of {len(board.all_units)}" in str(board.query_one("#title", Label).render())
