@@ -74,12 +74,11 @@ def widest(values: Iterable[str]) -> int:
     plain printable ASCII (nearly always) by its length: 5,000 units' cells measured one by one
     took a tenth of the board's start-up."""
     texts = set(values)
-    if not texts:
-        return 0
     joined = "".join(texts)
     if joined.isascii() and joined.isprintable():
-        return max(map(len, texts))
-    return max(map(cell_len, texts))
+        return max(map(len, texts), default=0)
+    odd = {t for t in texts if not (t.isascii() and t.isprintable())}  # Södertälje, 北京
+    return max(max(map(len, texts - odd), default=0), max(map(cell_len, odd), default=0))
 
 
 def content_width(values: Iterable[str], least: int, most: int) -> int:

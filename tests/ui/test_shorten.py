@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from bedboard.ui.shorten import content_width, cut_middle, keep_end, unit_ref
+from bedboard.ui.shorten import content_width, cut_middle, keep_end, unit_ref, widest
 from bedboard.ui.widgets.fitted_table import fitted_widths
 
 
@@ -68,3 +68,14 @@ def test_fitted_widths_count_cells_and_the_flexible_column_gives_way() -> None:
     # 60 - (2 columns x 2 padding) - 2 scrollbar leaves 14 + 6; at 16 the payer gives up 4
     assert fitted_widths(labels, rows, 16 + 4 + 2, 0) == [10, 6]
     assert fitted_widths(labels, rows, 5, 0) == [5, 6]  # never narrower than its label
+
+
+def test_widest_measures_in_cells_whatever_the_mix() -> None:
+    """ASCII by its length, the rest by rich's cells: wide characters count twice, a control
+    character not at all, and a mix of both kinds is measured right."""
+    assert widest([]) == 0
+    assert widest(["Hvilan/1", "Hvilan/12"]) == 9
+    assert widest(["Hvilan/12", "Södertälje/1"]) == 12
+    assert widest(["Hvilan/123456", "北京/1"]) == 13
+    assert widest(["Hvilan/1", "北京之家/1"]) == 10
+    assert widest(["a\x07b"]) == cell_len("a\x07b")
