@@ -40,9 +40,10 @@ def figures(ctx: Context) -> list[Row]:
             "unit's line went to the table (noted as it happens: polling with pilot.pause() waits "
             f"for the details' thread too); median of {len(runs)} fresh processes; "
             f"CPU {ms(cpu)} (all threads); "
-            f"the grid it paints from alone (rack_grid()): {ms(service)}; the details (detail "
-            f"line, actions) follow in a second worker, in by {ms(details)} (rack() alone: "
-            f"{ms(service_details)})",
+            f"the grid it paints from alone (rack_grid(): one row a unit, its two weeks packed "
+            f"by the database, made into cells only for the lines drawn): {ms(service)}; the "
+            f"details (detail line, actions) follow in a second worker started once the rows are "
+            f"painted, in by {ms(details)} (rack() alone: {ms(service_details)})",
         ),
         Row(
             "rack, first screen after r",
