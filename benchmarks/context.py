@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +28,17 @@ class Context:
     def tonight(self) -> dt.date:
         return self.full.tonight
 
-    def scratch_copy(self, name: str) -> Path:
+    @contextmanager
+    def scratch_copy(self, name: str) -> Iterator[Path]:
         """A private copy of the full database for figures that write (the cache stays as
-        generated)."""
+        generated), removed with its WAL files afterwards."""
         target = self.work_dir / f"scratch-{self.size.name}-{name}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        files = [target.with_name(target.name + suffix) for suffix in ("", "-wal", "-shm")]
+        for file in files:
+            file.unlink(missing_ok=True)
         shutil.copyfile(self.full.path, target)
-        return target
+        try:
+            yield target
+        finally:
+            for file in files:
+                file.unlink(missing_ok=True)

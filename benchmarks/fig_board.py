@@ -104,13 +104,9 @@ def figures(ctx: Context) -> list[Row]:
 
 def live_figure(ctx: Context) -> list[Row]:
     """A check-in by another process, on a copy of the database (the cache stays unchanged)."""
-    path = ctx.scratch_copy("live")
-    try:
+    with ctx.scratch_copy("live") as path:
         settle = "0.2" if ctx.quick else "1.0"
         result = probe("live", str(path), ctx.tonight.isoformat(), settle).json()
-    finally:
-        for suffix in ("", "-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
     latency = result["latency"]
     unit_rows, site_rows = len(result["unit_rows"]), len(result["site_rows"])
     only_changed = unit_rows == 1 and site_rows == 1 and result["rebuilds"] == 0

@@ -55,17 +55,15 @@ def row(backend: str, checkins: list[float], empty: list[float], note: str) -> R
 
 
 def sqlite_figure(ctx: Context) -> Row:
-    path = ctx.scratch_copy("checkin")
-    store = open_store(Settings(db=str(path), user="bench"))
-    try:
-        with store.engine.connect() as conn:
-            sync = conn.exec_driver_sql("PRAGMA synchronous").scalar()
-        assert sync == 2, f"expected synchronous=FULL (2), got {sync}"
-        checkins, empty = latencies(store, ctx.tonight, ctx.samples)
-    finally:
-        store.close()
-        for suffix in ("", "-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
+    with ctx.scratch_copy("checkin") as path:
+        store = open_store(Settings(db=str(path), user="bench"))
+        try:
+            with store.engine.connect() as conn:
+                sync = conn.exec_driver_sql("PRAGMA synchronous").scalar()
+            assert sync == 2, f"expected synchronous=FULL (2), got {sync}"
+            checkins, empty = latencies(store, ctx.tonight, ctx.samples)
+        finally:
+            store.close()
     return row("SQLite", checkins, empty, "WAL, synchronous=FULL, the full history")
 
 

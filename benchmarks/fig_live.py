@@ -52,13 +52,9 @@ def change_row(backend: str, latencies: list[float], note: str) -> Row:
 
 
 def sqlite_rows(ctx: Context) -> list[Row]:
-    path = ctx.scratch_copy("changes")
-    try:
+    with ctx.scratch_copy("changes") as path:
         count = "5" if ctx.quick else "20"
         latencies = probe("changes", str(path), ctx.tonight.isoformat(), count).json()
-    finally:
-        for suffix in ("", "-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
     polls = f"the board polls every {POLL_SECONDS} s"
     return [change_row("SQLite", latencies["latencies"], polls)]
 
