@@ -98,10 +98,11 @@ def _guarded_sqlite(element: guarded, compiler: SQLCompiler, **kw: Any) -> str:
         f"({rest} <> '' AND {rest} NOT GLOB '*[^0-9.]*' AND {rest} NOT GLOB '.*' "
         f"AND {rest} NOT GLOB '*.' AND {rest} NOT GLOB '*.*.*')"
     )
-    # Byte order first (two or three comparisons): every risky first character is below '0'
-    # or between '=' and 'A', and most cells ('G-104', 'Hvilan', '12') are neither.
+    # Byte order first: every risky first character is below 'A', and below '0' or from '='
+    # on. Most cells start with a letter ('G-104', 'Hvilan', 'R-17'): one comparison clears
+    # them; a number ('12') takes three.
     return (
-        f"CASE WHEN ({x} < '0' OR ({x} >= '=' AND {x} < 'A')) "
+        f"CASE WHEN {x} < 'A' AND ({x} < '0' OR {x} >= '=') "
         f"AND substr({x}, 1, 1) IN {_RISKY.format(tab=tab, cr=cr)} "
         f"AND (substr({bare}, 1, 1) IN {_RUNS.format(tab=tab, cr=cr)} "
         f"OR (substr({bare}, 1, 1) = '-' AND NOT {number})) "
