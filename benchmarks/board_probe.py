@@ -195,19 +195,15 @@ def _unit_count(app: Any) -> int:
 
 
 class Redraws:
-    """Counts what a table redraws: rows (cells) repainted in place, and full rebuilds. The
-    unit table is a LineTable (repaint_row, _replace); the site table a DataTable
-    (update_cell, _rebuild)."""
+    """Counts what a table (a LineTable: the units, the sites) redraws: lines repainted in
+    place (repaint_row), and full rebuilds (_replace)."""
 
     def __init__(self, table: Any) -> None:
         self.rows: dict[str, float] = {}
         self.cpu: dict[str, float] = {}  # this process's CPU time when the row was first updated
         self.cells = 0
         self.rebuilds = 0
-        if hasattr(table, "repaint_row"):
-            self._wrap(table, "repaint_row", "_replace")
-        else:
-            self._wrap(table, "update_cell", "_rebuild")
+        self._wrap(table, "repaint_row", "_replace")
 
     def _wrap(self, table: Any, update_name: str, rebuild_name: str) -> None:
         update, rebuild = getattr(table, update_name), getattr(table, rebuild_name)

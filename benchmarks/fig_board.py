@@ -128,8 +128,8 @@ def live_figure(ctx: Context) -> list[Row]:
             f"{result['table_rows']:,} rows shown",
             budget="only changed",
             ok=only_changed,
-            note="counted by wrapping the unit table's repaint_row and the site table's "
-            f"update_cell, and both tables' rebuild: {result['unit_cells']} unit line(s) "
+            note="counted by wrapping both tables' repaint_row and rebuild: "
+            f"{result['unit_cells']} unit line(s) "
             f"repainted, {result['rebuilds']} table rebuild(s), nothing "
             "more in the following second of polls",
         ),

@@ -45,7 +45,7 @@ def cells(table: KeyedTable | LineTable, column: int) -> list[str]:
     return shown
 
 
-def right_edge(table: KeyedTable) -> int:
+def right_edge(table: KeyedTable | LineTable) -> int:
     """Where the last column ends, from the table's left (2: a cell's padding)."""
     return sum(column.width + 2 for column in table.ordered_columns)
 

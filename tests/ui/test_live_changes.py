@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from typing import Any
 
 from bedboard.services.beds.availability import availability, site_counts
 from bedboard.store import Store
@@ -32,22 +31,22 @@ class Drawn:
         self.site_rows: list[str] = []
         self.whole: int = 0
         units, sites = board.query_one(UnitTable), board.query_one(SiteTable)
-        repaint, update_cell, show_units = units.repaint_row, sites.update_cell, board._show_units
+        repaint, repaint_site, show_units = units.repaint_row, sites.repaint_row, board._show_units
 
         def repainted(key: str) -> None:
             self.unit_lines.append(key)
             repaint(key)
 
-        def cell(row_key: Any, *args: Any, **kwargs: Any) -> None:
-            self.site_rows.append(str(getattr(row_key, "value", row_key)))
-            update_cell(row_key, *args, **kwargs)
+        def site_repainted(key: str) -> None:
+            self.site_rows.append(key)
+            repaint_site(key)
 
         def shown_whole() -> None:
             self.whole += 1
             show_units()
 
         units.repaint_row = repainted  # type: ignore[method-assign]
-        sites.update_cell = cell  # type: ignore[method-assign]
+        sites.repaint_row = site_repainted  # type: ignore[method-assign]
         board._show_units = shown_whole  # type: ignore[method-assign]
 
 

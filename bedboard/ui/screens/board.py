@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.markup import escape
 from textual.reactive import reactive
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 from bedboard import formats
 from bedboard.errors import BedboardError
@@ -349,9 +349,9 @@ class BoardScreen(UnitActionsScreen):
     def _unit_menu(self) -> None:
         self.action_menu()
 
-    @on(DataTable.RowSelected, "#sites")
-    def _jump_to_site(self, event: DataTable.RowSelected) -> None:
-        site = str(event.row_key.value).removeprefix("site:")
+    @on(SiteTable.Selected, "#sites")
+    def _jump_to_site(self, event: SiteTable.Selected) -> None:
+        site = event.key.removeprefix("site:")
         table = self.query_one(UnitTable)
         first = next((key for key, u in self.units.items() if u.site == site), None)
         if first is not None:

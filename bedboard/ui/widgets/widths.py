@@ -1,5 +1,5 @@
 """Setting a column's width after the table is built: for tables whose widths follow their
-content and the terminal's size (the site table, the rack), again after every resize."""
+content and the terminal's size (the fitted tables), again after every resize."""
 
 from __future__ import annotations
 
