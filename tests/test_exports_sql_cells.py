@@ -1,5 +1,6 @@
-"""The billing and occupancy exports' CSV cells, made by the database (issue 16), are byte for
-byte what the Python path writes (`billing_rows` or the units `availability` reads, through
+"""The billing and occupancy exports' CSV cells (and the billing export's whole lines, quoted
+as csv.writer quotes), made by the database (issue 16), are byte for byte what the Python path
+writes (`billing_rows` or the units `availability` reads, through
 `write_csv`; the spreadsheet export and `--with-names` still use it)
 on a world of ugly values, on SQLite and PostgreSQL: formula-looking
 codes and names, amounts that are not whole kronor (one öre, minus fifty öre), names with
@@ -139,7 +140,7 @@ def both_ways(store: Store, *, currency: str, payer_id: int | None, excel: bool)
         old = io.StringIO(newline="")
         old_count = write_csv(old, export.header, export.rows, excel=excel)
         export = billing_export(session, FIRST, LAST, currency=currency, payer_id=payer_id)
-        assert export.cells is not None
+        assert export.cells is not None and export.lines  # whole lines, quoted by the database
         new = io.StringIO(newline="")
         assert write_export(new, export, excel=excel) == old_count
         progress: list[int] = []

@@ -34,7 +34,13 @@ from bedboard.db.models import Adjustment, BedNight, Guest, Payer, Rate, Site, U
 from bedboard.services.beds.nights import NIGHT_PLACES
 from bedboard.services.billing.rates import RateBook, rule_statement
 from bedboard.services.csvio import neutralise
-from bedboard.services.exports.sql_cells import date_text, guarded, money_text, unindexed
+from bedboard.services.exports.sql_cells import (
+    csv_line,
+    date_text,
+    guarded,
+    money_text,
+    unindexed,
+)
 from bedboard.services.money import money
 from bedboard.states import AdjustmentKind, NightState
 
@@ -257,6 +263,21 @@ def billing_cells_statement(
     return select(*list(both.c)[:12]).order_by(
         both.c.night, both.c.place, both.c.bed_night_id, both.c.ord
     )
+
+
+# Which of the cells are text a person typed (quoted as csv.writer would when needed); the
+# others are numbers, dates, true/false and kinds the database checks.
+TEXT_CELLS = (False, True, True, True, True, True, False, False, True, False, False, True)
+
+
+def billing_lines_statement(
+    first: dt.date, last: dt.date, *, currency: str, payer_id: int | None = None
+) -> Select[Any]:
+    """`billing_cells_statement` with each row as its whole CSV line, as `csv.writer` writes
+    it from the cells (issue 16: the CSV writer scanning every character was a fifth of the
+    export)."""
+    cells = billing_cells_statement(first, last, currency=currency, payer_id=payer_id)
+    return cells.with_only_columns(csv_line(list(cells.selected_columns), TEXT_CELLS))
 
 
 def billing_rows(

@@ -31,6 +31,9 @@ class Export:
     total: int | None = None  # rows to expect, for a progress bar; None when unknown
     count: Callable[[], int] | None = None  # or how to count them, only when a bar is shown
     cells: Callable[[], Iterable[Sequence[Any]]] | None = None
+    # Each of the `cells` rows is one cell, the row's whole CSV line with its line end (the
+    # database quoted the cells as csv.writer would): written as they come.
+    lines: bool = False
 
     def expected(self) -> int | None:
         """The rows to expect: counted now if the export counts only when asked."""
@@ -59,7 +62,8 @@ def write_export(
     every: int = 500,
 ) -> int:
     if export.cells is not None:
-        return write_cells(stream, export.header, export.cells(), excel, progress, every)
+        cells = export.cells()
+        return write_cells(stream, export.header, cells, excel, progress, every, export.lines)
     rows = export.rows if progress is None else reporting(export.rows, progress, every)
     return write_csv(stream, export.header, rows, excel=excel)
 
@@ -71,9 +75,10 @@ def write_cells(
     excel: bool,
     progress: Progress | None,
     every: int,
+    lines: bool = False,
 ) -> int:
     """Rows the database formatted, written as they are, a batch at a time (the batches are
-    counted, not the rows: no Python per row)."""
+    counted, not the rows: no Python per row); `lines`: each row is its whole CSV line."""
     if excel:
         stream.write("\ufeff")
     writer = csv.writer(stream)
@@ -82,7 +87,10 @@ def write_cells(
     rows = iter(cells)
     size = every if progress is not None else CELL_BATCH
     while batch := list(islice(rows, size)):
-        writer.writerows(batch)
+        if lines:
+            stream.write("".join([row[0] for row in batch]))
+        else:
+            writer.writerows(batch)
         count += len(batch)
         if progress is not None:
             progress(count)

@@ -19,7 +19,7 @@ from bedboard.services.exports.billing import (
     BILLING_COLUMNS,
     BILLING_SUMMARY_COLUMNS,
     adjustment_rows_where,
-    billing_cells_statement,
+    billing_lines_statement,
     billing_rows,
     billing_summary,
     night_rows_where,
@@ -71,8 +71,9 @@ def billing_export(
         cells=partial(
             cursor_rows,
             session,
-            billing_cells_statement(first, last, currency=currency, payer_id=payer_id),
+            billing_lines_statement(first, last, currency=currency, payer_id=payer_id),
         ),
+        lines=True,
     )
 
 
