@@ -109,7 +109,8 @@ def idle_load(
                 raise RuntimeError(f"an idle board did not start: {board.stderr.read()[-800:]}")
         before, clock = server_ticks(data_dir), time.monotonic()
         time.sleep(seconds * 0.8)  # inside every board's idle time, whichever started last
-        used, elapsed = server_ticks(data_dir) - before, time.monotonic() - clock
+        used = ticks_between(before, server_ticks(data_dir))
+        elapsed = time.monotonic() - clock
         own = []
         for board in started:
             out, _ = board.communicate(timeout=seconds + 60)
@@ -122,10 +123,10 @@ def idle_load(
     return used / TICK / elapsed, sum(own) / len(own)
 
 
-def server_ticks(data_dir: Path) -> int:
-    """User and system CPU ticks of the postmaster and all its children so far."""
+def server_ticks(data_dir: Path) -> dict[int, int]:
+    """User and system CPU ticks so far of the postmaster and each of its children, by pid."""
     postmaster = int((data_dir / "postmaster.pid").read_text().split()[0])
-    total = 0
+    ticks: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -135,8 +136,14 @@ def server_ticks(data_dir: Path) -> int:
             continue  # gone meanwhile
         pid, parent = int(entry.name), int(fields[1])
         if pid == postmaster or parent == postmaster:
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total
+            ticks[pid] = int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks
+
+
+def ticks_between(before: dict[int, int], after: dict[int, int]) -> int:
+    """CPU ticks spent between two samples by the processes alive at the second (a process
+    started meanwhile counts whole; one that ended meanwhile is not seen)."""
+    return sum(total - before.get(pid, 0) for pid, total in after.items())
 
 
 def figures(ctx: Context) -> list[Row]:

@@ -98,3 +98,11 @@ def test_live_boards_on_postgresql(tmp_path: Path) -> None:
     assert shown.ok, shown
     idle = rows["3 idle boards on PostgreSQL, server CPU"]
     assert idle.value.endswith("% of a core") and idle.ok is not None
+
+
+def test_server_ticks_between_samples_never_go_negative() -> None:
+    """A backend that ended between the samples took its CPU time with it: the sum of every
+    process's ticks then fell, and 20 idle boards read as -0.46% of a core."""
+    before = {1: 100, 2: 50, 3: 70}  # the postmaster, a backend, one that will end
+    after = {1: 103, 2: 51, 4: 5}  # 3 ended, 4 started
+    assert fig_live.ticks_between(before, after) == 3 + 1 + 5
