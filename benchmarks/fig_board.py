@@ -10,8 +10,10 @@ from benchmarks.context import Context
 from benchmarks.measure import ChildRun, child_env, median, run_child
 from benchmarks.report import Row, mb, ms
 
-READY_BUDGET = 3.0  # app start to every unit loaded, vs the bare app (issue 16)
-SPAWN_BUDGET = 1.5  # process start to the first screen painted, vs the bare app (issue 16)
+# Issue 16: app start to every unit loaded, and process start to the first screen painted,
+# each vs the bare app; the country (50,000 units) has budgets of its own.
+BUDGETS = {"national": (4.0, 2.0)}
+READY_BUDGET, SPAWN_BUDGET = 3.0, 1.5
 CHANGE_WORK_BUDGET = 0.005  # the board's work to show one changed unit, after the read
 LIVE_BUDGET_SECONDS = 2.0
 
@@ -37,6 +39,7 @@ def figures(ctx: Context) -> list[Row]:
         run = probe("minimal")
         minimals.append(run.json())
         minimal_rss.append(run.max_rss_mb)
+    ready_budget, spawn_budget = BUDGETS.get(ctx.size.name, (READY_BUDGET, SPAWN_BUDGET))
     rows = boards[0]["rows"]
     assert rows == boards[0]["expected"], f"the board showed {rows} of {boards[0]['expected']}"
     ready = median([b["ready"] for b in boards])
@@ -59,8 +62,8 @@ def figures(ctx: Context) -> list[Row]:
             ms(ready),
             ms(ready_min),
             ready / ready_min,
-            f"<= {READY_BUDGET:.0f}x",
-            ready / ready_min <= READY_BUDGET,
+            f"<= {ready_budget:.0f}x",
+            ready / ready_min <= ready_budget,
             note="`run_test()` from constructing the app until the unit table holds every unit "
             "and has painted, imports done beforehand; baseline: an App with one empty "
             f"DataTable started the same way; median of {len(boards)} fresh processes each; "
@@ -72,8 +75,8 @@ def figures(ctx: Context) -> list[Row]:
             ms(first),
             ms(first_min),
             first / first_min,
-            f"<= {SPAWN_BUDGET}x",
-            first / first_min <= SPAWN_BUDGET,
+            f"<= {spawn_budget}x",
+            first / first_min <= spawn_budget,
             note="from starting the Python process (imports included, as the program makes "
             "them) to the first refresh after the board's screen mounts (title, status, the "
             "tables' headers, the keys; the night's rows follow); baseline: the bare app's "
