@@ -5,10 +5,12 @@ database says STALE or OFFLINE in words, and a ticked box in a form is a visible
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
+from bedboard.services.changes import RevisionWatcher
 from bedboard.ui.link import OFFLINE, STALE
 from bedboard.ui.screens.form import FormScreen
 from bedboard.ui.screens.rack import RackScreen
@@ -30,7 +32,9 @@ def no_colour(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
 
 
-async def test_every_state_reads_without_colour(no_colour: None, board_at: BoardAt) -> None:
+async def test_every_state_reads_without_colour(
+    no_colour: None, board_at: BoardAt, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async with board_at() as (app, pilot, board):
         assert app.no_color
         rows = {}
@@ -51,7 +55,19 @@ async def test_every_state_reads_without_colour(no_colour: None, board_at: Board
         assert len(set(states.values()) - {"occupied"}) == 4 - 1, states
         assert "! no payer" in rows["Tryggheten Södertälje/1"]
 
-        app.poll_started = time.monotonic() - 60  # a question the database never answered
+        # A question the database never answers: the watcher's next poll hangs (so no later
+        # poll says the database is fine before the screen has shown it), asked a minute ago.
+        answer, hanging = threading.Event(), threading.Event()
+        poll = RevisionWatcher.poll
+
+        def unanswered(watcher: RevisionWatcher) -> int | None:
+            hanging.set()
+            answer.wait(timeout=60)
+            return poll(watcher)
+
+        monkeypatch.setattr(RevisionWatcher, "poll", unanswered)
+        assert await wait_until(pilot, hanging.is_set)
+        app.poll_started = time.monotonic() - 60
         app._check_link()
         assert app.link == STALE
         assert await wait_until(pilot, lambda: "STALE since" in screen_lines(app)[0])
@@ -59,6 +75,8 @@ async def test_every_state_reads_without_colour(no_colour: None, board_at: Board
         app._check_link()
         assert app.link == OFFLINE
         assert await wait_until(pilot, lambda: "OFFLINE since" in screen_lines(app)[0])
+        monkeypatch.setattr(RevisionWatcher, "poll", poll)
+        answer.set()
         app.unreachable, app.poll_started = False, None
         app._check_link()
 
