@@ -19,6 +19,15 @@ from bedboard.ui.widgets.line_table import PADDING, Cell, Column, LineTable
 
 LEAST_AREA = 6
 COUNT_CAP = 8
+# The count columns and the SiteCounts field each shows (a zero as "·", one digit wide).
+COUNT_FIELDS = {
+    "capacity": "capacity",
+    "occupied": "occupied",
+    "held": "held",
+    "free": "free",
+    "out": "out_of_service",
+    "unbilled": "unbilled",
+}
 
 
 def site_key(c: SiteCounts) -> str:
@@ -56,17 +65,19 @@ class SiteTable(LineTable):
         lines are drawn again, unless a number no longer fits its column."""
         self._counts = counts
         widths = {c.key: c.width for c in self.columns}
-        for c in changed:
-            for (key, _label), cell in zip(self.COLUMNS[2:], site_cells(c)[2:], strict=True):
-                if len(str(cell)) > widths.get(key, 0):
-                    return self.show(counts)
+        if any(
+            len(str(getattr(c, field))) > widths.get(key, 0)
+            for c in changed
+            for key, field in COUNT_FIELDS.items()
+        ):
+            return self.show(counts)
         return self.update_rows([(site_key(c), c) for c in changed])
 
     def cells(self, value: object) -> tuple[Cell, ...]:
         assert isinstance(value, SiteCounts)
         site, area, *counts = site_cells(value)
-        widths = self.columns
-        return (cut_middle(str(site), widths[0].width), cut_middle(str(area), widths[1].width),
+        columns = self.columns
+        return (cut_middle(str(site), columns[0].width), cut_middle(str(area), columns[1].width),
                 *counts)  # fmt: skip
 
     def columns_changed(self) -> None:
@@ -76,9 +87,12 @@ class SiteTable(LineTable):
             return
         labels = {key: _(label) for key, label in self.COLUMNS}
         widths = {
-            key: max(len(labels[key]), min(COUNT_CAP, len(str(max(values, default=0)))))
-            for key, values in self._numbers().items()
-        }  # a zero shows as "·", as wide as one digit
+            key: max(
+                len(labels[key]),
+                min(COUNT_CAP, len(str(max((getattr(c, field) for c in self._counts), default=0)))),
+            )
+            for key, field in COUNT_FIELDS.items()
+        }
         left = self.content_width - sum(widths.values()) - 2 * PADDING * len(self.COLUMNS)
         site = content_width((c.site for c in self._counts), len(labels["site"]), 60)
         area = content_width((c.area for c in self._counts), len(labels["area"]), 30)
@@ -87,14 +101,3 @@ class SiteTable(LineTable):
             site = max(len(labels["site"]), min(site, left - area))
         widths["site"], widths["area"] = site, area
         self.set_columns([Column(key, labels[key], widths[key]) for key, _label in self.COLUMNS])
-
-    def _numbers(self) -> dict[str, list[int]]:
-        counts = self._counts
-        return {
-            "capacity": [c.capacity for c in counts],
-            "occupied": [c.occupied for c in counts],
-            "held": [c.held for c in counts],
-            "free": [c.free for c in counts],
-            "out": [c.out_of_service for c in counts],
-            "unbilled": [c.unbilled for c in counts],
-        }
