@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
+from bedboard.i18n import use_language
 from bedboard.services.beds.availability import UnitNight
 from bedboard.store import Store
 from bedboard.ui.widgets.line_table import Cell
@@ -120,3 +121,19 @@ async def test_wide_characters_are_measured_in_terminal_cells(
     async with board_at(frozen_store, size=(200, 60)) as (_, _, board):
         table = board.query_one(UnitTable)
         assert row_of(table, "Hvilan/3")[2] == "患者-一二三"  # whole, within its column
+
+
+async def test_a_cut_no_payer_keeps_its_mark(board_at: BoardAt) -> None:
+    """In Swedish "! ingen betalare" is wider than the payer column at 60 columns (and at 80
+    on the demo): cut from the start like a payer's name it read "… betalare", its "!" (the
+    mark that says it without colour) gone."""
+    use_language("sv")
+    try:
+        async with board_at(size=(60, 20)) as (_, _, board):
+            table = board.query_one(UnitTable)
+            unbilled = next(u for u in board.units.values() if u.unbilled)
+            payer = row_of(table, unbilled.ref)[4]
+            assert widths(table)["payer"] < len("! ingen betalare"), widths(table)
+            assert payer.startswith("! ingen"), payer
+    finally:
+        use_language("en")

@@ -157,7 +157,10 @@ class UnitTable(LineTable):
         ref, state, guest, nights, payer, note = unit_cells(value, self.now)
         w = {c.key: c.width for c in self.columns}
         if isinstance(payer, Text):
-            payer = Text(keep_end(payer.plain, w["payer"]), style=payer.style)
+            # a payer's name keeps its end (what tells two apart); "! no payer" its start:
+            # the "!" says it without colour
+            fit = keep_start if value.unbilled else keep_end
+            payer = Text(fit(payer.plain, w["payer"]), style=payer.style)
         return (
             unit_ref(str(ref), w["unit"]),
             state,
